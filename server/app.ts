@@ -1,0 +1,47 @@
+// Builds the Express app (no listen): tests drive it with supertest, main.ts serves it.
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { AppContext } from './context';
+import { Api } from './lib/route';
+import { createRegistry, generateDocument } from './lib/openapi';
+import { errorHandler, notFoundRoute } from './lib/errors';
+import { authenticator, actorOf } from './modules/auth/authenticate';
+import { registerAuthRoutes } from './modules/auth/routes';
+import { registerOrgRoutes } from './modules/org/routes';
+import { registerHealthRoutes } from './modules/health/routes';
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  app.use(helmet());
+  if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
+
+  const router = express.Router();
+  router.use(express.json({ limit: ctx.config.bodyLimit }));
+  const registry = createRegistry();
+  const api = new Api(router, registry, authenticator(ctx.tokens), actorOf);
+  registerHealthRoutes(api, ctx);
+  registerAuthRoutes(api, ctx);
+  registerOrgRoutes(api, ctx);
+
+  const document = generateDocument(registry, ctx.config.publicUrl);
+  router.get('/openapi.json', (_req, res) => res.json(document));
+  router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
+  router.use(notFoundRoute);
+  app.use('/api', router);
+
+  // The web app (client/) is built into client/dist and served from here when present.
+  const clientDist = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []), 'client', 'dist');
+  if (fs.existsSync(path.join(clientDist, 'index.html'))) {
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDist, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => res.json({ name: 'Saraban', api: '/api', docs: '/api/docs' }));
+  }
+  app.use(notFoundRoute);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,25 @@
+// From configuration to a ready context: connect, migrate, seed code lists (and the demo
+// organisation when the database is empty), resolve the signing secret.
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { createDatabase, migrate, seed } from './db';
+import { Organisation } from './db/models';
+import { resolveJwtSecret } from './lib/secrets';
+
+export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
+  const log = options.log ?? (() => {});
+  const db = createDatabase(config.databaseUrl);
+  await db.sequelize.authenticate();
+  const migrated = await migrate(db);
+  if (migrated.length) log(`applied ${migrated.length} migration(s)`);
+  const empty = (await Organisation.count()) === 0;
+  const seeded = await seed(db, { demo: config.seedDemo && empty });
+  if (seeded.length) log(`seeded: ${seeded.join(', ')}`);
+  const secret = await resolveJwtSecret(config.jwtSecret);
+  return {
+    config,
+    db,
+    tokens: { secret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds },
+    seededDemo: seeded.some((name) => name.includes('demo')),
+  };
+}

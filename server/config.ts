@@ -1,0 +1,44 @@
+// Runtime configuration from environment variables, each with a working default.
+import { dataDir, databaseUrl } from '../config/database';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+  jwtSecret?: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  loginRateLimit: { max: number; windowMs: number };
+  bodyLimit: string;
+  seedDemo: boolean;
+  logRequests: boolean;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const port = int('PORT', 3000);
+  const config: Config = {
+    port,
+    host: process.env.HOST ?? '0.0.0.0',
+    publicUrl: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
+    databaseUrl: databaseUrl(),
+    dataDir: dataDir(),
+    jwtSecret: process.env.JWT_SECRET || undefined,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL', 15 * 60),
+    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL', 30 * 24 * 3600),
+    loginRateLimit: { max: int('LOGIN_RATE_LIMIT', 5), windowMs: int('LOGIN_RATE_WINDOW_MS', 15 * 60 * 1000) },
+    bodyLimit: process.env.BODY_LIMIT ?? '1mb',
+    seedDemo: process.env.SEED_DEMO !== 'false',
+    logRequests: process.env.LOG_REQUESTS === 'true',
+  };
+  return { ...config, ...overrides };
+}

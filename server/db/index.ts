@@ -1,0 +1,129 @@
+// The database: one Sequelize instance per process, on SQLite (embedded default) or
+// MariaDB/MySQL through mysql2. Migrations and seeders are the same files sequelize-cli runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Options, QueryInterface } from 'sequelize';
+import { Umzug, UmzugStorage } from 'umzug';
+import { initModels } from './models';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  /** What /api/health reports: dialect and server version, never credentials. */
+  describe(): Promise<{ dialect: Dialect; version: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The model classes are process-wide: only the app's database binds them (`models: true`, the
+ * default). Schema tools and tests that open a second database pass `models: false`.
+ */
+export function createDatabase(url: string, options: { logging?: boolean; poolMax?: number; models?: boolean } = {}): Database {
+  const common: Options = {
+    logging: options.logging ? (sql: string) => console.log(sql) : false,
+    define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+  };
+  let sequelize: Sequelize;
+  let dialect: Dialect;
+  if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') || ':memory:';
+    if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
+    sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
+    sequelize.addHook('afterConnect', async (connection: unknown) => {
+      const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
+      const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
+      // WAL lets readers go on while one writer commits; busy_timeout makes writers queue instead of failing.
+      if (storage !== ':memory:') await run('PRAGMA journal_mode = WAL');
+      await run('PRAGMA busy_timeout = 10000');
+      await run('PRAGMA foreign_keys = ON');
+    });
+  } else if (/^(mysql|mariadb):\/\//.test(url)) {
+    dialect = 'mysql';
+    sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
+      ...common,
+      dialect: 'mysql',
+      timezone: '+00:00',
+      dialectOptions: { charset: 'utf8mb4' },
+      pool: { max: options.poolMax ?? 10, min: 0, idle: 10000, acquire: 30000 },
+    });
+  } else {
+    throw new Error(`DATABASE_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.split(':')[0]}:")`);
+  }
+  if (options.models !== false) initModels(sequelize);
+  return {
+    sequelize,
+    dialect,
+    async describe() {
+      const [rows] = await sequelize.query(dialect === 'sqlite' ? 'SELECT sqlite_version() AS version' : 'SELECT VERSION() AS version');
+      return { dialect, version: String((rows as Array<{ version: string }>)[0].version) };
+    },
+    close: () => sequelize.close(),
+  };
+}
+
+/** Stores names without their extension, so compiled (.js) and source (.ts) runs agree, and
+ * sequelize-cli (which matches stored names as prefixes of file names) agrees too. */
+class ExtensionlessStorage implements UmzugStorage<QueryInterface> {
+  constructor(private sequelize: Sequelize, private tableName: string) {}
+  private async ensure(): Promise<void> {
+    const qi = this.sequelize.getQueryInterface();
+    const tables = (await qi.showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName));
+    if (!tables.includes(this.tableName)) {
+      await qi.createTable(this.tableName, { name: { type: 'VARCHAR(255)', primaryKey: true, allowNull: false } });
+    }
+  }
+  async executed(): Promise<string[]> {
+    await this.ensure();
+    const rows = (await this.sequelize.getQueryInterface().select(null, this.tableName, {})) as Array<{ name: string }>;
+    return rows.map((r) => stripExtension(r.name));
+  }
+  async logMigration({ name }: { name: string }): Promise<void> {
+    await this.ensure();
+    await this.sequelize.getQueryInterface().bulkInsert(this.tableName, [{ name: stripExtension(name) }]);
+  }
+  async unlogMigration({ name }: { name: string }): Promise<void> {
+    await this.sequelize.getQueryInterface().bulkDelete(this.tableName, { name: [stripExtension(name), `${stripExtension(name)}.ts`, `${stripExtension(name)}.js`] });
+  }
+}
+
+function stripExtension(name: string): string {
+  return name.replace(/\.(c?js|c?ts)$/, '');
+}
+
+function umzugFor(db: Database, folder: string, tableName: string) {
+  const ext = path.extname(__filename); // .ts under tsx, .js when compiled
+  return new Umzug<QueryInterface>({
+    migrations: {
+      glob: path.join(folder, `*${ext}`).replace(/\\/g, '/'),
+      resolve: ({ name, path: file, context }) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(file!);
+        return {
+          name: stripExtension(name),
+          up: async () => mod.up(context, Sequelize),
+          down: async () => mod.down(context, Sequelize),
+        };
+      },
+    },
+    context: db.sequelize.getQueryInterface(),
+    storage: new ExtensionlessStorage(db.sequelize, tableName),
+    logger: undefined,
+  });
+}
+
+export async function migrate(db: Database): Promise<string[]> {
+  const done = await umzugFor(db, path.join(__dirname, 'migrations'), 'SequelizeMeta').up();
+  return done.map((m) => m.name);
+}
+
+/** Runs pending seeders: code lists always; files named *demo* only when asked. */
+export async function seed(db: Database, options: { demo: boolean }): Promise<string[]> {
+  const umzug = umzugFor(db, path.join(__dirname, '..', '..', 'seeders'), 'SequelizeData');
+  const pending = (await umzug.pending()).map((m) => m.name).filter((name) => options.demo || !name.includes('demo'));
+  if (!pending.length) return [];
+  const done = await umzug.up({ migrations: pending });
+  return done.map((m) => m.name);
+}

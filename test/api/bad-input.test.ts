@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { api, login, orgByCode, unique, Session } from '../helpers/factories';
+import { Unit, User, Organisation } from '../../server/db/models';
+
+describe('bad input gets a clean 4xx JSON error and leaves nothing behind', () => {
+  let admin: Session;
+  let central: Organisation;
+  before(async () => {
+    admin = await login('admin');
+    central = await orgByCode('สธ 02');
+  });
+
+  const expectError = (res: { status: number; body: { error?: { code: string; message: string } }; headers: Record<string, string> }, status: number) => {
+    expect(res.status).to.equal(status);
+    expect(res.headers['content-type']).to.match(/application\/json/);
+    expect(res.body.error.code).to.be.a('string');
+    expect(res.body.error.message).to.be.a('string');
+    expect(JSON.stringify(res.body)).to.not.match(/at .*\.(ts|js):\d+/); // no stack trace
+  };
+
+  it('missing fields: 400 listing each field', async () => {
+    const res = await api().post(`/api/organisations/${central.id}/users`).set(admin.auth).send({ username: 'someone' });
+    expectError(res, 400);
+    const paths = (res.body.error.details as Array<{ path: string }>).map((d) => d.path);
+    expect(paths).to.include.members(['password', 'firstNameTh', 'lastNameTh']);
+  });
+
+  it('wrong types and unknown fields: 400', async () => {
+    expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 5, nameTh: ['a'] }), 400);
+    expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: 'x', isAdmin: true }), 400);
+    expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send([1, 2, 3]), 400);
+  });
+
+  it('a non-numeric id in the path: 400; a missing record: 404', async () => {
+    expectError(await api().get('/api/users/abc').set(admin.auth), 400);
+    expectError(await api().get('/api/users/-1').set(admin.auth), 400);
+    expectError(await api().get('/api/users/99999999').set(admin.auth), 404);
+  });
+
+  it('malformed JSON: 400', async () => {
+    const res = await api().post('/api/auth/login').set('Content-Type', 'application/json').send('{"username": "clerk", ');
+    expectError(res, 400);
+    expect(res.body.error.code).to.equal('malformed_json');
+  });
+
+  it('a 5 MB JSON body: 413, and nothing is written', async () => {
+    const before = await Unit.count();
+    const res = await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).set('Content-Type', 'application/json').send(JSON.stringify({ kind: 'section', nameTh: 'ก'.repeat(5 * 1024 * 1024 / 3) }));
+    expectError(res, 413);
+    expect(await Unit.count()).to.equal(before);
+  });
+
+  it('SQL-ish strings are kept as plain text and break nothing', async () => {
+    const nasty = `x'); DROP TABLE users; -- ${unique()}`;
+    const res = await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: nasty });
+    expect(res.status).to.equal(201);
+    expect((await Unit.findByPk(res.body.id))!.nameTh).to.equal(nasty);
+    const search = await api().get(`/api/organisations/${central.id}/users`).query({ q: "' OR 1=1 --" }).set(admin.auth);
+    expect(search.status).to.equal(200);
+    expect(search.body.items).to.have.length(0);
+    expect(await User.count()).to.be.greaterThan(0);
+    const login = await api().post('/api/auth/login').send({ username: "admin' --", password: "' OR '1'='1" });
+    expectError(login, 401);
+  });
+
+  it('an over-long string: 400 before the database sees it', async () => {
+    expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: 'ก'.repeat(300) }), 400);
+  });
+
+  it('unknown routes: JSON 404', async () => {
+    const res = await api().get('/api/no-such-thing').set(admin.auth);
+    expectError(res, 404);
+    expect(res.body.error.code).to.equal('route_not_found');
+    expectError(await api().delete('/api/organisations').set(admin.auth), 404);
+  });
+});

@@ -1,0 +1,28 @@
+// The shared test environment: one throwaway database and one app per run, built in setup.ts.
+import type { Express } from 'express';
+import type { AppContext } from '../../server/context';
+import type { TestDialect } from './databases';
+
+export interface TestEnv {
+  dialect: TestDialect;
+  ctx: AppContext;
+  app: Express;
+  databaseUrl: string;
+}
+
+let current: TestEnv | undefined;
+
+export function setTestEnv(env: TestEnv | undefined): void {
+  current = env;
+}
+
+export function testEnv(): TestEnv {
+  if (!current) throw new Error('The test environment is not ready (test/setup.ts did not run).');
+  return current;
+}
+
+export function testDialect(): TestDialect {
+  const value = process.env.TEST_DB ?? 'sqlite';
+  if (value !== 'sqlite' && value !== 'mariadb') throw new Error(`TEST_DB must be sqlite or mariadb, got "${value}"`);
+  return value;
+}
