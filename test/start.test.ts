@@ -87,12 +87,12 @@ describe('starting the server on an empty database', () => {
     if (testEnv().dialect === 'sqlite') expect(fs.existsSync(path.join(dataDir, 'saraban.sqlite'))).to.equal(true);
 
     const base = `http://127.0.0.1:${port}/api`;
-    const health = await (await fetch(`${base}/health`)).json();
+    const health = (await (await fetch(`${base}/health`)).json()) as { database: { dialect: string } };
     expect(health.database.dialect).to.equal(testEnv().dialect === 'mariadb' ? 'mysql' : 'sqlite');
     const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk', password: 'saraban-demo' }) });
     expect(login.status).to.equal(200);
-    const { accessToken } = await login.json();
-    const me = await (await fetch(`${base}/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json();
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = (await (await fetch(`${base}/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { organisation: { agencyCode: string } };
     expect(me.organisation.agencyCode).to.equal('สธ 02');
 
     await stop(first.child);
@@ -109,7 +109,7 @@ describe('starting the server on an empty database', () => {
     // The generated secret was persisted: a token from before the restart still works.
     const again = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(again.status).to.equal(200);
-    const orgs = await (await fetch(`${base}/organisations`, { headers: { authorization: `Bearer ${accessToken}` } })).json();
+    const orgs = (await (await fetch(`${base}/organisations`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { items: unknown[] };
     expect(orgs.items).to.have.length(4);
   });
 });

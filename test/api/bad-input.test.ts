@@ -10,7 +10,7 @@ describe('bad input gets a clean 4xx JSON error and leaves nothing behind', () =
     central = await orgByCode('สธ 02');
   });
 
-  const expectError = (res: { status: number; body: { error?: { code: string; message: string } }; headers: Record<string, string> }, status: number) => {
+  const expectError = (res: { status: number; body: { error: { code: string; message: string } }; headers: Record<string, string> }, status: number) => {
     expect(res.status).to.equal(status);
     expect(res.headers['content-type']).to.match(/application\/json/);
     expect(res.body.error.code).to.be.a('string');
