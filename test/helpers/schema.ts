@@ -2,7 +2,7 @@
 import type { Sequelize } from 'sequelize';
 
 const normaliseType = (type: string) =>
-  type.toUpperCase().replace(/^INT(\(\d+\))?$/, 'INTEGER').replace(/^DATETIME\(\d\)$/, 'DATETIME').replace(/^TINYINT\(1\)$/, 'BOOLEAN').replace(/ UNSIGNED$/, '');
+  type.toUpperCase().replace(/^INT(\(\d+\))?$/, 'INTEGER').replace(/^DATETIME\(\d\)$/, 'DATETIME').replace(/^TINYINT\(1\)$/, 'BOOLEAN').replace(/^BIGINT\(\d+\)$/, 'BIGINT').replace(/ UNSIGNED$/, '');
 
 export async function describeSchema(sequelize: Sequelize) {
   const qi = sequelize.getQueryInterface();
@@ -19,7 +19,12 @@ export async function describeSchema(sequelize: Sequelize) {
       columns: Object.fromEntries(
         Object.entries(columns)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, c]) => [name, { type: normaliseType(c.type), allowNull: c.primaryKey ? false : c.allowNull, primaryKey: c.primaryKey }]),
+          .map(([name, c]) => [name, {
+            // SQLite's auto-increment keys are always INTEGER (the rowid, 64-bit): BIGINT there is the same thing.
+            type: c.primaryKey ? normaliseType(c.type).replace(/^BIGINT$/, 'INTEGER') : normaliseType(c.type),
+            allowNull: c.primaryKey ? false : c.allowNull,
+            primaryKey: c.primaryKey,
+          }]),
       ),
       indexes: indexes
         .filter((i) => !i.primary && i.name !== 'PRIMARY' && !i.name.startsWith('sqlite_autoindex'))

@@ -3,16 +3,19 @@ import { Sequelize } from 'sequelize';
 import { initOrgModels, Organisation, Unit, Position, Group, GroupMember, Delegation, MinistryCode } from './org';
 import { initUserModel, User } from './user';
 import { initAuthModels, RefreshToken, SystemSecret } from './auth';
+import { initEventModels } from './events';
 
 export * from './org';
 export * from './user';
 export * from './auth';
+export * from './events';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
   initOrgModels(sequelize);
   initUserModel(sequelize);
   initAuthModels(sequelize);
+  initEventModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
