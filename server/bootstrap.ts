@@ -5,6 +5,8 @@ import type { AppContext } from './context';
 import { createDatabase, migrate, seed } from './db';
 import { Organisation } from './db/models';
 import { resolveJwtSecret } from './lib/secrets';
+import { WorkflowRuntime } from './modules/workflow/runtime';
+import { deployShippedProcesses } from './modules/workflow/definitions';
 
 export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
   const log = options.log ?? (() => {});
@@ -16,10 +18,13 @@ export async function prepare(config: Config, options: { log?: (line: string) =>
   const seeded = await seed(db, { demo: config.seedDemo && empty });
   if (seeded.length) log(`seeded: ${seeded.join(', ')}`);
   const secret = await resolveJwtSecret(config.jwtSecret);
+  const shipped = await deployShippedProcesses(db);
+  if (shipped.length) log(`deployed processes: ${shipped.join(', ')}`);
   return {
     config,
     db,
     tokens: { secret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds },
+    runtime: new WorkflowRuntime(db, { cacheSize: config.engineCacheSize }),
     seededDemo: seeded.some((name) => name.includes('demo')),
   };
 }

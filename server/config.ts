@@ -14,6 +14,9 @@ export interface Config {
   bodyLimit: string;
   seedDemo: boolean;
   logRequests: boolean;
+  /** Hydrated engines kept in memory (each ~0.6–2 MB); waiting instances live in the database. */
+  engineCacheSize: number;
+  jobPollMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -39,6 +42,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     bodyLimit: process.env.BODY_LIMIT ?? '1mb',
     seedDemo: process.env.SEED_DEMO !== 'false',
     logRequests: process.env.LOG_REQUESTS === 'true',
+    engineCacheSize: int('WORKFLOW_ENGINE_CACHE', 64),
+    jobPollMs: int('WORKFLOW_JOB_POLL_MS', 1000),
   };
   return { ...config, ...overrides };
 }

@@ -5,29 +5,36 @@ import { prepare } from './bootstrap';
 import { createApp } from './app';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../seeders/20261123000200-demo-organisation';
 import { Organisation, User } from './db/models';
+import { JobScheduler } from './modules/workflow/scheduler';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const ctx = await prepare(config, { log: (line) => console.log(`[saraban] ${line}`) });
+  ctx.scheduler = new JobScheduler(ctx.db, ctx.runtime, { pollMs: config.jobPollMs });
   const app = createApp(ctx);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
 
+  ctx.scheduler.start();
   const where = ctx.db.dialect === 'sqlite' ? config.databaseUrl.replace(/^sqlite:/, 'SQLite file ') : 'MariaDB/MySQL';
-  console.log(`\nSaraban ระบบสารบรรณอิเล็กทรอนิกส์ is running at ${config.publicUrl}`);
-  console.log(`  API: ${config.publicUrl}/api   docs: ${config.publicUrl}/api/docs   database: ${where}`);
+  const lines = [
+    `\nSaraban ระบบสารบรรณอิเล็กทรอนิกส์ is running at ${config.publicUrl}`,
+    `  API: ${config.publicUrl}/api   docs: ${config.publicUrl}/api/docs   database: ${where}`,
+  ];
   const demoUsers = await User.count({ where: { username: DEMO_LOGINS.map((l) => l.username) } });
   if (demoUsers > 0) {
     const orgs = await Organisation.count();
-    console.log(`\nDemo organisation (${orgs} organisations). Demo logins, password "${DEMO_PASSWORD}" unless changed:`);
-    for (const l of DEMO_LOGINS) console.log(`  ${l.username.padEnd(12)} ${l.roleTh} (${l.roleEn})`);
-    console.log('  Demo accounts have a known password: start with SEED_DEMO=false on an empty production database.');
-    console.log(`\nTry: curl -s -X POST ${config.publicUrl}/api/auth/login -H 'content-type: application/json' -d '{"username":"clerk","password":"${DEMO_PASSWORD}"}'`);
+    lines.push(`\nDemo organisation (${orgs} organisations). Demo logins, password "${DEMO_PASSWORD}" unless changed:`);
+    for (const l of DEMO_LOGINS) lines.push(`  ${l.username.padEnd(12)} ${l.roleTh} (${l.roleEn})`);
+    lines.push('  Demo accounts have a known password: start with SEED_DEMO=false on an empty production database.');
+    lines.push(`\nTry: curl -s -X POST ${config.publicUrl}/api/auth/login -H 'content-type: application/json' -d '{"username":"clerk","password":"${DEMO_PASSWORD}"}'`);
   }
+  // One write, so whoever waits for "is running at" sees the whole banner.
+  console.log(lines.join('\n'));
 
   const stop = (signal: string) => {
     console.log(`[saraban] ${signal}: closing`);
-    server.close(() => void ctx.db.close().then(() => process.exit(0)));
+    server.close(() => void ctx.scheduler!.stop().then(() => ctx.db.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', () => stop('SIGINT'));

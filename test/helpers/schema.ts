@@ -2,7 +2,7 @@
 import type { Sequelize } from 'sequelize';
 
 const normaliseType = (type: string) =>
-  type.toUpperCase().replace(/^INT(\(\d+\))?$/, 'INTEGER').replace(/^DATETIME\(\d\)$/, 'DATETIME').replace(/^TINYINT\(1\)$/, 'BOOLEAN').replace(/^BIGINT\(\d+\)$/, 'BIGINT').replace(/ UNSIGNED$/, '');
+  type.toUpperCase().replace(/^INT(\(\d+\))?$/, 'INTEGER').replace(/^DATETIME\(\d\)$/, 'DATETIME').replace(/^TINYINT\(1\)$/, 'BOOLEAN').replace(/^BIGINT\(\d+\)$/, 'BIGINT').replace(/^LONGTEXT$/, 'TEXT').replace(/ UNSIGNED$/, '');
 
 export async function describeSchema(sequelize: Sequelize) {
   const qi = sequelize.getQueryInterface();

@@ -1,0 +1,116 @@
+// The task API: my inbox, a group's inbox, and claim / unclaim / delegate / reassign / complete / comment.
+import { Api, idParam, paging } from '../../lib/route';
+import { z } from '../../lib/openapi';
+import { forbidden } from '../../lib/errors';
+import { HistoryEntry } from '../../db/models';
+import type { AppContext } from '../../context';
+import type { Actor } from '../auth/actor';
+import { Task as TaskSchema } from '../workflow/schemas';
+import { presentTask } from '../workflow/present';
+import * as svc from './service';
+
+const TAG = 'Tasks';
+
+const inboxQuery = z.object({
+  processKey: z.string().max(128).optional(),
+  urgency: z.coerce.number().int().min(1).max(4).optional().openapi({ type: 'integer' }),
+  overdue: z.enum(['true', 'false']).optional(),
+  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(['priority', 'due', 'created']).default('priority'),
+  ...paging,
+});
+
+const TaskWithRights = TaskSchema.extend({
+  formFields: z.array(z.object({ id: z.string(), label: z.string().nullable(), type: z.string(), required: z.boolean(), values: z.array(z.object({ id: z.string(), name: z.string().nullable() })).optional() })),
+  may: z.object({ claim: z.boolean(), unclaim: z.boolean(), complete: z.boolean(), delegate: z.boolean(), reassign: z.boolean() }),
+  actingAs: z.object({ capacity: z.string(), positionId: z.number().int().nullable() }),
+}).openapi('TaskDetail');
+
+export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
+  const { db, runtime } = ctx;
+  const page = z.object({ items: z.array(TaskSchema), total: z.number().int() });
+
+  api.route({
+    method: 'get', path: '/tasks', tag: TAG, summary: 'My inbox: assigned to me, to my groups, units and positions, and positions I act for',
+    query: inboxQuery, response: page,
+    handler: async ({ query, actor }) => {
+      const { items, total } = await svc.inbox(db, actor, { ...query, overdue: query.overdue === 'true', scope: { kind: 'mine' } });
+      return { items: items.map((t) => presentTask(t)), total };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/tasks/group', tag: TAG, summary: 'Unclaimed tasks of one of my groups, my unit or a position I hold or act for',
+    query: inboxQuery.extend({ kind: z.enum(['group', 'unit', 'position']), id: z.coerce.number().int().positive().openapi({ type: 'integer' }) }),
+    response: page,
+    handler: async ({ query, actor }) => {
+      const member = (query.kind === 'group' && actor.groupIds.includes(query.id)) || (query.kind === 'unit' && actor.unitId === query.id) || (query.kind === 'position' && actor.capacities.some((c) => c.positionId === query.id));
+      if (!member) throw forbidden(`You do not belong to that ${query.kind}.`);
+      const { items, total } = await svc.inbox(db, actor, { ...query, overdue: query.overdue === 'true', scope: { kind: query.kind, id: query.id } });
+      return { items: items.map((t) => presentTask(t)), total };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/tasks/:id', tag: TAG, summary: 'A task with its form and what I may do with it', params: idParam, response: TaskWithRights,
+    handler: async ({ params, actor }) => {
+      const { task, access } = await svc.loadVisible(params.id, actor);
+      return {
+        ...presentTask(task),
+        formFields: task.formFields ? JSON.parse(task.formFields) : [],
+        may: { claim: access.canClaim, unclaim: access.canUnclaim, complete: access.canWork, delegate: access.canWork && task.assigneeUserId === actor.userId, reassign: access.canReassign },
+        actingAs: { capacity: access.capacity, positionId: access.positionId },
+      };
+    },
+  });
+
+  for (const [action, summary] of [['claim', 'Claim a task of my group'], ['unclaim', 'Give a claimed task back to the group']] as const) {
+    api.route({
+      method: 'post', path: `/tasks/:id/${action}`, tag: TAG, summary, params: idParam, response: TaskSchema,
+      handler: async ({ params, actor }) => presentTask(await svc[action](db, runtime, params.id, actor)),
+    });
+  }
+
+  const toUser = z.object({ userId: z.number().int().positive() }).strict();
+  api.route({
+    method: 'post', path: '/tasks/:id/delegate', tag: TAG, summary: 'Delegate my task to a colleague (I stay its owner)', params: idParam, body: toUser, response: TaskSchema,
+    handler: async ({ params, body, actor }) => presentTask(await svc.delegate(db, runtime, params.id, actor, body.userId)),
+  });
+  api.route({
+    method: 'post', path: '/tasks/:id/reassign', tag: TAG, summary: "Reassign a subordinate's task (supervisors and administrators)", params: idParam, body: toUser, response: TaskSchema,
+    handler: async ({ params, body, actor }) => presentTask(await svc.reassign(db, runtime, params.id, actor, body.userId)),
+  });
+
+  api.route({
+    method: 'post', path: '/tasks/:id/complete', tag: TAG, summary: 'Complete a task with its form values (409 if it is no longer open)', params: idParam,
+    body: z.object({
+      variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Variable names start with a letter; letters, digits and _ only.'), z.unknown()).default({}),
+      comment: z.string().max(5000).optional(),
+      actingPositionId: z.number().int().positive().optional().openapi({ description: 'The position I act for (when I hold several capacities).' }),
+    }).strict(),
+    response: z.object({ task: TaskSchema, next: z.array(TaskSchema), instanceStatus: z.string() }),
+    handler: async ({ params, body, actor }) => {
+      const { instance, createdTasks } = await svc.complete(runtime, params.id, actor, body);
+      const { task } = await svc.loadVisible(params.id, actor);
+      return { task: presentTask(task), next: createdTasks.map((t) => presentTask(t)), instanceStatus: instance.status };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/tasks/:id/comments', tag: TAG, summary: 'Comment on a task', params: idParam,
+    body: z.object({ text: z.string().trim().min(1).max(5000) }).strict(), status: 204,
+    handler: async ({ params, body, actor }) => {
+      await svc.comment(db, params.id, actor, body.text);
+    },
+  });
+  api.route({
+    method: 'get', path: '/tasks/:id/comments', tag: TAG, summary: 'Comments on a task', params: idParam,
+    response: z.object({ items: z.array(z.object({ userId: z.number().int().nullable(), text: z.string(), at: z.string() })) }),
+    handler: async ({ params, actor }) => {
+      const { task } = await svc.loadVisible(params.id, actor);
+      const rows = await HistoryEntry.findAll({ where: { taskId: task.id, event: 'task.commented' }, order: [['id', 'ASC']] });
+      return { items: rows.map((r) => ({ userId: r.userId, text: String(JSON.parse(r.detail ?? '{}').text ?? ''), at: r.at.toISOString() })) };
+    },
+  });
+}

@@ -1,0 +1,188 @@
+// The inbox and what people do with tasks. Inbox queries read indexed task rows, never engine state.
+import { QueryTypes, Transaction } from 'sequelize';
+import type { Database } from '../../db';
+import { writeTransaction } from '../../db/transaction';
+import { HistoryEntry, Task, User } from '../../db/models';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
+import { recordEvents } from '../events/outbox';
+import type { Actor } from '../auth/actor';
+import type { WorkflowRuntime } from '../workflow/runtime';
+import { validateFormVariables, FormField } from '../workflow/forms';
+import { taskAccess, TaskAccess } from './policy';
+
+export interface InboxQuery {
+  processKey?: string;
+  urgency?: number;
+  overdue?: boolean;
+  dueBefore?: string;
+  q?: string;
+  sort: 'priority' | 'due' | 'created';
+  limit: number;
+  offset: number;
+  /** 'mine': assigned to me or to what I belong to; 'group': unassigned tasks of one group/unit/position. */
+  scope: { kind: 'mine' } | { kind: 'group' | 'unit' | 'position'; id: number };
+}
+
+const ORDER = {
+  priority: 't.priority DESC, t.dueAt IS NULL, t.dueAt ASC, t.id ASC',
+  due: 't.dueAt IS NULL, t.dueAt ASC, t.priority DESC, t.id ASC',
+  created: 't.createdAt DESC, t.id DESC',
+};
+
+export async function inbox(db: Database, actor: Actor, query: InboxQuery): Promise<{ items: Task[]; total: number }> {
+  const replacements: Record<string, unknown> = {
+    me: actor.userId,
+    groups: actor.groupIds.length ? actor.groupIds : [-1],
+    unit: actor.unitId ?? -1,
+    positions: actor.capacities.length ? actor.capacities.map((c) => c.positionId) : [-1],
+    now: new Date(),
+  };
+  const where: string[] = ["t.status = 'open'"];
+  if (query.scope.kind === 'mine') {
+    where.push(`(t.assigneeUserId = :me OR t.ownerUserId = :me OR (t.assigneeUserId IS NULL AND EXISTS (
+      SELECT 1 FROM task_candidates c WHERE c.taskId = t.id AND (
+        (c.kind = 'user' AND c.refId = :me) OR (c.kind = 'group' AND c.refId IN (:groups))
+        OR (c.kind = 'unit' AND c.refId = :unit) OR (c.kind = 'position' AND c.refId IN (:positions))))))`);
+  } else {
+    replacements.scopeKind = query.scope.kind;
+    replacements.scopeId = query.scope.id;
+    where.push('t.assigneeUserId IS NULL AND EXISTS (SELECT 1 FROM task_candidates c WHERE c.taskId = t.id AND c.kind = :scopeKind AND c.refId = :scopeId)');
+  }
+  if (query.processKey) (where.push('t.processKey = :processKey'), (replacements.processKey = query.processKey));
+  if (query.urgency) (where.push('t.urgency = :urgency'), (replacements.urgency = query.urgency));
+  if (query.overdue) where.push('t.dueAt IS NOT NULL AND t.dueAt < :now');
+  if (query.dueBefore) (where.push('t.dueAt IS NOT NULL AND t.dueAt < :dueBefore'), (replacements.dueBefore = new Date(query.dueBefore)));
+  if (query.q) (where.push('(t.name LIKE :q OR t.title LIKE :q)'), (replacements.q = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  const sql = `FROM tasks t WHERE ${where.join(' AND ')}`;
+  const [{ total }] = await db.sequelize.query<{ total: number }>(`SELECT COUNT(*) AS total ${sql}`, { replacements, type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query(`SELECT t.* ${sql} ORDER BY ${ORDER[query.sort]} LIMIT :limit OFFSET :offset`, {
+    replacements: { ...replacements, limit: query.limit, offset: query.offset },
+    model: Task,
+    mapToModel: true,
+  });
+  return { items: rows, total: Number(total) };
+}
+
+async function loadVisible(taskId: number, actor: Actor): Promise<{ task: Task; access: TaskAccess }> {
+  const task = await Task.findByPk(taskId);
+  if (!task) throw notFound('Task');
+  const access = await taskAccess(task, actor);
+  if (!access.canSee) throw forbidden('This task is not yours to see.');
+  return { task, access };
+}
+
+export { loadVisible };
+
+function history(task: Task, event: string, actor: Actor, access: TaskAccess | null, detail: Record<string, unknown> | null, transaction: Transaction) {
+  return HistoryEntry.create(
+    {
+      instanceId: task.instanceId, organisationId: task.organisationId, processKey: task.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask',
+      event, taskId: task.id, userId: actor.userId, capacity: access?.capacity ?? 'self', forPositionId: access?.positionId ?? null,
+      detail: detail ? JSON.stringify(detail) : null, at: new Date(),
+    },
+    { transaction },
+  );
+}
+
+async function changeAssignment(db: Database, runtime: WorkflowRuntime, task: Task, actor: Actor, access: TaskAccess, event: string, change: Partial<Pick<Task, 'assigneeUserId' | 'ownerUserId'>>, expect: Record<string, unknown>, detail: Record<string, unknown> | null) {
+  await writeTransaction(db, async (t) => {
+    const [n] = await Task.update({ ...change, claimedAt: change.assigneeUserId ? new Date() : null }, { where: { id: task.id, status: 'open', ...expect }, transaction: t });
+    if (n !== 1) throw conflict('The task changed meanwhile (claimed, completed or cancelled by someone else).');
+    await task.reload({ transaction: t });
+    await history(task, event, actor, access, detail, t);
+    const audience = await runtime.audienceOf(task, t);
+    await recordEvents(t, [{
+      type: event, organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience,
+      summary: { taskId: task.id, instanceId: task.instanceId, name: task.name, assigneeUserId: task.assigneeUserId },
+    }, ...(change.assigneeUserId && change.assigneeUserId !== actor.userId ? [{
+      type: 'task.assigned', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: { userIds: [change.assigneeUserId] },
+      summary: { taskId: task.id, instanceId: task.instanceId, name: task.name, urgency: task.urgency, dueAt: task.dueAt?.toISOString() ?? null },
+    }] : [])]);
+  });
+  return task;
+}
+
+export async function claim(db: Database, runtime: WorkflowRuntime, taskId: number, actor: Actor) {
+  const { task, access } = await loadVisible(taskId, actor);
+  if (task.status !== 'open') throw conflict(`The task is ${task.status}.`);
+  if (task.assigneeUserId === actor.userId) return task;
+  if (!access.canClaim) throw task.assigneeUserId ? conflict('Someone else has already claimed this task.') : forbidden('You are not a candidate for this task.');
+  return changeAssignment(db, runtime, task, actor, access, 'task.claimed', { assigneeUserId: actor.userId }, { assigneeUserId: null }, null);
+}
+
+export async function unclaim(db: Database, runtime: WorkflowRuntime, taskId: number, actor: Actor) {
+  const { task, access } = await loadVisible(taskId, actor);
+  if (!access.canUnclaim) throw conflict('Only the person who claimed an open task can give it back.');
+  return changeAssignment(db, runtime, task, actor, access, 'task.unclaimed', { assigneeUserId: null }, { assigneeUserId: actor.userId }, null);
+}
+
+async function colleague(userId: number, organisationId: number) {
+  const user = await User.findByPk(userId);
+  if (!user || !user.active) throw unprocessable('That user does not exist or is disabled.', [{ field: 'userId', message: 'not an active user' }]);
+  if (user.organisationId !== organisationId) throw unprocessable('Tasks can only be passed within the organisation.', [{ field: 'userId', message: 'another organisation' }]);
+  return user;
+}
+
+/** Delegation of a task: the delegate works on it; the owner keeps responsibility and sees it. */
+export async function delegate(db: Database, runtime: WorkflowRuntime, taskId: number, actor: Actor, userId: number) {
+  const { task, access } = await loadVisible(taskId, actor);
+  if (!access.canWork || task.assigneeUserId !== actor.userId) throw conflict('Claim the task before delegating it.');
+  await colleague(userId, task.organisationId);
+  if (userId === actor.userId) throw unprocessable('You cannot delegate a task to yourself.');
+  return changeAssignment(db, runtime, task, actor, access, 'task.delegated', { assigneeUserId: userId, ownerUserId: task.ownerUserId ?? actor.userId }, { assigneeUserId: actor.userId }, { to: userId });
+}
+
+export async function reassign(db: Database, runtime: WorkflowRuntime, taskId: number, actor: Actor, userId: number) {
+  const { task, access } = await loadVisible(taskId, actor);
+  if (!access.canReassign) throw forbidden('Only a supervisor of the assignee, or an administrator, may reassign this task.');
+  await colleague(userId, task.organisationId);
+  return changeAssignment(db, runtime, task, actor, access, 'task.reassigned', { assigneeUserId: userId, ownerUserId: null }, { assigneeUserId: task.assigneeUserId }, { from: task.assigneeUserId, to: userId });
+}
+
+export async function comment(db: Database, taskId: number, actor: Actor, text: string) {
+  const { task, access } = await loadVisible(taskId, actor);
+  await writeTransaction(db, (t) => history(task, 'task.commented', actor, access, { text }, t));
+}
+
+/**
+ * Completes a task: validates the form, then runs the command that signals the engine. The task
+ * row flips from open to completed only together with the new engine state; a second completion
+ * (here or on another server) gets 409 and changes nothing.
+ */
+export async function complete(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { variables: Record<string, unknown>; comment?: string; actingPositionId?: number }) {
+  const { task, access } = await loadVisible(taskId, actor);
+  if (task.status !== 'open') throw conflict(`The task is already ${task.status}.`);
+  if (!access.canWork) throw task.assigneeUserId ? conflict('Someone else is working on this task.') : forbidden('You are not a performer of this task.');
+  let capacity = access;
+  if (input.actingPositionId !== undefined) {
+    const chosen = actor.capacities.find((c) => c.positionId === input.actingPositionId);
+    if (!chosen) throw forbidden('You do not hold or act for that position.');
+    capacity = { ...access, capacity: chosen.capacity, positionId: chosen.positionId, delegationId: chosen.delegationId ?? null };
+  }
+  const fields: FormField[] = task.formFields ? JSON.parse(task.formFields) : [];
+  const checked = validateFormVariables(fields, input.variables);
+  if (!checked.ok) throw unprocessable('The form is not complete or not valid.', checked.details);
+
+  const performer = { userId: actor.userId, positionId: capacity.positionId };
+  return runtime.command(
+    task.instanceId,
+    (host) => {
+      Object.assign(host.variables(), input.variables, { _lastPerformer: performer });
+      host.signal(task.elementId, task.executionId);
+      if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
+    },
+    async (t) => {
+      const [n] = await Task.update(
+        {
+          status: 'completed', completedAt: new Date(), completedById: actor.userId, completedCapacity: capacity.capacity,
+          completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId,
+        },
+        { where: { id: task.id, status: 'open' }, transaction: t },
+      );
+      if (n !== 1) throw conflict('The task was completed or cancelled meanwhile.');
+      await task.reload({ transaction: t });
+      await history(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }, t);
+      await recordEvents(t, [{ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: await runtime.audienceOf(task, t), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } }]);
+    },
+  );
+}

@@ -1,0 +1,195 @@
+// Parsing and validating BPMN at deploy time. Every refusal names the element, so the modeler
+// can mark it. A definition that passes is serialised once (the `sourceContext` instances reuse).
+import { BpmnModdle } from 'bpmn-moddle';
+import * as elements from 'bpmn-elements';
+import Serializer, { TypeResolver } from 'moddle-context-serializer';
+import { checkExpression, expressionsIn } from './expressions';
+import { parsePerformers } from './performers';
+import { SERVICE_TOPICS } from './services';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const camundaModdle = require('camunda-bpmn-moddle/resources/camunda.json');
+
+export interface ElementProblem {
+  elementId: string | null;
+  message: string;
+}
+
+export interface ParsedDefinition {
+  key: string;
+  name: string | null;
+  sourceContext: string;
+}
+
+type Moddle = { $type: string; id?: string; name?: string; [k: string]: unknown };
+type Bag = Record<string, unknown>;
+
+const typeResolver = () => TypeResolver(elements as never);
+
+function collect(flowElements: Moddle[] | undefined, into: Moddle[] = []): Moddle[] {
+  for (const el of flowElements ?? []) {
+    into.push(el);
+    if (Array.isArray(el.flowElements)) collect(el.flowElements as Moddle[], into);
+  }
+  return into;
+}
+
+function checkTemplate(problems: ElementProblem[], elementId: string | null, what: string, value: unknown) {
+  if (typeof value !== 'string') return;
+  for (const expr of expressionsIn(value)) {
+    try {
+      checkExpression(expr);
+    } catch (err) {
+      problems.push({ elementId, message: `${what}: the expression \${${expr}} does not parse (${(err as Error).message}).` });
+    }
+  }
+}
+
+function extensionValues(el: Moddle): Moddle[] {
+  const ext = el.extensionElements as { values?: Moddle[] } | undefined;
+  return ext?.values ?? [];
+}
+
+export async function parseAndValidate(xml: string): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
+  const problems: ElementProblem[] = [];
+  if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'The BPMN XML is empty.' }] };
+  let context: { rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> };
+  try {
+    context = (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as never;
+  } catch (err) {
+    return { problems: [{ elementId: null, message: `The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }] };
+  }
+  for (const w of context.warnings ?? []) problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
+
+  const root = context.rootElement;
+  const processes = ((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Process');
+  const executable = processes.filter((p) => p.isExecutable);
+  if (executable.length === 0) return { problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'There is no executable process (set isExecutable="true").' }] };
+  if (executable.length > 1) {
+    return { problems: [...problems, ...executable.slice(1).map((p) => ({ elementId: p.id ?? null, message: 'Only one executable process per file: each would start with every instance.' }))] };
+  }
+  const processIds = new Set(processes.map((p) => p.id));
+  const messageIds = new Set(((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Message').map((m) => m.id));
+
+  for (const process of processes) {
+    const all = collect(process.flowElements as Moddle[]);
+    // <bpmn:outgoing> children are optional in the XML: derive flows from sourceRef/targetRef.
+    const incoming = new Map<string, number>();
+    const outgoingOf = new Map<string, Moddle[]>();
+    for (const f of all.filter((e) => e.$type === 'bpmn:SequenceFlow')) {
+      const target = (f.targetRef as Moddle | undefined)?.id;
+      const source = (f.sourceRef as Moddle | undefined)?.id;
+      if (target) incoming.set(target, (incoming.get(target) ?? 0) + 1);
+      if (source) outgoingOf.set(source, [...(outgoingOf.get(source) ?? []), f]);
+    }
+    for (const el of all) {
+      const id = el.id ?? null;
+      switch (el.$type) {
+        case 'bpmn:ScriptTask':
+          problems.push({ elementId: id, message: 'Script tasks run code on the server and are not allowed; use a service task with a known topic or a user task.' });
+          break;
+        case 'bpmn:SequenceFlow': {
+          const cond = el.conditionExpression as Bag | undefined;
+          if (!cond) break;
+          if (cond.language) problems.push({ elementId: id, message: `Conditions in a script language (${String(cond.language)}) run code on the server; write an expression like \${approved}.` });
+          else if (typeof cond.body !== 'string' || !expressionsIn(cond.body).length) problems.push({ elementId: id, message: 'A condition must be an expression such as ${outcome == \'approve\'}.' });
+          else checkTemplate(problems, id, 'Condition', cond.body);
+          break;
+        }
+        case 'bpmn:InclusiveGateway':
+          if ((incoming.get(id ?? '') ?? 0) > 1) problems.push({ elementId: id, message: 'An inclusive gateway that joins flows is not supported by the engine; join with a parallel or exclusive gateway.' });
+          break;
+        case 'bpmn:ExclusiveGateway': {
+          const outgoing = outgoingOf.get(id ?? '') ?? [];
+          const conditional = outgoing.filter((f) => f.conditionExpression);
+          if (outgoing.length > 1 && !el.default && conditional.length > 0) {
+            problems.push({ elementId: id, message: 'All conditions of this exclusive gateway can be false and it has no default flow: mark one outgoing flow as the default.' });
+          }
+          break;
+        }
+        case 'bpmn:UserTask': {
+          const performer = [el.assignee, el.candidateUsers, el.candidateGroups].filter((v) => typeof v === 'string' && v.trim());
+          if (!performer.length) problems.push({ elementId: id, message: 'A user task needs a performer: set assignee, candidate users or candidate groups.' });
+          for (const [attr, value] of [['assignee', el.assignee], ['candidateUsers', el.candidateUsers], ['candidateGroups', el.candidateGroups], ['dueDate', el.dueDate], ['priority', el.priority], ['formKey', el.formKey]] as const) {
+            checkTemplate(problems, id, attr, value);
+          }
+          for (const [attr, value] of [['candidateUsers', el.candidateUsers], ['candidateGroups', el.candidateGroups]] as const) {
+            if (typeof value !== 'string') continue;
+            try {
+              parsePerformers(value, attr === 'candidateUsers' ? 'user' : 'group', true);
+            } catch (err) {
+              problems.push({ elementId: id, message: `${attr}: ${(err as Error).message}` });
+            }
+          }
+          if (typeof el.dueDate === 'string' && !expressionsIn(el.dueDate).length && !/^P/.test(el.dueDate) && Number.isNaN(Date.parse(el.dueDate))) {
+            problems.push({ elementId: id, message: 'dueDate must be an ISO-8601 date-time, a duration such as P3D, or an expression.' });
+          }
+          for (const v of extensionValues(el)) {
+            if (v.$type !== 'camunda:FormData') continue;
+            for (const f of (v.fields as Moddle[] | undefined) ?? []) {
+              if (!f.id) problems.push({ elementId: id, message: 'A form field has no id.' });
+              if (f.type && !['string', 'long', 'boolean', 'date', 'enum'].includes(String(f.type))) problems.push({ elementId: id, message: `Form field ${f.id}: unknown type ${String(f.type)} (use string, long, boolean, date or enum).` });
+            }
+          }
+          break;
+        }
+        case 'bpmn:ServiceTask':
+        case 'bpmn:SendTask':
+        case 'bpmn:BusinessRuleTask': {
+          const topic = el.type === 'external' ? el.topic : undefined;
+          if (!topic || !(String(topic) in SERVICE_TOPICS)) {
+            problems.push({ elementId: id, message: `A service task must be an external task (camunda:type="external") with a known topic: ${Object.keys(SERVICE_TOPICS).join(', ')}.` });
+          }
+          break;
+        }
+        case 'bpmn:CallActivity':
+          if (!processIds.has(String(el.calledElement ?? ''))) problems.push({ elementId: id, message: `A call activity can only call a process in the same file; "${String(el.calledElement ?? '')}" is not one.` });
+          break;
+        case 'bpmn:ComplexGateway':
+          problems.push({ elementId: id, message: 'Complex gateways are not supported.' });
+          break;
+      }
+      const loop = el.loopCharacteristics as Bag | undefined;
+      if (loop) {
+        checkTemplate(problems, id, 'Multi-instance collection', loop.collection);
+        checkTemplate(problems, id, 'Loop cardinality', (loop.loopCardinality as Bag | undefined)?.body);
+        const completion = loop.completionCondition as Bag | undefined;
+        if (completion?.language) problems.push({ elementId: id, message: 'A completion condition in a script language runs code on the server; use an expression.' });
+        else checkTemplate(problems, id, 'Completion condition', completion?.body);
+      }
+      for (const def of (el.eventDefinitions as Moddle[] | undefined) ?? []) {
+        if (def.$type === 'bpmn:TimerEventDefinition') {
+          const value = ['timeDuration', 'timeDate', 'timeCycle'].map((k) => (def[k] as Bag | undefined)?.body).find((v) => v !== undefined);
+          if (typeof value !== 'string' || !value.trim()) problems.push({ elementId: id, message: 'A timer needs a duration (P3D), a date or a cycle.' });
+          else checkTemplate(problems, id, 'Timer', value);
+        }
+        if (def.$type === 'bpmn:MessageEventDefinition') {
+          const ref = (def.messageRef as Moddle | undefined)?.id;
+          if (!ref || !messageIds.has(ref)) problems.push({ elementId: id, message: 'A message event must refer to a message defined in the file.' });
+        }
+        if (def.$type === 'bpmn:ConditionalEventDefinition') {
+          const cond = def.condition as Bag | undefined;
+          if (cond?.language) problems.push({ elementId: id, message: 'A conditional event in a script language runs code on the server; use an expression.' });
+        }
+      }
+      for (const v of extensionValues(el)) {
+        if (v.$type === 'camunda:InputOutput') {
+          for (const p of [...((v.inputParameters as Moddle[]) ?? []), ...((v.outputParameters as Moddle[]) ?? [])]) {
+            if ((p.definition as Moddle | undefined)?.$type === 'camunda:Script') problems.push({ elementId: id, message: `Parameter ${p.name}: scripts run code on the server; use a value or an expression.` });
+            checkTemplate(problems, id, `Parameter ${p.name}`, p.value);
+          }
+        }
+        if (v.$type === 'camunda:ExecutionListener' || v.$type === 'camunda:TaskListener') {
+          problems.push({ elementId: id, message: 'Execution and task listeners run code on the server and are not allowed.' });
+        }
+      }
+    }
+  }
+  if (problems.length) return { problems };
+
+  const main = executable[0];
+  const serializer = Serializer(context as never, typeResolver());
+  return { problems, parsed: { key: String(main.id), name: (main.name as string | undefined) ?? null, sourceContext: serializer.serialize() } };
+}
+
+export { typeResolver };

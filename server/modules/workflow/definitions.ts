@@ -1,0 +1,106 @@
+// Deployed process versions. A deployment that passes validation becomes version n+1 of its key
+// in the organisation; running instances stay on their version. An organisation without its own
+// version of a key uses the nearest ancestor's (the ministry's processes serve its offices).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Op } from 'sequelize';
+import type { Database } from '../../db';
+import { writeTransaction } from '../../db/transaction';
+import { Organisation, ProcessDefinition } from '../../db/models';
+import { AppError, notFound } from '../../lib/errors';
+import { ancestorsOf } from '../org/policy';
+import { parseAndValidate, ElementProblem } from './bpmn';
+
+export class InvalidBpmn extends AppError {
+  constructor(public problems: ElementProblem[]) {
+    super(422, 'invalid_bpmn', `The BPMN cannot be deployed: ${problems[0]?.message ?? 'invalid'}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  }
+}
+
+export async function validateBpmn(xml: string) {
+  const { problems, parsed } = await parseAndValidate(xml);
+  if (problems.length || !parsed) throw new InvalidBpmn(problems);
+  return parsed;
+}
+
+export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean }): Promise<ProcessDefinition> {
+  const parsed = await validateBpmn(input.xml);
+  return writeTransaction(db, async (t) => {
+    const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
+    const activate = input.activate !== false;
+    if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
+    return ProcessDefinition.create(
+      { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml: input.xml, sourceContext: parsed.sourceContext, deployedById: input.deployedById },
+      { transaction: t },
+    );
+  });
+}
+
+/** The version new instances of `key` use in an organisation: its own active one, else the nearest ancestor's. */
+export async function activeDefinition(organisationId: number, key: string): Promise<ProcessDefinition> {
+  const chain = [organisationId, ...(await ancestorsOf(organisationId))];
+  const rows = await ProcessDefinition.findAll({ where: { key, isActive: true, organisationId: { [Op.in]: chain } }, attributes: { exclude: ['xml', 'sourceContext'] } });
+  const found = chain.map((id) => rows.find((r) => r.organisationId === id)).find(Boolean);
+  if (!found) throw notFound(`Process "${key}"`);
+  return found;
+}
+
+/** Versions visible to an organisation: its own and its ancestors' (nearest first per key). */
+export async function visibleDefinitions(organisationId: number) {
+  const chain = [organisationId, ...(await ancestorsOf(organisationId))];
+  const rows = await ProcessDefinition.findAll({ where: { organisationId: { [Op.in]: chain } }, attributes: { exclude: ['xml', 'sourceContext'] }, order: [['key', 'ASC'], ['version', 'DESC']] });
+  const byKey = new Map<string, ProcessDefinition[]>();
+  for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  return [...byKey.entries()].map(([key, versions]) => {
+    const owner = chain.find((id) => versions.some((v) => v.organisationId === id))!;
+    const own = versions.filter((v) => v.organisationId === owner);
+    return {
+      key,
+      name: own[0]?.name ?? null,
+      organisationId: owner,
+      inherited: owner !== organisationId,
+      versions: own.map((v) => ({ id: v.id, version: v.version, isActive: v.isActive, deployedAt: v.createdAt.toISOString(), deployedById: v.deployedById })),
+    };
+  });
+}
+
+export async function findVersion(organisationId: number, key: string, version: number): Promise<ProcessDefinition> {
+  const chain = [organisationId, ...(await ancestorsOf(organisationId))];
+  const rows = await ProcessDefinition.findAll({ where: { key, version, organisationId: { [Op.in]: chain } } });
+  const found = chain.map((id) => rows.find((r) => r.organisationId === id)).find(Boolean);
+  if (!found) throw notFound(`Version ${version} of process "${key}"`);
+  return found;
+}
+
+export async function activate(db: Database, definition: ProcessDefinition): Promise<void> {
+  await writeTransaction(db, async (t) => {
+    await ProcessDefinition.update({ isActive: false }, { where: { organisationId: definition.organisationId, key: definition.key }, transaction: t });
+    await ProcessDefinition.update({ isActive: true }, { where: { id: definition.id }, transaction: t });
+  });
+  definition.isActive = true;
+}
+
+function processesFolder(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'processes'))) return path.join(dir, 'processes');
+  }
+  throw new Error('processes/ folder not found');
+}
+
+/** Deploys the BPMN files shipped in processes/ to every top-level organisation that lacks them. */
+export async function deployShippedProcesses(db: Database): Promise<string[]> {
+  const folder = processesFolder();
+  const files = fs.readdirSync(folder).filter((f) => f.endsWith('.bpmn')).sort();
+  const roots = await Organisation.findAll({ where: { parentId: null } });
+  const deployed: string[] = [];
+  for (const file of files) {
+    const xml = fs.readFileSync(path.join(folder, file), 'utf8');
+    const parsed = await validateBpmn(xml);
+    for (const root of roots) {
+      if (await ProcessDefinition.count({ where: { organisationId: root.id, key: parsed.key } })) continue;
+      await deploy(db, { organisationId: root.id, xml, deployedById: null });
+      deployed.push(`${parsed.key}@${root.agencyCode}`);
+    }
+  }
+  return deployed;
+}

@@ -1,0 +1,97 @@
+// Who performs a user task. Designers write, in candidateGroups / candidateUsers / assignee:
+//   registry_clerk | group:<key>     a group or role of the instance's organisation
+//   unit:<id>                        everyone in a unit
+//   position:<id>                    whoever holds the position, or acts for it (delegation)
+//   supervisor                       the position above the previous performer's (the chain of command)
+//   initiator                        the user who started the instance
+//   user:<username|id> | <username>  one person (in candidateUsers and assignee)
+// or an expression giving any of these (e.g. ${'unit:' + unit}).
+import { Op, Transaction } from 'sequelize';
+import { Group, Position, Unit, User, CandidateKind } from '../../db/models';
+import { unprocessable } from '../../lib/errors';
+import { expressionsIn } from './expressions';
+
+export type PerformerToken =
+  | { kind: 'group'; key: string }
+  | { kind: 'unit' | 'position' | 'userId'; id: number }
+  | { kind: 'username'; username: string }
+  | { kind: 'supervisor' | 'initiator' };
+
+export function parsePerformers(value: unknown, defaultKind: 'user' | 'group', lenient = false): PerformerToken[] {
+  if (value == null || value === '') return [];
+  if (lenient && typeof value === 'string' && expressionsIn(value).length) return [];
+  const raw = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const tokens: PerformerToken[] = [];
+  for (const part of raw.map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(group|unit|position|user):(.+)$/.exec(part);
+    if (part === 'supervisor' || part === 'initiator') tokens.push({ kind: part });
+    else if (m && (m[1] === 'unit' || m[1] === 'position')) {
+      if (!/^\d+$/.test(m[2])) throw new Error(`"${part}": ${m[1]} needs a numeric id.`);
+      tokens.push({ kind: m[1], id: Number(m[2]) });
+    } else if (m && m[1] === 'group') tokens.push({ kind: 'group', key: m[2] });
+    else if (m && m[1] === 'user') tokens.push(/^\d+$/.test(m[2]) ? { kind: 'userId', id: Number(m[2]) } : { kind: 'username', username: m[2] });
+    else if (/^\d+$/.test(part) && defaultKind === 'user') tokens.push({ kind: 'userId', id: Number(part) });
+    else if (/^[a-z0-9][a-z0-9._-]*$/i.test(part)) tokens.push(defaultKind === 'user' ? { kind: 'username', username: part.toLowerCase() } : { kind: 'group', key: part });
+    else throw new Error(`"${part}" is not a performer (use a group key, unit:<id>, position:<id>, user:<username>, supervisor or initiator).`);
+  }
+  return tokens;
+}
+
+export interface PerformerContext {
+  organisationId: number;
+  organisationIds: number[]; // the instance's organisation and its ancestors, nearest first
+  initiatorUserId: number | null;
+  lastPerformerPositionId: number | null;
+  elementId: string;
+}
+
+export interface Candidate {
+  kind: CandidateKind;
+  refId: number;
+}
+
+const fail = (ctx: PerformerContext, message: string) =>
+  unprocessable(`The next step "${ctx.elementId}" has no performer: ${message}`, [{ elementId: ctx.elementId, message }]);
+
+export async function resolvePerformers(tokens: PerformerToken[], ctx: PerformerContext, transaction?: Transaction): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const t of tokens) {
+    switch (t.kind) {
+      case 'group': {
+        const groups = await Group.findAll({ where: { key: t.key, organisationId: { [Op.in]: ctx.organisationIds } }, transaction });
+        const nearest = ctx.organisationIds.map((id) => groups.find((g) => g.organisationId === id)).find(Boolean);
+        if (!nearest) throw fail(ctx, `no group "${t.key}" in this organisation.`);
+        out.push({ kind: 'group', refId: nearest.id });
+        break;
+      }
+      case 'unit':
+        if (!(await Unit.findByPk(t.id, { transaction }))) throw fail(ctx, `unit ${t.id} does not exist.`);
+        out.push({ kind: 'unit', refId: t.id });
+        break;
+      case 'position':
+        if (!(await Position.findByPk(t.id, { transaction }))) throw fail(ctx, `position ${t.id} does not exist.`);
+        out.push({ kind: 'position', refId: t.id });
+        break;
+      case 'userId':
+      case 'username': {
+        const user = 'id' in t ? await User.findByPk(t.id, { transaction }) : await User.findOne({ where: { username: t.username }, transaction });
+        if (!user || !user.active) throw fail(ctx, `user ${'id' in t ? t.id : t.username} does not exist or is disabled.`);
+        out.push({ kind: 'user', refId: user.id });
+        break;
+      }
+      case 'initiator':
+        if (!ctx.initiatorUserId) throw fail(ctx, 'the instance has no initiator.');
+        out.push({ kind: 'user', refId: ctx.initiatorUserId });
+        break;
+      case 'supervisor': {
+        if (!ctx.lastPerformerPositionId) throw fail(ctx, 'the previous performer holds no position, so there is no supervisor.');
+        const position = await Position.findByPk(ctx.lastPerformerPositionId, { transaction });
+        // At the top of the chain the step stays with the top position.
+        out.push({ kind: 'position', refId: position?.reportsToId ?? ctx.lastPerformerPositionId });
+        break;
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((c) => !seen.has(`${c.kind}:${c.refId}`) && seen.add(`${c.kind}:${c.refId}`));
+}

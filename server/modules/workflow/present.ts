@@ -1,0 +1,30 @@
+import type { HistoryEntry, Incident, ProcessInstance, Task } from '../../db/models';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function presentTask(t: Task, now = new Date()) {
+  return {
+    id: Number(t.id), instanceId: Number(t.instanceId), processKey: t.processKey, elementId: t.elementId, name: t.name, title: t.title, status: t.status,
+    assigneeUserId: t.assigneeUserId, ownerUserId: t.ownerUserId, priority: t.priority, urgency: t.urgency,
+    dueAt: iso(t.dueAt), overdue: t.status === 'open' && !!t.dueAt && new Date(t.dueAt) < now, formKey: t.formKey,
+    documentId: t.documentId == null ? null : Number(t.documentId), createdAt: iso(t.createdAt)!, completedAt: iso(t.completedAt),
+  };
+}
+
+export function presentInstance(i: ProcessInstance) {
+  return {
+    id: Number(i.id), definitionId: i.definitionId, processKey: i.processKey, businessKey: i.businessKey, documentId: i.documentId == null ? null : Number(i.documentId),
+    status: i.status, version: i.version, startedById: i.startedById, startedAt: iso(i.startedAt)!, endedAt: iso(i.endedAt),
+  };
+}
+
+export function presentHistory(h: HistoryEntry) {
+  return {
+    id: Number(h.id), elementId: h.elementId, elementType: h.elementType, event: h.event, taskId: h.taskId == null ? null : Number(h.taskId),
+    userId: h.userId, capacity: h.capacity, forPositionId: h.forPositionId, detail: h.detail ? JSON.parse(h.detail) : null, at: iso(h.at)!,
+  };
+}
+
+export function presentIncident(i: Incident) {
+  return { id: Number(i.id), instanceId: Number(i.instanceId), elementId: i.elementId, message: i.message, status: i.status, createdAt: iso(i.createdAt)!, resolvedAt: iso(i.resolvedAt) };
+}

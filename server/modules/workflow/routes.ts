@@ -1,0 +1,185 @@
+// Process definitions (deploy, validate, versions), instances, messages, history and incidents.
+import { Op } from 'sequelize';
+import { Api, idParam, paging } from '../../lib/route';
+import { z } from '../../lib/openapi';
+import { conflict, forbidden, notFound } from '../../lib/errors';
+import { writeTransaction } from '../../db/transaction';
+import { HistoryEntry, Incident, ProcessInstance, Task, WorkflowJob } from '../../db/models';
+import type { AppContext } from '../../context';
+import type { Actor } from '../auth/actor';
+import * as S from './schemas';
+import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
+import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
+import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
+
+const TAG = 'Workflow';
+
+export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
+  const { db, runtime } = ctx;
+
+  api.route({
+    method: 'post', path: '/workflow/definitions/validate', tag: TAG, summary: 'Validate BPMN without deploying it (422 lists { elementId, message })',
+    body: S.BpmnBody, response: z.object({ valid: z.literal(true), key: z.string(), name: z.string().nullable() }),
+    handler: async ({ body, actor }) => {
+      assertDesigner(actor);
+      const parsed = await validateBpmn(body.xml);
+      return { valid: true as const, key: parsed.key, name: parsed.name };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/workflow/definitions', tag: TAG, summary: 'Deploy BPMN as the next version of its process key in my organisation',
+    body: S.BpmnBody, status: 201, response: S.Deployed,
+    handler: async ({ body, actor }) => {
+      assertDesigner(actor);
+      const d = await deploy(db, { organisationId: actor.organisationId, xml: body.xml, deployedById: actor.userId, activate: body.activate });
+      return { id: d.id, key: d.key, name: d.name, version: d.version, isActive: d.isActive, organisationId: d.organisationId };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/definitions', tag: TAG, summary: 'Processes my organisation can run, with their versions',
+    response: z.object({ items: z.array(S.DefinitionSummary) }),
+    handler: async ({ actor }) => ({ items: await visibleDefinitions(actor.organisationId) }),
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/definitions/:key/versions/:version/xml', tag: TAG, summary: 'Download the BPMN XML of a version',
+    params: S.keyVersionParams,
+    handler: async ({ params, actor, res }) => {
+      const d = await findVersion(actor.organisationId, params.key, params.version);
+      res.type('application/xml').send(d.xml);
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/workflow/definitions/:key/versions/:version/activate', tag: TAG, summary: 'Make this version the one new instances use',
+    params: S.keyVersionParams, response: S.Deployed,
+    handler: async ({ params, actor }) => {
+      assertDesigner(actor);
+      const d = await findVersion(actor.organisationId, params.key, params.version);
+      if (d.organisationId !== actor.organisationId) throw forbidden("This version belongs to a parent organisation; deploy your own version to change it.");
+      await activate(db, d);
+      return { id: d.id, key: d.key, name: d.name, version: d.version, isActive: true, organisationId: d.organisationId };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/workflow/instances', tag: TAG, summary: 'Start a process (optionally for a document)',
+    body: S.StartInstanceBody, status: 201, response: z.object({ instance: S.Instance, tasks: z.array(S.Task) }),
+    handler: async ({ body, actor }) => {
+      const definition = await activeDefinition(actor.organisationId, body.processKey);
+      const own = actor.capacities.find((c) => c.capacity === 'self');
+      const { instance, createdTasks } = await runtime.start({
+        definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
+        starterUsername: actor.user.username, variables: body.variables ?? {}, documentId: body.documentId ?? null, businessKey: body.businessKey ?? null,
+      });
+      return { instance: presentInstance(instance), tasks: createdTasks.map((t) => presentTask(t)) };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/instances', tag: TAG, summary: "My organisation's instances (managers) or the ones I started",
+    query: z.object({ processKey: z.string().max(128).optional(), status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(), documentId: z.coerce.number().int().positive().optional(), ...paging }),
+    response: z.object({ items: z.array(S.Instance), total: z.number().int() }),
+    handler: async ({ query, actor }) => {
+      const where: Record<string | symbol, unknown> = { organisationId: actor.organisationId };
+      if (!(actor.roles.has('system_admin') || actor.roles.has('executive') || actor.roles.has('process_designer'))) where.startedById = actor.userId;
+      if (query.processKey) where.processKey = query.processKey;
+      if (query.status) where.status = query.status;
+      if (query.documentId) where.documentId = query.documentId;
+      const { rows, count } = await ProcessInstance.findAndCountAll({ where, attributes: { exclude: ['state'] }, order: [['id', 'DESC']], limit: query.limit, offset: query.offset });
+      return { items: rows.map(presentInstance), total: count };
+    },
+  });
+
+  const loadInstance = async (id: number, actor: Actor) => {
+    const instance = await ProcessInstance.findByPk(id, { attributes: { exclude: ['state'] } });
+    if (!instance) throw notFound('Process instance');
+    await assertReadInstance(actor, instance);
+    return instance;
+  };
+
+  api.route({
+    method: 'get', path: '/workflow/instances/:id', tag: TAG, summary: 'An instance with its tasks and incidents', params: idParam,
+    response: z.object({ instance: S.Instance, tasks: z.array(S.Task), incidents: z.array(S.IncidentSchema), activeElementIds: z.array(z.string()) }),
+    handler: async ({ params, actor }) => {
+      const instance = await loadInstance(params.id, actor);
+      const tasks = await Task.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
+      const incidents = await Incident.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
+      const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } } });
+      const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId)])];
+      return { instance: presentInstance(instance), tasks: tasks.map((t) => presentTask(t)), incidents: incidents.map(presentIncident), activeElementIds: active };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/instances/:id/history', tag: TAG, summary: 'Who did what when: every activity and task event of an instance', params: idParam,
+    response: z.object({ items: z.array(S.HistoryItem) }),
+    handler: async ({ params, actor }) => {
+      const instance = await loadInstance(params.id, actor);
+      return { items: (await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] })).map(presentHistory) };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/workflow/instances/:id/messages', tag: TAG, summary: 'Deliver a message (a reply from outside) to an instance waiting for it',
+    params: idParam,
+    body: z.object({ messageId: z.string().min(1).max(128), variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()).optional() }).strict(),
+    response: S.Instance,
+    handler: async ({ params, body, actor }) => {
+      const instance = await loadInstance(params.id, actor);
+      const { instance: updated } = await runtime.command(instance.id, (host) => {
+        const before = host.collector!.ended.size;
+        Object.assign(host.variables(), body.variables ?? {});
+        host.message(body.messageId);
+        if (host.collector!.ended.size === before) throw conflict(`The instance is not waiting for message "${body.messageId}".`);
+      }, async (t, inst) => {
+        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'message.received', userId: actor.userId, detail: JSON.stringify({ messageId: body.messageId }), at: new Date() }, { transaction: t });
+      });
+      return presentInstance(updated);
+    },
+  });
+
+  api.route({
+    method: 'patch', path: '/workflow/instances/:id/variables', tag: TAG, summary: 'Correct process variables (administrators; e.g. before retrying an incident)',
+    params: idParam, body: z.object({ variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()) }).strict(), response: S.Instance,
+    handler: async ({ params, body, actor }) => {
+      const instance = await loadInstance(params.id, actor);
+      await assertAdministerInstance(actor, instance);
+      const { instance: updated } = await runtime.command(instance.id, (host) => void Object.assign(host.variables(), body.variables), async (t, inst) => {
+        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'variables.changed', userId: actor.userId, detail: JSON.stringify({ names: Object.keys(body.variables) }), at: new Date() }, { transaction: t });
+      });
+      return presentInstance(updated);
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/incidents', tag: TAG, summary: 'Open incidents in my organisation (administrators)',
+    response: z.object({ items: z.array(S.IncidentSchema) }),
+    handler: async ({ actor }) => {
+      if (!actor.roles.has('system_admin')) throw forbidden('Only administrators see incidents.');
+      const instances = await ProcessInstance.findAll({ where: { organisationId: actor.organisationId }, attributes: ['id'] });
+      const items = await Incident.findAll({ where: { status: 'open', instanceId: { [Op.in]: instances.map((i) => i.id) } }, order: [['id', 'ASC']] });
+      return { items: items.map(presentIncident) };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/workflow/incidents/:id/retry', tag: TAG, summary: 'Retry the failed step of an incident (administrators)', params: idParam, response: S.IncidentSchema,
+    handler: async ({ params, actor }) => {
+      const incident = await Incident.findByPk(params.id);
+      if (!incident) throw notFound('Incident');
+      const instance = await ProcessInstance.findByPk(incident.instanceId, { attributes: { exclude: ['state'] } });
+      await assertAdministerInstance(actor, instance!);
+      if (incident.status !== 'open') throw conflict('The incident is already resolved.');
+      await writeTransaction(db, async (t) => {
+        await incident.update({ status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId }, { transaction: t });
+        if (incident.jobId) await WorkflowJob.update({ status: 'pending', attempts: 0, dueAt: new Date(), lockedBy: null, lockedUntil: null }, { where: { id: incident.jobId }, transaction: t });
+        await HistoryEntry.create({ instanceId: instance!.id, organisationId: instance!.organisationId, processKey: instance!.processKey, elementId: incident.elementId, event: 'incident.retried', userId: actor.userId, detail: JSON.stringify({ incidentId: incident.id }), at: new Date() }, { transaction: t });
+      });
+      ctx.scheduler?.wake();
+      return presentIncident(incident);
+    },
+  });
+}

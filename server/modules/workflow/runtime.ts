@@ -1,0 +1,357 @@
+// The workflow runtime: every command (start, complete a task, fire a timer, run a service,
+// deliver a message) hydrates the instance, applies the command, lets the engine run until it
+// waits again, and writes state, tasks, jobs, history and outbox rows in ONE transaction guarded
+// by the instance's version. One writer per instance: a keyed queue inside the process and the
+// optimistic version check across processes.
+import { Op, Transaction } from 'sequelize';
+import { LRUCache } from 'lru-cache';
+import { ISOInterval } from '@0dep/piso';
+import type { Database } from '../../db';
+import { writeTransaction } from '../../db/transaction';
+import { ProcessDefinition, ProcessInstance, Task, TaskCandidate, WorkflowJob, HistoryEntry, Incident } from '../../db/models';
+import { AppError, conflict, unprocessable } from '../../lib/errors';
+import { recordEvents, DomainEvent } from '../events/outbox';
+import { ancestorsOf } from '../org/policy';
+import { EngineHost, emptyCollector, inputParameters, WaitInfo } from './engine-host';
+import { resolveTemplate } from './expressions';
+import { parsePerformers, resolvePerformers, Candidate } from './performers';
+import { formFieldsOf } from './forms';
+import { SERVICE_TOPICS } from './services';
+import { KeyedQueue } from './keyed-queue';
+
+type Bag = Record<string, unknown>;
+
+export interface Performer {
+  userId: number;
+  positionId: number | null;
+  capacity: string;
+}
+
+interface CommandResult {
+  instance: ProcessInstance;
+  createdTasks: Task[];
+}
+
+/** What a command does besides running the engine: its own rows, in the same transaction. */
+type CommandWrites = (t: Transaction, instance: ProcessInstance) => Promise<void>;
+
+export class WorkflowRuntime {
+  private readonly hot: LRUCache<number, EngineHost>;
+  private readonly queue = new KeyedQueue();
+  /** Parsed sourceContext per deployed version: parsed once, never per instance. */
+  private readonly sources = new Map<number, { json: unknown; key: string }>();
+
+  constructor(
+    private readonly db: Database,
+    options: { cacheSize?: number } = {},
+  ) {
+    this.hot = new LRUCache<number, EngineHost>({ max: options.cacheSize ?? 64, dispose: (host) => host.stop() });
+  }
+
+  private async source(definitionId: number) {
+    let entry = this.sources.get(definitionId);
+    if (!entry) {
+      const def = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'key', 'sourceContext'] });
+      if (!def) throw new Error(`process definition ${definitionId} is missing`);
+      entry = { json: JSON.parse(def.sourceContext), key: def.key };
+      this.sources.set(definitionId, entry);
+    }
+    return entry;
+  }
+
+  /** Starts an instance of a deployed version. */
+  async start(input: { definition: ProcessDefinition; organisationId: number; starter: Performer | null; starterUsername?: string; variables: Bag; documentId?: number | null; businessKey?: string | null }): Promise<CommandResult> {
+    const source = await this.source(input.definition.id);
+    const host = new EngineHost(input.definition.id, source.json, `${input.definition.key}`);
+    host.collector = emptyCollector();
+    const variables: Bag = {
+      ...input.variables,
+      initiator: input.starterUsername ?? null,
+      _initiator: input.starter ? { userId: input.starter.userId, positionId: input.starter.positionId } : null,
+      _lastPerformer: input.starter ? { userId: input.starter.userId, positionId: input.starter.positionId } : null,
+    };
+    try {
+      await host.start(variables);
+      if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
+      const state = await host.state();
+      const result = await writeTransaction(this.db, async (t) => {
+        const now = new Date();
+        const ended = host.collector!.engineEnded;
+        const instance = await ProcessInstance.create(
+          {
+            definitionId: input.definition.id, organisationId: input.organisationId, processKey: input.definition.key,
+            businessKey: input.businessKey ?? null, documentId: input.documentId ?? null, status: ended ? 'completed' : 'running',
+            state, version: 1, startedById: input.starter?.userId ?? null, startedAt: now, endedAt: ended ? now : null,
+          },
+          { transaction: t },
+        );
+        await HistoryEntry.create({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, event: 'instance.started', userId: input.starter?.userId ?? null, capacity: input.starter?.capacity ?? null, forPositionId: input.starter?.positionId ?? null, at: now }, { transaction: t });
+        const createdTasks = await this.persistEffects(host, instance, t);
+        return { instance, createdTasks };
+      });
+      host.version = 1;
+      if (result.instance.status === 'running') this.hot.set(result.instance.id, host);
+      else host.stop();
+      return result;
+    } catch (err) {
+      host.stop();
+      throw err;
+    }
+  }
+
+  /**
+   * Runs one command against an instance. `apply` changes the hydrated engine (set variables,
+   * signal); `writes` adds the command's own rows. Either failing leaves the database untouched.
+   */
+  async command(instanceId: number, apply: (host: EngineHost, instance: ProcessInstance) => Promise<void> | void, writes?: CommandWrites): Promise<CommandResult> {
+    return this.queue.run(instanceId, async () => {
+      const instance = await ProcessInstance.findByPk(instanceId);
+      if (!instance) throw new AppError(404, 'not_found', 'Process instance was not found.');
+      if (instance.status !== 'running') throw conflict(`The process instance is ${instance.status}; nothing more can happen in it.`);
+      let host = this.hot.get(instanceId);
+      const expectedVersion = instance.version;
+      try {
+        if (!host || host.version !== expectedVersion) {
+          if (host) this.hot.delete(instanceId);
+          host = new EngineHost(instance.definitionId, (await this.source(instance.definitionId)).json, instance.processKey);
+          host.collector = emptyCollector();
+          await host.recover(JSON.parse(instance.state));
+        } else {
+          host.collector = emptyCollector();
+        }
+        await apply(host, instance);
+        await host.settle();
+        const collector = host.collector!;
+        if (collector.engineError) throw unprocessable(`The process could not continue: ${collector.engineError.message}`);
+        const state = await host.state();
+        const h = host;
+        const result = await writeTransaction(this.db, async (t) => {
+          const ended = collector.engineEnded;
+          const [changed] = await ProcessInstance.update(
+            { state, version: expectedVersion + 1, status: ended ? 'completed' : 'running', endedAt: ended ? new Date() : null },
+            { where: { id: instanceId, version: expectedVersion }, transaction: t },
+          );
+          if (changed !== 1) throw conflict('Someone else changed this process at the same moment; reload and try again.');
+          instance.set({ version: expectedVersion + 1, status: ended ? 'completed' : 'running' });
+          if (writes) await writes(t, instance);
+          const createdTasks = await this.persistEffects(h, instance, t);
+          return { instance, createdTasks };
+        });
+        host.version = expectedVersion + 1;
+        host.collector = null;
+        if (result.instance.status === 'running') this.hot.set(instanceId, host);
+        else this.hot.delete(instanceId);
+        return result;
+      } catch (err) {
+        // The engine in memory may be ahead of the database: drop it, the next command recovers.
+        if (host) {
+          this.hot.delete(instanceId);
+          host.stop();
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Turns what the engine did into rows: tasks, cancelled tasks, jobs, history, events. */
+  private async persistEffects(host: EngineHost, instance: ProcessInstance, t: Transaction): Promise<Task[]> {
+    const c = host.collector!;
+    const now = new Date();
+    const variables = host.variables();
+    const events: DomainEvent[] = [];
+    const history: Array<Record<string, unknown>> = c.history.map((h) => ({
+      instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: h.elementId, elementType: h.elementType, event: h.event, at: h.at,
+    }));
+    const base = { instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey };
+
+    // Tasks whose activity ended without being completed through the API (a boundary timer, the end of the instance).
+    const openTasks = await Task.findAll({ where: { instanceId: instance.id, status: 'open' }, transaction: t });
+    for (const task of openTasks) {
+      if (!(c.ended.has(task.executionId) || c.engineEnded)) continue;
+      await task.update({ status: 'cancelled', updatedAt: now }, { transaction: t });
+      history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.cancelled', taskId: task.id, at: now });
+      events.push({ type: 'task.cancelled', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t), summary: { taskId: task.id, instanceId: instance.id, name: task.name } });
+    }
+
+    // New user tasks (a recovered wait already has its row).
+    const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
+    const created: Task[] = [];
+    if (waits.length) {
+      const existing = new Set((await Task.findAll({ where: { instanceId: instance.id, executionId: waits.map((w) => w.executionId) }, attributes: ['executionId'], transaction: t })).map((r) => r.executionId));
+      const organisationIds = [instance.organisationId, ...(await ancestorsOf(instance.organisationId))];
+      for (const wait of waits) {
+        if (existing.has(wait.executionId)) continue;
+        const task = await this.createTask(wait, instance, variables, organisationIds, t);
+        created.push(task);
+        history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.created', taskId: task.id, at: now });
+        const audience = await this.audienceOf(task, t);
+        const summary = { taskId: task.id, instanceId: instance.id, name: task.name, processKey: instance.processKey, urgency: task.urgency, dueAt: task.dueAt?.toISOString() ?? null };
+        events.push({ type: 'task.created', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience, summary });
+        if (task.assigneeUserId) events.push({ type: 'task.assigned', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: { userIds: [task.assigneeUserId] }, summary });
+      }
+    }
+
+    // Jobs: the armed timers and pending service calls are the truth; rows follow them.
+    const wanted = new Map<string, { kind: 'timer' | 'service'; elementId: string; dueAt: Date }>();
+    for (const timer of host.timers.armed.values()) wanted.set(timer.executionId, { kind: 'timer', elementId: timer.elementId, dueAt: timer.expireAt });
+    for (const service of host.services.values()) wanted.set(service.executionId, { kind: 'service', elementId: service.elementId, dueAt: now });
+    const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } }, transaction: t });
+    for (const job of jobs) {
+      if (wanted.has(job.executionId)) continue;
+      await job.update({ status: c.ended.has(job.executionId) || job.status === 'running' ? 'done' : 'cancelled', lockedBy: null, lockedUntil: null }, { transaction: t });
+    }
+    const have = new Set(jobs.map((j) => j.executionId));
+    const missing = [...wanted].filter(([executionId]) => !have.has(executionId));
+    if (missing.length) {
+      await WorkflowJob.bulkCreate(
+        missing.map(([executionId, j]) => ({ instanceId: instance.id, kind: j.kind, elementId: j.elementId, executionId, dueAt: j.dueAt, status: 'pending', attempts: 0 })),
+        { transaction: t, ignoreDuplicates: true },
+      );
+    }
+
+    if (c.engineEnded) {
+      history.push({ ...base, event: 'instance.ended', at: now });
+      events.push({ type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instance.id }, audience: { processKeys: [instance.processKey] }, summary: { instanceId: instance.id, processKey: instance.processKey } });
+    }
+    if (created.length || openTasks.length || c.engineEnded) {
+      events.push({ type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId: instance.id } });
+    }
+    if (history.length) await HistoryEntry.bulkCreate(history, { transaction: t });
+    await recordEvents(t, events);
+    return created;
+  }
+
+  private async createTask(wait: WaitInfo, instance: ProcessInstance, variables: Bag, organisationIds: number[], t: Transaction): Promise<Task> {
+    const b = wait.behaviour;
+    const scope: Bag = { ...variables, ...wait.content, variables };
+    const last = (variables._lastPerformer ?? null) as { userId?: number; positionId?: number | null } | null;
+    const initiator = (variables._initiator ?? null) as { userId?: number } | null;
+    const ctx = { organisationId: instance.organisationId, organisationIds, initiatorUserId: initiator?.userId ?? null, lastPerformerPositionId: last?.positionId ?? null, elementId: wait.elementId };
+    const evaluated = (value: unknown) => {
+      try {
+        return resolveTemplate(value, scope);
+      } catch (err) {
+        throw unprocessable(`The next step "${wait.elementId}" could not be prepared: ${(err as Error).message}`, [{ elementId: wait.elementId, message: (err as Error).message }]);
+      }
+    };
+    let assigneeUserId: number | null = null;
+    const candidates: Candidate[] = [];
+    if (b.assignee) {
+      const resolved = await resolvePerformers(parsePerformers(evaluated(b.assignee), 'user'), ctx, t);
+      const user = resolved.find((r) => r.kind === 'user');
+      if (user) assigneeUserId = user.refId;
+      candidates.push(...resolved.filter((r) => r.kind !== 'user'));
+    }
+    if (b.candidateUsers) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateUsers), 'user'), ctx, t)));
+    if (b.candidateGroups) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateGroups), 'group'), ctx, t)));
+    if (!assigneeUserId && !candidates.length) throw unprocessable(`The next step "${wait.elementId}" has no performer.`, [{ elementId: wait.elementId, message: 'no performer' }]);
+
+    const inputs = inputParameters(b, scope);
+    const priorityRaw = inputs.priority ?? evaluated(b.priority);
+    const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 50));
+    const dueRaw = evaluated(b.dueDate);
+    let dueAt: Date | null = null;
+    if (dueRaw instanceof Date) dueAt = dueRaw;
+    else if (typeof dueRaw === 'string' && dueRaw.trim()) {
+      dueAt = /^P/.test(dueRaw.trim()) ? new ISOInterval(dueRaw.trim()).parse().getExpireAt(new Date(), new Date()) : new Date(dueRaw);
+      if (Number.isNaN(dueAt.getTime())) throw unprocessable(`The next step "${wait.elementId}" has a due date that is not a date: ${dueRaw}`);
+    }
+    const doc = (variables.document ?? {}) as { urgency?: unknown; subject?: unknown; id?: unknown };
+    const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
+    const formKey = evaluated(b.formKey);
+    const fields = formFieldsOf(b);
+    const task = await Task.create(
+      {
+        instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: wait.elementId, executionId: wait.executionId,
+        name: String(b.name ?? wait.elementId).slice(0, 255), title: typeof doc.subject === 'string' ? doc.subject.slice(0, 500) : null, status: 'open',
+        assigneeUserId, ownerUserId: null, priority, urgency, dueAt, formKey: formKey == null ? null : String(formKey).slice(0, 128),
+        formFields: fields.length ? JSON.stringify(fields) : null, documentId: instance.documentId,
+        claimedAt: assigneeUserId ? new Date() : null,
+      },
+      { transaction: t },
+    );
+    if (candidates.length) await TaskCandidate.bulkCreate(candidates.map((c) => ({ taskId: task.id, kind: c.kind, refId: c.refId })), { transaction: t });
+    return task;
+  }
+
+  async audienceOf(task: Task, t?: Transaction) {
+    const candidates = await TaskCandidate.findAll({ where: { taskId: task.id }, transaction: t });
+    const ids = (kind: string) => candidates.filter((c) => c.kind === kind).map((c) => c.refId);
+    const userIds = [...new Set([...ids('user'), ...(task.assigneeUserId ? [task.assigneeUserId] : []), ...(task.ownerUserId ? [task.ownerUserId] : [])])];
+    return { userIds, groupIds: ids('group'), unitIds: ids('unit'), positionIds: ids('position'), processKeys: [task.processKey] };
+  }
+
+  /** Fires a due timer job. Returns false when the timer is no longer armed (already fired elsewhere). */
+  async fireTimer(job: WorkflowJob): Promise<void> {
+    await this.command(
+      job.instanceId,
+      (host) => {
+        // A timer already due fires while the instance is recovered; then there is nothing left to fire.
+        host.timers.fire(job.executionId);
+      },
+      async (t) => {
+        await WorkflowJob.update({ status: 'done', lockedBy: null, lockedUntil: null }, { where: { id: job.id }, transaction: t });
+      },
+    );
+  }
+
+  /** Runs a pending service call; a failure is retried with backoff, then becomes an incident. */
+  async runService(job: WorkflowJob, maxAttempts = 3): Promise<void> {
+    let failure: Error | null = null;
+    try {
+      await this.command(
+        job.instanceId,
+        async (host) => {
+          const pending = host.services.get(job.executionId);
+          if (!pending) return; // the task is no longer waiting (done by another process, or discarded)
+          const service = SERVICE_TOPICS[pending.topic];
+          try {
+            if (!service) throw new Error(`Unknown service topic ${pending.topic}`);
+            const output = (await service.handler({ topic: pending.topic, input: pending.input, variables: host.variables() })) ?? {};
+            Object.assign(host.variables(), output);
+            host.services.delete(job.executionId);
+            pending.callback(null, output);
+          } catch (err) {
+            failure = err as Error;
+            throw err;
+          }
+        },
+        async (t) => {
+          await WorkflowJob.update({ status: 'done', lockedBy: null, lockedUntil: null, lastError: null }, { where: { id: job.id }, transaction: t });
+        },
+      );
+    } catch (err) {
+      const error = failure ?? (err as Error);
+      await this.recordServiceFailure(job, error, maxAttempts);
+      if (!failure) throw err;
+    }
+  }
+
+  private async recordServiceFailure(job: WorkflowJob, error: Error, maxAttempts: number): Promise<void> {
+    await writeTransaction(this.db, async (t) => {
+      const attempts = job.attempts + 1;
+      const giveUp = attempts >= maxAttempts;
+      await WorkflowJob.update(
+        { attempts, status: giveUp ? 'failed' : 'pending', lastError: error.message.slice(0, 2000), lockedBy: null, lockedUntil: null, dueAt: new Date(Date.now() + 1000 * 2 ** attempts) },
+        { where: { id: job.id }, transaction: t },
+      );
+      if (giveUp) {
+        const instance = await ProcessInstance.findByPk(job.instanceId, { transaction: t });
+        const incident = await Incident.create({ instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, message: error.message.slice(0, 2000), status: 'open' }, { transaction: t });
+        if (instance) {
+          await HistoryEntry.create({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: job.elementId, event: 'incident.raised', detail: JSON.stringify({ incidentId: incident.id, message: error.message }), at: new Date() }, { transaction: t });
+          await recordEvents(t, [{ type: 'incident.raised', organisationId: instance.organisationId, subject: { type: 'incident', id: incident.id }, audience: { processKeys: [instance.processKey] }, summary: { incidentId: incident.id, instanceId: instance.id, elementId: job.elementId } }]);
+        }
+      }
+    });
+  }
+
+  /** How many engines are hydrated in memory (bounded by the cache size). */
+  get hotEngines(): number {
+    return this.hot.size;
+  }
+
+  close(): void {
+    this.hot.clear();
+  }
+}
