@@ -8,3 +8,10 @@ export function writeTransaction<T>(db: Database, fn: (t: Transaction) => Promis
   if (db.dialect === 'sqlite') return db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn);
   return db.sequelize.transaction(fn);
 }
+
+/** A date for raw SQL replacements with its milliseconds (Sequelize's own formatting drops
+ * them on MySQL). SQLite keeps dates as text in Sequelize's format, so compare like with like. */
+export function sqlDate(db: Database, date: Date): string {
+  const text = date.toISOString().replace('T', ' ').replace('Z', '');
+  return db.dialect === 'sqlite' ? `${text} +00:00` : text;
+}

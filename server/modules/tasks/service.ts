@@ -1,7 +1,7 @@
 // The inbox and what people do with tasks. Inbox queries read indexed task rows, never engine state.
 import { QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../../db';
-import { writeTransaction } from '../../db/transaction';
+import { sqlDate, writeTransaction } from '../../db/transaction';
 import { HistoryEntry, Task, User } from '../../db/models';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
@@ -35,7 +35,7 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
     groups: actor.groupIds.length ? actor.groupIds : [-1],
     unit: actor.unitId ?? -1,
     positions: actor.capacities.length ? actor.capacities.map((c) => c.positionId) : [-1],
-    now: new Date(),
+    now: sqlDate(db, new Date()),
   };
   const where: string[] = ["t.status = 'open'"];
   if (query.scope.kind === 'mine') {
@@ -48,11 +48,24 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
     replacements.scopeId = query.scope.id;
     where.push('t.assigneeUserId IS NULL AND EXISTS (SELECT 1 FROM task_candidates c WHERE c.taskId = t.id AND c.kind = :scopeKind AND c.refId = :scopeId)');
   }
-  if (query.processKey) (where.push('t.processKey = :processKey'), (replacements.processKey = query.processKey));
-  if (query.urgency) (where.push('t.urgency = :urgency'), (replacements.urgency = query.urgency));
+  if (query.processKey) {
+    where.push('t.processKey = :processKey');
+    replacements.processKey = query.processKey;
+  }
+  if (query.urgency) {
+    where.push('t.urgency = :urgency');
+    replacements.urgency = query.urgency;
+  }
   if (query.overdue) where.push('t.dueAt IS NOT NULL AND t.dueAt < :now');
-  if (query.dueBefore) (where.push('t.dueAt IS NOT NULL AND t.dueAt < :dueBefore'), (replacements.dueBefore = new Date(query.dueBefore)));
-  if (query.q) (where.push('(t.name LIKE :q OR t.title LIKE :q)'), (replacements.q = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (query.dueBefore) {
+    where.push('t.dueAt IS NOT NULL AND t.dueAt < :dueBefore');
+    replacements.dueBefore = sqlDate(db, new Date(query.dueBefore));
+  }
+  if (query.q) {
+    // '!' escapes LIKE wildcards the same way on SQLite and MariaDB.
+    where.push("(t.name LIKE :q ESCAPE '!' OR t.title LIKE :q ESCAPE '!')");
+    replacements.q = `%${query.q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  }
   const sql = `FROM tasks t WHERE ${where.join(' AND ')}`;
   const [{ total }] = await db.sequelize.query<{ total: number }>(`SELECT COUNT(*) AS total ${sql}`, { replacements, type: QueryTypes.SELECT });
   const rows = await db.sequelize.query(`SELECT t.* ${sql} ORDER BY ${ORDER[query.sort]} LIMIT :limit OFFSET :offset`, {
@@ -152,7 +165,7 @@ export async function comment(db: Database, taskId: number, actor: Actor, text: 
 export async function complete(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { variables: Record<string, unknown>; comment?: string; actingPositionId?: number }) {
   const { task, access } = await loadVisible(taskId, actor);
   if (task.status !== 'open') throw conflict(`The task is already ${task.status}.`);
-  if (!access.canWork) throw task.assigneeUserId ? conflict('Someone else is working on this task.') : forbidden('You are not a performer of this task.');
+  if (!access.canWork) throw forbidden(task.assigneeUserId ? 'Someone else has claimed this task.' : 'You are not a performer of this task.');
   let capacity = access;
   if (input.actingPositionId !== undefined) {
     const chosen = actor.capacities.find((c) => c.positionId === input.actingPositionId);

@@ -61,7 +61,7 @@ export class EngineHost {
     sourceContextJson: unknown,
     name: string,
   ) {
-    const host = this;
+    const services = this.services;
     const serviceExtension = (activity: { id: string; type: string; behaviour: Bag; environment: { variables: Bag } }) => {
       if (activity.behaviour?.type !== 'external' || !activity.behaviour.topic) return undefined;
       activity.behaviour.Service = function Service(act: { id: string; environment: { variables: Bag } }) {
@@ -69,10 +69,10 @@ export class EngineHost {
           execute(message: { content: Bag }, callback: PendingService['callback']) {
             const executionId = String(message.content.executionId);
             const scope = { ...act.environment.variables, ...message.content, variables: act.environment.variables };
-            host.services.set(executionId, { executionId, elementId: act.id, topic: String(activity.behaviour.topic), input: inputParameters(activity.behaviour, scope), callback });
+            services.set(executionId, { executionId, elementId: act.id, topic: String(activity.behaviour.topic), input: inputParameters(activity.behaviour, scope), callback });
           },
           discard(message?: { content?: Bag }) {
-            if (message?.content?.executionId) host.services.delete(String(message.content.executionId));
+            if (message?.content?.executionId) services.delete(String(message.content.executionId));
           },
           stop() {},
         };
@@ -99,6 +99,8 @@ export class EngineHost {
     this.listener.on('activity.end', (api) => (history('activity.end')(api), ended(api)));
     this.listener.on('activity.leave', ended);
     this.listener.on('activity.discard', ended);
+    // A multi-instance iteration that takes a signal reports only that it consumed it.
+    this.listener.on('activity.consumed', ended);
     this.listener.on('activity.wait', (api: { id: string; type: string; executionId: string; content: Bag; owner: { behaviour: Bag } }) => {
       this.collector?.waits.push({
         elementId: api.id,

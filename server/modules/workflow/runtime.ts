@@ -167,7 +167,8 @@ export class WorkflowRuntime {
     // Tasks whose activity ended without being completed through the API (a boundary timer, the end of the instance).
     const openTasks = await Task.findAll({ where: { instanceId: instance.id, status: 'open' }, transaction: t });
     for (const task of openTasks) {
-      if (!(c.ended.has(task.executionId) || c.engineEnded)) continue;
+      const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
+      if (!(endedHere || c.engineEnded)) continue;
       await task.update({ status: 'cancelled', updatedAt: now }, { transaction: t });
       history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.cancelled', taskId: task.id, at: now });
       events.push({ type: 'task.cancelled', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t), summary: { taskId: task.id, instanceId: instance.id, name: task.name } });
@@ -263,7 +264,7 @@ export class WorkflowRuntime {
     const task = await Task.create(
       {
         instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: wait.elementId, executionId: wait.executionId,
-        name: String(b.name ?? wait.elementId).slice(0, 255), title: typeof doc.subject === 'string' ? doc.subject.slice(0, 500) : null, status: 'open',
+        name: String(evaluated(b.name) ?? wait.elementId).slice(0, 255), title: typeof doc.subject === 'string' ? doc.subject.slice(0, 500) : null, status: 'open',
         assigneeUserId, ownerUserId: null, priority, urgency, dueAt, formKey: formKey == null ? null : String(formKey).slice(0, 128),
         formFields: fields.length ? JSON.stringify(fields) : null, documentId: instance.documentId,
         claimedAt: assigneeUserId ? new Date() : null,

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { Op, QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
-import { writeTransaction } from '../../db/transaction';
+import { sqlDate, writeTransaction } from '../../db/transaction';
 import { HistoryEntry, Incident, ProcessInstance, WorkflowJob } from '../../db/models';
 import { AppError } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
@@ -87,7 +87,7 @@ export class JobScheduler {
       const lock = this.db.dialect === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
       const rows = await this.db.sequelize.query<{ id: number }>(
         `SELECT id FROM workflow_jobs WHERE ((status = 'pending' AND dueAt <= :now) OR (status = 'running' AND lockedUntil < :now)) ORDER BY dueAt LIMIT :batch${lock}`,
-        { replacements: { now, batch: this.batch }, type: QueryTypes.SELECT, transaction: t },
+        { replacements: { now: sqlDate(this.db, now), batch: this.batch }, type: QueryTypes.SELECT, transaction: t },
       );
       if (!rows.length) return [];
       await WorkflowJob.update({ status: 'running', lockedBy: this.nodeId, lockedUntil: new Date(now.getTime() + this.leaseMs) }, { where: { id: { [Op.in]: rows.map((r) => r.id) } }, transaction: t });
