@@ -1,55 +1,14 @@
 // The README's first command, as a newcomer runs it: the real server process on an empty database.
 import { expect } from 'chai';
-import { spawn, ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createThrowawayDatabase, ThrowawayDatabase } from './helpers/databases';
 import { testEnv } from './helpers/env';
+import { freePort, startServer as startOn, stopServer as stop } from './helpers/server';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, ...env, JWT_SECRET: '', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
-    const check = setInterval(() => {
-      if (out.includes('is running at')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
+const startServer = (env: Record<string, string>) => startOn(env, Number(env.PORT));
 
 describe('starting the server on an empty database', () => {
   let database: ThrowawayDatabase;

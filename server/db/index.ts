@@ -8,6 +8,11 @@ import { initModels } from './models';
 
 export type Dialect = 'sqlite' | 'mysql';
 
+interface SqliteConnection {
+  configure(option: 'busyTimeout', value: number): void;
+  run(sql: string, cb: (err: Error | null) => void): void;
+}
+
 export interface Database {
   sequelize: Sequelize;
   dialect: Dialect;
@@ -32,14 +37,25 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
     const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') || ':memory:';
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
-    sequelize.addHook('afterConnect', async (connection: unknown) => {
-      const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
-      const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
-      // WAL lets readers go on while one writer commits; busy_timeout makes writers queue instead of failing.
-      if (storage !== ':memory:') await run('PRAGMA journal_mode = WAL');
-      await run('PRAGMA busy_timeout = 10000');
-      await run('PRAGMA foreign_keys = ON');
-    });
+    // Sequelize opens one SQLite connection per transaction and runs no connect hooks for SQLite,
+    // so each new connection is configured here: writers wait (busy timeout) instead of failing
+    // with SQLITE_BUSY, and WAL lets readers go on while one writer commits.
+    const manager = (sequelize as unknown as { connectionManager: { getConnection(o?: unknown): Promise<SqliteConnection> } }).connectionManager;
+    const getConnection = manager.getConnection.bind(manager);
+    const configured = new WeakSet<object>();
+    let walSet = false; // journal_mode is kept in the file: set it once, not on every connection (it needs a lock)
+    manager.getConnection = async (connectionOptions?: unknown) => {
+      const connection = await getConnection(connectionOptions);
+      if (!configured.has(connection)) {
+        configured.add(connection);
+        connection.configure('busyTimeout', 15000);
+        if (storage !== ':memory:' && !walSet) {
+          walSet = true;
+          await new Promise<void>((resolve, reject) => connection.run('PRAGMA journal_mode = WAL', (err) => (err ? reject(err) : resolve())));
+        }
+      }
+      return connection;
+    };
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     dialect = 'mysql';
     sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {

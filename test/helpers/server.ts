@@ -1,0 +1,67 @@
+// Real server processes for tests that need one: started like the README's `npm start` does
+// (through tsx, without a build), stopped with SIGTERM or killed with SIGKILL.
+import { spawn, ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  output: () => string;
+  base: string;
+}
+
+/** `env` replaces DATABASE_URL handling: pass DATABASE_URL explicitly, or '' for the embedded default. */
+export function startServer(env: Record<string, string>, port: number): Promise<RunningServer> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, JWT_SECRET: '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env };
+  if (childEnv.DATABASE_URL === '') delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    const check = setInterval(() => {
+      if (out.includes('is running at')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve({ child, output: () => out, base: `http://127.0.0.1:${port}/api` });
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+export async function stopServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill(signal);
+  });
+}
+
+export async function call(base: string, method: string, route: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
