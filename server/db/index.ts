@@ -49,6 +49,9 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       if (!configured.has(connection)) {
         configured.add(connection);
         connection.configure('busyTimeout', 15000);
+        // In WAL mode NORMAL keeps every committed transaction across a process crash (kill -9);
+        // only a power cut may lose the last commits. FULL would fsync on every commit.
+        await new Promise<void>((resolve, reject) => connection.run('PRAGMA synchronous = NORMAL', (err) => (err ? reject(err) : resolve())));
         if (storage !== ':memory:' && !walSet) {
           walSet = true;
           await new Promise<void>((resolve, reject) => connection.run('PRAGMA journal_mode = WAL', (err) => (err ? reject(err) : resolve())));
@@ -63,7 +66,7 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       dialect: 'mysql',
       timezone: '+00:00',
       dialectOptions: { charset: 'utf8mb4' },
-      pool: { max: options.poolMax ?? 10, min: 0, idle: 10000, acquire: 30000 },
+      pool: { max: options.poolMax ?? 20, min: 0, idle: 10000, acquire: 30000 },
     });
   } else {
     throw new Error(`DATABASE_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.split(':')[0]}:")`);

@@ -23,7 +23,9 @@ export interface RunningServer {
 export function startServer(env: Record<string, string>, port: number): Promise<RunningServer> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, JWT_SECRET: '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env };
   if (childEnv.DATABASE_URL === '') delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], {
+  // SARABAN_SERVER=dist runs the compiled server (as `npm start` does), e.g. for benchmarks.
+  const args = process.env.SARABAN_SERVER === 'dist' ? ['dist/server/main.js'] : ['--require', 'tsx/cjs', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: path.resolve(__dirname, '..', '..'),
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 // Who may read and change what in the organisation. An organisation's system admin administers
 // that organisation and the ones below it (a ministry's admins run its provincial offices);
 // nobody administers an organisation outside their own subtree.
+import type { Transaction } from 'sequelize';
 import { Organisation } from '../../db/models';
 import { forbidden } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
@@ -24,8 +25,9 @@ export async function subtreeOf(rootId: number): Promise<Set<number>> {
   return seen;
 }
 
-export async function ancestorsOf(orgId: number): Promise<number[]> {
-  const rows = await Organisation.findAll({ attributes: ['id', 'parentId'], raw: true });
+/** Pass the transaction when inside one: a second pooled connection could deadlock the pool. */
+export async function ancestorsOf(orgId: number, transaction?: Transaction): Promise<number[]> {
+  const rows = await Organisation.findAll({ attributes: ['id', 'parentId'], raw: true, transaction });
   const parent = new Map(rows.map((r) => [r.id, r.parentId as number | null]));
   const out: number[] = [];
   for (let p = parent.get(orgId) ?? null; p != null && !out.includes(p); p = parent.get(p) ?? null) out.push(p);

@@ -35,6 +35,13 @@ interface CommandResult {
 /** What a command does besides running the engine: its own rows, in the same transaction. */
 type CommandWrites = (t: Transaction, instance: ProcessInstance) => Promise<void>;
 
+/** Who hears about a task: its candidates, assignee and owner, and the process's monitor. */
+export function audienceFrom(task: Task, candidates: Array<{ kind: string; refId: number }>) {
+  const ids = (kind: string) => candidates.filter((c) => c.kind === kind).map((c) => c.refId);
+  const userIds = [...new Set([...ids('user'), ...(task.assigneeUserId ? [task.assigneeUserId] : []), ...(task.ownerUserId ? [task.ownerUserId] : [])])];
+  return { userIds, groupIds: ids('group'), unitIds: ids('unit'), positionIds: ids('position'), processKeys: [task.processKey] };
+}
+
 export class WorkflowRuntime {
   private readonly hot: LRUCache<number, EngineHost>;
   private readonly queue = new KeyedQueue();
@@ -179,13 +186,13 @@ export class WorkflowRuntime {
     const created: Task[] = [];
     if (waits.length) {
       const existing = new Set((await Task.findAll({ where: { instanceId: instance.id, executionId: waits.map((w) => w.executionId) }, attributes: ['executionId'], transaction: t })).map((r) => r.executionId));
-      const organisationIds = [instance.organisationId, ...(await ancestorsOf(instance.organisationId))];
+      const organisationIds = [instance.organisationId, ...(await ancestorsOf(instance.organisationId, t))];
       for (const wait of waits) {
         if (existing.has(wait.executionId)) continue;
         const task = await this.createTask(wait, instance, variables, organisationIds, t);
         created.push(task);
         history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.created', taskId: task.id, at: now });
-        const audience = await this.audienceOf(task, t);
+        const audience = audienceFrom(task, (task as Task & { candidates?: Candidate[] }).candidates ?? []);
         const summary = { taskId: task.id, instanceId: instance.id, name: task.name, processKey: instance.processKey, urgency: task.urgency, dueAt: task.dueAt?.toISOString() ?? null };
         events.push({ type: 'task.created', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience, summary });
         if (task.assigneeUserId) events.push({ type: 'task.assigned', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: { userIds: [task.assigneeUserId] }, summary });
@@ -272,14 +279,12 @@ export class WorkflowRuntime {
       { transaction: t },
     );
     if (candidates.length) await TaskCandidate.bulkCreate(candidates.map((c) => ({ taskId: task.id, kind: c.kind, refId: c.refId })), { transaction: t });
+    (task as Task & { candidates?: Candidate[] }).candidates = candidates;
     return task;
   }
 
   async audienceOf(task: Task, t?: Transaction) {
-    const candidates = await TaskCandidate.findAll({ where: { taskId: task.id }, transaction: t });
-    const ids = (kind: string) => candidates.filter((c) => c.kind === kind).map((c) => c.refId);
-    const userIds = [...new Set([...ids('user'), ...(task.assigneeUserId ? [task.assigneeUserId] : []), ...(task.ownerUserId ? [task.ownerUserId] : [])])];
-    return { userIds, groupIds: ids('group'), unitIds: ids('unit'), positionIds: ids('position'), processKeys: [task.processKey] };
+    return audienceFrom(task, await TaskCandidate.findAll({ where: { taskId: task.id }, transaction: t }));
   }
 
   /** Fires a due timer job. Returns false when the timer is no longer armed (already fired elsewhere). */

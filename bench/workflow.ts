@@ -1,0 +1,185 @@
+// Workflow runtime benchmark (issue 3). Prints, in one run:
+//  - the ceiling: a 3-user-task approval flow run by bare bpmn-engine in memory;
+//  - completed 3-task instances per second through the HTTP API with persistence, on SQLite and
+//    MariaDB, at 1 and 32 concurrent clients, with p50/p95/p99 of "complete task";
+//  - server RSS with 10,000 and 100,000 waiting instances, and time from restart to serving.
+// Usage: npx tsx bench/workflow.ts [--seconds 15] [--waiting 10000,100000] [--only sqlite|mariadb]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { Engine } from 'bpmn-engine';
+import mysql from 'mysql2/promise';
+import { createThrowawayDatabase, ThrowawayDatabase, TestDialect } from '../test/helpers/databases';
+import { call, freePort, startServer, stopServer, RunningServer } from '../test/helpers/server';
+import { threeStepXml } from '../test/helpers/workflow';
+import { createDatabase } from '../server/db';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const SECONDS = Number(arg('seconds', '15'));
+const WAITING = arg('waiting', '10000,100000').split(',').map(Number).filter(Boolean);
+const ONLY = arg('only', '');
+const XML = threeStepXml('bench_approval', 'registry_clerk');
+
+function pct(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function ceiling(seconds: number): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  while (Date.now() < deadline) {
+    const listener = new EventEmitter();
+    listener.on('activity.wait', (api: { signal(): void }) => setImmediate(() => api.signal()));
+    const engine = new Engine({ name: 'ceiling', source: XML } as never);
+    await new Promise<void>((resolve, reject) => {
+      engine.once('end', () => resolve());
+      engine.once('error', reject);
+      void engine.execute({ listener } as never);
+    });
+    done++;
+  }
+  return done / seconds;
+}
+
+async function throughput(server: RunningServer, clients: number, seconds: number) {
+  const token = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+  const latencies: number[] = [];
+  let completed = 0;
+  let errors = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (Date.now() < deadline) {
+      const started = await call(server.base, 'POST', '/workflow/instances', token, { processKey: 'bench_approval' });
+      if (started.status !== 201) { errors++; continue; }
+      let taskId: number | undefined = started.body.tasks[0]?.id;
+      while (taskId) {
+        const t0 = performance.now();
+        const res = await call(server.base, 'POST', `/tasks/${taskId}/complete`, token, { variables: {} });
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) { errors++; break; }
+        taskId = res.body.next[0]?.id;
+        if (!taskId && res.body.instanceStatus === 'completed') completed++;
+      }
+    }
+  }));
+  return { perSecond: completed / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors };
+}
+
+/** Copies one real waiting instance (state, task, candidates) N times with INSERT … SELECT. */
+async function fillWaiting(url: string, dialect: TestDialect, target: number) {
+  const db = createDatabase(url, { models: false });
+  const q = (sql: string) => db.sequelize.query(sql);
+  const [[seed]] = (await q("SELECT i.id AS instanceId, t.id AS taskId FROM process_instances i JOIN tasks t ON t.instanceId = i.id AND t.status = 'open' WHERE i.status = 'running' ORDER BY i.id LIMIT 1")) as [Array<{ instanceId: number; taskId: number }>, unknown];
+  const [[{ n }]] = (await q("SELECT COUNT(*) AS n FROM process_instances WHERE status = 'running'")) as [Array<{ n: number }>, unknown];
+  let have = Number(n);
+  while (have < target) {
+    const batch = Math.min(5000, target - have);
+    await db.sequelize.transaction(async (t) => {
+      const [[{ maxId }]] = (await db.sequelize.query('SELECT MAX(id) AS maxId FROM process_instances', { transaction: t })) as [Array<{ maxId: number }>, unknown];
+      const [[{ maxTask }]] = (await db.sequelize.query('SELECT MAX(id) AS maxTask FROM tasks', { transaction: t })) as [Array<{ maxTask: number }>, unknown];
+      const seq = dialect === 'sqlite'
+        ? `WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < ${batch}) SELECT k FROM seq`
+        : `SELECT k FROM (SELECT @k := @k + 1 AS k FROM information_schema.columns a, information_schema.columns b, (SELECT @k := 0) init LIMIT ${batch}) s`;
+      await db.sequelize.query(`INSERT INTO process_instances (id, definitionId, organisationId, processKey, businessKey, documentId, status, state, version, startedById, startedAt, endedAt, updatedAt)
+        SELECT ${maxId} + s.k, i.definitionId, i.organisationId, i.processKey, NULL, NULL, 'running', i.state, i.version, i.startedById, i.startedAt, NULL, i.updatedAt
+        FROM process_instances i, (${seq}) s WHERE i.id = ${seed.instanceId}`, { transaction: t });
+      await db.sequelize.query(`INSERT INTO tasks (id, instanceId, organisationId, processKey, elementId, executionId, name, title, status, assigneeUserId, ownerUserId, priority, urgency, dueAt, formKey, formFields, documentId, createdAt, claimedAt, completedAt, completedById, completedCapacity, completedForPositionId, updatedAt)
+        SELECT ${maxTask} + s.k, ${maxId} + s.k, t.organisationId, t.processKey, t.elementId, t.executionId, t.name, t.title, 'open', NULL, NULL, t.priority, t.urgency, t.dueAt, t.formKey, t.formFields, NULL, t.createdAt, NULL, NULL, NULL, NULL, NULL, t.updatedAt
+        FROM tasks t, (${seq}) s WHERE t.id = ${seed.taskId}`, { transaction: t });
+      await db.sequelize.query(`INSERT INTO task_candidates (taskId, kind, refId) SELECT ${maxTask} + s.k, c.kind, c.refId FROM task_candidates c, (${seq}) s WHERE c.taskId = ${seed.taskId}`, { transaction: t });
+    });
+    have += batch;
+  }
+  await db.close();
+  return { seedInstance: seed.instanceId };
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function touchSample(server: RunningServer, count: number) {
+  // Complete tasks of random waiting instances: every one is hydrated from the database.
+  const token = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+  const page = await call(server.base, 'GET', `/tasks?processKey=bench_approval&sort=created&limit=200`, token);
+  let done = 0;
+  for (const t of page.body.items.slice(0, count)) {
+    const res = await call(server.base, 'POST', `/tasks/${t.id}/complete`, token, { variables: {} });
+    if (res.status === 200) done++;
+  }
+  return done;
+}
+
+async function run(dialect: TestDialect) {
+  const database: ThrowawayDatabase = await createThrowawayDatabase(dialect, 'bench');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-bench-'));
+  const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, WORKFLOW_ENGINE_CACHE: '64' };
+  const port = await freePort();
+  const results: string[] = [];
+  let server = await startServer(env, port);
+  try {
+    const designer = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'designer', password: 'saraban-demo' })).body.accessToken as string;
+    await call(server.base, 'POST', '/workflow/definitions', designer, { xml: XML });
+    for (const clients of [1, 32]) {
+      const r = await throughput(server, clients, SECONDS);
+      results.push(`${dialect.padEnd(7)} ${String(clients).padStart(2)} clients: ${r.perSecond.toFixed(1)} instances/s (3 tasks each); complete-task latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; errors ${r.errors}`);
+      console.log(results.at(-1));
+    }
+    // One waiting instance to copy, then the waiting population.
+    const clerk = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+    await call(server.base, 'POST', '/workflow/instances', clerk, { processKey: 'bench_approval' });
+    for (const target of WAITING) {
+      await stopServer(server.child);
+      const t0 = performance.now();
+      await fillWaiting(database.url, dialect, target);
+      const fillSeconds = (performance.now() - t0) / 1000;
+      const restart0 = performance.now();
+      server = await startServer(env, port);
+      let healthy = false;
+      while (!healthy) healthy = (await call(server.base, 'GET', '/health')).status === 200;
+      const restartMs = performance.now() - restart0;
+      const touched = await touchSample(server, 200);
+      const rss = await rssOf(server.child.pid!);
+      results.push(`${dialect.padEnd(7)} ${target.toLocaleString('en')} waiting instances: server RSS ${rss.toFixed(0)} MB after hydrating ${touched} of them; restart to serving ${(restartMs / 1000).toFixed(2)} s (fill ${fillSeconds.toFixed(1)} s)`);
+      console.log(results.at(-1));
+    }
+  } finally {
+    await stopServer(server.child);
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+(async () => {
+  console.log(`Workflow benchmark on ${os.cpus().length} cores, ${SECONDS}s per throughput run, node ${process.version}`);
+  const ceil = await ceiling(SECONDS);
+  console.log(`ceiling: bare bpmn-engine in memory, same 3-task flow: ${ceil.toFixed(1)} instances/s (1 in flight)`);
+  const all: string[] = [];
+  for (const dialect of ['sqlite', 'mariadb'] as TestDialect[]) {
+    if (ONLY && ONLY !== dialect) continue;
+    if (dialect === 'mariadb') {
+      try {
+        await (await mysql.createConnection('mysql://root@127.0.0.1:3306')).end();
+      } catch {
+        console.log('mariadb: not reachable, skipped');
+        continue;
+      }
+    }
+    all.push(...(await run(dialect)));
+  }
+  console.log('\n=== summary ===');
+  console.log(`ceiling (bare bpmn-engine, in memory): ${ceil.toFixed(1)} instances/s`);
+  for (const line of all) console.log(line);
+  process.exit(0);
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
