@@ -14,6 +14,13 @@ export interface Config {
   bodyLimit: string;
   seedDemo: boolean;
   logRequests: boolean;
+  /** Set: Socket.io fans out across processes through Redis (@socket.io/redis-adapter). */
+  redisUrl?: string;
+  /** Set: e-mail goes out through this SMTP server; unset: mail is queued and logged as not sent. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Minutes between digests of group assignments. */
+  mailDigestMinutes: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -39,6 +46,10 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     bodyLimit: process.env.BODY_LIMIT ?? '1mb',
     seedDemo: process.env.SEED_DEMO !== 'false',
     logRequests: process.env.LOG_REQUESTS === 'true',
+    redisUrl: process.env.REDIS_URL || undefined,
+    smtpUrl: process.env.SMTP_URL || undefined,
+    mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',
+    mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
   };
   return { ...config, ...overrides };
 }
