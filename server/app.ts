@@ -12,6 +12,7 @@ import { authenticator, actorOf } from './modules/auth/authenticate';
 import { registerAuthRoutes } from './modules/auth/routes';
 import { registerOrgRoutes } from './modules/org/routes';
 import { registerHealthRoutes } from './modules/health/routes';
+import { registerNotifyRoutes } from './modules/notify/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -26,6 +27,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerHealthRoutes(api, ctx);
   registerAuthRoutes(api, ctx);
   registerOrgRoutes(api, ctx);
+  registerNotifyRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -21,6 +21,8 @@ export interface Config {
   mailFrom: string;
   /** Minutes between digests of group assignments. */
   mailDigestMinutes: number;
+  /** Safety-net poll of the outbox for live updates (ms); commits nudge delivery at once. */
+  outboxPollMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -50,6 +52,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: process.env.SMTP_URL || undefined,
     mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',
     mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
+    outboxPollMs: int('OUTBOX_POLL_MS', 1000),
   };
   return { ...config, ...overrides };
 }
