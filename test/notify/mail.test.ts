@@ -17,9 +17,9 @@ describe('e-mail notifications', () => {
     worker = await startMailWorker(testEnv().ctx, { smtpUrl: smtp.url, pollMs: 100, backoffMs: 100, digestIntervalMs: 3_600_000, log: (l) => lines.push(l), ...options });
     return worker;
   };
-  const person = async (email: string | null = null, roles?: Parameters<typeof buildUser>[1]['roles']) => {
-    const user = await buildUser(org.id, { roles });
-    await user.update({ email: email ?? `${user.username}@example.go.th`, prefixTh: 'นาย', firstNameTh: 'สมชาย', lastNameTh: 'ใจดี' });
+  const person = async () => {
+    const user = await buildUser(org.id);
+    await user.update({ email: `${user.username}@example.go.th`, prefixTh: 'นาย', firstNameTh: 'สมชาย', lastNameTh: 'ใจดี' });
     return user;
   };
 
