@@ -32,14 +32,33 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
     const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') || ':memory:';
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
-    sequelize.addHook('afterConnect', async (connection: unknown) => {
-      const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
-      const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
+    // Sequelize's SQLite connection manager never runs 'afterConnect' hooks and opens one
+    // connection per transaction, so the settings are applied to each new connection here.
+    const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<unknown> };
+    const getConnection = manager.getConnection.bind(manager);
+    const prepared = new WeakSet<object>();
+    manager.getConnection = async (options?: unknown) => {
+      const connection = (await getConnection(options)) as { run(sql: string, cb: (err: Error | null) => void): void };
+      if (prepared.has(connection)) return connection;
+      prepared.add(connection);
+      const run = (sql: string) => new Promise<void>((resolve, reject) => connection.run(sql, (err) => (err ? reject(err) : resolve())));
       // WAL lets readers go on while one writer commits; busy_timeout makes writers queue instead of failing.
       if (storage !== ':memory:') await run('PRAGMA journal_mode = WAL');
       await run('PRAGMA busy_timeout = 10000');
       await run('PRAGMA foreign_keys = ON');
-    });
+      return connection;
+    };
+    // SQLite has one writer at a time. Waiting for the lock inside SQLite (busy_timeout) holds a
+    // libuv thread per waiter: a burst of concurrent transactions fills the thread pool and the
+    // lock holder cannot run its COMMIT. So managed transactions of this process take turns here.
+    const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+    let turn: Promise<unknown> = Promise.resolve();
+    sequelize.transaction = ((...args: unknown[]) => {
+      if (typeof args[args.length - 1] !== 'function') return transaction(...args);
+      const mine = turn.then(() => transaction(...args));
+      turn = mine.catch(() => undefined);
+      return mine;
+    }) as typeof sequelize.transaction;
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     dialect = 'mysql';
     sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
