@@ -160,6 +160,16 @@ describe('live updates over Socket.io', () => {
     expect(await again.socket.timeout(5000).emitWithAck('resume', { lastEventId: 'yesterday' })).to.include({ ok: false });
   });
 
+  it('stamps events to the millisecond on every database (latency and gap waits depend on it)', async () => {
+    const user = await buildUser(org.id);
+    const socket = await open({ token: tokenFor(user) });
+    const before = Date.now();
+    await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
+    await socket.waitFor((e) => e.length === 1);
+    const at = new Date((socket.events[0] as unknown as { at: string }).at).getTime();
+    expect(at).to.be.at.least(before).and.at.most(Date.now());
+  });
+
   it('replays across a server restart', async () => {
     const user = await buildUser(org.id);
     const token = tokenFor(user);

@@ -44,6 +44,7 @@ export function initNotifyModels(sequelize: Sequelize): void {
     {
       name: { type: DataTypes.STRING(32), primaryKey: true },
       lastEventId: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, get() { return Number(this.getDataValue('lastEventId')); } },
+      updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'outbox_cursors', createdAt: false },
   );
@@ -62,6 +63,9 @@ export function initNotifyModels(sequelize: Sequelize): void {
       lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
       lastError: { type: DataTypes.TEXT, allowNull: true },
       sentAt: { type: DataTypes.DATE(3), allowNull: true },
+      // DATE(3) as in the migration: without it Sequelize writes whole seconds on MariaDB.
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
+      updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'mail_queue' },
   );
@@ -71,6 +75,7 @@ export function initNotifyModels(sequelize: Sequelize): void {
       userId: { type: DataTypes.INTEGER, allowNull: false },
       eventId: { type: DataTypes.BIGINT, allowNull: false },
       mailId: { type: DataTypes.BIGINT, allowNull: true },
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'mail_digest_items', updatedAt: false },
   );
