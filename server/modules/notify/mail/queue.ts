@@ -27,6 +27,10 @@ export interface QueueSettings {
   leaseMs: number;
 }
 
+/** SQLite: take the write lock at BEGIN. A deferred transaction that reads and then writes fails
+ * at once (SQLITE_BUSY) when another writer committed in between, instead of waiting its turn. */
+const txOptions = (sequelize: Sequelize) => (sequelize.getDialect() === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {});
+
 const lockOptions = (sequelize: Sequelize, transaction: Transaction) =>
   sequelize.getDialect() === 'sqlite' ? { transaction } : { transaction, lock: transaction.LOCK.UPDATE, skipLocked: true };
 
@@ -68,7 +72,7 @@ export interface Queued {
 
 /** Turns new outbox events into mail rows; returns how many events it read and the mail it queued. */
 export async function consumeEvents(sequelize: Sequelize, settings: QueueSettings): Promise<{ read: number; queued: Queued[] }> {
-  return sequelize.transaction(async (transaction) => {
+  return sequelize.transaction(txOptions(sequelize), async (transaction) => {
     const cursor = await OutboxCursor.findByPk('mail', lockOptions(sequelize, transaction));
     if (!cursor) return { read: 0, queued: [] }; // another process holds it this round
     const events = await readAfter(cursor.lastEventId, { gapGraceMs: settings.gapGraceMs, step: settings.step, transaction, limit: 200 });
@@ -99,7 +103,7 @@ export async function consumeEvents(sequelize: Sequelize, settings: QueueSetting
 
 /** At most once per interval across all processes: one digest mail per person with waiting items. */
 export async function runDigests(sequelize: Sequelize, settings: QueueSettings, now = new Date()): Promise<Queued[]> {
-  return sequelize.transaction(async (transaction) => {
+  return sequelize.transaction(txOptions(sequelize), async (transaction) => {
     const cursor = await OutboxCursor.findByPk('digest', lockOptions(sequelize, transaction));
     if (!cursor) return [];
     if (now.getTime() - cursor.updatedAt.getTime() < settings.digestIntervalMs) return [];

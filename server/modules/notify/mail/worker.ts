@@ -10,6 +10,8 @@ export interface MailWorkerOptions {
   smtpUrl?: string;
   from?: string;
   pollMs?: number;
+  /** A round this long after a commit (bursts of commits share it). */
+  commitDelayMs?: number;
   gapGraceMs?: number;
   digestIntervalMs?: number;
   backoffMs?: number;
@@ -88,7 +90,14 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
     return running;
   }
 
-  const onCommit = () => void kick();
+  // Mail is not a live channel: a round soon after a commit (coalescing bursts), and a timer.
+  let soon: NodeJS.Timeout | null = null;
+  const onCommit = () => {
+    soon ??= setTimeout(() => {
+      soon = null;
+      void kick();
+    }, options.commitDelayMs ?? 1000);
+  };
   outboxSignal.on('committed', onCommit);
   const timer = setInterval(() => void kick(), options.pollMs ?? 5000);
   timer.unref();
@@ -101,6 +110,7 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
     close: async () => {
       closed = true;
       clearInterval(timer);
+      if (soon) clearTimeout(soon);
       outboxSignal.off('committed', onCommit);
       if (running) await running.catch(() => {});
       transport?.close();
