@@ -16,13 +16,14 @@ async function main(): Promise<void> {
   const notifications = await startNotifications(server, ctx, log);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
 
+  // Counted before printing, so that the banner and the logins come out together.
+  const demoUsers = await User.count({ where: { username: DEMO_LOGINS.map((l) => l.username) } });
+  const orgs = demoUsers > 0 ? await Organisation.count() : 0;
   const where = ctx.db.dialect === 'sqlite' ? config.databaseUrl.replace(/^sqlite:/, 'SQLite file ') : 'MariaDB/MySQL';
   console.log(`\nSaraban ระบบสารบรรณอิเล็กทรอนิกส์ is running at ${config.publicUrl}`);
   console.log(`  API: ${config.publicUrl}/api   docs: ${config.publicUrl}/api/docs   database: ${where}`);
   console.log(`  live updates: Socket.io${config.redisUrl ? ' across processes through Redis' : ' (one process; set REDIS_URL for many)'}   e-mail: ${config.smtpUrl ? 'SMTP' : 'queued, not sent (set SMTP_URL)'}`);
-  const demoUsers = await User.count({ where: { username: DEMO_LOGINS.map((l) => l.username) } });
   if (demoUsers > 0) {
-    const orgs = await Organisation.count();
     console.log(`\nDemo organisation (${orgs} organisations). Demo logins, password "${DEMO_PASSWORD}" unless changed:`);
     for (const l of DEMO_LOGINS) console.log(`  ${l.username.padEnd(12)} ${l.roleTh} (${l.roleEn})`);
     console.log('  Demo accounts have a known password: start with SEED_DEMO=false on an empty production database.');

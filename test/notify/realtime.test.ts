@@ -22,7 +22,7 @@ describe('live updates over Socket.io', () => {
   };
   const start = async () => {
     server = http.createServer();
-    realtime = await attachRealtime(server, testEnv().ctx, { pollMs: 100 });
+    realtime = await attachRealtime(server, testEnv().ctx, { pollMs: 100, gapGraceMs: 200 });
     url = await listen(server);
   };
 
@@ -158,6 +158,28 @@ describe('live updates over Socket.io', () => {
     expect(reply).to.deep.equal({ ok: true });
     expect(again.ids().slice(6)).to.deep.equal([missed[3], missed[4], live]);
     expect(await again.socket.timeout(5000).emitWithAck('resume', { lastEventId: 'yesterday' })).to.include({ ok: false });
+  });
+
+  it('waits for a slow transaction that took an earlier id, then delivers both in id order', async () => {
+    const user = await buildUser(org.id);
+    const socket = await open({ token: tokenFor(user) });
+    const { sequelize } = testEnv().ctx.db;
+    let slowId = 0;
+    let inserted!: () => void;
+    const insertedNow = new Promise<void>((resolve) => (inserted = resolve));
+    const slow = sequelize.transaction(async (t) => {
+      await recordEvent(t, { type: 'task.created', organisationId: org.id, subject: { type: 'task', id: 1 }, audience: { userIds: [user.id] }, summary: { slow: true } });
+      slowId = Number((await sequelize.query('SELECT MAX(id) AS id FROM outbox_events', { plain: true, transaction: t }))!.id);
+      inserted();
+      await new Promise((r) => setTimeout(r, 1500)); // far beyond the 200 ms grace
+    });
+    // On SQLite the second transaction waits its turn; on MariaDB it commits first, with a later id.
+    await Promise.race([insertedNow, slow]);
+    const fast = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] }, summary: { slow: false } });
+    await slow;
+    await socket.waitFor((e) => e.length === 2);
+    expect(fast).to.be.greaterThan(slowId);
+    expect(socket.ids()).to.deep.equal([slowId, fast]);
   });
 
   it('stamps events to the millisecond on every database (latency and gap waits depend on it)', async () => {

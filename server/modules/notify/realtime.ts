@@ -19,12 +19,12 @@ import { loadActor, Actor } from '../auth/actor';
 import { verifyAccessToken } from '../auth/tokens';
 import { outboxSignal } from '../events/outbox';
 import { addressedTo, audienceRooms, payloadOf, roomsFor } from './rooms';
-import { lastEventId, readAfter } from './tail';
+import { inFlightProbe, lastEventId, readAfter } from './tail';
 
 export interface RealtimeOptions {
   /** Safety-net poll of the outbox (ms). */
   pollMs?: number;
-  /** How long a gap in outbox ids may stay open before it is passed (see tail.ts). */
+  /** How long a gap in outbox ids is waited for before asking whether it is still in flight (see tail.ts). */
   gapGraceMs?: number;
   redisUrl?: string;
   log?: (line: string) => void;
@@ -70,7 +70,8 @@ function refusal(err: unknown): Error {
 export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, options: RealtimeOptions = {}): Promise<Realtime> {
   const log = options.log ?? (() => {});
   const pollMs = options.pollMs ?? 1000;
-  const gapGraceMs = options.gapGraceMs ?? 2000;
+  const gapGraceMs = options.gapGraceMs ?? 500;
+  const inFlight = inFlightProbe(ctx.db.sequelize);
   const io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
   const redisClients: Array<ReturnType<typeof createClient>> = [];
 
@@ -141,7 +142,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
 
   async function round(): Promise<void> {
     for (;;) {
-      const events = await readAfter(cursor, { gapGraceMs, step, limit: 500 });
+      const events = await readAfter(cursor, { gapGraceMs, step, limit: 500, inFlight });
       for (const event of events) {
         const rooms = audienceRooms(event);
         if (rooms.length) io.local.to(rooms).emit('event', payloadOf(event));

@@ -9,7 +9,7 @@
 import { Op, Sequelize, Transaction } from 'sequelize';
 import type { Transporter } from 'nodemailer';
 import { GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
-import { readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
+import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
 import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
 
 export const ASSIGNMENT_TYPES = new Set(['task.created', 'task.assigned']);
@@ -75,7 +75,7 @@ export async function consumeEvents(sequelize: Sequelize, settings: QueueSetting
   return sequelize.transaction(txOptions(sequelize), async (transaction) => {
     const cursor = await OutboxCursor.findByPk('mail', lockOptions(sequelize, transaction));
     if (!cursor) return { read: 0, queued: [] }; // another process holds it this round
-    const events = await readAfter(cursor.lastEventId, { gapGraceMs: settings.gapGraceMs, step: settings.step, transaction, limit: 200 });
+    const events = await readAfter(cursor.lastEventId, { gapGraceMs: settings.gapGraceMs, step: settings.step, transaction, limit: 200, inFlight: inFlightProbe(sequelize) });
     if (!events.length) return { read: 0, queued: [] };
     const messages: ReturnType<typeof message>[] = [];
     const digestItems: Array<{ userId: number; eventId: number }> = [];

@@ -36,7 +36,7 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
   }
   const settings: QueueSettings = {
     publicUrl: ctx.config.publicUrl,
-    gapGraceMs: options.gapGraceMs ?? 2000,
+    gapGraceMs: options.gapGraceMs ?? 500,
     step,
     digestIntervalMs: options.digestIntervalMs ?? ctx.config.mailDigestMinutes * 60_000,
     backoffMs: options.backoffMs ?? 30_000,
