@@ -1,6 +1,7 @@
 // Live updates: Socket.io on a real loopback server, events committed through recordEvent.
 import { expect } from 'chai';
 import http from 'node:http';
+import jwt from 'jsonwebtoken';
 import { Delegation, Group, Organisation, User } from '../../server/db/models';
 import { attachRealtime, Realtime } from '../../server/modules/notify/realtime';
 import { recordEvent } from '../../server/modules/events/outbox';
@@ -60,6 +61,15 @@ describe('live updates over Socket.io', () => {
     (await open({ token })).close();
     await User.update({ tokenVersion: user.tokenVersion + 1 }, { where: { id: user.id } });
     expect((await refusal({ token })).code).to.equal('token_revoked');
+  });
+
+  it('ends a socket when its access token expires (the client reconnects with a fresh token)', async () => {
+    const user = await buildUser(org.id);
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = jwt.sign({ sub: String(user.id), org: user.organisationId, tv: user.tokenVersion, iat: now, exp: now + 2 }, testEnv().ctx.tokens.secret, { algorithm: 'HS256', issuer: 'saraban' });
+    const socket = await open({ token: shortLived });
+    const reason = await new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
+    expect(reason).to.equal('io server disconnect');
   });
 
   it('delivers an event to the user, group, unit and position rooms it names, and to no one else', async () => {
