@@ -20,6 +20,8 @@ export interface Received {
 export interface TestClient {
   socket: Socket;
   events: Received[];
+  /** 'resync' messages: the server asks the client to re-read through the API. */
+  resyncs: Array<{ reason: string; lastEventId: number }>;
   ids(): number[];
   waitFor(predicate: (events: Received[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
@@ -39,9 +41,12 @@ export function connect(url: string, auth: Record<string, unknown>, options: { r
   const socket = connectClient(url, { auth, transports: ['websocket'], reconnection: options.reconnection ?? false, forceNew: true });
   const events: Received[] = [];
   socket.on('event', (e: Received) => events.push(e));
+  const resyncs: TestClient['resyncs'] = [];
+  socket.on('resync', (r: TestClient['resyncs'][number]) => resyncs.push(r));
   const client: TestClient = {
     socket,
     events,
+    resyncs,
     ids: () => events.map((e) => e.id),
     waitFor: (predicate, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {

@@ -202,6 +202,26 @@ describe('live updates over Socket.io', () => {
     expect(at).to.be.at.least(before).and.at.most(Date.now());
   });
 
+  it('tells a client too far behind to re-read through the API (resync) instead of replaying a long history', async () => {
+    const small = http.createServer();
+    const limited = await attachRealtime(small, testEnv().ctx, { pollMs: 100, replayScanLimit: 2 });
+    try {
+      const smallUrl = await listen(small);
+      const user = await buildUser(org.id);
+      const from = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
+      for (let i = 0; i < 3; i++) await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
+      await limited.flush();
+      const client = await connect(smallUrl, { token: tokenFor(user), lastEventId: from });
+      clients.push(client);
+      const live = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
+      await client.waitFor((e) => e.length === 1);
+      expect(client.ids()).to.deep.equal([live]);
+      expect(client.resyncs.map((r) => r.reason)).to.deep.equal(['too_far_behind']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('replays across a server restart', async () => {
     const user = await buildUser(org.id);
     const token = tokenFor(user);

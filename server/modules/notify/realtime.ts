@@ -27,6 +27,8 @@ export interface RealtimeOptions {
   /** How long a gap in outbox ids is waited for before asking whether it is still in flight (see tail.ts). */
   gapGraceMs?: number;
   redisUrl?: string;
+  /** A replay reads at most this many outbox rows; a client further behind is told to re-read ('resync'). */
+  replayScanLimit?: number;
   log?: (line: string) => void;
 }
 
@@ -130,9 +132,16 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
     const data = socket.data;
     const rooms = new Set<string>(data.rooms);
     let after = data.resumeAfter ?? cursor;
-    while (after < cursor && socket.connected) {
+    let budget = options.replayScanLimit ?? 20_000;
+    if (cursor - after > budget * step) {
+      // Too far behind to replay cheaply: the client re-reads its inbox through the API instead.
+      socket.emit('resync', { reason: 'too_far_behind', lastEventId: cursor });
+      after = cursor;
+    }
+    while (after < cursor && socket.connected && budget > 0) {
       // Up to the loop's cursor only: later events reach the socket live, once it has joined.
-      const page = (await readAfter(after, { gapGraceMs: 0, step, limit: 500 })).filter((e) => e.id <= cursor);
+      const page = (await readAfter(after, { gapGraceMs: 0, step, limit: Math.min(500, budget) })).filter((e) => e.id <= cursor);
+      budget -= page.length;
       if (!page.length) break;
       for (const event of page) if (addressedTo(event, rooms)) socket.emit('event', payloadOf(event));
       after = page[page.length - 1].id;

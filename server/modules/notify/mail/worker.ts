@@ -45,7 +45,10 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
   };
   await ensureCursor('mail');
   await ensureCursor('digest');
-  const transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+  // Timeouts well inside the send lease (120 s): a hung server never lets two processes send one mail.
+  const transport: Transporter | null = smtpUrl
+    ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 } as never)
+    : null;
   if (!transport) log('SMTP_URL is not set: e-mail is queued and logged, not sent');
 
   let running: Promise<void> | null = null;
