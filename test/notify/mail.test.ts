@@ -1,9 +1,9 @@
 // E-mail notifications: real SMTP on loopback, events committed through recordEvent.
 import { expect } from 'chai';
-import { Group, MailMessage, Organisation } from '../../server/db/models';
+import { Delegation, Group, MailMessage, Organisation } from '../../server/db/models';
 import { recordEvents } from '../../server/modules/events/outbox';
 import { startMailWorker, MailWorker, MailWorkerOptions } from '../../server/modules/notify/mail/worker';
-import { api, buildOrganisation, buildUser, login } from '../helpers/factories';
+import { api, buildOrganisation, buildPosition, buildUser, login } from '../helpers/factories';
 import { commitEvent } from '../helpers/realtime';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { testEnv } from '../helpers/env';
@@ -87,6 +87,23 @@ describe('e-mail notifications', () => {
       expect(mail.subject).to.equal('สรุปงานใหม่ของกลุ่มงานที่ท่านสังกัด 3 รายการ');
       for (const n of [1, 2, 3]) expect(mail.text).to.include(`ลงรับหนังสือฉบับที่ ${n}`).and.include(`http://localhost/tasks/${500 + n}`);
     }
+  });
+
+  it('mails the holder of a position and whoever acts for it today, not a past delegate', async () => {
+    await start();
+    const position = await buildPosition(org.id);
+    const holder = await person();
+    await holder.update({ positionId: position.id });
+    const acting = await person();
+    const former = await person();
+    const order = { organisationId: org.id, principalPositionId: position.id, capacity: 'acting_for', orderNumber: 'คำสั่ง 2/2569' };
+    await Delegation.create({ ...order, delegateUserId: acting.id, startsAt: new Date(Date.now() - 60000), endsAt: null });
+    await Delegation.create({ ...order, delegateUserId: former.id, startsAt: new Date(Date.now() - 120000), endsAt: new Date(Date.now() - 60000) });
+    await commitEvent({ type: 'task.assigned', organisationId: org.id, audience: { positionIds: [position.id] }, summary: { title: 'ถึงตำแหน่ง' } });
+    const mails = await smtp.waitFor(2);
+    await worker!.run();
+    expect(smtp.messages).to.have.length(2);
+    expect(mails.map((m) => (m.to as { text: string }).text).sort()).to.deep.equal([holder.email, acting.email].sort());
   });
 
   it('sends nothing to a user who turned e-mail off through the API', async () => {

@@ -8,7 +8,7 @@
 // lapse and the message is retried (SMTP cannot be in a transaction: at least once, rarely twice).
 import { Op, Sequelize, Transaction } from 'sequelize';
 import type { Transporter } from 'nodemailer';
-import { GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
+import { Delegation, GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
 import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
 import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
 
@@ -49,10 +49,19 @@ async function recipients(ids: number[], transaction: Transaction): Promise<User
   return User.findAll({ where: { id: [...new Set(ids)], active: true, emailNotifications: true, email: { [Op.ne]: null } }, transaction });
 }
 
+/** Who holds these positions, and who acts for them today (delegations), as the rooms do. */
 async function positionHolders(positionIds: number[], transaction: Transaction): Promise<number[]> {
   if (!positionIds.length) return [];
-  const users = await User.findAll({ attributes: ['id'], where: { positionId: positionIds }, transaction });
-  return users.map((u) => u.id);
+  const now = new Date();
+  const [users, delegations] = await Promise.all([
+    User.findAll({ attributes: ['id'], where: { positionId: positionIds }, transaction }),
+    Delegation.findAll({
+      attributes: ['delegateUserId'],
+      where: { principalPositionId: positionIds, revokedAt: null, startsAt: { [Op.lte]: now }, [Op.or]: [{ endsAt: null }, { endsAt: { [Op.gt]: now } }] },
+      transaction,
+    }),
+  ]);
+  return [...users.map((u) => u.id), ...delegations.map((d) => d.delegateUserId)];
 }
 
 async function groupMembers(groupIds: number[], transaction: Transaction): Promise<number[]> {
