@@ -14,6 +14,7 @@ import { registerOrgRoutes } from './modules/org/routes';
 import { registerHealthRoutes } from './modules/health/routes';
 import { registerWorkflowRoutes } from './modules/workflow/routes';
 import { registerTaskRoutes } from './modules/tasks/routes';
+import { registerNotifyRoutes } from './modules/notify/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -30,6 +31,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerOrgRoutes(api, ctx);
   registerWorkflowRoutes(api, ctx);
   registerTaskRoutes(api, ctx);
+  registerNotifyRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -17,6 +17,15 @@ export interface Config {
   /** Hydrated engines kept in memory (each ~0.6–2 MB); waiting instances live in the database. */
   engineCacheSize: number;
   jobPollMs: number;
+  /** Set: Socket.io fans out across processes through Redis (@socket.io/redis-adapter). */
+  redisUrl?: string;
+  /** Set: e-mail goes out through this SMTP server; unset: mail is queued and logged as not sent. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Minutes between digests of group assignments. */
+  mailDigestMinutes: number;
+  /** Safety-net poll of the outbox for live updates (ms); commits nudge delivery at once. */
+  outboxPollMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -44,6 +53,11 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     logRequests: process.env.LOG_REQUESTS === 'true',
     engineCacheSize: int('WORKFLOW_ENGINE_CACHE', 64),
     jobPollMs: int('WORKFLOW_JOB_POLL_MS', 1000),
+    redisUrl: process.env.REDIS_URL || undefined,
+    smtpUrl: process.env.SMTP_URL || undefined,
+    mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',
+    mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
+    outboxPollMs: int('OUTBOX_POLL_MS', 1000),
   };
   return { ...config, ...overrides };
 }

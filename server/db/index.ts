@@ -49,6 +49,7 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       if (!configured.has(connection)) {
         configured.add(connection);
         connection.configure('busyTimeout', 15000);
+        await new Promise<void>((resolve, reject) => connection.run('PRAGMA foreign_keys = ON', (err) => (err ? reject(err) : resolve())));
         // In WAL mode NORMAL keeps every committed transaction across a process crash (kill -9);
         // only a power cut may lose the last commits. FULL would fsync on every commit.
         await new Promise<void>((resolve, reject) => connection.run('PRAGMA synchronous = NORMAL', (err) => (err ? reject(err) : resolve())));
@@ -59,6 +60,17 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       }
       return connection;
     };
+    // SQLite has one writer at a time. Waiting for the lock inside SQLite (busy_timeout) holds a
+    // libuv thread per waiter: a burst of concurrent transactions fills the thread pool and the
+    // lock holder cannot run its COMMIT. So managed transactions of this process take turns here.
+    const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+    let turn: Promise<unknown> = Promise.resolve();
+    sequelize.transaction = ((...args: unknown[]) => {
+      if (typeof args[args.length - 1] !== 'function') return transaction(...args);
+      const mine = turn.then(() => transaction(...args));
+      turn = mine.catch(() => undefined);
+      return mine;
+    }) as typeof sequelize.transaction;
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     dialect = 'mysql';
     sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {

@@ -4,19 +4,10 @@
 import { Transaction } from 'sequelize';
 import type { Database } from './index';
 
-const sqliteWriters = new WeakMap<Database, Promise<unknown>>();
-
 export function writeTransaction<T>(db: Database, fn: (t: Transaction) => Promise<T>): Promise<T> {
   if (db.dialect !== 'sqlite') return db.sequelize.transaction(fn);
-  // SQLite has one writer at a time: queue this process's write transactions instead of letting
-  // them poll the file lock.
-  const previous = sqliteWriters.get(db) ?? Promise.resolve();
-  const run = previous.then(
-    () => db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn),
-    () => db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn),
-  );
-  sqliteWriters.set(db, run.catch(() => undefined));
-  return run;
+  // Managed transactions of one process already take turns on SQLite (see createDatabase).
+  return db.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn);
 }
 
 /** A date for raw SQL replacements with its milliseconds (Sequelize's own formatting drops

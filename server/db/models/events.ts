@@ -25,6 +25,8 @@ export function initEventModels(sequelize: Sequelize): void {
       subjectId: { type: DataTypes.STRING(64), allowNull: false },
       audience: { type: DataTypes.TEXT, allowNull: false },
       summary: { type: DataTypes.TEXT, allowNull: false },
+      // DATE(3) as in the migration: without it Sequelize writes whole seconds on MariaDB.
+      createdAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'outbox_events', updatedAt: false },
   );

@@ -5,12 +5,14 @@ import { initUserModel, User } from './user';
 import { initAuthModels, RefreshToken, SystemSecret } from './auth';
 import { initEventModels } from './events';
 import { initWorkflowModels } from './workflow';
+import { initNotifyModels } from './notify';
 
 export * from './org';
 export * from './user';
 export * from './auth';
 export * from './events';
 export * from './workflow';
+export * from './notify';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -19,6 +21,7 @@ export function initModels(sequelize: Sequelize): void {
   initAuthModels(sequelize);
   initEventModels(sequelize);
   initWorkflowModels(sequelize);
+  initNotifyModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

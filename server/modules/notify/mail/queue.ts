@@ -1,0 +1,174 @@
+// The mail queue: outbox events become rows in mail_queue (or digest items) exactly once across
+// all processes, and a sender delivers due rows over SMTP with retries and exponential backoff.
+//
+// Exactly once: turning events into mail is a database-only step, so it runs in ONE transaction
+// that locks the consumer's cursor row (FOR UPDATE SKIP LOCKED on MariaDB: the other processes skip
+// the round), writes the mail rows and moves the cursor. Sending is claimed per row with a
+// conditional UPDATE (a lease), so one process sends each message; a crash mid-send lets the lease
+// lapse and the message is retried (SMTP cannot be in a transaction: at least once, rarely twice).
+import { Op, Sequelize, Transaction } from 'sequelize';
+import type { Transporter } from 'nodemailer';
+import { Delegation, GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
+import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
+import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
+
+export const ASSIGNMENT_TYPES = new Set(['task.created', 'task.assigned']);
+export const ESCALATION_TYPES = new Set(['task.escalated']);
+
+export interface QueueSettings {
+  publicUrl: string;
+  gapGraceMs: number;
+  step: number;
+  /** Minimum time between two digests (ms). */
+  digestIntervalMs: number;
+  /** First retry after this, doubling each attempt, up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  leaseMs: number;
+}
+
+/** SQLite: take the write lock at BEGIN. A deferred transaction that reads and then writes fails
+ * at once (SQLITE_BUSY) when another writer committed in between, instead of waiting its turn. */
+const txOptions = (sequelize: Sequelize) => (sequelize.getDialect() === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {});
+
+const lockOptions = (sequelize: Sequelize, transaction: Transaction) =>
+  sequelize.getDialect() === 'sqlite' ? { transaction } : { transaction, lock: transaction.LOCK.UPDATE, skipLocked: true };
+
+/** Creates the cursor once; a fresh installation starts at the newest event, not at history. */
+export async function ensureCursor(name: string): Promise<void> {
+  if (await OutboxCursor.findByPk(name)) return;
+  try {
+    await OutboxCursor.create({ name, lastEventId: await lastEventId() });
+  } catch {
+    // another process created it first
+  }
+}
+
+async function recipients(ids: number[], transaction: Transaction): Promise<User[]> {
+  if (!ids.length) return [];
+  return User.findAll({ where: { id: [...new Set(ids)], active: true, emailNotifications: true, email: { [Op.ne]: null } }, transaction });
+}
+
+/** Who holds these positions, and who acts for them today (delegations), as the rooms do. */
+async function positionHolders(positionIds: number[], transaction: Transaction): Promise<number[]> {
+  if (!positionIds.length) return [];
+  const now = new Date();
+  const [users, delegations] = await Promise.all([
+    User.findAll({ attributes: ['id'], where: { positionId: positionIds }, transaction }),
+    Delegation.findAll({
+      attributes: ['delegateUserId'],
+      where: { principalPositionId: positionIds, revokedAt: null, startsAt: { [Op.lte]: now }, [Op.or]: [{ endsAt: null }, { endsAt: { [Op.gt]: now } }] },
+      transaction,
+    }),
+  ]);
+  return [...users.map((u) => u.id), ...delegations.map((d) => d.delegateUserId)];
+}
+
+async function groupMembers(groupIds: number[], transaction: Transaction): Promise<number[]> {
+  if (!groupIds.length) return [];
+  const rows = await GroupMember.findAll({ attributes: ['userId'], where: { groupId: groupIds }, transaction });
+  return rows.map((r) => r.userId);
+}
+
+function message(user: User, kind: MailMessage['kind'], eventId: number | null, mail: MailText) {
+  return { userId: user.id, eventId, kind, toAddress: user.email!, subject: mail.subject.slice(0, 255), text: mail.text, nextAttemptAt: new Date() };
+}
+
+export interface Queued {
+  toAddress: string;
+  subject: string;
+}
+
+/** Turns new outbox events into mail rows; returns how many events it read and the mail it queued. */
+export async function consumeEvents(sequelize: Sequelize, settings: QueueSettings): Promise<{ read: number; queued: Queued[] }> {
+  return sequelize.transaction(txOptions(sequelize), async (transaction) => {
+    const cursor = await OutboxCursor.findByPk('mail', lockOptions(sequelize, transaction));
+    if (!cursor) return { read: 0, queued: [] }; // another process holds it this round
+    const events = await readAfter(cursor.lastEventId, { gapGraceMs: settings.gapGraceMs, step: settings.step, transaction, limit: 200, inFlight: inFlightProbe(sequelize) });
+    if (!events.length) return { read: 0, queued: [] };
+    const messages: ReturnType<typeof message>[] = [];
+    const digestItems: Array<{ userId: number; eventId: number }> = [];
+    for (const event of events) {
+      const audience = event.audience ?? {};
+      const personal = [...(audience.userIds ?? []), ...(await positionHolders(audience.positionIds ?? [], transaction))];
+      if (ESCALATION_TYPES.has(event.type)) {
+        for (const user of await recipients(personal, transaction)) messages.push(message(user, 'escalated', event.id, escalatedMail(event, user.displayName, settings.publicUrl)));
+      } else if (ASSIGNMENT_TYPES.has(event.type)) {
+        const direct = await recipients(personal, transaction);
+        for (const user of direct) messages.push(message(user, 'assigned', event.id, assignedMail(event, user.displayName, settings.publicUrl)));
+        // A task offered to a group goes into each member's next digest, not into one mail each.
+        const mailed = new Set(direct.map((u) => u.id));
+        for (const user of await recipients(await groupMembers(audience.groupIds ?? [], transaction), transaction)) {
+          if (!mailed.has(user.id)) digestItems.push({ userId: user.id, eventId: event.id });
+        }
+      }
+    }
+    if (messages.length) await MailMessage.bulkCreate(messages, { transaction });
+    if (digestItems.length) await MailDigestItem.bulkCreate(digestItems, { transaction });
+    await cursor.update({ lastEventId: events[events.length - 1].id }, { transaction });
+    return { read: events.length, queued: messages };
+  });
+}
+
+/** At most once per interval across all processes: one digest mail per person with waiting items. */
+export async function runDigests(sequelize: Sequelize, settings: QueueSettings, now = new Date()): Promise<Queued[]> {
+  return sequelize.transaction(txOptions(sequelize), async (transaction) => {
+    const cursor = await OutboxCursor.findByPk('digest', lockOptions(sequelize, transaction));
+    if (!cursor) return [];
+    if (now.getTime() - cursor.updatedAt.getTime() < settings.digestIntervalMs) return [];
+    const items = await MailDigestItem.findAll({ where: { mailId: null }, order: [['id', 'ASC']], transaction });
+    cursor.changed('updatedAt', true);
+    await cursor.save({ transaction });
+    if (!items.length) return [];
+    const events = new Map(
+      (await OutboxEvent.findAll({ where: { id: [...new Set(items.map((i) => Number(i.eventId)))] }, transaction })).map((row) => [Number(row.id), toRecord(row)]),
+    );
+    const byUser = new Map<number, MailDigestItem[]>();
+    for (const item of items) byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), item]);
+    const queued: Queued[] = [];
+    for (const user of await recipients([...byUser.keys()], transaction)) {
+      const mine = byUser.get(user.id)!;
+      const list = mine.map((i) => events.get(Number(i.eventId))).filter((e): e is OutboxRecord => !!e);
+      const mail = await MailMessage.create(message(user, 'digest', null, digestMail(list, user.displayName, settings.publicUrl)), { transaction });
+      await MailDigestItem.update({ mailId: mail.id }, { where: { id: mine.map((i) => i.id) }, transaction });
+      queued.push(mail);
+    }
+    // People who turned e-mail off since: their items are settled without a mail.
+    await MailDigestItem.destroy({ where: { mailId: null, id: items.map((i) => i.id) }, transaction });
+    return queued;
+  });
+}
+
+export function backoff(settings: QueueSettings, attempts: number): number {
+  return Math.min(settings.backoffMs * 2 ** Math.max(0, attempts - 1), settings.maxBackoffMs);
+}
+
+/** Sends due messages. Each is claimed with a lease first, so two processes never send the same one. */
+export async function sendDue(transport: Transporter, from: string, settings: QueueSettings, log: (line: string) => void): Promise<number> {
+  const now = new Date();
+  const due = await MailMessage.findAll({
+    where: { status: 'pending', nextAttemptAt: { [Op.lte]: now }, [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] },
+    order: [['id', 'ASC']],
+    limit: 20,
+  });
+  let sent = 0;
+  for (const mail of due) {
+    const [claimed] = await MailMessage.update(
+      { lockedUntil: new Date(Date.now() + settings.leaseMs) },
+      { where: { id: mail.id, status: 'pending', [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: new Date() } }] } },
+    );
+    if (claimed !== 1) continue;
+    const attempts = mail.attempts + 1;
+    try {
+      await transport.sendMail({ from, to: mail.toAddress, subject: mail.subject, text: mail.text, headers: { 'X-Saraban-Mail-Id': String(mail.id) } });
+      await MailMessage.update({ status: 'sent', sentAt: new Date(), attempts, lockedUntil: null, lastError: null }, { where: { id: mail.id } });
+      sent++;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const wait = backoff(settings, attempts);
+      await MailMessage.update({ attempts, lockedUntil: null, lastError: reason.slice(0, 1000), nextAttemptAt: new Date(Date.now() + wait) }, { where: { id: mail.id } });
+      log(`mail #${mail.id} not sent (attempt ${attempts}, next try in ${Math.round(wait / 1000)} s): ${reason}`);
+    }
+  }
+  return sent;
+}

@@ -1,0 +1,241 @@
+// Live updates over Socket.io, sharing the HTTP server.
+//
+// Delivery, and why it is exactly once with many processes: every process tails the outbox itself
+// (after each local commit, on a nudge from other processes through the Redis adapter, and by
+// polling as a safety net) and emits each event only to ITS OWN sockets (`io.local`). A socket is
+// connected to exactly one process, and each process walks the outbox once in id order, so each
+// socket gets each event once and in order, with no cluster-wide lock on the hot path and no process
+// holding state another needs. Replay (a client's last seen id, in the handshake or a 'resume'
+// message) runs in the same serial loop before the socket joins its rooms, so replayed and live
+// events never interleave out of order. With REDIS_URL the Redis adapter also carries broadcasts
+// between processes (the commit nudge, and any `io.to(room)` emit made outside the dispatcher).
+import type { Server as HttpServer } from 'node:http';
+import { Server, Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { AppContext } from '../../context';
+import { AppError, toAppError } from '../../lib/errors';
+import { loadActor, Actor } from '../auth/actor';
+import { verifyAccessToken } from '../auth/tokens';
+import { outboxSignal } from '../events/outbox';
+import { addressedTo, audienceRooms, payloadOf, roomsFor } from './rooms';
+import { inFlightProbe, lastEventId, readAfter } from './tail';
+
+export interface RealtimeOptions {
+  /** Safety-net poll of the outbox (ms). */
+  pollMs?: number;
+  /** How long a gap in outbox ids is waited for before asking whether it is still in flight (see tail.ts). */
+  gapGraceMs?: number;
+  redisUrl?: string;
+  /** A replay reads at most this many outbox rows; a client further behind is told to re-read ('resync'). */
+  replayScanLimit?: number;
+  log?: (line: string) => void;
+}
+
+export interface Realtime {
+  io: Server;
+  /** Runs one delivery round now (tests and benchmarks use it to wait for quiet). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SocketData {
+  actor: Actor;
+  rooms: string[];
+  /** Events after this id are replayed before the socket goes live (null: live only). */
+  resumeAfter: number | null;
+}
+
+type AppSocket = Socket & { data: SocketData & { replayed?: () => void; waitUntil?: number } };
+
+function tokenOf(socket: Socket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token.replace(/^Bearer\s+/i, '');
+  const header = socket.handshake.headers.authorization;
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function eventIdOf(value: unknown): number | null {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** Socket.io refuses the connection with this error; the client sees message and data.code. */
+function refusal(err: unknown): Error {
+  const app = err instanceof AppError ? err : toAppError(err);
+  const error = new Error(app.message) as Error & { data: unknown };
+  error.data = { code: app.code, status: app.status };
+  return error;
+}
+
+export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, options: RealtimeOptions = {}): Promise<Realtime> {
+  const log = options.log ?? (() => {});
+  const pollMs = options.pollMs ?? 1000;
+  const gapGraceMs = options.gapGraceMs ?? 500;
+  const inFlight = inFlightProbe(ctx.db.sequelize);
+  const io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+  const redisClients: Array<ReturnType<typeof createClient>> = [];
+
+  if (options.redisUrl) {
+    const pub = createClient({ url: options.redisUrl, socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) } });
+    const sub = pub.duplicate();
+    pub.on('error', (err) => log(`redis: ${err.message}`));
+    sub.on('error', (err) => log(`redis: ${err.message}`));
+    // A configured Redis that cannot be reached is a start-up failure, not a silent single-process mode.
+    await Promise.all([pub.connect(), sub.connect()]);
+    redisClients.push(pub, sub);
+    io.adapter(createAdapter(pub, sub, { key: 'saraban' }));
+  }
+
+  // Auto-increment step (several MariaDB primaries hand out interleaved ids).
+  let step = 1;
+  if (ctx.db.dialect === 'mysql') {
+    const [rows] = await ctx.db.sequelize.query('SELECT @@auto_increment_increment AS step');
+    step = Number((rows as Array<{ step: number }>)[0]?.step ?? 1) || 1;
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const token = tokenOf(socket);
+      if (!token) throw new AppError(401, 'unauthorized', 'Sign in first: a valid access token is required.');
+      const claims = verifyAccessToken(ctx.tokens, token);
+      const actor = await loadActor(Number(claims.sub));
+      if (!actor) throw new AppError(401, 'account_inactive', 'The account no longer exists or is disabled.');
+      if (actor.user.tokenVersion !== claims.tv) throw new AppError(401, 'token_revoked', 'The session was ended (logout or password change); sign in again.');
+      const data = (socket as AppSocket).data;
+      data.actor = actor;
+      data.rooms = roomsFor(actor);
+      data.resumeAfter = eventIdOf((socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId);
+      // The socket lives no longer than its token: the client reconnects with a fresh one, which
+      // also picks up changed groups and delegations.
+      const exp = (claims as unknown as { exp?: number }).exp;
+      if (exp) {
+        const timer = setTimeout(() => socket.disconnect(true), Math.max(0, exp * 1000 - Date.now()));
+        timer.unref();
+        socket.once('disconnect', () => clearTimeout(timer));
+      }
+      next();
+    } catch (err) {
+      next(refusal(err));
+    }
+  });
+
+  // --- the per-process dispatcher: one serial loop -------------------------------------------
+  let cursor = await lastEventId();
+  const waitingReplay = new Map<string, AppSocket>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let closed = false;
+
+  async function replay(socket: AppSocket): Promise<void> {
+    const data = socket.data;
+    const rooms = new Set<string>(data.rooms);
+    let after = data.resumeAfter ?? cursor;
+    let budget = options.replayScanLimit ?? 20_000;
+    if (cursor - after > budget * step) {
+      // Too far behind to replay cheaply: the client re-reads its inbox through the API instead.
+      socket.emit('resync', { reason: 'too_far_behind', lastEventId: cursor });
+      after = cursor;
+    }
+    while (after < cursor && socket.connected && budget > 0) {
+      // Up to the loop's cursor only: later events reach the socket live, once it has joined.
+      const page = (await readAfter(after, { gapGraceMs: 0, step, limit: Math.min(500, budget) })).filter((e) => e.id <= cursor);
+      budget -= page.length;
+      if (!page.length) break;
+      for (const event of page) if (addressedTo(event, rooms)) socket.emit('event', payloadOf(event));
+      after = page[page.length - 1].id;
+    }
+    if (socket.connected) socket.join(data.rooms);
+  }
+
+  async function round(): Promise<void> {
+    for (;;) {
+      const events = await readAfter(cursor, { gapGraceMs, step, limit: 500, inFlight });
+      for (const event of events) {
+        const rooms = audienceRooms(event);
+        if (rooms.length) io.local.to(rooms).emit('event', payloadOf(event));
+        cursor = event.id;
+      }
+      if (events.length < 500) break;
+    }
+    // Sockets waiting for replay are in no room yet: they get (lastEventId, cursor] from the table,
+    // then join, and everything after cursor reaches them live: in order, none twice, none lost.
+    for (const [id, socket] of [...waitingReplay]) {
+      if ((socket.data.resumeAfter ?? 0) > cursor && Date.now() < (socket.data.waitUntil ?? 0)) continue;
+      waitingReplay.delete(id);
+      await replay(socket);
+      socket.data.replayed?.();
+    }
+  }
+
+  function kick(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await round();
+        } catch (err) {
+          log(`realtime delivery: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  io.on('connection', (raw) => {
+    const socket = raw as AppSocket;
+    const resume = (after: number | null, done?: () => void) => {
+      for (const room of socket.data.rooms) socket.leave(room);
+      socket.data.resumeAfter = after;
+      socket.data.replayed = done;
+      // A client coming from a process that is ahead waits (briefly) for this one to catch up.
+      socket.data.waitUntil = Date.now() + gapGraceMs + pollMs;
+      waitingReplay.set(socket.id, socket);
+      void kick();
+    };
+    if (socket.data.resumeAfter === null) socket.join(socket.data.rooms);
+    else resume(socket.data.resumeAfter);
+    // 'resume' { lastEventId } → replays what was missed, then acks { ok: true }.
+    socket.on('resume', (message: { lastEventId?: unknown } | undefined, ack?: (reply: unknown) => void) => {
+      const after = eventIdOf(message?.lastEventId);
+      if (after === null) return ack?.({ ok: false, error: 'lastEventId must be a non-negative integer' });
+      resume(after, () => ack?.({ ok: true }));
+    });
+    socket.on('disconnect', () => waitingReplay.delete(socket.id));
+  });
+
+  const onCommit = () => {
+    void kick();
+    // Other processes tail the outbox now rather than at their next poll.
+    if (redisClients.length) io.serverSideEmit('outbox:committed');
+  };
+  outboxSignal.on('committed', onCommit);
+  io.on('outbox:committed' as never, (() => void kick()) as never);
+  const poll = setInterval(() => void kick(), pollMs);
+  poll.unref();
+
+  return {
+    io,
+    flush: async () => {
+      await kick();
+      if (running) await running;
+    },
+    close: async () => {
+      closed = true;
+      clearInterval(poll);
+      outboxSignal.off('committed', onCommit);
+      if (running) await running.catch(() => {});
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      for (const c of redisClients) await c.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Who hears what: the rooms a signed-in user's sockets join, and the rooms an event goes to.
+// Both sides use the same names, so "a socket receives an event" means "the event's audience
+// names the user, one of their groups, their unit, a position they hold or act for, or a
+// process monitor they may watch" — and nothing else.
+import type { Actor } from '../auth/actor';
+import type { OutboxRecord } from './tail';
+
+/** Monitors (process statistics) are for executives, administrators and process designers. */
+export function mayWatchMonitors(actor: Actor): boolean {
+  return actor.roles.has('executive') || actor.roles.has('system_admin') || actor.roles.has('process_designer');
+}
+
+/** Process keys are unique only within an organisation, so the monitor room is the organisation's:
+ * its managers hear every process of it, and payloads name the process keys for the client to pick. */
+export const monitorsRoom = (organisationId: number | null) => `monitors:${organisationId ?? 0}`;
+
+export function roomsFor(actor: Actor): string[] {
+  const rooms = [`user:${actor.userId}`];
+  for (const id of actor.groupIds) rooms.push(`group:${id}`);
+  if (actor.unitId) rooms.push(`unit:${actor.unitId}`);
+  for (const c of actor.capacities) rooms.push(`position:${c.positionId}`);
+  if (mayWatchMonitors(actor)) rooms.push(monitorsRoom(actor.organisationId));
+  return [...new Set(rooms)];
+}
+
+export function audienceRooms(event: Pick<OutboxRecord, 'audience' | 'organisationId'>): string[] {
+  const a = event.audience ?? {};
+  const rooms: string[] = [];
+  for (const id of a.userIds ?? []) rooms.push(`user:${id}`);
+  for (const id of a.groupIds ?? []) rooms.push(`group:${id}`);
+  for (const id of a.unitIds ?? []) rooms.push(`unit:${id}`);
+  for (const id of a.positionIds ?? []) rooms.push(`position:${id}`);
+  if ((a.processKeys ?? []).length) rooms.push(monitorsRoom(event.organisationId));
+  return rooms;
+}
+
+/** True when the event is addressed to someone in these rooms (replay uses it; live uses the rooms). */
+export function addressedTo(event: Pick<OutboxRecord, 'audience' | 'organisationId'>, rooms: Set<string>): boolean {
+  return audienceRooms(event).some((room) => rooms.has(room));
+}
+
+/** What a socket receives: ids and the short summary; the client re-reads through the REST API. */
+export function payloadOf(event: OutboxRecord) {
+  return {
+    id: event.id,
+    type: event.type,
+    organisationId: event.organisationId,
+    subject: event.subject,
+    processKeys: event.audience.processKeys ?? [],
+    summary: event.summary,
+    at: event.createdAt.toISOString(),
+  };
+}
+export type EventPayload = ReturnType<typeof payloadOf>;

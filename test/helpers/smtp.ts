@@ -1,0 +1,61 @@
+// A real SMTP server on loopback (smtp-server) that parses what arrives (mailparser), and can be
+// told to refuse the next messages with a temporary error, like a mail server in trouble.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, ParsedMail } from 'mailparser';
+
+export interface TestSmtp {
+  url: string;
+  messages: ParsedMail[];
+  /** Messages refused so far. */
+  refused: number;
+  /** Refuse this many more messages with 451. */
+  failNext: number;
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(port = 0): Promise<TestSmtp> {
+  const state: TestSmtp = {
+    url: '',
+    messages: [],
+    refused: 0,
+    failNext: 0,
+    waitFor: (count, timeoutMs = 10000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const check = () => {
+          if (state.messages.length >= count) return resolve(state.messages);
+          if (Date.now() - started > timeoutMs) return reject(new Error(`expected ${count} mail(s), got ${state.messages.length}: ${state.messages.map((m) => m.subject).join(' | ')}`));
+          setTimeout(check, 20);
+        };
+        check();
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (state.failNext > 0) {
+          state.failNext--;
+          state.refused++;
+          return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+        }
+        simpleParser(Buffer.concat(chunks))
+          .then((mail) => {
+            state.messages.push(mail);
+            callback();
+          })
+          .catch(callback);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  state.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  return state;
+}

@@ -1,0 +1,89 @@
+// Two real server processes sharing one MariaDB database and Redis. MariaDB pass only (SQLite is
+// one process by design); Redis must be there: an unreachable Redis fails this test, never skips it.
+import { expect } from 'chai';
+import mysql from 'mysql2/promise';
+import { createClient } from 'redis';
+import { createThrowawayDatabase, ThrowawayDatabase } from '../helpers/databases';
+import { testDialect } from '../helpers/env';
+import { connect, TestClient } from '../helpers/realtime';
+import { startServerProcess, ServerProcess } from '../helpers/processes';
+import { startSmtp, TestSmtp } from '../helpers/smtp';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+if (testDialect() === 'mariadb') {
+  describe('many server processes (MariaDB + Redis)', () => {
+    let database: ThrowawayDatabase;
+    let smtp: TestSmtp;
+    const processes: ServerProcess[] = [];
+    const clients: TestClient[] = [];
+
+    before(async function () {
+      this.timeout(180000);
+      const redis = createClient({ url: REDIS_URL, socket: { connectTimeout: 3000, reconnectStrategy: false } });
+      redis.on('error', () => {});
+      try {
+        await redis.connect();
+        expect(await redis.ping()).to.equal('PONG');
+      } catch (err) {
+        throw new Error(`Redis is NOT reachable at ${REDIS_URL} (${err instanceof Error ? err.message : err}): the many-process test cannot run. Start Redis (see README).`);
+      } finally {
+        if (redis.isOpen) await redis.quit();
+      }
+      database = await createThrowawayDatabase('mariadb', 'cluster');
+      smtp = await startSmtp();
+      const env = {
+        DATABASE_URL: database.url, REDIS_URL, SMTP_URL: smtp.url, JWT_SECRET: 'cluster-test-secret-0123456789abcdef',
+        // The safety-net poll is out of reach of this test: only the Redis fan-out can deliver in time.
+        OUTBOX_POLL_MS: '600000',
+      };
+      // One after the other: the first migrates and seeds the empty database.
+      processes.push(await startServerProcess(env));
+      processes.push(await startServerProcess(env));
+    });
+    after(async function () {
+      this.timeout(60000);
+      for (const c of clients) c.close();
+      for (const p of processes) await p.stop();
+      await smtp?.close();
+      await database?.drop();
+    });
+
+    it('delivers to a socket on the second process an event committed through the first', async function () {
+      this.timeout(30000);
+      const [first, second] = processes;
+      const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'officer', password: 'saraban-demo' }) });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const onSecond = await connect(second.url, { token: accessToken });
+      clients.push(onSecond);
+      const onFirst = await connect(first.url, { token: accessToken });
+      clients.push(onFirst);
+      const res = await fetch(`${first.url}/api/me/notifications/test`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+      expect(res.status).to.equal(202);
+      await onSecond.waitFor((e) => e.length === 1, 10000);
+      await onFirst.waitFor((e) => e.length === 1, 10000);
+      expect(onSecond.events[0]).to.include({ type: 'notification.test' });
+      expect(onSecond.events[0].id).to.equal(onFirst.events[0].id);
+      expect(second.output()).to.include('across processes through Redis');
+    });
+
+    it('sends one e-mail per event although both processes run the mail worker', async function () {
+      this.timeout(40000);
+      const conn = await mysql.createConnection(database.url);
+      try {
+        await conn.query("UPDATE users SET email = 'officer@example.go.th' WHERE username = 'officer'");
+        const [rows] = await conn.query("SELECT id FROM users WHERE username = 'officer'");
+        const officer = (rows as Array<{ id: number }>)[0].id;
+        // As the workflow runtime would commit it (another writer, outside both processes).
+        await conn.query('INSERT INTO outbox_events (type, organisationId, subjectType, subjectId, audience, summary, createdAt) VALUES (?, NULL, ?, ?, ?, ?, NOW(3))', [
+          'task.assigned', 'task', '77', JSON.stringify({ userIds: [officer] }), JSON.stringify({ title: 'งานเดียว ส่งครั้งเดียว' }),
+        ]);
+      } finally {
+        await conn.end();
+      }
+      await smtp.waitFor(1, 20000);
+      await new Promise((r) => setTimeout(r, 7000)); // both workers poll again (every 5 s)
+      expect(smtp.messages.map((m) => m.subject)).to.deep.equal(['งานใหม่ถึงท่าน: งานเดียว ส่งครั้งเดียว']);
+    });
+  });
+}
