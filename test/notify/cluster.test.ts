@@ -85,5 +85,33 @@ if (testDialect() === 'mariadb') {
       await new Promise((r) => setTimeout(r, 7000)); // both workers poll again (every 5 s)
       expect(smtp.messages.map((m) => m.subject)).to.deep.equal(['งานใหม่ถึงท่าน: งานเดียว ส่งครั้งเดียว']);
     });
+
+    it('fires a workflow timer once although both processes run the job scheduler, and a task created through one is live on the other', async function () {
+      this.timeout(60000);
+      const [first, second] = processes;
+      const token = async (username: string) => ((await (await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'saraban-demo' }) })).json()) as { accessToken: string }).accessToken;
+      const post = (url: string, tok: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+      const [designer, clerk] = [await token('designer'), await token('clerk')];
+      const onSecond = await connect(second.url, { token: clerk });
+      clients.push(onSecond);
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+        <bpmn:process id="cluster_timer" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="pause" />
+        <bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>PT2S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="pause" targetRef="after" /><bpmn:userTask id="after" camunda:candidateGroups="registry_clerk" /></bpmn:process></bpmn:definitions>`;
+      expect((await post(`${first.url}/api/workflow/definitions`, designer, { xml })).status).to.equal(201);
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) ids.push(((await (await post(`${first.url}/api/workflow/instances`, clerk, { processKey: 'cluster_timer' })).json()) as { instance: { id: number } }).instance.id);
+      await onSecond.waitFor((events) => ids.every((id) => events.some((e) => e.type === 'task.created' && Number(e.summary.instanceId) === id)), 20000);
+      await new Promise((r) => setTimeout(r, 3000)); // both schedulers poll again
+      const conn = await mysql.createConnection(database.url);
+      try {
+        const [rows] = await conn.query(`SELECT instanceId, COUNT(*) AS n FROM tasks WHERE elementId = 'after' AND instanceId IN (${ids.join(',')}) GROUP BY instanceId`);
+        expect((rows as Array<{ n: number }>).map((r) => Number(r.n))).to.deep.equal(ids.map(() => 1));
+        const [fired] = await conn.query(`SELECT COUNT(*) AS n FROM workflow_history WHERE event = 'activity.end' AND elementId = 'pause' AND instanceId IN (${ids.join(',')})`);
+        expect(Number((fired as Array<{ n: number }>)[0].n)).to.equal(ids.length);
+      } finally {
+        await conn.end();
+      }
+    });
   });
 }
