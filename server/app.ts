@@ -12,6 +12,9 @@ import { authenticator, actorOf } from './modules/auth/authenticate';
 import { registerAuthRoutes } from './modules/auth/routes';
 import { registerOrgRoutes } from './modules/org/routes';
 import { registerHealthRoutes } from './modules/health/routes';
+import { registerDocumentRoutes } from './modules/documents/routes';
+import { registerRegisterRoutes } from './modules/registers/routes';
+import { registerAuditRoutes } from './modules/audit/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -26,6 +29,9 @@ export function createApp(ctx: AppContext): express.Express {
   registerHealthRoutes(api, ctx);
   registerAuthRoutes(api, ctx);
   registerOrgRoutes(api, ctx);
+  registerDocumentRoutes(api, ctx);
+  registerRegisterRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -32,14 +32,24 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
     const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') || ':memory:';
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
-    sequelize.addHook('afterConnect', async (connection: unknown) => {
-      const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
-      const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
-      // WAL lets readers go on while one writer commits; busy_timeout makes writers queue instead of failing.
-      if (storage !== ':memory:') await run('PRAGMA journal_mode = WAL');
-      await run('PRAGMA busy_timeout = 10000');
-      await run('PRAGMA foreign_keys = ON');
-    });
+    // Sequelize's SQLite dialect opens one connection per transaction and never runs the
+    // afterConnect hook, so the settings are applied here, once per new connection.
+    type SqliteConnection = { run(sql: string, cb: (err: Error | null) => void): void };
+    const configured = new WeakSet<object>();
+    const manager = (sequelize as unknown as { connectionManager: { getConnection(o?: unknown): Promise<SqliteConnection> } }).connectionManager;
+    const getConnection = manager.getConnection.bind(manager);
+    manager.getConnection = async (connectOptions?: unknown) => {
+      const db = await getConnection(connectOptions);
+      if (!configured.has(db)) {
+        configured.add(db);
+        const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
+        // WAL lets readers go on while one writer commits; busy_timeout makes writers queue instead of failing.
+        if (storage !== ':memory:') await run('PRAGMA journal_mode = WAL');
+        await run('PRAGMA busy_timeout = 10000');
+        await run('PRAGMA foreign_keys = ON');
+      }
+      return db;
+    };
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     dialect = 'mysql';
     sequelize = new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {

@@ -4,11 +4,13 @@ import { initOrgModels, Organisation, Unit, Position, Group, GroupMember, Delega
 import { initUserModel, User } from './user';
 import { initAuthModels, RefreshToken, SystemSecret } from './auth';
 import { initEventModels } from './events';
+import { initRegistryModels } from './registry';
 
 export * from './org';
 export * from './user';
 export * from './auth';
 export * from './events';
+export * from './registry';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -16,6 +18,7 @@ export function initModels(sequelize: Sequelize): void {
   initUserModel(sequelize);
   initAuthModels(sequelize);
   initEventModels(sequelize);
+  initRegistryModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

@@ -1,0 +1,40 @@
+// Write transactions that wait their turn instead of failing.
+// - SQLite has one writer at a time. Writers of this process queue on an in-process lock and then
+//   BEGIN IMMEDIATE (taking the write lock up front; busy_timeout covers other processes such as
+//   the CLI). Without the queue, waiting BEGINs would block libuv's few threads and starve the
+//   transaction that holds the lock.
+// - MariaDB: row locks (SELECT … FOR UPDATE) order writers; deadlocks, lock-wait timeouts and
+//   first-use races (`Retry`) run the whole transaction again, a bounded number of times.
+import { Sequelize, Transaction } from 'sequelize';
+
+/** Thrown inside a transaction to ask for the whole transaction to be run again. */
+export class Retry extends Error {}
+
+function retryable(err: unknown): boolean {
+  if (err instanceof Retry) return true;
+  const e = err as { parent?: { errno?: number; code?: string }; original?: { code?: string }; message?: string };
+  const errno = e?.parent?.errno;
+  const code = e?.parent?.code ?? e?.original?.code;
+  return errno === 1213 || errno === 1205 || code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/.test(e?.message ?? '');
+}
+
+const sqliteQueues = new WeakMap<Sequelize, Promise<unknown>>();
+
+function serialised<T>(sequelize: Sequelize, fn: () => Promise<T>): Promise<T> {
+  if (sequelize.getDialect() !== 'sqlite') return fn();
+  const previous = sqliteQueues.get(sequelize) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  sqliteQueues.set(sequelize, run.catch(() => undefined));
+  return run;
+}
+
+export async function writeTransaction<T>(sequelize: Sequelize, fn: (t: Transaction) => Promise<T>, attempts = 30): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await serialised(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn));
+    } catch (err) {
+      if (attempt >= attempts || !retryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt, 10)));
+    }
+  }
+}
