@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './modules/health/routes';
 import { registerDocumentRoutes } from './modules/documents/routes';
 import { registerRegisterRoutes } from './modules/registers/routes';
 import { registerAuditRoutes } from './modules/audit/routes';
+import { registerSearchRoutes } from './modules/search/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -32,6 +33,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerDocumentRoutes(api, ctx);
   registerRegisterRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
+  registerSearchRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -1,6 +1,5 @@
 // Who may read a document: members of the owning organisation; for ลับ / ลับมาก only the named
 // recipients, the author and the organisation's secrets custodian. Nothing crosses organisations.
-import { Op, WhereOptions, literal } from 'sequelize';
 import { Document, DocumentRecipient } from '../../db/models';
 import { notFound, forbidden } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
@@ -24,17 +23,12 @@ export function assertClerk(actor: Actor): void {
   if (!actor.roles.has('registry_clerk')) throw forbidden('Only a registry clerk (เจ้าหน้าที่สารบรรณ) may do this.');
 }
 
-/** A WHERE fragment selecting exactly the documents the actor may read (for lists and search). */
-export function readableWhere(actor: Actor, sequelize: { escape(v: unknown): string }): WhereOptions {
-  const base = { organisationId: actor.organisationId };
-  if (actor.roles.has('secrets_custodian')) return base;
-  const me = sequelize.escape(actor.userId);
+/** A raw SQL condition on alias `d` selecting exactly the documents the actor may read. */
+export function readableSql(actor: Actor): { sql: string; replacements: Record<string, unknown> } {
+  const replacements = { readerOrg: actor.organisationId, reader: actor.userId };
+  if (actor.roles.has('secrets_custodian')) return { sql: 'd.organisationId = :readerOrg', replacements };
   return {
-    ...base,
-    [Op.or]: [
-      { secrecy: 'normal' },
-      { createdById: actor.userId },
-      literal(`EXISTS (SELECT 1 FROM document_recipients r WHERE r.documentId = Document.id AND r.userId = ${me})`),
-    ],
+    sql: "d.organisationId = :readerOrg AND (d.secrecy = 'normal' OR d.createdById = :reader OR EXISTS (SELECT 1 FROM document_recipients r WHERE r.documentId = d.id AND r.userId = :reader))",
+    replacements,
   };
 }

@@ -4,7 +4,6 @@
 import type { Transaction } from 'sequelize';
 import { Document, SearchToken } from '../../db/models';
 import { arabicDigits } from '../../lib/thai-date';
-import { letterNumberKey } from '../../lib/letter-number';
 
 const segmenter = new Intl.Segmenter('th', { granularity: 'word' });
 const MAX_TOKEN = 64;
@@ -19,8 +18,8 @@ export function tokenize(text: string | null | undefined): string[] {
   const out = new Set<string>();
   for (const s of segmenter.segment(normaliseText(text))) {
     if (!s.isWordLike) continue;
-    const word = s.segment.trim();
-    if (word) out.add(word.slice(0, MAX_TOKEN));
+    // ICU keeps `นร0105` as one word; split letters from digits so spacing never matters.
+    for (const part of s.segment.trim().split(/(?<=\p{L})(?=\d)|(?<=\d)(?=\p{L})/u)) if (part) out.add(part.slice(0, MAX_TOKEN));
   }
   return [...out];
 }
@@ -28,8 +27,6 @@ export function tokenize(text: string | null | undefined): string[] {
 export function documentTokens(doc: Pick<Document, 'subject' | 'body' | 'senderName' | 'addressee' | 'letterNumber'>): string[] {
   const tokens = new Set<string>();
   for (const text of [doc.subject, doc.body, doc.senderName, doc.addressee, doc.letterNumber]) for (const t of tokenize(text)) tokens.add(t);
-  // The whole letter number as one token too, so `นร0105/123` finds `นร ๐๑๐๕/๑๒๓`.
-  if (doc.letterNumber) tokens.add(letterNumberKey(doc.letterNumber).slice(0, MAX_TOKEN));
   return [...tokens];
 }
 
