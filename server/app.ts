@@ -16,6 +16,7 @@ import { registerDocumentRoutes } from './modules/documents/routes';
 import { registerRegisterRoutes } from './modules/registers/routes';
 import { registerAuditRoutes } from './modules/audit/routes';
 import { registerSearchRoutes } from './modules/search/routes';
+import { registerAttachmentRoutes } from './modules/attachments/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -34,6 +35,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerRegisterRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
   registerSearchRoutes(api, ctx);
+  registerAttachmentRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
