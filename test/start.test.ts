@@ -28,13 +28,18 @@ function startServer(env: Record<string, string>): Promise<{ child: ChildProcess
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    // The banner is printed in a few writes (the demo logins after a count query): wait until
+    // the output has been quiet for a moment after "is running at".
+    let seen = -1;
     const check = setInterval(() => {
-      if (out.includes('is running at')) {
+      const settled = out.length === seen;
+      seen = out.length;
+      if (out.includes('is running at') && settled) {
         clearInterval(check);
         clearTimeout(timer);
         resolve({ child, output: () => out });
       }
-    }, 100);
+    }, 300);
     child.once('exit', (code) => {
       clearInterval(check);
       clearTimeout(timer);

@@ -10,6 +10,8 @@ import { assertClerk, canRead } from '../documents/policy';
 import { presentDocument } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
+import { registerRows, toCsv, toHtml } from './export';
+import { logSecretRead } from '../documents/service';
 
 const TAG = 'Registers';
 
@@ -91,4 +93,28 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       return svc.presentEntry(entry);
     },
   });
+
+  const exportQuery = z.object({ year: z.coerce.number().int().min(2500).max(2700).openapi({ type: 'integer', description: 'B.E. year, e.g. 2568' }) });
+  for (const format of ['csv', 'html'] as const) {
+    api.route({
+      method: 'get', path: `/registers/:id/export.${format}`, tag: TAG,
+      summary: format === 'csv' ? 'The register of a B.E. year as CSV (UTF-8)' : 'The register of a B.E. year as a printable page',
+      params: idParam, query: exportQuery,
+      handler: async ({ params, query, actor, res }) => {
+        const reg = await svc.findRegister(actor, params.id);
+        const { title, columns, rows, secretDocs } = await registerRows(actor, reg, query.year);
+        for (const d of secretDocs) await logSecretRead(sequelize, actor, d, `register ${reg.id} export`);
+        const filename = `register-${reg.id}-${query.year}.${format}`;
+        if (format === 'csv') {
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+          res.send(toCsv(columns, rows));
+        } else {
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.send(toHtml(title, reg.kind, columns, rows));
+        }
+        return undefined;
+      },
+    });
+  }
 }
