@@ -34,6 +34,7 @@ const yearQuery = z.object({
   year: z.coerce.number().int().min(2500).max(2700).optional().openapi({ type: 'integer', description: 'B.E. year; the current one by default' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ type: 'integer' }),
   offset: z.coerce.number().int().min(0).default(0).openapi({ type: 'integer' }),
+  fromNumber: z.coerce.number().int().min(1).optional().openapi({ type: 'integer', description: 'start at this running number (fast paging)' }),
 });
 
 export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {

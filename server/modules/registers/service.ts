@@ -180,8 +180,10 @@ export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: num
   });
 }
 
-export async function listEntries(registerId: number, year: number, options: { limit?: number; offset?: number } = {}) {
-  return RegisterEntry.findAll({ where: { registerId, year }, order: [['number', 'ASC']], limit: options.limit, offset: options.offset });
+/** Entries in number order; `fromNumber` pages by key (fast at any depth), `offset` by count. */
+export async function listEntries(registerId: number, year: number, options: { limit?: number; offset?: number; fromNumber?: number } = {}) {
+  const where = { registerId, year, ...(options.fromNumber ? { number: { [Op.gte]: options.fromNumber } } : {}) };
+  return RegisterEntry.findAll({ where, order: [['number', 'ASC']], limit: options.limit, offset: options.fromNumber ? undefined : options.offset });
 }
 
 export async function findEntry(actor: Actor, registerId: number, year: number, number: number) {

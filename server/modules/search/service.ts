@@ -61,7 +61,7 @@ export async function searchDocuments(sequelize: Sequelize, actor: Actor, query:
     where.push('d.registeredAt < :toInstant');
     replacements.toInstant = new Date(new Date(`${query.to}T00:00:00+07:00`).getTime() + 24 * 3600e3);
   }
-  const sql = `SELECT d.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT :limit OFFSET :offset`;
+  const sql = `SELECT d.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${tokens.length ? 't0.documentId' : 'd.id'} DESC LIMIT :limit OFFSET :offset`;
   const rows = (await sequelize.query(sql, { replacements, type: QueryTypes.SELECT })) as Array<{ id: number }>;
   const hasMore = rows.length > query.limit;
   const ids = rows.slice(0, query.limit).map((r) => Number(r.id));
