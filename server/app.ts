@@ -17,6 +17,7 @@ import { registerRegisterRoutes } from './modules/registers/routes';
 import { registerAuditRoutes } from './modules/audit/routes';
 import { registerSearchRoutes } from './modules/search/routes';
 import { registerAttachmentRoutes } from './modules/attachments/routes';
+import { registerRetentionRoutes } from './modules/retention/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerAuditRoutes(api, ctx);
   registerSearchRoutes(api, ctx);
   registerAttachmentRoutes(api, ctx);
+  registerRetentionRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
