@@ -55,6 +55,16 @@ describe('documents', () => {
     expect(frozen.body.error.message).to.contain('frozen');
   });
 
+  it('keeps urgency and secrecy when an edit does not mention them', async () => {
+    const s = await as('clerk');
+    const created = await api().post('/api/documents').set(s.auth).send(outgoingLetter({ secrecy: 'secret', urgency: 'very_urgent' }));
+    const edited = await api().patch(`/api/documents/${created.body.id}`).set(s.auth).send({ subject: 'แก้ไขเรื่องเท่านั้น' });
+    expect(edited.status).to.equal(200);
+    expect(edited.body).to.include({ secrecy: 'secret', urgency: 'very_urgent', subject: 'แก้ไขเรื่องเท่านั้น' });
+    const topSecret = await api().patch(`/api/documents/${created.body.id}`).set(s.auth).send({ secrecy: 'top_secret' });
+    expect(topSecret.status).to.equal(422);
+  });
+
   it('lets only a registry clerk enter an incoming letter', async () => {
     const res = await api().post('/api/documents').set((await as('officer')).auth).send(incomingLetter());
     expect(res.status).to.equal(422);

@@ -10,9 +10,9 @@ export const Reference = z.object({ owner: text(255), number: text(100), date: i
 const fields = {
   unitId: z.number().int().positive().nullable().optional(),
   subType: z.string().trim().max(24).nullable().optional(),
-  urgency: z.enum(URGENCIES).default('normal').openapi({ description: 'normal ปกติ, urgent ด่วน, very_urgent ด่วนมาก, most_urgent ด่วนที่สุด, deadline ด่วนภายใน (needs urgentBy)' }),
+  urgency: z.enum(URGENCIES).optional().openapi({ description: 'normal ปกติ, urgent ด่วน, very_urgent ด่วนมาก, most_urgent ด่วนที่สุด, deadline ด่วนภายใน (needs urgentBy)' }),
   urgentBy: z.iso.datetime({ offset: true }).nullable().optional(),
-  secrecy: z.enum(SECRECIES).default('normal').openapi({ description: 'normal ปกติ, confidential ลับ, secret ลับมาก; top_secret ลับที่สุด is refused (may not travel electronically)' }),
+  secrecy: z.enum(SECRECIES).optional().openapi({ description: 'normal ปกติ, confidential ลับ, secret ลับมาก; top_secret ลับที่สุด is refused (may not travel electronically)' }),
   subject: text(500),
   letterNumber: z.string().trim().max(100).nullable().optional(),
   letterDate: isoDate.nullable().optional(),
@@ -31,7 +31,11 @@ const fields = {
   recipientUserIds: z.array(z.number().int().positive()).max(500).optional().openapi({ description: 'named recipients (who may read a secret document)' }),
 };
 
-export const DocumentCreate = z.object({ direction: z.enum(DIRECTIONS), type: z.enum(DOCUMENT_TYPES), ...fields }).openapi('DocumentCreate');
+// Defaults only on create: in zod 4 a default inside .partial() still fills the field, which would
+// silently reset urgency and secrecy on every edit.
+export const DocumentCreate = z
+  .object({ direction: z.enum(DIRECTIONS), type: z.enum(DOCUMENT_TYPES), ...fields, urgency: fields.urgency.default('normal'), secrecy: fields.secrecy.default('normal') })
+  .openapi('DocumentCreate');
 export const DocumentUpdate = z
   .object({ version: z.number().int().positive().optional().openapi({ description: 'the version you edited; 409 if it moved on' }), ...fields })
   .partial()

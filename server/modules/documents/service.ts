@@ -3,7 +3,7 @@
 import { Sequelize, Transaction } from 'sequelize';
 import { z } from '../../lib/openapi';
 import { Document, DocumentVersion, DocumentRecipient, Register, Unit, User, DOCUMENT_SUBTYPES } from '../../db/models';
-import { conflict, unprocessable } from '../../lib/errors';
+import { conflict, forbidden, unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { letterNumberKey } from '../../lib/letter-number';
 import { thaiDateOnlyFull, thaiDateShort, thaiTime } from '../../lib/thai-date';
@@ -103,7 +103,7 @@ export async function updateDocument(sequelize: Sequelize, actor: Actor, documen
   return writeTransaction(sequelize, async (t) => {
     const doc = (await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE }))!;
     if (doc.status !== 'draft') throw conflict(`The document is ${doc.status} and frozen: numbered or sent documents are not changed (make a new document instead).`);
-    if (doc.createdById !== actor.userId && !actor.roles.has('registry_clerk')) throw unprocessable('Only the author or a registry clerk edits a draft.');
+    if (doc.createdById !== actor.userId && !actor.roles.has('registry_clerk')) throw forbidden('Only the author or a registry clerk edits a draft.');
     const { version, ...changes } = input;
     if (version !== undefined && version !== doc.version) throw conflict(`The document is at version ${doc.version}, not ${version}: reload it and edit again.`, { currentVersion: doc.version });
     assertRules({ type: doc.type, subType: doc.subType, urgency: doc.urgency, urgentBy: doc.urgentBy, secrecy: doc.secrecy, ...changes });
