@@ -54,6 +54,20 @@ describe('registers and running numbers', () => {
     expect(listed.body.items.find((e: { number: number }) => e.number === taken.body.entry.number).status).to.equal('voided');
   });
 
+  it('voids a numbered letter: the line stays voided, the letter can be numbered again with the next number', async () => {
+    const s = await as('clerk');
+    const reg = await registerOf('clerk', 'outgoing');
+    const doc = await api().post('/api/documents').set(s.auth).send(outgoingLetter());
+    const first = await api().post(`/api/registers/${reg}/entries`).set(s.auth).send({ documentId: doc.body.id });
+    await api().post(`/api/register-entries/${first.body.entry.id}/void`).set(s.auth).send({ reason: 'ลงเลขผิดฉบับ' });
+    const again = await api().post(`/api/registers/${reg}/entries`).set(s.auth).send({ documentId: doc.body.id });
+    expect(again.status, JSON.stringify(again.body)).to.equal(201);
+    expect(again.body.entry.number).to.be.greaterThan(first.body.entry.number);
+    expect(again.body.document.letterNumber).to.equal(`สธ 0201.1/${again.body.entry.number}`);
+    const old = await api().get(`/api/register-entries/${first.body.entry.id}`).set(s.auth);
+    expect(old.body).to.include({ status: 'voided', documentId: doc.body.id, voidReason: 'ลงเลขผิดฉบับ' });
+  });
+
   it('restarts at 1 on 1 January, Bangkok time (B.E. = C.E. + 543)', async () => {
     const org = await buildOrganisation();
     const clerk = await buildUser(org.id, { roles: ['registry_clerk'] });

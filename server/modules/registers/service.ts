@@ -174,7 +174,15 @@ export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: num
     if (!entry || !reg || reg.organisationId !== actor.organisationId) throw notFound('Register entry');
     if (entry.status === 'voided') throw conflict('The number is already voided.');
     await entry.update({ status: 'voided', voidedAt: new Date(), voidedById: actor.userId, voidReason: reason }, { transaction: t });
-    if (entry.documentId) await Document.update({ status: 'voided' }, { where: { id: entry.documentId }, transaction: t });
+    // The letter itself goes back to unnumbered (a draft), so it can be numbered again; the voided
+    // line keeps pointing at it as history.
+    if (entry.documentId) {
+      const reset: Record<string, unknown> = { status: 'draft', registerId: null, registerYear: null, registerNumber: null, registeredAt: null };
+      if (reg.kind !== 'incoming') Object.assign(reset, { letterNumber: null, letterNumberKey: null });
+      await Document.update(reset, { where: { id: entry.documentId, registerId: reg.id, registerNumber: entry.number }, transaction: t });
+      const doc = await Document.findByPk(entry.documentId, { transaction: t });
+      if (doc) await indexDocument(t, doc);
+    }
     await appendAudit(t, { organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: 'register.entry.voided', actorId: actor.userId, data: { registerId: reg.id, year: entry.year, number: entry.number, reason } });
     return entry;
   });
