@@ -41,6 +41,16 @@ describe('registers and running numbers', () => {
     expect(next.body.entry.number).to.equal(first.body.entry.number + 1);
   });
 
+  it('gives ten simultaneous retries with one idempotency key one number and one line', async () => {
+    const s = await as('clerk');
+    const reg = await registerOf('clerk', 'circular');
+    const key = crypto.randomUUID();
+    const all = await Promise.all(Array.from({ length: 10 }, () => api().post(`/api/registers/${reg}/entries`).set(s.auth).send({ idempotencyKey: key })));
+    expect(all.map((r) => r.status)).to.deep.equal(Array(10).fill(201));
+    expect(new Set(all.map((r) => r.body.entry.number)).size).to.equal(1);
+    expect(all.filter((r) => !r.body.replayed)).to.have.length(1);
+  });
+
   it('keeps a voided number in the register as voided and never gives it out again', async () => {
     const s = await as('clerk');
     const reg = await registerOf('clerk', 'circular');
