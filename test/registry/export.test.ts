@@ -47,3 +47,15 @@ describe('registers as documents', () => {
     expect((await api().get(`/api/registers/${registerId}/export.csv`).query({ year }).set(other.auth)).status).to.equal(404);
   });
 });
+
+describe('register listing', () => {
+  it('pages by running number', async () => {
+    const org = await buildOrganisation();
+    const clerk = await buildUser(org.id, { roles: ['registry_clerk', 'staff'] });
+    const auth = (await login(clerk.username)).auth;
+    const reg = (await api().get('/api/registers').set(auth)).body.items.find((r: { kind: string }) => r.kind === 'outgoing').id;
+    for (let i = 0; i < 7; i++) await api().post(`/api/registers/${reg}/entries`).set(auth).send({});
+    const page = await api().get(`/api/registers/${reg}/entries`).query({ fromNumber: 3, limit: 3 }).set(auth);
+    expect(page.body.items.map((e: { number: number }) => e.number)).to.deep.equal([3, 4, 5]);
+  });
+});
