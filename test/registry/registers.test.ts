@@ -4,7 +4,7 @@ import { api, buildOrganisation, buildUser, login } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { loadActor } from '../../server/modules/auth/actor';
 import { register } from '../../server/modules/registers/service';
-import { OutboxEvent, User } from '../../server/db/models';
+import { OutboxEvent, Unit, User } from '../../server/db/models';
 import { as, incomingLetter, outgoingLetter, registerOf } from './helpers';
 
 describe('registers and running numbers', () => {
@@ -91,6 +91,16 @@ describe('registers and running numbers', () => {
     expect([late.entry.year, late.entry.number]).to.deep.equal([2568, 1]);
     expect([later.entry.year, later.entry.number]).to.deep.equal([2568, 2]);
     expect([newYear.entry.year, newYear.entry.number]).to.deep.equal([2569, 1]);
+  });
+
+  it('dates an outgoing letter numbered just after midnight in Bangkok with the Bangkok day', async () => {
+    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
+    const actor = (await loadActor(clerk.id))!;
+    const doc = await api().post('/api/documents').set((await as('clerk')).auth).send(outgoingLetter());
+    const reg = await registerOf('clerk', 'circular', (await Unit.findOne({ where: { nameTh: 'กองกลาง' } }))!.id);
+    const result = await register(testEnv().ctx.db.sequelize, actor, reg, { documentId: doc.body.id, now: new Date('2026-03-01T17:30:00Z') }); // 00.30 on 2 March in Bangkok
+    expect(result.document!.letterDate).to.equal('2026-03-02');
+    expect(result.entry.year).to.equal(2569);
   });
 
   it('stamps an incoming letter with receive number, date and time, and records letter.received', async () => {

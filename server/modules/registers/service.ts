@@ -5,7 +5,7 @@ import { Op, Sequelize, Transaction, UniqueConstraintError } from 'sequelize';
 import { Document, Organisation, Register, RegisterCounter, RegisterEntry, Unit, REGISTER_KINDS, RegisterKind } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { Retry, writeTransaction } from '../../lib/transaction';
-import { buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
+import { bangkokDate, buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { formatLetterNumber, letterNumberKey } from '../../lib/letter-number';
 import { appendAudit } from '../audit/service';
 import { indexDocument } from '../search/tokens';
@@ -128,7 +128,7 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
     );
     if (doc) {
       const changes: Record<string, unknown> = { status: 'registered', registerId: reg.id, registerYear: year, registerNumber: number, registeredAt: now };
-      if (reg.kind !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? now.toISOString().slice(0, 10) });
+      if (reg.kind !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
       await doc.update(changes, { transaction: t });
       await indexDocument(t, doc);
     }
