@@ -15,6 +15,12 @@ import { registerHealthRoutes } from './modules/health/routes';
 import { registerWorkflowRoutes } from './modules/workflow/routes';
 import { registerTaskRoutes } from './modules/tasks/routes';
 import { registerNotifyRoutes } from './modules/notify/routes';
+import { registerDocumentRoutes } from './modules/documents/routes';
+import { registerRegisterRoutes } from './modules/registers/routes';
+import { registerAuditRoutes } from './modules/audit/routes';
+import { registerSearchRoutes } from './modules/search/routes';
+import { registerAttachmentRoutes } from './modules/attachments/routes';
+import { registerRetentionRoutes } from './modules/retention/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -32,6 +38,12 @@ export function createApp(ctx: AppContext): express.Express {
   registerWorkflowRoutes(api, ctx);
   registerTaskRoutes(api, ctx);
   registerNotifyRoutes(api, ctx);
+  registerDocumentRoutes(api, ctx);
+  registerRegisterRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
+  registerSearchRoutes(api, ctx);
+  registerAttachmentRoutes(api, ctx);
+  registerRetentionRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

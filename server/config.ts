@@ -12,6 +12,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   loginRateLimit: { max: number; windowMs: number };
   bodyLimit: string;
+  /** Largest attachment accepted, in bytes (ATTACHMENT_MAX_BYTES, 50 MB by default). */
+  attachmentMaxBytes: number;
   seedDemo: boolean;
   logRequests: boolean;
   /** Hydrated engines kept in memory (each ~0.6–2 MB); waiting instances live in the database. */
@@ -49,6 +51,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL', 30 * 24 * 3600),
     loginRateLimit: { max: int('LOGIN_RATE_LIMIT', 5), windowMs: int('LOGIN_RATE_WINDOW_MS', 15 * 60 * 1000) },
     bodyLimit: process.env.BODY_LIMIT ?? '1mb',
+    attachmentMaxBytes: int('ATTACHMENT_MAX_BYTES', 50 * 1024 * 1024),
     seedDemo: process.env.SEED_DEMO !== 'false',
     logRequests: process.env.LOG_REQUESTS === 'true',
     engineCacheSize: int('WORKFLOW_ENGINE_CACHE', 64),

@@ -1,7 +1,7 @@
 // Small factories for test data, and sign-in helpers.
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { Organisation, Group, GroupMember, User, Unit, Position, RoleKey } from '../../server/db/models';
+import { Organisation, Group, GroupMember, User, Unit, Position, RoleKey, ROLE_KEYS } from '../../server/db/models';
 import { createOrganisation } from '../../server/modules/org/service';
 import { hashPassword } from '../../server/modules/auth/passwords';
 import { testEnv } from './env';
@@ -17,7 +17,7 @@ export async function buildOrganisation(fields: Partial<{ parentId: number | nul
   if (fields.parentId) return createOrganisation(testEnv().ctx.db.sequelize, { kind: 'department', nameTh: `หน่วยงานทดสอบ ${code}`, agencyCode: code, ...fields } as never);
   // A top-level organisation (a second ministry) cannot be made through the API.
   const org = await Organisation.create({ parentId: null, kind: 'ministry', nameTh: `กระทรวงทดสอบ ${code}`, agencyCode: code, active: true, ...fields });
-  await Group.bulkCreate(['system_admin', 'process_designer', 'registry_clerk', 'staff', 'executive'].map((key) => ({ organisationId: org.id, key, nameTh: key })));
+  await Group.bulkCreate(ROLE_KEYS.map((key) => ({ organisationId: org.id, key, nameTh: key })));
   return org;
 }
 

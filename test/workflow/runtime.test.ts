@@ -11,6 +11,10 @@ import * as tasks from '../../server/modules/tasks/service';
 
 const DAY = 86400e3;
 const later = (ms: number) => new Date(Date.now() + ms);
+/** Runs due jobs until none is left (other tests' jobs share the database). */
+const drain = async (s: JobScheduler, now: Date) => {
+  for (let i = 0; i < 50 && (await s.runDueJobs(now)) > 0; i++);
+};
 
 describe('the workflow runtime', () => {
   let designer: Session, clerk: Session, admin: Session;
@@ -48,13 +52,15 @@ describe('the workflow runtime', () => {
     expect(job!.status).to.equal('pending');
     expect(job!.dueAt.getTime() - Date.now()).to.be.within(39.9 * DAY, 40.1 * DAY);
 
-    expect(await scheduler().runDueJobs(later(DAY))).to.equal(0);
+    // (Other tests' jobs share the database: assertions look at this instance only.)
+    await drain(scheduler(), later(DAY));
+    expect((await WorkflowJob.findByPk(job!.id))!.status).to.equal('pending');
     // Two schedulers (as two server processes would) race for the due job: it fires once.
-    const [x, y] = await Promise.all([scheduler().runDueJobs(later(41 * DAY)), new JobScheduler(testEnv().ctx.db, new WorkflowRuntime(testEnv().ctx.db)).runDueJobs(later(41 * DAY))]);
-    expect(x + y).to.equal(1);
+    await Promise.all([drain(scheduler(), later(41 * DAY)), drain(new JobScheduler(testEnv().ctx.db, new WorkflowRuntime(testEnv().ctx.db)), later(41 * DAY))]);
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'chase' } })).to.equal(1);
     expect((await WorkflowJob.findByPk(job!.id))!.status).to.equal('done');
-    expect(await scheduler().runDueJobs(later(80 * DAY))).to.equal(0);
+    await drain(scheduler(), later(80 * DAY));
+    expect(await Task.count({ where: { instanceId: instance.id, elementId: 'chase' } })).to.equal(1);
     // Non-interrupting: the original task is still open.
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'work', status: 'open' } })).to.equal(1);
   });
@@ -68,14 +74,15 @@ describe('the workflow runtime', () => {
       <bpmn:sequenceFlow id="f1" sourceRef="expired" targetRef="x" /><bpmn:endEvent id="x" />
       <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="e" /><bpmn:endEvent id="e" />`));
     const first = await startInstance(clerk, key);
-    await scheduler().runDueJobs(later(3 * DAY));
+    await drain(scheduler(), later(3 * DAY));
     expect((await Task.findOne({ where: { instanceId: first.instance.id } }))!.status).to.equal('cancelled');
     expect((await ProcessInstance.findByPk(first.instance.id))!.status).to.equal('completed');
 
     const second = await startInstance(clerk, key);
     await complete(clerk, second.tasks[0].id);
     expect((await WorkflowJob.findOne({ where: { instanceId: second.instance.id } }))!.status).to.equal('cancelled');
-    expect(await scheduler().runDueJobs(later(3 * DAY))).to.equal(0);
+    await drain(scheduler(), later(3 * DAY));
+    expect((await ProcessInstance.findByPk(second.instance.id))!.status).to.equal('completed');
   });
 
   it('fires, once, a timer that fell due while no server was running (a cold runtime after restart)', async () => {
@@ -87,8 +94,8 @@ describe('the workflow runtime', () => {
     const { instance } = await startInstance(clerk, key);
     await new Promise((r) => setTimeout(r, 1200));
     const cold = new JobScheduler(testEnv().ctx.db, new WorkflowRuntime(testEnv().ctx.db));
-    expect(await cold.runDueJobs()).to.equal(1);
-    expect(await cold.runDueJobs()).to.equal(0);
+    expect(await cold.runDueJobs()).to.be.at.least(1);
+    await cold.runDueJobs();
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'after' } })).to.equal(1);
   });
 
@@ -147,7 +154,7 @@ describe('the workflow runtime', () => {
     expect(fix.status, JSON.stringify(fix.body)).to.equal(200);
     const retry = await api().post(`/api/workflow/incidents/${incident!.id}/retry`).set(admin.auth);
     expect(retry.status).to.equal(200);
-    await scheduler().runDueJobs(later(1000));
+    await drain(scheduler(), later(1000));
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'next' } })).to.equal(1);
     expect((await Incident.findByPk(incident!.id))!.status).to.equal('resolved');
   });

@@ -6,6 +6,7 @@ import { initAuthModels, RefreshToken, SystemSecret } from './auth';
 import { initEventModels } from './events';
 import { initWorkflowModels } from './workflow';
 import { initNotifyModels } from './notify';
+import { initRegistryModels } from './registry';
 
 export * from './org';
 export * from './user';
@@ -13,6 +14,7 @@ export * from './auth';
 export * from './events';
 export * from './workflow';
 export * from './notify';
+export * from './registry';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -22,6 +24,7 @@ export function initModels(sequelize: Sequelize): void {
   initEventModels(sequelize);
   initWorkflowModels(sequelize);
   initNotifyModels(sequelize);
+  initRegistryModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

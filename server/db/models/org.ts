@@ -10,7 +10,7 @@ export const DELEGATION_CAPACITIES = ['acting_for', 'acting_in_post'] as const;
 export type DelegationCapacity = (typeof DELEGATION_CAPACITIES)[number];
 
 /** Groups with these keys are the product's roles; any other key is an ordinary work group. */
-export const ROLE_KEYS = ['system_admin', 'process_designer', 'registry_clerk', 'staff', 'executive'] as const;
+export const ROLE_KEYS = ['system_admin', 'process_designer', 'registry_clerk', 'staff', 'executive', 'secrets_custodian'] as const;
 export type RoleKey = (typeof ROLE_KEYS)[number];
 
 export class MinistryCode extends Model {

@@ -13,6 +13,7 @@ export const ROLE_NAMES: Record<(typeof ROLE_KEYS)[number], [string, string]> = 
   registry_clerk: ['เจ้าหน้าที่สารบรรณ', 'Registry clerk'],
   staff: ['เจ้าหน้าที่', 'Staff'],
   executive: ['ผู้บริหาร', 'Executive'],
+  secrets_custodian: ['นายทะเบียนเอกสารลับ', 'Secrets custodian'],
 };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -1,7 +1,8 @@
 // The inbox and what people do with tasks. Inbox queries read indexed task rows, never engine state.
 import { QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../../db';
-import { sqlDate, writeTransaction } from '../../db/transaction';
+import { sqlDate } from '../../db/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { HistoryEntry, Task, User } from '../../db/models';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
@@ -98,7 +99,7 @@ function history(task: Task, event: string, actor: Actor, access: TaskAccess | n
 }
 
 async function changeAssignment(db: Database, runtime: WorkflowRuntime, task: Task, actor: Actor, access: TaskAccess, event: string, change: Partial<Pick<Task, 'assigneeUserId' | 'ownerUserId'>>, expect: Record<string, unknown>, detail: Record<string, unknown> | null) {
-  await writeTransaction(db, async (t) => {
+  await writeTransaction(db.sequelize, async (t) => {
     const [n] = await Task.update({ ...change, claimedAt: change.assigneeUserId ? new Date() : null }, { where: { id: task.id, status: 'open', ...expect }, transaction: t });
     if (n !== 1) throw conflict('The task changed meanwhile (claimed, completed or cancelled by someone else).');
     await task.reload({ transaction: t });
@@ -154,7 +155,7 @@ export async function reassign(db: Database, runtime: WorkflowRuntime, taskId: n
 
 export async function comment(db: Database, taskId: number, actor: Actor, text: string) {
   const { task, access } = await loadVisible(taskId, actor);
-  await writeTransaction(db, (t) => history(task, 'task.commented', actor, access, { text }, t));
+  await writeTransaction(db.sequelize, (t) => history(task, 'task.commented', actor, access, { text }, t));
 }
 
 /**

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Op } from 'sequelize';
 import type { Database } from '../../db';
-import { writeTransaction } from '../../db/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
 import { AppError, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
@@ -25,7 +25,7 @@ export async function validateBpmn(xml: string) {
 
 export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean }): Promise<ProcessDefinition> {
   const parsed = await validateBpmn(input.xml);
-  return writeTransaction(db, async (t) => {
+  return writeTransaction(db.sequelize, async (t) => {
     const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     const activate = input.activate !== false;
     if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
@@ -73,7 +73,7 @@ export async function findVersion(organisationId: number, key: string, version: 
 }
 
 export async function activate(db: Database, definition: ProcessDefinition): Promise<void> {
-  await writeTransaction(db, async (t) => {
+  await writeTransaction(db.sequelize, async (t) => {
     await ProcessDefinition.update({ isActive: false }, { where: { organisationId: definition.organisationId, key: definition.key }, transaction: t });
     await ProcessDefinition.update({ isActive: true }, { where: { id: definition.id }, transaction: t });
   });

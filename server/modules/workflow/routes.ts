@@ -3,7 +3,7 @@ import { Op } from 'sequelize';
 import { Api, idParam, paging } from '../../lib/route';
 import { z } from '../../lib/openapi';
 import { conflict, forbidden, notFound } from '../../lib/errors';
-import { writeTransaction } from '../../db/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { HistoryEntry, Incident, ProcessInstance, Task, WorkflowJob } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
@@ -173,7 +173,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const instance = await ProcessInstance.findByPk(incident.instanceId, { attributes: { exclude: ['state'] } });
       await assertAdministerInstance(actor, instance!);
       if (incident.status !== 'open') throw conflict('The incident is already resolved.');
-      await writeTransaction(db, async (t) => {
+      await writeTransaction(db.sequelize, async (t) => {
         await incident.update({ status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId }, { transaction: t });
         if (incident.jobId) await WorkflowJob.update({ status: 'pending', attempts: 0, dueAt: new Date(), lockedBy: null, lockedUntil: null }, { where: { id: incident.jobId }, transaction: t });
         await HistoryEntry.create({ instanceId: instance!.id, organisationId: instance!.organisationId, processKey: instance!.processKey, elementId: incident.elementId, event: 'incident.retried', userId: actor.userId, detail: JSON.stringify({ incidentId: incident.id }), at: new Date() }, { transaction: t });

@@ -7,7 +7,7 @@ import { Op, Transaction } from 'sequelize';
 import { LRUCache } from 'lru-cache';
 import { ISOInterval } from '@0dep/piso';
 import type { Database } from '../../db';
-import { writeTransaction } from '../../db/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { ProcessDefinition, ProcessInstance, Task, TaskCandidate, WorkflowJob, HistoryEntry, Incident } from '../../db/models';
 import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
@@ -81,7 +81,7 @@ export class WorkflowRuntime {
       await host.start(variables);
       if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
       const state = await host.state();
-      const result = await writeTransaction(this.db, async (t) => {
+      const result = await writeTransaction(this.db.sequelize, async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
         const instance = await ProcessInstance.create(
@@ -132,7 +132,7 @@ export class WorkflowRuntime {
         if (collector.engineError) throw unprocessable(`The process could not continue: ${collector.engineError.message}`);
         const state = await host.state();
         const h = host;
-        const result = await writeTransaction(this.db, async (t) => {
+        const result = await writeTransaction(this.db.sequelize, async (t) => {
           const ended = collector.engineEnded;
           const [changed] = await ProcessInstance.update(
             { state, version: expectedVersion + 1, status: ended ? 'completed' : 'running', endedAt: ended ? new Date() : null },
@@ -334,7 +334,7 @@ export class WorkflowRuntime {
   }
 
   private async recordServiceFailure(job: WorkflowJob, error: Error, maxAttempts: number): Promise<void> {
-    await writeTransaction(this.db, async (t) => {
+    await writeTransaction(this.db.sequelize, async (t) => {
       const attempts = job.attempts + 1;
       const giveUp = attempts >= maxAttempts;
       await WorkflowJob.update(

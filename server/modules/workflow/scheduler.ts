@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { Op, QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
-import { sqlDate, writeTransaction } from '../../db/transaction';
+import { sqlDate } from '../../db/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { HistoryEntry, Incident, ProcessInstance, WorkflowJob } from '../../db/models';
 import { AppError } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
@@ -83,7 +84,7 @@ export class JobScheduler {
   }
 
   private async acquire(now: Date): Promise<WorkflowJob[]> {
-    const ids = await writeTransaction(this.db, async (t) => {
+    const ids = await writeTransaction(this.db.sequelize, async (t) => {
       const lock = this.db.dialect === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
       const rows = await this.db.sequelize.query<{ id: number }>(
         `SELECT id FROM workflow_jobs WHERE ((status = 'pending' AND dueAt <= :now) OR (status = 'running' AND lockedUntil < :now)) ORDER BY dueAt LIMIT :batch${lock}`,
@@ -111,7 +112,7 @@ export class JobScheduler {
   }
 
   private async timerFailed(job: WorkflowJob, error: Error): Promise<void> {
-    await writeTransaction(this.db, async (t) => {
+    await writeTransaction(this.db.sequelize, async (t) => {
       const attempts = job.attempts + 1;
       const giveUp = attempts >= this.maxAttempts && !(error instanceof AppError && error.status === 409);
       await WorkflowJob.update(

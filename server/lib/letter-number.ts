@@ -1,0 +1,14 @@
+// Letter numbers (ที่ …): `นร 0105/123`, circulars `มท 0201.2/ว 15`, orders `15/2568`, and the key
+// that matches them loosely (spacing and Thai versus Arabic digits do not matter).
+import { arabicDigits } from './thai-date';
+
+export function formatLetterNumber(kind: 'outgoing' | 'circular' | 'order' | 'incoming', ownerCode: string, number: number, buddhistYear: number): string {
+  if (kind === 'order') return `${number}/${buddhistYear}`;
+  if (kind === 'circular') return `${ownerCode}/ว ${number}`;
+  return `${ownerCode}/${number}`;
+}
+
+/** The lookup key: no whitespace, Arabic digits, lower case (for Latin codes). */
+export function letterNumberKey(letterNumber: string): string {
+  return arabicDigits(letterNumber.normalize('NFC')).replace(/\s+/g, '').toLowerCase();
+}

@@ -1,0 +1,46 @@
+// Content-addressed file storage under DATA_DIR/blobs: a file is stored once per SHA-256,
+// whatever its name or how many documents carry it. Uploads stream to a temporary file while
+// hashing, so memory does not grow with file size.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, Readable } from 'node:stream';
+
+export interface StoredUpload {
+  tempPath: string;
+  sha256: string;
+  size: number;
+  truncated: boolean;
+}
+
+export function blobPath(dataDir: string, sha256: string): string {
+  return path.join(dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+/** Streams to DATA_DIR/tmp, hashing on the way. */
+export async function streamToTemp(dataDir: string, source: Readable & { truncated?: boolean }): Promise<StoredUpload> {
+  const dir = path.join(dataDir, 'tmp');
+  await fs.promises.mkdir(dir, { recursive: true });
+  const tempPath = path.join(dir, `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.part`);
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  await pipeline(source, meter, fs.createWriteStream(tempPath));
+  return { tempPath, sha256: hash.digest('hex'), size, truncated: !!source.truncated };
+}
+
+/** Moves a finished upload into place; if the same content is already stored, keeps that one. */
+export async function commitBlob(dataDir: string, upload: StoredUpload): Promise<string> {
+  const target = blobPath(dataDir, upload.sha256);
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  if (fs.existsSync(target)) await fs.promises.rm(upload.tempPath, { force: true });
+  else await fs.promises.rename(upload.tempPath, target);
+  return target;
+}

@@ -1,0 +1,53 @@
+// Endorsements (เกษียนหนังสือ): appended in order, never edited or deleted. The signer's capacity
+// must be one the actor holds today (their own post, or a delegation: ปฏิบัติราชการแทน /
+// รักษาราชการแทน), and the signature block names it.
+import { Sequelize } from 'sequelize';
+import { z } from '../../lib/openapi';
+import { Document, Endorsement, Position } from '../../db/models';
+import { unprocessable } from '../../lib/errors';
+import { writeTransaction } from '../../lib/transaction';
+import { thaiDateShort, thaiTime } from '../../lib/thai-date';
+import { appendAudit } from '../audit/service';
+import type { Actor } from '../auth/actor';
+import { CAPACITY_TH, DECISION_TH } from './labels';
+import * as S from './schemas';
+
+export function presentEndorsement(e: Endorsement) {
+  const title = e.positionTitle ?? '';
+  const signatureBlock = e.capacity === 'self' ? `${e.typedName}\n${title}` : `${e.typedName}\n${CAPACITY_TH[e.capacity]}${title}`;
+  return {
+    id: e.id, documentId: e.documentId, seq: e.seq, authorId: e.authorId, text: e.text ?? null, decision: e.decision ?? null,
+    decisionTh: e.decision ? (e.decision === 'assign' && e.assignTo ? `มอบ ${e.assignTo}` : DECISION_TH[e.decision]) : null,
+    assignTo: e.assignTo ?? null, typedName: e.typedName, positionId: e.positionId ?? null, positionTitle: e.positionTitle ?? null, capacity: e.capacity,
+    signatureBlock: signatureBlock.trim(), createdAt: new Date(e.createdAt).toISOString(), dateTh: thaiDateShort(e.createdAt), timeTh: thaiTime(e.createdAt),
+  };
+}
+
+export async function addEndorsement(sequelize: Sequelize, actor: Actor, doc: Document, input: z.output<typeof S.EndorsementCreate>): Promise<Endorsement> {
+  const own = actor.capacities.find((c) => c.capacity === 'self');
+  const positionId = input.positionId ?? (input.capacity === 'self' ? own?.positionId : undefined);
+  let capacityHeld = null as null | (typeof actor.capacities)[number];
+  if (positionId) capacityHeld = actor.capacities.find((c) => c.positionId === positionId && c.capacity === input.capacity) ?? null;
+  if (input.capacity !== 'self' && !capacityHeld) {
+    throw unprocessable(`You do not hold ${CAPACITY_TH[input.capacity]} for that position today (no active delegation).`, [{ field: 'capacity', message: 'not one of your capacities' }]);
+  }
+  if (input.capacity === 'self' && positionId && !capacityHeld) throw unprocessable('That is not your position.', [{ field: 'positionId', message: 'not your own position' }]);
+  const position = positionId ? await Position.findByPk(positionId) : null;
+  return writeTransaction(sequelize, async (t) => {
+    // The document row is the lock that orders endorsements (seq has no gaps or twins).
+    await Document.findByPk(doc.id, { transaction: t, lock: t.LOCK.UPDATE });
+    const last = (await Endorsement.max('seq', { where: { documentId: doc.id }, transaction: t })) as number | null;
+    const e = await Endorsement.create(
+      {
+        documentId: doc.id, seq: (last ?? 0) + 1, authorId: actor.userId, text: input.text ?? null, decision: input.decision ?? null, assignTo: input.assignTo ?? null,
+        typedName: input.typedName ?? actor.user.displayName, positionId: position?.id ?? null, positionTitle: position?.titleTh ?? null, capacity: input.capacity,
+        delegationId: capacityHeld?.delegationId ?? null, createdAt: new Date(),
+      },
+      { transaction: t },
+    );
+    await appendAudit(t, { organisationId: doc.organisationId, entityType: 'endorsement', entityId: e.id, action: 'endorsement.added', actorId: actor.userId, data: { documentId: doc.id, seq: e.seq, decision: e.decision, capacity: e.capacity, positionId: e.positionId } });
+    return e;
+  });
+}
+
+export const listEndorsements = (documentId: number) => Endorsement.findAll({ where: { documentId }, order: [['seq', 'ASC']] });

@@ -1,0 +1,102 @@
+// A register for one B.E. year as a document: CSV (UTF-8 with BOM, so spreadsheet programs read
+// Thai) and a printable HTML page, both with the regulation's columns and Thai dates.
+import { stringify } from 'csv-stringify/sync';
+import { Document, Endorsement, Organisation, Register, RegisterEntry, Unit } from '../../db/models';
+import { thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
+import type { Actor } from '../auth/actor';
+import { canRead } from '../documents/policy';
+import { DECISION_TH, REGISTER_KIND_TH, SECRECY } from '../documents/labels';
+
+export interface RegisterRow {
+  number: number;
+  registeredDate: string;
+  registeredTime: string;
+  letterNumber: string;
+  letterDate: string;
+  from: string;
+  to: string;
+  subject: string;
+  action: string;
+  remarks: string;
+}
+
+const COLUMNS: Record<'incoming' | 'other', string[]> = {
+  incoming: ['เลขทะเบียนรับ', 'วันที่รับ', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
+  other: ['เลขทะเบียนส่ง', 'วันที่ลงทะเบียน', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
+};
+
+export async function registerRows(actor: Actor, reg: Register, year: number): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[] }> {
+  const entries = await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] });
+  const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
+  const docs = new Map((await Document.findAll({ where: { id: docIds } })).map((d) => [d.id, d]));
+  const lastDecision = new Map<number, Endorsement>();
+  for (const e of await Endorsement.findAll({ where: { documentId: docIds }, order: [['seq', 'ASC']] })) if (e.decision) lastDecision.set(e.documentId, e);
+  const org = await Organisation.findByPk(reg.organisationId);
+  const unit = reg.unitId ? await Unit.findByPk(reg.unitId) : null;
+  const owner = unit?.nameTh ?? org?.nameTh ?? '';
+  const secretDocs: Document[] = [];
+  const rows: RegisterRow[] = [];
+  for (const e of entries) {
+    const d = e.documentId ? docs.get(e.documentId) : undefined;
+    const readable = d ? await canRead(actor, d) : true;
+    if (d && readable && d.secrecy !== 'normal') secretDocs.push(d);
+    const decision = d ? lastDecision.get(d.id) : undefined;
+    const remarks = [
+      e.status === 'voided' ? `ยกเลิกเลข${e.voidReason ? `: ${e.voidReason}` : ''}` : '',
+      e.status === 'reserved' ? `จองเลข${e.note ? `: ${e.note}` : ''}` : '',
+      d && d.secrecy !== 'normal' ? SECRECY[d.secrecy].th : '',
+    ].filter(Boolean).join(' ');
+    rows.push({
+      number: e.number,
+      registeredDate: thaiDateShort(e.registeredAt),
+      registeredTime: thaiTime(e.registeredAt),
+      letterNumber: e.letterNumber ?? d?.letterNumber ?? '',
+      letterDate: d?.letterDate ? thaiDateOnlyShort(d.letterDate) : '',
+      from: d ? (reg.kind === 'incoming' ? d.senderName ?? '' : owner) : '',
+      to: d ? (reg.kind === 'incoming' ? d.addressee ?? owner : d.addressee ?? '') : '',
+      subject: d ? (readable ? d.subject : `(${SECRECY[d.secrecy].th})`) : '',
+      action: decision && readable ? (decision.decision === 'assign' && decision.assignTo ? `มอบ ${decision.assignTo}` : DECISION_TH[decision.decision!]) : '',
+      remarks,
+    });
+  }
+  return { title: `${reg.nameTh} พ.ศ. ${year}`, columns: COLUMNS[reg.kind === 'incoming' ? 'incoming' : 'other'], rows, secretDocs };
+}
+
+/** Cells that a spreadsheet would run as a formula are prefixed, so the file is only data. */
+const safe = (v: string | number) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+export function toCsv(columns: string[], rows: RegisterRow[]): string {
+  const data = rows.map((r) => [r.number, r.registeredDate, r.registeredTime, r.letterNumber, r.letterDate, r.from, r.to, r.subject, r.action, r.remarks].map(safe));
+  return `\uFEFF${stringify([columns, ...data])}`;
+}
+
+const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function toHtml(title: string, kind: string, columns: string[], rows: RegisterRow[]): string {
+  const body = rows
+    .map((r) => `<tr${r.remarks.startsWith('ยกเลิก') ? ' class="void"' : ''}>${[r.number, r.registeredDate, r.registeredTime, r.letterNumber, r.letterDate, r.from, r.to, r.subject, r.action, r.remarks].map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="th"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: 'TH Sarabun New', 'Sarabun', 'Noto Sans Thai', sans-serif; font-size: 14pt; }
+h1 { font-size: 18pt; text-align: center; margin: 0 0 8px; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
+th { background: #eee; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+tr.void td { text-decoration: line-through; color: #555; }
+tr.void td:last-child { text-decoration: none; }
+</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="kind">${esc(REGISTER_KIND_TH[kind as keyof typeof REGISTER_KIND_TH] ?? kind)} · ${rows.length} รายการ</p>
+<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead>
+<tbody>
+${body}
+</tbody></table>
+</body></html>
+`;
+}

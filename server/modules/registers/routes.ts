@@ -1,0 +1,121 @@
+// Registers REST: the books of the organisation, registering (numbers), voiding, listing.
+import { Api, idParam } from '../../lib/route';
+import { z } from '../../lib/openapi';
+import { Document, RegisterEntry } from '../../db/models';
+import { notFound } from '../../lib/errors';
+import { buddhistYear } from '../../lib/thai-date';
+import type { AppContext } from '../../context';
+import type { Actor } from '../auth/actor';
+import { assertClerk, canRead } from '../documents/policy';
+import { presentDocument } from '../documents/service';
+import { Document as DocumentSchema } from '../documents/schemas';
+import * as svc from './service';
+import { registerRows, toCsv, toHtml } from './export';
+import { logSecretRead } from '../documents/service';
+
+const TAG = 'Registers';
+
+const Register = z.object({ id: z.number(), organisationId: z.number(), unitId: z.number().nullable(), kind: z.string(), nameTh: z.string(), active: z.boolean() }).openapi('Register');
+const Entry = z
+  .object({
+    id: z.number(), registerId: z.number(), year: z.number(), number: z.number(), documentId: z.number().nullable(), status: z.string(), letterNumber: z.string().nullable(),
+    idempotencyKey: z.string().nullable(), note: z.string().nullable(), registeredAt: z.string(), dateTh: z.string(), timeTh: z.string(), voidedAt: z.string().nullable(), voidReason: z.string().nullable(),
+  })
+  .openapi('RegisterEntry');
+const RegistrationBody = z
+  .object({
+    documentId: z.number().int().positive().optional().openapi({ description: 'the document to number; without it the number is reserved (จองเลข)' }),
+    idempotencyKey: z.string().trim().min(8).max(100).optional().openapi({ description: 'send the same key when retrying: you get the same number back' }),
+    note: z.string().trim().max(500).optional(),
+  })
+  .openapi('Registration');
+const RegistrationResult = z.object({ entry: Entry, document: DocumentSchema.nullable(), replayed: z.boolean() }).openapi('RegistrationResult');
+const yearQuery = z.object({
+  year: z.coerce.number().int().min(2500).max(2700).optional().openapi({ type: 'integer', description: 'B.E. year; the current one by default' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ type: 'integer' }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({ type: 'integer' }),
+  fromNumber: z.coerce.number().int().min(1).optional().openapi({ type: 'integer', description: 'start at this running number (fast paging)' }),
+});
+
+export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
+  const { sequelize } = ctx.db;
+
+  api.route({
+    method: 'get', path: '/registers', tag: TAG, summary: 'The registers of your organisation (and of units that keep their own book)', response: z.object({ items: z.array(Register) }),
+    handler: async ({ actor }) => ({ items: (await svc.ensureRegisters(sequelize, actor.organisationId)).map(svc.presentRegister) }),
+  });
+
+  api.route({
+    method: 'post', path: '/registers/:id/entries', tag: TAG, summary: 'Register: take the next running number (a document, or a reservation)',
+    params: idParam, body: RegistrationBody, status: 201, response: RegistrationResult,
+    handler: async ({ params, body, actor, res }) => {
+      assertClerk(actor);
+      const result = await svc.register(sequelize, actor, params.id, body);
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      return { entry: svc.presentEntry(result.entry), document: result.document ? presentDocument(result.document, await svc.findRegister(actor, params.id)) : null, replayed: result.replayed };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/registers/:id/entries', tag: TAG, summary: 'The entries of a register for a B.E. year, in number order',
+    params: idParam, query: yearQuery,
+    response: z.object({ year: z.number(), items: z.array(Entry.extend({ subject: z.string().nullable(), hidden: z.boolean() })) }),
+    handler: async ({ params, query, actor }) => {
+      const reg = await svc.findRegister(actor, params.id);
+      const year = query.year ?? buddhistYear(new Date());
+      const entries = await svc.listEntries(reg.id, year, query);
+      const docs = new Map((await Document.findAll({ where: { id: entries.map((e) => e.documentId).filter((x): x is number => x != null) } })).map((d) => [d.id, d]));
+      const items = [];
+      for (const e of entries) {
+        const doc = e.documentId ? docs.get(e.documentId) : undefined;
+        const readable = doc ? await canRead(actor, doc) : true;
+        // A secret letter's line stays in the book, but its subject only shows to those who may read it.
+        items.push({ ...svc.presentEntry(e), subject: doc && readable ? doc.subject : null, hidden: !readable });
+      }
+      return { year, items };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/register-entries/:id/void', tag: TAG, summary: 'Void a number (it stays in the register as voided, never reused)',
+    params: idParam, body: z.object({ reason: z.string().trim().min(3).max(500) }), response: Entry,
+    handler: async ({ params, body, actor }) => {
+      assertClerk(actor);
+      return svc.presentEntry(await svc.voidEntry(sequelize, actor, params.id, body.reason));
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/register-entries/:id', tag: TAG, summary: 'One register entry', params: idParam, response: Entry,
+    handler: async ({ params, actor }) => {
+      const entry = await RegisterEntry.findByPk(params.id);
+      if (!entry) throw notFound('Register entry');
+      await svc.findRegister(actor, entry.registerId);
+      return svc.presentEntry(entry);
+    },
+  });
+
+  const exportQuery = z.object({ year: z.coerce.number().int().min(2500).max(2700).openapi({ type: 'integer', description: 'B.E. year, e.g. 2568' }) });
+  for (const format of ['csv', 'html'] as const) {
+    api.route({
+      method: 'get', path: `/registers/:id/export.${format}`, tag: TAG,
+      summary: format === 'csv' ? 'The register of a B.E. year as CSV (UTF-8)' : 'The register of a B.E. year as a printable page',
+      params: idParam, query: exportQuery,
+      handler: async ({ params, query, actor, res }) => {
+        const reg = await svc.findRegister(actor, params.id);
+        const { title, columns, rows, secretDocs } = await registerRows(actor, reg, query.year);
+        for (const d of secretDocs) await logSecretRead(sequelize, actor, d, `register ${reg.id} export`);
+        const filename = `register-${reg.id}-${query.year}.${format}`;
+        if (format === 'csv') {
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+          res.send(toCsv(columns, rows));
+        } else {
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.send(toHtml(title, reg.kind, columns, rows));
+        }
+        return undefined;
+      },
+    });
+  }
+}

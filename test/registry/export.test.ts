@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { api, buildOrganisation, buildUser, login } from '../helpers/factories';
+import { buddhistYear, thaiDateShort } from '../../server/lib/thai-date';
+import { incomingLetter } from './helpers';
+
+describe('registers as documents', () => {
+  let auth: { Authorization: string };
+  let registerId: number;
+  const year = buddhistYear(new Date());
+  before(async () => {
+    const org = await buildOrganisation();
+    const clerk = await buildUser(org.id, { roles: ['registry_clerk', 'staff'] });
+    auth = (await login(clerk.username)).auth;
+    registerId = (await api().get('/api/registers').set(auth)).body.items.find((r: { kind: string }) => r.kind === 'incoming').id;
+    for (const subject of ['ขอเชิญประชุมคณะทำงาน', 'ขอความอนุเคราะห์ข้อมูลสถิติ']) {
+      const doc = await api().post('/api/documents').set(auth).send(incomingLetter({ subject }));
+      await api().post(`/api/registers/${registerId}/entries`).set(auth).send({ documentId: doc.body.id });
+    }
+    const voided = await api().post(`/api/registers/${registerId}/entries`).set(auth).send({ note: 'สำรองไว้' });
+    await api().post(`/api/register-entries/${voided.body.entry.id}/void`).set(auth).send({ reason: 'ลงซ้ำ' });
+  });
+
+  it("exports a year's register as CSV with the regulation's columns and Thai dates", async () => {
+    const res = await api().get(`/api/registers/${registerId}/export.csv`).query({ year }).set(auth);
+    expect(res.status).to.equal(200);
+    expect(res.headers['content-type']).to.match(/^text\/csv; charset=utf-8/);
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).to.equal('เลขทะเบียนรับ,วันที่รับ,เวลา,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ');
+    expect(lines).to.have.length(4);
+    expect(lines[1]).to.match(new RegExp(`^1,${thaiDateShort(new Date())},\\d{2}\\.\\d{2} น\\.,นร 0105/123,10 ก\\.พ\\. 68,สำนักเลขาธิการนายกรัฐมนตรี,ปลัดกระทรวงสาธารณสุข,ขอเชิญประชุมคณะทำงาน,,$`));
+    expect(lines[3]).to.match(/^3,.*ยกเลิกเลข: ลงซ้ำ$/);
+  });
+
+  it('renders a printable page with the same rows, escaped', async () => {
+    const res = await api().get(`/api/registers/${registerId}/export.html`).query({ year }).set(auth);
+    expect(res.status).to.equal(200);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.text).to.contain(`พ.ศ. ${year}`);
+    expect(res.text).to.contain('<th>เลขทะเบียนรับ</th>');
+    expect(res.text).to.contain('ขอความอนุเคราะห์ข้อมูลสถิติ');
+    expect(res.text).to.contain('class="void"');
+  });
+
+  it('needs a year and refuses another organisation', async () => {
+    expect((await api().get(`/api/registers/${registerId}/export.csv`).set(auth)).status).to.equal(400);
+    const other = await login('cm.clerk');
+    expect((await api().get(`/api/registers/${registerId}/export.csv`).query({ year }).set(other.auth)).status).to.equal(404);
+  });
+});
+
+describe('register listing', () => {
+  it('pages by running number', async () => {
+    const org = await buildOrganisation();
+    const clerk = await buildUser(org.id, { roles: ['registry_clerk', 'staff'] });
+    const auth = (await login(clerk.username)).auth;
+    const reg = (await api().get('/api/registers').set(auth)).body.items.find((r: { kind: string }) => r.kind === 'outgoing').id;
+    for (let i = 0; i < 7; i++) await api().post(`/api/registers/${reg}/entries`).set(auth).send({});
+    const page = await api().get(`/api/registers/${reg}/entries`).query({ fromNumber: 3, limit: 3 }).set(auth);
+    expect(page.body.items.map((e: { number: number }) => e.number)).to.deep.equal([3, 4, 5]);
+  });
+});
