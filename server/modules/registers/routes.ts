@@ -12,6 +12,7 @@ import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
 import { registerRows, toCsv, toHtml } from './export';
 import { logSecretRead } from '../documents/service';
+import { startIncomingRouting } from '../workflow/routing';
 
 const TAG = 'Registers';
 
@@ -50,7 +51,7 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
     params: idParam, body: RegistrationBody, status: 201, response: RegistrationResult,
     handler: async ({ params, body, actor, res }) => {
       assertClerk(actor);
-      const result = await svc.register(sequelize, actor, params.id, body);
+      const result = await svc.register(sequelize, actor, params.id, body, (t, doc) => startIncomingRouting(ctx.runtime, t, actor, doc));
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
       return { entry: svc.presentEntry(result.entry), document: result.document ? presentDocument(result.document, await svc.findRegister(actor, params.id)) : null, replayed: result.replayed };
     },

@@ -89,7 +89,10 @@ export interface Registration {
 }
 
 /** Takes the next number of the register (for a document, or reserved without one: จองเลข). */
-export async function register(sequelize: Sequelize, actor: Actor, registerId: number, input: RegistrationInput): Promise<Registration> {
+/** Starts the routing of a registered incoming letter, in the registration's transaction. */
+export type IncomingRouter = (t: Transaction, doc: Document) => Promise<unknown>;
+
+export async function register(sequelize: Sequelize, actor: Actor, registerId: number, input: RegistrationInput, route?: IncomingRouter): Promise<Registration> {
   const reg = await findRegister(actor, registerId);
   return writeTransaction(sequelize, async (t) => {
     const now = input.now ?? new Date();
@@ -136,7 +139,7 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
       organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: doc ? 'register.entry.registered' : 'register.entry.reserved', actorId: actor.userId,
       data: { registerId: reg.id, year, number, documentId: doc?.id ?? null, letterNumber },
     });
-    if (doc && reg.kind === 'incoming') await onIncomingLetterRegistered(t, doc, entry);
+    if (doc && reg.kind === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
     return { entry, document: doc, replayed: false };
   });
 }
@@ -153,10 +156,11 @@ async function ownerCodeFor(t: Transaction, reg: Register, doc: Document | null)
 }
 
 /**
- * Hook for the workflow runtime: an incoming letter was registered (in transaction `t`).
- * The lead's routing process starts from here; for now it only records `letter.received`.
+ * An incoming letter was registered (in transaction `t`): record `letter.received` and start the
+ * organisation's routing process (processes/incoming-letter.bpmn) for it, in the same transaction.
  */
-export async function onIncomingLetterRegistered(t: Transaction, doc: Document, entry: RegisterEntry): Promise<void> {
+export async function onIncomingLetterRegistered(t: Transaction, doc: Document, entry: RegisterEntry, route?: IncomingRouter): Promise<void> {
+  if (route) await route(t, doc);
   await recordEvent(t, {
     type: 'letter.received',
     organisationId: doc.organisationId,

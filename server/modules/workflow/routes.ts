@@ -11,6 +11,9 @@ import * as S from './schemas';
 import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
+import { routeOfDocument } from './routing';
+import { Document } from '../../db/models';
+import { assertRead as assertReadDocument } from '../documents/policy';
 
 const TAG = 'Workflow';
 
@@ -151,6 +154,21 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
         await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'variables.changed', userId: actor.userId, detail: JSON.stringify({ names: Object.keys(body.variables) }), at: new Date() }, { transaction: t });
       });
       return presentInstance(updated);
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/documents/:id/route', tag: TAG, summary: 'Where a letter is now and who holds it: its processes, open steps and holders, steps done',
+    params: idParam,
+    response: z.object({
+      documentId: z.number().int(),
+      instances: z.array(z.object({ id: z.number().int(), processKey: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable() })),
+      current: z.array(z.object({ taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string(), since: z.string(), dueAt: z.string().nullable(), holders: z.array(z.object({ kind: z.string(), id: z.number().int(), name: z.string() })) })),
+      done: z.array(z.object({ taskId: z.number().int(), name: z.string(), completedById: z.number().int().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable() })),
+    }).openapi('DocumentRoute'),
+    handler: async ({ params, actor }) => {
+      await assertReadDocument(actor, await Document.findByPk(params.id));
+      return routeOfDocument(params.id);
     },
   });
 

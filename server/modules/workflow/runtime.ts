@@ -67,7 +67,7 @@ export class WorkflowRuntime {
   }
 
   /** Starts an instance of a deployed version. */
-  async start(input: { definition: ProcessDefinition; organisationId: number; starter: Performer | null; starterUsername?: string; variables: Bag; documentId?: number | null; businessKey?: string | null }): Promise<CommandResult> {
+  async start(input: { definition: ProcessDefinition; organisationId: number; starter: Performer | null; starterUsername?: string; variables: Bag; documentId?: number | null; businessKey?: string | null; transaction?: Transaction }): Promise<CommandResult> {
     const source = await this.source(input.definition.id);
     const host = new EngineHost(input.definition.id, source.json, `${input.definition.key}`);
     host.collector = emptyCollector();
@@ -81,7 +81,9 @@ export class WorkflowRuntime {
       await host.start(variables);
       if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
       const state = await host.state();
-      const result = await writeTransaction(this.db.sequelize, async (t) => {
+      // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
+      const inTransaction = <T>(fn: (t: Transaction) => Promise<T>) => (input.transaction ? fn(input.transaction) : writeTransaction(this.db.sequelize, fn));
+      const result = await inTransaction(async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
         const instance = await ProcessInstance.create(
@@ -97,8 +99,12 @@ export class WorkflowRuntime {
         return { instance, createdTasks };
       });
       host.version = 1;
-      if (result.instance.status === 'running') this.hot.set(result.instance.id, host);
-      else host.stop();
+      const keep = () => {
+        if (result.instance.status === 'running') this.hot.set(result.instance.id, host);
+        else host.stop();
+      };
+      if (input.transaction) input.transaction.afterCommit(keep);
+      else keep();
       return result;
     } catch (err) {
       host.stop();

@@ -1,0 +1,68 @@
+// Letters and processes: a registered incoming letter starts the organisation's routing process
+// in the same transaction, and a letter shows where it is now and who holds it.
+import { Op, Transaction } from 'sequelize';
+import { Document, Group, Position, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
+import { notFound } from '../../lib/errors';
+import type { Actor } from '../auth/actor';
+import type { WorkflowRuntime } from './runtime';
+import { activeDefinition } from './definitions';
+
+export const INCOMING_ROUTING_KEY = 'incoming_letter';
+const URGENCY_LEVEL: Record<string, number> = { normal: 1, urgent: 2, very_urgent: 3, most_urgent: 4, deadline: 3 };
+
+/** What a process sees of a letter. A secret letter's subject stays out of task titles and events. */
+export function documentVariables(doc: Document) {
+  const secret = doc.secrecy !== 'normal';
+  return {
+    id: Number(doc.id), type: doc.type, urgency: URGENCY_LEVEL[doc.urgency] ?? 1, secrecy: doc.secrecy,
+    subject: secret ? 'หนังสือลับ (ดูรายละเอียดในหนังสือ)' : doc.subject, sender: doc.senderName, letterNumber: doc.letterNumber,
+  };
+}
+
+export async function startIncomingRouting(runtime: WorkflowRuntime, t: Transaction, actor: Actor, doc: Document): Promise<number | null> {
+  let definition;
+  try {
+    definition = await activeDefinition(doc.organisationId, INCOMING_ROUTING_KEY);
+  } catch {
+    return null; // the organisation routes letters by hand: no routing process deployed
+  }
+  const own = actor.capacities.find((c) => c.capacity === 'self');
+  const { instance } = await runtime.start({
+    definition, organisationId: doc.organisationId, documentId: Number(doc.id), transaction: t,
+    starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' }, starterUsername: actor.user.username,
+    variables: { document: documentVariables(doc) },
+  });
+  return Number(instance.id);
+}
+
+/** Where a letter is: its processes, and for each open step the people or groups holding it. */
+export async function routeOfDocument(documentId: number) {
+  const doc = await Document.findByPk(documentId);
+  if (!doc) throw notFound('Document');
+  const instances = await ProcessInstance.findAll({ where: { documentId }, attributes: { exclude: ['state'] }, order: [['id', 'ASC']] });
+  const tasks = instances.length ? await Task.findAll({ where: { instanceId: { [Op.in]: instances.map((i) => i.id) } }, order: [['id', 'ASC']] }) : [];
+  const open = tasks.filter((t) => t.status === 'open');
+  const candidates = open.length ? await TaskCandidate.findAll({ where: { taskId: { [Op.in]: open.map((t) => t.id) } } }) : [];
+  const label = async (kind: string, id: number): Promise<string> => {
+    if (kind === 'user') {
+      const u = await User.findByPk(id);
+      return u ? u.displayName : `user ${id}`;
+    }
+    if (kind === 'group') return (await Group.findByPk(id))?.nameTh ?? `group ${id}`;
+    if (kind === 'unit') return (await Unit.findByPk(id))?.nameTh ?? `unit ${id}`;
+    return (await Position.findByPk(id))?.titleTh ?? `position ${id}`;
+  };
+  const steps = [];
+  for (const t of open) {
+    const holders = t.assigneeUserId
+      ? [{ kind: 'user', id: t.assigneeUserId, name: await label('user', t.assigneeUserId) }]
+      : await Promise.all(candidates.filter((c) => Number(c.taskId) === Number(t.id)).map(async (c) => ({ kind: c.kind, id: c.refId, name: await label(c.kind, c.refId) })));
+    steps.push({ taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: t.name, since: t.createdAt.toISOString(), dueAt: t.dueAt?.toISOString() ?? null, holders });
+  }
+  return {
+    documentId,
+    instances: instances.map((i) => ({ id: Number(i.id), processKey: i.processKey, status: i.status, startedAt: i.startedAt.toISOString(), endedAt: i.endedAt?.toISOString() ?? null })),
+    current: steps,
+    done: tasks.filter((t) => t.status === 'completed').map((t) => ({ taskId: Number(t.id), name: t.name, completedById: t.completedById, completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity })),
+  };
+}
