@@ -1,0 +1,127 @@
+// Positions and the chain of command: whom each position reports to, and the chain above it.
+import { useState } from 'react';
+import { Button, Group, List, Modal, NativeSelect, Table, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useQuery } from '@tanstack/react-query';
+import { StatusBadge } from '../../components/StatusBadge';
+import { api } from '../../lib/api';
+import { useI18n } from '../../i18n';
+import type { List as ListOf, Position, Unit } from '../../lib/types';
+import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { unitName } from './UnitsPage';
+
+export function positionTitle(p: Position | undefined, locale: string) {
+  return p ? (locale === 'en' && p.titleEn) || p.titleTh : '—';
+}
+
+function PositionForm({ orgId, position, positions, units, onClose }: { orgId: number; position: Position | null; positions: Position[]; units: Unit[]; onClose: () => void }) {
+  const { t, locale } = useI18n();
+  const form = useForm({
+    initialValues: {
+      titleTh: position?.titleTh ?? '',
+      titleEn: position?.titleEn ?? '',
+      unitId: position?.unitId ? String(position.unitId) : '',
+      reportsToId: position?.reportsToId ? String(position.reportsToId) : '',
+    },
+  });
+  const listPath = `/organisations/${orgId}/positions`;
+  const { onSubmit, busy, formError } = useSubmit(
+    form,
+    (v) => {
+      const body = { ...nullIfEmpty(v, ['titleEn']), unitId: idOrNull(v.unitId), reportsToId: idOrNull(v.reportsToId) };
+      return position ? api.patch<Position>(`/positions/${position.id}`, body) : api.post<Position>(listPath, body);
+    },
+    { invalidate: [listPath], onDone: onClose },
+  );
+  return (
+    <FormModal opened onClose={onClose} title={position ? t('common.edit') : t('position.new')} onSubmit={onSubmit} busy={busy} formError={formError}>
+      <TextInput label={t('position.titleTh')} required {...form.getInputProps('titleTh')} />
+      <TextInput label={t('position.titleEn')} {...form.getInputProps('titleEn')} />
+      <NativeSelect label={t('position.unit')} data={[{ value: '', label: t('common.none') }, ...units.map((u) => ({ value: String(u.id), label: unitName(u, locale) }))]} {...form.getInputProps('unitId')} />
+      <NativeSelect
+        label={t('position.reportsTo')}
+        data={[{ value: '', label: t('position.top') }, ...positions.filter((p) => p.id !== position?.id).map((p) => ({ value: String(p.id), label: positionTitle(p, locale) }))]}
+        {...form.getInputProps('reportsToId')}
+      />
+    </FormModal>
+  );
+}
+
+function ChainModal({ position, onClose }: { position: Position; onClose: () => void }) {
+  const { t, locale } = useI18n();
+  const chain = useQuery({ queryKey: [`/positions/${position.id}/chain`], queryFn: () => api.get<ListOf<Position>>(`/positions/${position.id}/chain`) });
+  return (
+    <Modal opened onClose={onClose} title={t('position.chainOf', { title: positionTitle(position, locale) })}>
+      <QueryError error={chain.error} />
+      {chain.data && (
+        <List type="ordered" data-testid="chain">
+          <List.Item>
+            <Text fw={600}>{positionTitle(position, locale)}</Text>
+          </List.Item>
+          {chain.data.items.map((p) => (
+            <List.Item key={p.id}>{positionTitle(p, locale)}</List.Item>
+          ))}
+        </List>
+      )}
+    </Modal>
+  );
+}
+
+export function PositionsPage() {
+  const { t, locale } = useI18n();
+  const { orgId, select } = useAdminOrg();
+  const positions = useList<Position>(`/organisations/${orgId}/positions`);
+  const units = useList<Unit>(`/organisations/${orgId}/units`);
+  const [editing, setEditing] = useState<Position | null | 'new'>(null);
+  const [chainOf, setChainOf] = useState<Position | null>(null);
+  const byId = new Map((positions.data ?? []).map((p) => [p.id, p]));
+  const unitById = new Map((units.data ?? []).map((u) => [u.id, u]));
+
+  return (
+    <>
+      <PageHeader title={t('position.title')} action={<Button onClick={() => setEditing('new')}>{t('position.new')}</Button>}>
+        {select}
+      </PageHeader>
+      <QueryError error={positions.error} />
+      <Table.ScrollContainer minWidth={600}>
+        <Table striped highlightOnHover aria-label={t('position.title')} data-testid="positions-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('position.titleTh')}</Table.Th>
+              <Table.Th>{t('position.unit')}</Table.Th>
+              <Table.Th>{t('position.reportsTo')}</Table.Th>
+              <Table.Th>{t('common.status')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(positions.data ?? []).map((p) => (
+              <Table.Tr key={p.id}>
+                <Table.Td>{positionTitle(p, locale)}</Table.Td>
+                <Table.Td>{p.unitId ? unitName(unitById.get(p.unitId), locale) : '—'}</Table.Td>
+                <Table.Td>{p.reportsToId ? positionTitle(byId.get(p.reportsToId), locale) : t('position.top')}</Table.Td>
+                <Table.Td>
+                  <StatusBadge ok={p.active}>
+                    {p.active ? t('common.active') : t('common.inactive')}
+                  </StatusBadge>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Button size="xs" variant="subtle" onClick={() => setEditing(p)} aria-label={`${t('common.edit')} ${positionTitle(p, locale)}`}>
+                      {t('common.edit')}
+                    </Button>
+                    <Button size="xs" variant="subtle" onClick={() => setChainOf(p)} aria-label={`${t('position.chain')} ${positionTitle(p, locale)}`}>
+                      {t('position.chain')}
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {editing && <PositionForm orgId={orgId} position={editing === 'new' ? null : editing} positions={positions.data ?? []} units={units.data ?? []} onClose={() => setEditing(null)} />}
+      {chainOf && <ChainModal position={chainOf} onClose={() => setChainOf(null)} />}
+    </>
+  );
+}
