@@ -2,7 +2,15 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
+
+/** The error text tied to an input through aria-describedby (what a screen reader reads). */
+async function fieldMessage(input: Locator): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
+  return texts.filter(Boolean).join(' ').trim();
+}
 
 describe('web app in a real browser', function () {
   this.timeout(120000);
@@ -110,7 +118,7 @@ describe('web app in a real browser', function () {
     });
   });
 
-  it('lets an admin add a unit and a position in the chain of command, with server validation errors next to the field', async () => {
+  it('lets an admin add a unit and a position in the chain of command, with a Thai message next to an empty required field', async () => {
     await withPage(async (page) => {
       await signIn(page, 'admin');
       await page.getByRole('link', { name: 'ส่วนราชการภายใน' }).click();
@@ -135,16 +143,13 @@ describe('web app in a real browser', function () {
       await page.getByRole('link', { name: 'ตำแหน่งและสายการบังคับบัญชา' }).click();
       await page.getByRole('button', { name: 'เพิ่มตำแหน่ง' }).click();
       const positionDialog = page.getByRole('dialog');
-      // Sent empty on purpose: the server's validation message appears under the field.
+      // Sent empty on purpose: a Thai message appears under the field, tied to it for screen readers.
       await positionDialog.getByRole('button', { name: 'บันทึก' }).click();
       const titleInput = positionDialog.getByLabel('ชื่อตำแหน่ง (ไทย)');
-      await positionDialog.getByTestId('form-error').waitFor();
+      await positionDialog.getByText('กรุณากรอกข้อมูลนี้').waitFor();
       expect(await titleInput.getAttribute('aria-invalid')).to.equal('true');
-      // The message is tied to the field (aria-describedby), where a screen reader reads it.
-      const describedBy = (await titleInput.getAttribute('aria-describedby'))!.split(' ');
-      const fieldMessage = await positionDialog.locator(describedBy.map((id) => `[id="${id}"]`).join(',')).allTextContents();
-      expect(fieldMessage.join(' ')).to.match(/\S/);
-      await screenshot(page, '07-admin-position-server-error');
+      expect(await fieldMessage(titleInput)).to.equal('กรุณากรอกข้อมูลนี้');
+      await screenshot(page, '07-admin-position-required');
       await titleInput.fill('หัวหน้ากลุ่มงานทดสอบระบบ');
       await positionDialog.getByLabel('สังกัด').selectOption({ label: 'กลุ่มงานทดสอบระบบ' });
       await positionDialog.getByLabel('ผู้บังคับบัญชา (รายงานต่อ)').selectOption({ label: 'ผู้อำนวยการกองกลาง' });
@@ -162,23 +167,87 @@ describe('web app in a real browser', function () {
     });
   });
 
+  it('lets an admin appoint an acting official (รักษาราชการแทน) with order number and dates, shows the server\'s refusal next to the field, and revoke it', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.getByRole('link', { name: 'การมอบอำนาจ' }).click();
+      await page.getByRole('button', { name: 'แต่งตั้งผู้ปฏิบัติหน้าที่แทน' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('ตำแหน่งที่ปฏิบัติแทน').selectOption({ label: 'ผู้อำนวยการกองกลาง' });
+      await dialog.getByLabel('ผู้ได้รับมอบหมาย').selectOption({ label: 'นางสาวมาลี รักงาม (sectionhead)' });
+      await dialog.getByLabel('รักษาราชการแทน').check();
+      await dialog.getByLabel('ตั้งแต่').fill('2026-12-01T08:30');
+      // Ends before it starts: the server refuses it, and says so under "ถึง".
+      await dialog.getByLabel('ถึง').fill('2026-11-30T16:30');
+      await dialog.getByLabel('เลขที่คำสั่ง').fill('คำสั่งสำนักงานปลัดกระทรวงสาธารณสุข ที่ 99/2569');
+      await dialog.getByLabel('ลงวันที่คำสั่ง').fill('2026-11-25');
+      await dialog.getByText('25 พฤศจิกายน 2569').waitFor();
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.getByTestId('form-error').waitFor();
+      const endsAt = dialog.getByLabel('ถึง');
+      expect(await endsAt.getAttribute('aria-invalid')).to.equal('true');
+      expect(await fieldMessage(endsAt)).to.include('endsAt must be after startsAt');
+      await screenshot(page, '10-admin-delegation-server-error');
+
+      await endsAt.fill('2026-12-15T16:30');
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const row = page.getByRole('row').filter({ hasText: 'ที่ 99/2569' });
+      await row.getByText('นางสาวมาลี รักงาม').waitFor();
+      const text = (await row.textContent())!;
+      expect(text).to.include('รักษาราชการแทน');
+      expect(text).to.include('1 ธ.ค. 2569 08:30');
+      expect(text).to.include('15 ธ.ค. 2569 16:30');
+      expect(text).to.include('25 พฤศจิกายน 2569');
+      page.once('dialog', (d) => void d.accept());
+      await row.getByRole('button', { name: 'ยกเลิกการมอบอำนาจ' }).click();
+      await row.getByText('ยกเลิกแล้ว').waitFor();
+      await screenshot(page, '11-admin-delegations');
+    });
+  });
+
+  it('can be used from the keyboard: sign in with Tab and Enter, skip to the content', async () => {
+    await withPage(async (page) => {
+      await page.goto('/login');
+      await page.keyboard.type('clerk'); // the username field has the focus
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('saraban-demo');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: /สวัสดี/ }).waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('ข้ามไปยังเนื้อหา');
+      await page.keyboard.press('Enter');
+      expect(page.url()).to.match(/#main$/);
+    });
+  });
+
   it('shows the other admin pages: organisation, users, groups and members, delegations with B.E. dates', async () => {
     await withPage(async (page) => {
       await signIn(page, 'admin');
       await page.goto('/admin/organisation');
       expect(await page.getByLabel('รหัสหน่วยงาน (ที่)').inputValue()).to.equal('สธ 02');
-      await screenshot(page, '10-admin-organisation');
+      await screenshot(page, '12-admin-organisation');
       await page.goto('/admin/users');
       await page.getByRole('cell', { name: 'director', exact: true }).waitFor();
-      await screenshot(page, '11-admin-users');
+      await screenshot(page, '13-admin-users');
       await page.goto('/admin/groups');
       await page.getByRole('cell', { name: 'system_admin' }).waitFor();
-      await screenshot(page, '12-admin-groups');
+      await screenshot(page, '14-admin-groups');
+      await page.getByRole('row').filter({ hasText: 'process_designer' }).getByRole('button', { name: 'สมาชิก' }).click();
+      const members = page.getByRole('dialog');
+      await members.getByRole('cell', { name: 'designer', exact: true }).waitFor();
+      await members.getByLabel('เลือกผู้ใช้').selectOption({ label: 'นายธนพล มั่นคง (officer)' });
+      await members.getByRole('button', { name: 'เพิ่มสมาชิก' }).click();
+      await members.getByRole('cell', { name: 'officer', exact: true }).waitFor();
+      await members.getByRole('button', { name: 'นำออก officer' }).click();
+      await members.getByRole('cell', { name: 'officer', exact: true }).waitFor({ state: 'detached' });
+      await page.keyboard.press('Escape');
+      await members.waitFor({ state: 'detached' });
       await page.goto('/admin/delegations');
       const row = page.getByRole('row').filter({ hasText: 'ปฏิบัติราชการแทน' }).first();
       await row.getByText('รองปลัดกระทรวง').waitFor();
       expect(await row.textContent()).to.include(String(new Date().getFullYear() + 543));
-      await screenshot(page, '13-admin-delegations');
+      await screenshot(page, '15-admin-delegations');
     });
   });
 
@@ -199,7 +268,7 @@ describe('web app in a real browser', function () {
       await panel.locator('[data-group-id="group-CamundaPlatform__UserAssignment"]').waitFor();
       await panel.locator('[data-group-id="group-CamundaPlatform__Form"]').waitFor();
       expect(await page.locator('.bjs-powered-by').isVisible()).to.equal(true);
-      await screenshot(page, '14-modeler');
+      await screenshot(page, '16-modeler');
 
       await page.getByRole('button', { name: 'ตรวจสอบ' }).click();
       await page.getByTestId('workflow-api-missing').or(page.getByTestId('modeler-status')).first().waitFor();
@@ -237,7 +306,7 @@ describe('web app in a real browser', function () {
       expect(await page.locator('[data-element-id="decide"].saraban-element-error').count()).to.equal(1);
       expect(await page.locator('[data-element-id="director_review"].saraban-element-error').count()).to.equal(1);
       expect(await page.getByTestId('element-errors').locator('li').count()).to.equal(2);
-      await screenshot(page, '15-modeler-element-errors');
+      await screenshot(page, '17-modeler-element-errors');
       // Importing another diagram clears the old marks.
       await page.getByRole('button', { name: 'แผนภาพใหม่' }).click();
       await page.locator('.saraban-error-overlay').first().waitFor({ state: 'detached' });
@@ -248,11 +317,11 @@ describe('web app in a real browser', function () {
     await withPage(
       async (page) => {
         await signIn(page, 'admin');
-        await screenshot(page, '16-phone-home');
+        await screenshot(page, '18-phone-home');
         await page.getByRole('button', { name: 'เมนู' }).click();
         await page.getByRole('link', { name: 'ผู้ใช้', exact: true }).click();
         await page.getByRole('heading', { name: 'ผู้ใช้' }).waitFor();
-        await screenshot(page, '17-phone-users');
+        await screenshot(page, '19-phone-users');
       },
       { viewport: { width: 390, height: 844 }, isMobile: true },
     );

@@ -48,7 +48,7 @@ export function AppLayout() {
   return (
     <AppShell header={{ height: { base: 64, sm: 72 } }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <a className="skip-link" href="#main">
-        {t('nav.home')}
+        {t('nav.skip')}
       </a>
       <AppShell.Header>
         <Group h="100%" px={{ base: "xs", sm: "md" }} justify="space-between" wrap="nowrap" gap="xs">

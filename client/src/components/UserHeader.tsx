@@ -50,7 +50,7 @@ export function UserHeader() {
           data-testid="capacity-switch"
         />
       ) : capacity ? (
-        <Badge variant="light" visibleFrom="sm" data-testid="capacity">
+        <Badge variant="light" tt="none" visibleFrom="sm" data-testid="capacity">
           {capacityLabel(capacity, me, t, locale)}
         </Badge>
       ) : null}

@@ -70,6 +70,9 @@ export const th = {
   'common.fixErrors': 'กรุณาแก้ไขข้อมูลที่ไม่ถูกต้อง',
   'common.search': 'ค้นหา',
   'common.organisationSelect': 'หน่วยงาน',
+  'validation.required': 'กรุณากรอกข้อมูลนี้',
+  'validation.choose': 'กรุณาเลือก',
+  'nav.skip': 'ข้ามไปยังเนื้อหา',
 
   'org.title': 'หน่วยงาน',
   'org.nameTh': 'ชื่อหน่วยงาน (ไทย)',
@@ -253,6 +256,9 @@ export const en: Record<MessageKey, string> = {
   'common.fixErrors': 'Please correct the highlighted fields',
   'common.search': 'Search',
   'common.organisationSelect': 'Organisation',
+  'validation.required': 'This field is required',
+  'validation.choose': 'Please choose one',
+  'nav.skip': 'Skip to content',
 
   'org.title': 'Organisation',
   'org.nameTh': 'Name (Thai)',

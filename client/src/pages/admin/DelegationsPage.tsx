@@ -9,7 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { Delegation, Position, User } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, PageHeader, QueryError, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 import { positionTitle } from './PositionsPage';
 import { userName } from './UsersPage';
 
@@ -19,9 +19,8 @@ const fromBangkokInput = (v: string) => (v ? `${v}:00+07:00` : null);
 
 function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; positions: Position[]; users: User[]; onClose: () => void }) {
   const { t, locale, date } = useI18n();
-  const form = useForm({
-    initialValues: { principalPositionId: '', delegateUserId: '', capacity: 'acting_for', startsAt: bangkokInput(new Date()), endsAt: '', orderNumber: '', orderDate: '', note: '' },
-  });
+  const initialValues = { principalPositionId: '', delegateUserId: '', capacity: 'acting_for', startsAt: bangkokInput(new Date()), endsAt: '', orderNumber: '', orderDate: '', note: '' };
+  const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['startsAt', 'orderNumber'], ['principalPositionId', 'delegateUserId']) });
   const listPath = `/organisations/${orgId}/delegations`;
   const { onSubmit, busy, formError } = useSubmit(
     form,

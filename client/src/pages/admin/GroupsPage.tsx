@@ -6,12 +6,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { Group as UserGroup, User } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, errorText, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, PageHeader, QueryError, errorText, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 import { userName } from './UsersPage';
 
 function GroupForm({ orgId, group, onClose }: { orgId: number; group: UserGroup | null; onClose: () => void }) {
   const { t } = useI18n();
-  const form = useForm({ initialValues: { key: group?.key ?? '', nameTh: group?.nameTh ?? '', nameEn: group?.nameEn ?? '' } });
+  const initialValues = { key: group?.key ?? '', nameTh: group?.nameTh ?? '', nameEn: group?.nameEn ?? '' };
+  const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['key', 'nameTh']) });
   const listPath = `/organisations/${orgId}/groups`;
   const { onSubmit, busy, formError } = useSubmit(
     form,

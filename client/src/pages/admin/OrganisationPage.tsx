@@ -6,7 +6,7 @@ import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { Organisation } from '../../lib/types';
-import { PageHeader, QueryError, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { PageHeader, QueryError, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 import { Alert } from '@mantine/core';
 
 const KINDS = ['ministry', 'department', 'provincial_office', 'regional_office', 'agency'];
@@ -25,7 +25,7 @@ function OrganisationForm({ org }: { org: Organisation }) {
     phone: org.phone ?? '',
     email: org.email ?? '',
   };
-  const form = useForm({ initialValues: initial });
+  const form = useForm({ initialValues: initial, validate: requiredFields<typeof initial>(t, ['nameTh', 'agencyCode']) });
   const { onSubmit, busy, formError } = useSubmit(
     form,
     (v) => api.patch<Organisation>(`/organisations/${org.id}`, nullIfEmpty(v, ['nameEn', 'ministryCode', 'interchangeId', 'address', 'phone', 'email'])),

@@ -1,13 +1,13 @@
 // Positions and the chain of command: whom each position reports to, and the chain above it.
 import { useState } from 'react';
-import { Button, Group, List, Modal, NativeSelect, Table, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, List, Modal, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { List as ListOf, Position, Unit } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 import { unitName } from './UnitsPage';
 
 export function positionTitle(p: Position | undefined, locale: string) {
@@ -16,19 +16,20 @@ export function positionTitle(p: Position | undefined, locale: string) {
 
 function PositionForm({ orgId, position, positions, units, onClose }: { orgId: number; position: Position | null; positions: Position[]; units: Unit[]; onClose: () => void }) {
   const { t, locale } = useI18n();
-  const form = useForm({
-    initialValues: {
-      titleTh: position?.titleTh ?? '',
-      titleEn: position?.titleEn ?? '',
-      unitId: position?.unitId ? String(position.unitId) : '',
-      reportsToId: position?.reportsToId ? String(position.reportsToId) : '',
-    },
-  });
+  const initialValues = {
+    titleTh: position?.titleTh ?? '',
+    titleEn: position?.titleEn ?? '',
+    unitId: position?.unitId ? String(position.unitId) : '',
+    reportsToId: position?.reportsToId ? String(position.reportsToId) : '',
+    active: position?.active ?? true,
+  };
+  const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['titleTh']) });
   const listPath = `/organisations/${orgId}/positions`;
   const { onSubmit, busy, formError } = useSubmit(
     form,
     (v) => {
-      const body = { ...nullIfEmpty(v, ['titleEn']), unitId: idOrNull(v.unitId), reportsToId: idOrNull(v.reportsToId) };
+      const { active, ...rest } = { ...nullIfEmpty(v, ['titleEn']), unitId: idOrNull(v.unitId), reportsToId: idOrNull(v.reportsToId) };
+      const body = position ? { ...rest, active } : rest;
       return position ? api.patch<Position>(`/positions/${position.id}`, body) : api.post<Position>(listPath, body);
     },
     { invalidate: [listPath], onDone: onClose },
@@ -43,6 +44,7 @@ function PositionForm({ orgId, position, positions, units, onClose }: { orgId: n
         data={[{ value: '', label: t('position.top') }, ...positions.filter((p) => p.id !== position?.id).map((p) => ({ value: String(p.id), label: positionTitle(p, locale) }))]}
         {...form.getInputProps('reportsToId')}
       />
+      {position && <Checkbox label={t('common.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
     </FormModal>
   );
 }

@@ -7,7 +7,7 @@ import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { Unit } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 
 export const UNIT_KINDS = ['division', 'section', 'office', 'bureau'] as const;
 
@@ -17,21 +17,22 @@ export function unitName(u: Unit | undefined, locale: string) {
 
 function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit | null; units: Unit[]; onClose: () => void }) {
   const { t, locale } = useI18n();
-  const form = useForm({
-    initialValues: {
-      nameTh: unit?.nameTh ?? '',
-      nameEn: unit?.nameEn ?? '',
-      kind: unit?.kind ?? 'division',
-      ownerCode: unit?.ownerCode ?? '',
-      parentUnitId: unit?.parentUnitId ? String(unit.parentUnitId) : '',
-      keepsOwnRegister: unit?.keepsOwnRegister ?? false,
-    },
-  });
+  const initialValues = {
+    nameTh: unit?.nameTh ?? '',
+    nameEn: unit?.nameEn ?? '',
+    kind: unit?.kind ?? 'division',
+    ownerCode: unit?.ownerCode ?? '',
+    parentUnitId: unit?.parentUnitId ? String(unit.parentUnitId) : '',
+    keepsOwnRegister: unit?.keepsOwnRegister ?? false,
+    active: unit?.active ?? true,
+  };
+  const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['nameTh', 'kind']) });
   const listPath = `/organisations/${orgId}/units`;
   const { onSubmit, busy, formError } = useSubmit(
     form,
     (v) => {
-      const body = { ...nullIfEmpty(v, ['nameEn', 'ownerCode']), parentUnitId: idOrNull(v.parentUnitId) };
+      const { active, ...rest } = { ...nullIfEmpty(v, ['nameEn', 'ownerCode']), parentUnitId: idOrNull(v.parentUnitId) };
+      const body = unit ? { ...rest, active } : rest;
       return unit ? api.patch<Unit>(`/units/${unit.id}`, body) : api.post<Unit>(listPath, body);
     },
     { invalidate: [listPath], onDone: onClose },
@@ -53,6 +54,7 @@ function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit |
         {...form.getInputProps('parentUnitId')}
       />
       <Checkbox label={t('unit.keepsOwnRegister')} {...form.getInputProps('keepsOwnRegister', { type: 'checkbox' })} />
+      {unit && <Checkbox label={t('common.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
     </FormModal>
   );
 }

@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { Group as UserGroup, Position, Unit, User } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 import { unitName } from './UnitsPage';
 import { positionTitle } from './PositionsPage';
 
@@ -16,22 +16,24 @@ export function userName(u: User | undefined, locale: string) {
 
 function UserForm({ orgId, user, units, positions, groups, onClose }: { orgId: number; user: User | null; units: Unit[]; positions: Position[]; groups: UserGroup[]; onClose: () => void }) {
   const { t, locale } = useI18n();
+  const initialValues = {
+    username: user?.username ?? '',
+    password: '',
+    prefixTh: user?.prefixTh ?? '',
+    firstNameTh: user?.firstNameTh ?? '',
+    lastNameTh: user?.lastNameTh ?? '',
+    nameEn: user?.nameEn ?? '',
+    email: user?.email ?? '',
+    phone: user?.phone ?? '',
+    unitId: user?.unitId ? String(user.unitId) : '',
+    positionId: user?.positionId ? String(user.positionId) : '',
+    locale: user?.locale ?? 'th',
+    groupIds: user?.groupIds ?? [],
+    active: user?.active ?? true,
+  };
   const form = useForm({
-    initialValues: {
-      username: user?.username ?? '',
-      password: '',
-      prefixTh: user?.prefixTh ?? '',
-      firstNameTh: user?.firstNameTh ?? '',
-      lastNameTh: user?.lastNameTh ?? '',
-      nameEn: user?.nameEn ?? '',
-      email: user?.email ?? '',
-      phone: user?.phone ?? '',
-      unitId: user?.unitId ? String(user.unitId) : '',
-      positionId: user?.positionId ? String(user.positionId) : '',
-      locale: user?.locale ?? 'th',
-      groupIds: user?.groupIds ?? [],
-      active: user?.active ?? true,
-    },
+    initialValues,
+    validate: requiredFields<typeof initialValues>(t, user ? ['firstNameTh', 'lastNameTh'] : ['username', 'password', 'firstNameTh', 'lastNameTh']),
   });
   const listPath = `/organisations/${orgId}/users`;
   const { onSubmit, busy, formError } = useSubmit(

@@ -151,4 +151,12 @@ export function nullIfEmpty<T extends Record<string, unknown>>(values: T, keys: 
   return out;
 }
 
+/** Client-side checks with messages in the user's language; the server checks everything again. */
+export function requiredFields<V>(t: ReturnType<typeof useI18n>['t'], keys: (keyof V)[], choose: (keyof V)[] = []) {
+  const rules: Partial<Record<keyof V, (value: unknown) => string | null>> = {};
+  for (const k of keys) rules[k] = (v) => (String(v ?? '').trim() ? null : t('validation.required'));
+  for (const k of choose) rules[k] = (v) => (String(v ?? '').trim() ? null : t('validation.choose'));
+  return rules;
+}
+
 export const idOrNull = (value: string) => (value ? Number(value) : null);
