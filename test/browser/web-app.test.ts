@@ -215,7 +215,7 @@ describe('web app in a real browser', function () {
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: /สวัสดี/ }).waitFor();
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('ข้ามไปยังเนื้อหา');
+      expect(await page.locator(':focus').textContent()).to.equal('ข้ามไปยังเนื้อหา');
       await page.keyboard.press('Enter');
       expect(page.url()).to.match(/#main$/);
     });
