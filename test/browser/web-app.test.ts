@@ -209,7 +209,8 @@ describe('web app in a real browser', function () {
   it('can be used from the keyboard: sign in with Tab and Enter, skip to the content', async () => {
     await withPage(async (page) => {
       await page.goto('/login');
-      await page.keyboard.type('clerk'); // the username field has the focus
+      await page.locator('input[name=username]:focus').waitFor(); // the form opens with the focus on the username
+      await page.keyboard.type('clerk');
       await page.keyboard.press('Tab');
       await page.keyboard.type('saraban-demo');
       await page.keyboard.press('Enter');
