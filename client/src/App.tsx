@@ -1,7 +1,8 @@
 // Routes. Inbox, registry and monitor have their places ready; they open when their APIs land.
-import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { Alert, Center, Loader } from '@mantine/core';
+import { useI18n } from './i18n';
 import { useAuth } from './lib/auth';
 import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/LoginPage';
@@ -21,6 +22,18 @@ const pageLoader = (
     <Loader aria-label="loading" />
   </Center>
 );
+
+/** Pages for a role: others see why they cannot use it (the server refuses their writes anyway). */
+function RequireRole({ role, children }: { role: 'admin' | 'designer'; children: ReactNode }) {
+  const { isAdmin, isDesigner } = useAuth();
+  const { t } = useI18n();
+  if (role === 'admin' ? isAdmin : isDesigner) return children;
+  return (
+    <Alert color="red" title={t('common.forbidden')} maw={700}>
+      {t('common.forbiddenPage')}
+    </Alert>
+  );
+}
 
 export function App() {
   const { signedIn, me } = useAuth();
@@ -48,8 +61,8 @@ export function App() {
         <Route path="inbox" element={<ComingSoonPage titleKey="nav.inbox" />} />
         <Route path="registry" element={<ComingSoonPage titleKey="nav.registry" />} />
         <Route path="monitor" element={<ComingSoonPage titleKey="nav.monitor" />} />
-        <Route path="modeler" element={<Suspense fallback={pageLoader}><ModelerPage /></Suspense>} />
-        <Route path="admin">
+        <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />
+        <Route path="admin" element={<RequireRole role="admin"><Outlet /></RequireRole>}>
           <Route index element={<Navigate to="organisation" replace />} />
           <Route path="organisation" element={<OrganisationPage />} />
           <Route path="units" element={<UnitsPage />} />

@@ -102,6 +102,17 @@ describe('web app in a real browser', function () {
     });
   });
 
+  it('shows a clerk neither the admin menu nor the admin pages', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.getByRole('link', { name: 'กล่องงาน' }).waitFor();
+      expect(await page.getByRole('link', { name: 'ส่วนราชการภายใน' }).count()).to.equal(0);
+      await page.goto('/admin/units');
+      await page.getByText('หน้านี้สำหรับผู้ที่ได้รับสิทธิ์เท่านั้น', { exact: false }).waitFor();
+      expect(await page.getByRole('button', { name: 'เพิ่มส่วนราชการ' }).count()).to.equal(0);
+    });
+  });
+
   it('refreshes the access token before it expires and keeps working; sign-out returns to the sign-in page', async () => {
     await withPage(async (page) => {
       await signIn(page, 'clerk');

@@ -26,7 +26,7 @@ interface ElementIssue {
 
 interface Services {
   overlays: { add: (id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }) => void; remove: (filter: { type: string }) => void };
-  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string) => void; scrollToElement: (el: unknown) => void };
+  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void };
   elementRegistry: { get: (id: string) => unknown };
   selection: { select: (el: unknown) => void };
 }
@@ -89,7 +89,7 @@ export function ModelerPage() {
       setStatus(null);
       try {
         const { warnings } = await modeler.importXML(xml);
-        service('canvas').zoom('fit-viewport');
+        service('canvas').zoom('fit-viewport', 'auto');
         if (name) notifications.show({ color: 'green', message: t('modeler.imported', { name }) });
         if (warnings.length) setStatus({ color: 'yellow', text: t('modeler.warnings', { count: warnings.length }) });
       } catch (err) {
@@ -108,7 +108,7 @@ export function ModelerPage() {
       keyboard: { bindTo: document },
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
-    void modeler.importXML(NEW_DIAGRAM).then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport'));
+    void modeler.importXML(NEW_DIAGRAM).then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'));
     return () => {
       modeler.destroy();
       modelerRef.current = null;
