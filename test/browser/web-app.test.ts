@@ -233,10 +233,46 @@ describe('web app in a real browser', function () {
     });
   });
 
+  it('lets an admin add a user who can then sign in, and an organisation below their own', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.goto('/admin/users');
+      await page.getByRole('button', { name: 'เพิ่มผู้ใช้' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('ชื่อผู้ใช้').fill('somchai.j');
+      await dialog.getByLabel(/^รหัสผ่าน/).fill('a-long-enough-password');
+      await dialog.getByLabel('คำนำหน้า').fill('นาย');
+      await dialog.getByRole('textbox', { name: 'ชื่อ', exact: true }).fill('สมชาย');
+      await dialog.getByRole('textbox', { name: 'นามสกุล', exact: true }).fill('ใจดี');
+      await dialog.getByRole('combobox', { name: 'ตำแหน่ง', exact: true }).selectOption({ label: 'นักจัดการงานทั่วไป' });
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('row').filter({ hasText: 'somchai.j' }).getByText('นายสมชาย ใจดี').waitFor();
+
+      await page.goto('/admin/organisation');
+      await page.getByRole('button', { name: 'เพิ่มหน่วยงานในสังกัด' }).click();
+      const orgDialog = page.getByRole('dialog');
+      await orgDialog.getByLabel('ชื่อหน่วยงาน (ไทย)').fill('สำนักงานสาธารณสุขจังหวัดลำปาง');
+      await orgDialog.getByLabel('รหัสหน่วยงาน (ที่)').fill('ลป 0033');
+      await orgDialog.getByRole('button', { name: 'บันทึก' }).click();
+      await orgDialog.waitFor({ state: 'detached' });
+      await page.waitForURL(/\?org=\d+/);
+      expect(await page.getByLabel('ชื่อหน่วยงาน (ไทย)').inputValue()).to.equal('สำนักงานสาธารณสุขจังหวัดลำปาง');
+      const choices = await page.getByLabel('หน่วยงาน', { exact: true }).locator('option').allTextContents();
+      expect(choices).to.include('สำนักงานสาธารณสุขจังหวัดลำปาง');
+
+      await page.getByRole('button', { name: 'ออกจากระบบ' }).click();
+      await signIn(page, 'somchai.j', 'a-long-enough-password');
+      await page.getByTestId('who-am-i').getByText('นายสมชาย ใจดี').waitFor();
+      await page.getByTestId('who-am-i').getByText('นักจัดการงานทั่วไป').waitFor();
+    });
+  });
+
   it('shows the other admin pages: organisation, users, groups and members, delegations with B.E. dates', async () => {
     await withPage(async (page) => {
       await signIn(page, 'admin');
       await page.goto('/admin/organisation');
+      await page.getByRole('button', { name: 'เพิ่มหน่วยงานในสังกัด' }).waitFor();
       expect(await page.getByLabel('รหัสหน่วยงาน (ที่)').inputValue()).to.equal('สธ 02');
       await screenshot(page, '12-admin-organisation');
       await page.goto('/admin/users');
