@@ -5,6 +5,12 @@ import { BrowserRouter } from 'react-router';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+// Sarabun (the open version of TH Sarabun, the Thai government's standard typeface), bundled:
+// the browser takes only the subsets a page uses, and nothing comes from a font CDN.
+import '@fontsource/sarabun/400.css';
+import '@fontsource/sarabun/500.css';
+import '@fontsource/sarabun/600.css';
+import '@fontsource/sarabun/700.css';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './app.css';

@@ -1,5 +1,4 @@
-// Theme: system Thai fonts first (Sarabun/TH Sarabun where installed, then the OS's Thai fonts);
-// nothing is fetched from a font CDN, so the app works on a closed government network.
+// Theme: Sarabun (bundled, see main.tsx), then the OS's Thai fonts should it fail to load.
 import { createTheme } from '@mantine/core';
 
 const thaiFonts =

@@ -27,11 +27,18 @@ describe('web app in a real browser', function () {
 
   const withPage = async (fn: (page: Page) => Promise<void>, options?: Parameters<Harness['newPage']>[0]) => {
     const { context, page } = await h.newPage(options);
+    // Everything comes from our own server: no CDN font, script or style (a closed network must work).
+    const foreign: string[] = [];
+    context.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(h.baseUrl) && !/^(data|blob):/.test(url)) foreign.push(url);
+    });
     try {
       await fn(page);
     } finally {
       await context.close();
     }
+    expect(foreign, 'requests to other hosts').to.deep.equal([]);
   };
 
   it('serves the app for deep links (SPA fallback) and sends a signed-out visitor to the sign-in page', async () => {
@@ -69,6 +76,9 @@ describe('web app in a real browser', function () {
       // Buddhist-era date on the home page.
       const year = new Date().getFullYear() + 543;
       await page.getByText(new RegExp(`วันนี้ .*${year}`)).waitFor();
+      // The bundled Sarabun font is what the Thai text is set in.
+      const loaded = await page.evaluate('document.fonts.ready.then(() => [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family))');
+      expect(loaded).to.include('Sarabun');
       await screenshot(page, '02-home-director');
 
       const deputyValue = await capacity.locator('option').nth(1).getAttribute('value');
