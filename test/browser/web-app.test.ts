@@ -139,6 +139,22 @@ describe('web app in a real browser', function () {
     });
   });
 
+  it('sends a user whose sessions were ended elsewhere back to sign-in, saying why', async () => {
+    await withPage(async (page) => {
+      await signIn(page, 'officer');
+      const session = JSON.parse((await page.evaluate('localStorage.getItem("saraban.session")')) as string) as { accessToken: string };
+      const ended = await fetch(`${h.baseUrl}/api/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ everywhere: true }),
+      });
+      expect(ended.status).to.equal(204);
+      await page.reload();
+      await page.waitForURL('**/login');
+      await page.getByTestId('session-ended').getByText('เซสชันหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง').waitFor();
+    });
+  });
+
   it('lets an admin add a unit and a position in the chain of command, with a Thai message next to an empty required field', async () => {
     await withPage(async (page) => {
       await signIn(page, 'admin');

@@ -34,6 +34,7 @@ interface TokenPair {
 
 const SESSION_KEY = 'saraban.session';
 const CAPACITY_KEY = 'saraban.capacity';
+const EXPIRED_KEY = 'saraban.sessionEnded';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
 
@@ -64,6 +65,13 @@ window.addEventListener('storage', (event) => {
   tokens = readTokens();
   for (const l of listeners) l(tokens);
 });
+
+/** True once after the server ended the session (not a sign-out): the sign-in page says so. */
+export function takeSessionEnded(): boolean {
+  const ended = sessionStorage.getItem(EXPIRED_KEY) === '1';
+  sessionStorage.removeItem(EXPIRED_KEY);
+  return ended;
+}
 
 export function currentTokens(): Tokens | null {
   return tokens;
@@ -127,7 +135,10 @@ export function refresh(): Promise<Tokens | null> {
         setTokens(stored);
         return stored;
       }
-      if (res.status === 401 || res.status === 400 || res.status === 422) setTokens(null);
+      if (res.status === 401 || res.status === 400 || res.status === 422) {
+        sessionStorage.setItem(EXPIRED_KEY, '1');
+        setTokens(null);
+      }
       return null;
     } catch {
       return tokens; // offline: keep the session, try again later

@@ -4,7 +4,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
 import { useI18n } from '../i18n';
 import { useAuth } from '../lib/auth';
-import { ApiError } from '../lib/api';
+import { ApiError, takeSessionEnded } from '../lib/api';
 
 export function LoginPage() {
   const { t, locale, setLocale } = useI18n();
@@ -14,6 +14,7 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [ended] = useState(takeSessionEnded);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: React.FormEvent) => {
@@ -52,6 +53,11 @@ export function LoginPage() {
                 {t('lang.switchTo')}
               </Button>
             </Group>
+            {ended && !error && (
+              <Alert color="yellow" role="status" data-testid="session-ended">
+                {t('login.expired')}
+              </Alert>
+            )}
             {error && (
               <Alert color="red" role="alert">
                 {error}
