@@ -14,11 +14,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
 
   const where = ctx.db.dialect === 'sqlite' ? config.databaseUrl.replace(/^sqlite:/, 'SQLite file ') : 'MariaDB/MySQL';
+  // Counted before printing, so the banner and the logins come out together (tests and
+  // scripts that wait for "is running at" then find the whole block).
+  const demoUsers = await User.count({ where: { username: DEMO_LOGINS.map((l) => l.username) } });
+  const orgs = demoUsers > 0 ? await Organisation.count() : 0;
   console.log(`\nSaraban ระบบสารบรรณอิเล็กทรอนิกส์ is running at ${config.publicUrl}`);
   console.log(`  API: ${config.publicUrl}/api   docs: ${config.publicUrl}/api/docs   database: ${where}`);
-  const demoUsers = await User.count({ where: { username: DEMO_LOGINS.map((l) => l.username) } });
   if (demoUsers > 0) {
-    const orgs = await Organisation.count();
     console.log(`\nDemo organisation (${orgs} organisations). Demo logins, password "${DEMO_PASSWORD}" unless changed:`);
     for (const l of DEMO_LOGINS) console.log(`  ${l.username.padEnd(12)} ${l.roleTh} (${l.roleEn})`);
     console.log('  Demo accounts have a known password: start with SEED_DEMO=false on an empty production database.');

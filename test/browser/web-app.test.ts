@@ -33,12 +33,20 @@ describe('web app in a real browser', function () {
       const url = r.url();
       if (!url.startsWith(h.baseUrl) && !/^(data|blob):/.test(url)) foreign.push(url);
     });
+    // Uncaught exceptions and console errors fail the test; a refused request (401, 404) the
+    // test provokes is logged by the browser as "Failed to load resource" and is expected.
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+    });
     try {
       await fn(page);
     } finally {
       await context.close();
     }
     expect(foreign, 'requests to other hosts').to.deep.equal([]);
+    expect(errors, 'errors in the page').to.deep.equal([]);
   };
 
   it('serves the app for deep links (SPA fallback) and sends a signed-out visitor to the sign-in page', async () => {

@@ -105,7 +105,6 @@ export function ModelerPage() {
       propertiesPanel: { parent: panelRef.current! },
       additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule],
       moddleExtensions: { camunda: camundaModdle },
-      keyboard: { bindTo: document },
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
     void modeler.importXML(NEW_DIAGRAM).then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'));
