@@ -403,6 +403,10 @@ describe('web app in a real browser', function () {
         await page.getByRole('button', { name: 'เมนู' }).click();
         await page.getByRole('link', { name: 'ผู้ใช้', exact: true }).click();
         await page.getByRole('heading', { name: 'ผู้ใช้' }).waitFor();
+        // The menu slides away after the choice, and the page never scrolls sideways (wide tables scroll in place).
+        await page.waitForFunction('document.querySelector(".mantine-AppShell-navbar").getBoundingClientRect().right <= 0');
+        await page.getByRole('cell', { name: 'director', exact: true }).waitFor();
+        expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).to.be.at.most(0);
         await screenshot(page, '19-phone-users');
       },
       { viewport: { width: 390, height: 844 }, isMobile: true },
