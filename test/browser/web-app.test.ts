@@ -1,5 +1,6 @@
 // The web app in a real browser (Debian's Chromium) against the real server process.
 import { expect } from 'chai';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import type { Locator } from 'playwright-core';
@@ -351,6 +352,21 @@ describe('web app in a real browser', function () {
       await panel.locator('[data-group-id="group-CamundaPlatform__Form"]').waitFor();
       expect(await page.locator('.bjs-powered-by').isVisible()).to.equal(true);
       await screenshot(page, '16-modeler');
+
+      // A designer sets the assignee in the Camunda properties and it goes into the XML.
+      await page.locator('[data-element-id="director_review"]').click();
+      const assignment = panel.locator('[data-group-id="group-CamundaPlatform__UserAssignment"]');
+      await assignment.locator('.bio-properties-panel-group-header').click();
+      const assignee = panel.locator('#bio-properties-panel-assignee');
+      expect(await assignee.inputValue()).to.equal('director');
+      await assignee.fill('deputy');
+      await assignee.press('Tab');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'ดาวน์โหลด .bpmn' }).click();
+      const xml = fs.readFileSync((await (await download).path())!, 'utf8');
+      expect(xml).to.match(/<bpmn:userTask id="director_review"[^>]*camunda:assignee="deputy"/);
+      expect(xml).to.include('camunda:candidateGroups="registry_clerk"');
+      expect(xml).to.include('<camunda:formField id="summary"');
 
       await page.getByRole('button', { name: 'ตรวจสอบ' }).click();
       await page.getByTestId('workflow-api-missing').or(page.getByTestId('modeler-status')).first().waitFor();
