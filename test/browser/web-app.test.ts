@@ -203,6 +203,12 @@ describe('web app in a real browser', function () {
       await positionDialog.waitFor({ state: 'detached' });
       const positionRow = page.getByTestId('positions-table').getByRole('row').filter({ hasText: 'หัวหน้ากลุ่มงานทดสอบระบบ' });
       await positionRow.getByText('ผู้อำนวยการกองกลาง').waitFor();
+      // Listed in chain-of-command order with who holds each position.
+      const titles = (await page.getByTestId('positions-table').locator('tbody tr td:first-child').allTextContents()).map((x) => x.replace('└', '').trim());
+      expect(titles.indexOf('หัวหน้ากลุ่มงานทดสอบระบบ')).to.be.greaterThan(titles.indexOf('ผู้อำนวยการกองกลาง'));
+      expect(titles.indexOf('ผู้อำนวยการกองกลาง')).to.be.greaterThan(titles.indexOf('รองปลัดกระทรวงสาธารณสุข'));
+      expect(titles[0]).to.equal('ปลัดกระทรวงสาธารณสุข');
+      await page.getByTestId('positions-table').getByRole('row').filter({ hasText: 'นายวิชัย ทองดี' }).getByText('ผู้อำนวยการกองกลาง').first().waitFor();
       await screenshot(page, '08-admin-positions');
       await positionRow.getByRole('button', { name: /สายการบังคับบัญชา/ }).click();
       const chain = page.getByTestId('chain');
@@ -420,7 +426,14 @@ describe('web app in a real browser', function () {
         await page.getByRole('link', { name: 'ผู้ใช้', exact: true }).click();
         await page.getByRole('heading', { name: 'ผู้ใช้' }).waitFor();
         // The menu slides away after the choice, and the page never scrolls sideways (wide tables scroll in place).
-        await page.waitForFunction('document.querySelector(".mantine-AppShell-navbar").getBoundingClientRect().right <= 0');
+        const navbar = page.locator('.mantine-AppShell-navbar');
+        for (let i = 0; i < 50; i++) {
+          const box = await navbar.boundingBox();
+          if (!box || box.x + box.width <= 0) break;
+          await page.waitForTimeout(100);
+        }
+        const box = await navbar.boundingBox();
+        expect(box ? box.x + box.width : 0).to.be.at.most(0);
         await page.getByRole('cell', { name: 'director', exact: true }).waitFor();
         expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).to.be.at.most(0);
         await screenshot(page, '19-phone-users');

@@ -115,6 +115,7 @@ export const th = {
   'position.chain': 'สายการบังคับบัญชา',
   'position.chainOf': 'สายการบังคับบัญชาของ {title}',
   'position.top': 'ตำแหน่งสูงสุด',
+  'position.holder': 'ผู้ดำรงตำแหน่ง',
 
   'user.title': 'ผู้ใช้',
   'user.new': 'เพิ่มผู้ใช้',
@@ -303,6 +304,7 @@ export const en: Record<MessageKey, string> = {
   'position.chain': 'Chain of command',
   'position.chainOf': 'Chain of command of {title}',
   'position.top': 'Top position',
+  'position.holder': 'Held by',
 
   'user.title': 'Users',
   'user.new': 'Add user',

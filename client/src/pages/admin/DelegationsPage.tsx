@@ -7,11 +7,10 @@ import { useForm } from '@mantine/form';
 import { modals } from './confirm';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
+import { positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
 import type { Delegation, Position, User } from '../../lib/types';
 import { FormModal, PageHeader, QueryError, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
-import { positionTitle } from './PositionsPage';
-import { userName } from './UsersPage';
 
 /** `datetime-local` values are Bangkok wall-clock time; the server takes instants with an offset. */
 const bangkokInput = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16);

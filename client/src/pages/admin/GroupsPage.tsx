@@ -4,10 +4,10 @@ import { Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, TextInpu
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
+import { userName } from './names';
 import { useI18n } from '../../i18n';
 import type { Group as UserGroup, User } from '../../lib/types';
 import { FormModal, PageHeader, QueryError, errorText, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
-import { userName } from './UsersPage';
 
 function GroupForm({ orgId, group, onClose }: { orgId: number; group: UserGroup | null; onClose: () => void }) {
   const { t } = useI18n();

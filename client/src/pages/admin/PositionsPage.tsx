@@ -5,13 +5,32 @@ import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
+import { unitName, positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
-import type { List as ListOf, Position, Unit } from '../../lib/types';
+import type { List as ListOf, Position, Unit, User } from '../../lib/types';
 import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
-import { unitName } from './UnitsPage';
 
-export function positionTitle(p: Position | undefined, locale: string) {
-  return p ? (locale === 'en' && p.titleEn) || p.titleTh : '—';
+/** Positions in chain-of-command order: each one followed by those reporting to it, with its depth. */
+export function commandTree(positions: Position[]): Array<{ position: Position; depth: number }> {
+  const ids = new Set(positions.map((p) => p.id));
+  const children = new Map<number | null, Position[]>();
+  for (const p of positions) {
+    const parent = p.reportsToId != null && ids.has(p.reportsToId) ? p.reportsToId : null;
+    children.set(parent, [...(children.get(parent) ?? []), p]);
+  }
+  const out: Array<{ position: Position; depth: number }> = [];
+  const seen = new Set<number>();
+  const walk = (parent: number | null, depth: number) => {
+    for (const p of children.get(parent) ?? []) {
+      if (seen.has(p.id)) continue; // a loop in the data must not hang the page
+      seen.add(p.id);
+      out.push({ position: p, depth });
+      walk(p.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  for (const p of positions) if (!seen.has(p.id)) out.push({ position: p, depth: 0 });
+  return out;
 }
 
 function PositionForm({ orgId, position, positions, units, onClose }: { orgId: number; position: Position | null; positions: Position[]; units: Unit[]; onClose: () => void }) {
@@ -78,6 +97,9 @@ export function PositionsPage() {
   const [chainOf, setChainOf] = useState<Position | null>(null);
   const byId = new Map((positions.data ?? []).map((p) => [p.id, p]));
   const unitById = new Map((units.data ?? []).map((u) => [u.id, u]));
+  const users = useList<User>(`/organisations/${orgId}/users`);
+  const holders = new Map<number, User[]>();
+  for (const u of users.data ?? []) if (u.positionId && u.active) holders.set(u.positionId, [...(holders.get(u.positionId) ?? []), u]);
 
   return (
     <>
@@ -90,6 +112,7 @@ export function PositionsPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('position.titleTh')}</Table.Th>
+              <Table.Th>{t('position.holder')}</Table.Th>
               <Table.Th>{t('position.unit')}</Table.Th>
               <Table.Th>{t('position.reportsTo')}</Table.Th>
               <Table.Th>{t('common.status')}</Table.Th>
@@ -97,9 +120,17 @@ export function PositionsPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {(positions.data ?? []).map((p) => (
+            {commandTree(positions.data ?? []).map(({ position: p, depth }) => (
               <Table.Tr key={p.id}>
-                <Table.Td>{positionTitle(p, locale)}</Table.Td>
+                <Table.Td style={{ paddingInlineStart: `calc(var(--table-horizontal-spacing, 10px) + ${depth * 1.25}rem)` }}>
+                  {depth > 0 && (
+                    <Text span c="dimmed" aria-hidden>
+                      └{' '}
+                    </Text>
+                  )}
+                  {positionTitle(p, locale)}
+                </Table.Td>
+                <Table.Td>{(holders.get(p.id) ?? []).map((u) => userName(u, locale)).join(', ') || '—'}</Table.Td>
                 <Table.Td>{p.unitId ? unitName(unitById.get(p.unitId), locale) : '—'}</Table.Td>
                 <Table.Td>{p.reportsToId ? positionTitle(byId.get(p.reportsToId), locale) : t('position.top')}</Table.Td>
                 <Table.Td>

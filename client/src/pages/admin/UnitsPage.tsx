@@ -4,16 +4,13 @@ import { Button, Checkbox, NativeSelect, Table, TextInput } from '@mantine/core'
 import { useForm } from '@mantine/form';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
+import { unitName } from './names';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { Unit } from '../../lib/types';
 import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 
 export const UNIT_KINDS = ['division', 'section', 'office', 'bureau'] as const;
-
-export function unitName(u: Unit | undefined, locale: string) {
-  return u ? (locale === 'en' && u.nameEn) || u.nameTh : '—';
-}
 
 function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit | null; units: Unit[]; onClose: () => void }) {
   const { t, locale } = useI18n();

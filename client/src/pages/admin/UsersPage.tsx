@@ -4,15 +4,10 @@ import { Button, Checkbox, Group, NativeSelect, PasswordInput, SimpleGrid, Table
 import { useForm } from '@mantine/form';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
+import { unitName, positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
 import type { Group as UserGroup, Position, Unit, User } from '../../lib/types';
 import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
-import { unitName } from './UnitsPage';
-import { positionTitle } from './PositionsPage';
-
-export function userName(u: User | undefined, locale: string) {
-  return u ? (locale === 'en' && u.nameEn) || u.displayName : '—';
-}
 
 function UserForm({ orgId, user, units, positions, groups, onClose }: { orgId: number; user: User | null; units: Unit[]; positions: Position[]; groups: UserGroup[]; onClose: () => void }) {
   const { t, locale } = useI18n();
