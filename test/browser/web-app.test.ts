@@ -280,6 +280,15 @@ describe('web app in a real browser', function () {
       await page.goto('/admin/users');
       await page.getByRole('button', { name: 'เพิ่มผู้ใช้' }).click();
       const dialog = page.getByRole('dialog');
+      // A username that exists: the server's 409 lands next to the username.
+      await dialog.getByLabel('ชื่อผู้ใช้').fill('director');
+      await dialog.getByLabel(/^รหัสผ่าน/).fill('a-long-enough-password');
+      await dialog.getByRole('textbox', { name: 'ชื่อ', exact: true }).fill('ซ้ำ');
+      await dialog.getByRole('textbox', { name: 'นามสกุล', exact: true }).fill('ซ้ำ');
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.getByTestId('form-error').getByText('ข้อมูลซ้ำหรือขัดกับข้อมูลที่มีอยู่แล้ว').waitFor();
+      expect(await dialog.getByLabel('ชื่อผู้ใช้').getAttribute('aria-invalid')).to.equal('true');
+      expect(await fieldMessage(dialog.getByLabel('ชื่อผู้ใช้'))).to.match(/unique/);
       await dialog.getByLabel('ชื่อผู้ใช้').fill('somchai.j');
       await dialog.getByLabel(/^รหัสผ่าน/).fill('a-long-enough-password');
       await dialog.getByLabel('คำนำหน้า').fill('นาย');

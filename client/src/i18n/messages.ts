@@ -72,6 +72,10 @@ export const th = {
   'common.search': 'ค้นหา',
   'common.organisationSelect': 'หน่วยงาน',
   'validation.required': 'กรุณากรอกข้อมูลนี้',
+  'error.conflict': 'ข้อมูลซ้ำหรือขัดกับข้อมูลที่มีอยู่แล้ว',
+  'error.tooLarge': 'ข้อมูลมีขนาดใหญ่เกินไป',
+  'error.tooMany': 'ส่งคำขอถี่เกินไป กรุณารอสักครู่',
+  'error.server': 'ระบบขัดข้อง กรุณาลองใหม่ภายหลัง',
   'validation.choose': 'กรุณาเลือก',
   'nav.skip': 'ข้ามไปยังเนื้อหา',
 
@@ -261,6 +265,10 @@ export const en: Record<MessageKey, string> = {
   'common.search': 'Search',
   'common.organisationSelect': 'Organisation',
   'validation.required': 'This field is required',
+  'error.conflict': 'This duplicates or conflicts with existing data',
+  'error.tooLarge': 'The data is too large',
+  'error.tooMany': 'Too many requests; please wait a moment',
+  'error.server': 'The system failed; please try again later',
   'validation.choose': 'Please choose one',
   'nav.skip': 'Skip to content',
 

@@ -10,6 +10,7 @@ import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
 import type { List, Organisation } from '../../lib/types';
+import type { MessageKey } from '../../i18n/messages';
 
 export function useList<T>(path: string | null) {
   return useQuery({ queryKey: [path], queryFn: () => api.get<List<T>>(path!), enabled: path != null, select: (d) => d.items });
@@ -69,11 +70,12 @@ export function PageHeader({ title, action, children }: { title: string; action?
   );
 }
 
+/** What went wrong, said first in the user's language, then the server's own words. */
 export function errorText(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
   if (error instanceof ApiError) {
-    if (error.status === 403) return `${t('common.forbidden')} (${error.message})`;
-    if (error.status === 404) return `${t('common.notFound')} (${error.message})`;
-    return error.message;
+    const said: Partial<Record<number, MessageKey>> = { 403: 'common.forbidden', 404: 'common.notFound', 409: 'error.conflict', 413: 'error.tooLarge', 429: 'error.tooMany' };
+    const key = said[error.status] ?? (error.status >= 500 ? 'error.server' : undefined);
+    return key ? `${t(key)} (${error.message})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -109,7 +111,8 @@ export function useSubmit<V, R>(form: UseFormReturnType<V>, send: (values: V) =>
       const known = Object.keys(byField).filter((k) => k in (form.getValues() as object));
       form.setErrors(Object.fromEntries(known.map((k) => [k, byField[k]])));
       const rest = Object.entries(byField).filter(([k]) => !known.includes(k)).map(([k, m]) => `${k}: ${m}`);
-      setFormError([known.length ? t('common.fixErrors') : errorText(error, t), ...rest].join(' · '));
+      const summary = known.length ? (error instanceof ApiError && error.status === 409 ? t('error.conflict') : t('common.fixErrors')) : errorText(error, t);
+      setFormError([summary, ...rest].join(' · '));
     },
   });
   const onSubmit = form.onSubmit((values) => mutation.mutate(values));
