@@ -102,6 +102,43 @@ describe('web app in a real browser', function () {
     });
   });
 
+  it('forgets a chosen capacity once its delegation is revoked, and stops sending it', async () => {
+    const call = async (method: string, url: string, token?: string, body?: unknown) => {
+      const res = await fetch(`${h.baseUrl}/api${url}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (res.status === 204 ? null : await res.json()) as Record<string, unknown> & { items?: Array<Record<string, unknown>> };
+    };
+    const { accessToken } = (await call('POST', '/auth/login', undefined, { username: 'admin', password: 'saraban-demo' })) as { accessToken: string };
+    const me = await call('GET', '/me', accessToken);
+    const orgId = (me.organisation as { id: number }).id;
+    const positions = (await call('GET', `/organisations/${orgId}/positions`, accessToken)).items!;
+    const users = (await call('GET', `/organisations/${orgId}/users`, accessToken)).items!;
+    const principal = positions.find((p) => p.titleTh === 'หัวหน้ากลุ่มงานสารบรรณ')!;
+    const officer = users.find((u) => u.username === 'officer')!;
+    const delegation = await call('POST', `/organisations/${orgId}/delegations`, accessToken, {
+      principalPositionId: principal.id, delegateUserId: officer.id, capacity: 'acting_in_post',
+      startsAt: new Date(Date.now() - 60_000).toISOString(), orderNumber: 'ที่ 77/2569',
+    });
+    expect(delegation.id).to.be.a('number');
+
+    await withPage(async (page) => {
+      await signIn(page, 'officer');
+      const capacity = page.getByLabel('ปฏิบัติหน้าที่ในฐานะ');
+      await capacity.selectOption({ label: 'รักษาราชการแทน หัวหน้ากลุ่มงานสารบรรณ' });
+      await page.getByTestId('acting-notice').waitFor();
+      await call('POST', `/delegations/${delegation.id}/revoke`, accessToken);
+      await page.reload();
+      await page.getByTestId('capacity').waitFor(); // one capacity left: a badge, no switch
+      expect(await page.getByTestId('acting-notice').count()).to.equal(0);
+      const next = page.waitForRequest((r: Request) => r.url().endsWith('/api/me'));
+      await page.reload();
+      expect((await next).headers()).to.not.have.property('x-acting-capacity');
+    });
+  });
+
   it('switches the whole interface to English and back to Thai, and remembers the choice', async () => {
     await withPage(async (page) => {
       await signIn(page, 'clerk');

@@ -43,6 +43,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!signedIn) queryClient.clear();
   }, [signedIn, queryClient]);
 
+  // A capacity that ended (delegation revoked or expired) is forgotten, so it is no longer sent.
+  useEffect(() => {
+    if (me && capacityId != null && !me.capacities.some((c) => c.positionId === capacityId)) {
+      client.setActingCapacity(null);
+      setCapacityId(null);
+    }
+  }, [me, capacityId]);
+
   const capacity = useMemo(() => {
     if (!me) return undefined;
     return me.capacities.find((c) => c.positionId === capacityId) ?? me.capacities.find((c) => c.capacity === 'self') ?? me.capacities[0];
