@@ -107,7 +107,10 @@ export function ModelerPage() {
       moddleExtensions: { camunda: camundaModdle },
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
-    void modeler.importXML(NEW_DIAGRAM).then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'));
+    modeler
+      .importXML(NEW_DIAGRAM)
+      .then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'))
+      .catch(() => undefined); // destroyed before the import finished (the page was left)
     return () => {
       modeler.destroy();
       modelerRef.current = null;
