@@ -28,8 +28,12 @@ function startServer(env: Record<string, string>): Promise<{ child: ChildProcess
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    let runningSince = 0;
     const check = setInterval(() => {
-      if (out.includes('is running at')) {
+      // The banner is followed by the demo logins; the tests read those too, so wait for the
+      // banner's last line (or a moment, when no demo is printed): the output arrives in chunks.
+      if (out.includes('is running at')) runningSince ||= Date.now();
+      if (runningSince && (out.includes('Try: curl') || Date.now() - runningSince > 3000)) {
         clearInterval(check);
         clearTimeout(timer);
         resolve({ child, output: () => out });

@@ -1,12 +1,13 @@
 // Browser tests: the real server process (as `npm start` runs it) on a random loopback port with
 // a temporary DATA_DIR, and Debian's Chromium driven by playwright-core. No silent skip: a
 // missing Chromium or an unbuilt web app fails the run with a message saying what to do.
+import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -22,10 +23,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+type PageOptions = { viewport?: { width: number; height: number }; isMobile?: boolean };
+
 export interface Harness {
   baseUrl: string;
   browser: Browser;
-  newPage: (options?: { viewport?: { width: number; height: number }; isMobile?: boolean }) => Promise<{ context: BrowserContext; page: Page }>;
+  newPage: (options?: PageOptions) => Promise<{ context: BrowserContext; page: Page }>;
+  /** Runs fn in a fresh browser context; fails on requests to other hosts and on errors in the page. */
+  withPage: (fn: (page: Page) => Promise<void>, options?: PageOptions) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -80,14 +85,38 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     throw err;
   }
   const baseUrl = `http://127.0.0.1:${port}`;
+  const newPage = async (options: PageOptions = {}) => {
+    const context = await browser.newContext({ baseURL: baseUrl, locale: 'th-TH', timezoneId: 'Asia/Bangkok', viewport: options.viewport ?? { width: 1366, height: 860 }, isMobile: options.isMobile, hasTouch: options.isMobile });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    return { context, page };
+  };
   return {
     baseUrl,
     browser,
-    newPage: async (options = {}) => {
-      const context = await browser.newContext({ baseURL: baseUrl, locale: 'th-TH', timezoneId: 'Asia/Bangkok', viewport: options.viewport ?? { width: 1366, height: 860 }, isMobile: options.isMobile, hasTouch: options.isMobile });
-      const page = await context.newPage();
-      page.setDefaultTimeout(15000);
-      return { context, page };
+    newPage,
+    withPage: async (fn, options) => {
+      const { context, page } = await newPage(options);
+      // Everything comes from our own server: no CDN font, script or style (a closed network must work).
+      const foreign: string[] = [];
+      context.on('request', (r) => {
+        const url = r.url();
+        if (!url.startsWith(baseUrl) && !/^(data|blob):/.test(url)) foreign.push(url);
+      });
+      // Uncaught exceptions and console errors fail the test; a refused request (401, 404) the
+      // test provokes is logged by the browser as "Failed to load resource" and is expected.
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+      });
+      try {
+        await fn(page);
+      } finally {
+        await context.close();
+      }
+      expect(foreign, 'requests to other hosts').to.deep.equal([]);
+      expect(errors, 'errors in the page').to.deep.equal([]);
     },
     close: async () => {
       await browser.close().catch(() => undefined);
@@ -112,4 +141,11 @@ export async function signIn(page: Page, username: string, password = PASSWORD):
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** The error text tied to an input through aria-describedby (what a screen reader reads). */
+export async function fieldMessage(input: Locator): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
+  return texts.filter(Boolean).join(' ').trim();
 }
