@@ -1,8 +1,12 @@
 // One suite, run once per database by test/run-all.js (TEST_DB=sqlite | mariadb).
+// Browser tests (test/browser) drive a real server process and Chromium: once, in the SQLite pass.
+const browserTests = (process.env.TEST_DB || 'sqlite') === 'sqlite';
+
 module.exports = {
   require: ['tsx/cjs'],
   file: ['test/setup.ts'],
   spec: ['test/**/*.test.ts'],
+  ignore: browserTests ? [] : ['test/browser/**'],
   timeout: 30000,
   slow: 2000,
   forbidOnly: true,

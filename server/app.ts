@@ -25,7 +25,11 @@ import { registerRetentionRoutes } from './modules/retention/routes';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
-  app.use(helmet());
+  // upgrade-insecure-requests only over HTTPS: on plain HTTP (a LAN address, a phone on the office
+  // network) browsers would rewrite every asset and API call of the web app to https and break it.
+  const secureHeaders = helmet();
+  const plainHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req, res, next) => (req.secure ? secureHeaders : plainHeaders)(req, res, next));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
 
   const router = express.Router();

@@ -35,8 +35,12 @@ export function startServer(env: Record<string, string>, port: number): Promise<
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    let runningSince = 0;
     const check = setInterval(() => {
-      if (out.includes('is running at')) {
+      // The banner is one write, but a pipe may deliver it in chunks: wait for its last line
+      // (or a moment, when no demo logins are printed).
+      if (out.includes('is running at')) runningSince ||= Date.now();
+      if (runningSince && (out.includes('Try: curl') || Date.now() - runningSince > 3000)) {
         clearInterval(check);
         clearTimeout(timer);
         resolve({ child, output: () => out, base: `http://127.0.0.1:${port}/api` });

@@ -1,0 +1,78 @@
+// Routes. Inbox, registry and monitor have their places ready; they open when their APIs land.
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { Alert, Center, Loader } from '@mantine/core';
+import { useI18n } from './i18n';
+import { useAuth } from './lib/auth';
+import { AppLayout } from './components/AppLayout';
+import { LoginPage } from './pages/LoginPage';
+import { HomePage } from './pages/HomePage';
+import { ComingSoonPage } from './pages/ComingSoonPage';
+import { OrganisationPage } from './pages/admin/OrganisationPage';
+import { UnitsPage } from './pages/admin/UnitsPage';
+import { PositionsPage } from './pages/admin/PositionsPage';
+import { UsersPage } from './pages/admin/UsersPage';
+import { GroupsPage } from './pages/admin/GroupsPage';
+import { DelegationsPage } from './pages/admin/DelegationsPage';
+
+// bpmn-js and its properties panel are most of the bundle: loaded only when the modeler opens.
+const ModelerPage = lazy(() => import('./pages/modeler/ModelerPage').then((m) => ({ default: m.ModelerPage })));
+const pageLoader = (
+  <Center h={300}>
+    <Loader aria-label="loading" />
+  </Center>
+);
+
+/** Pages for a role: others see why they cannot use it (the server refuses their writes anyway). */
+function RequireRole({ role, children }: { role: 'admin' | 'designer'; children: ReactNode }) {
+  const { isAdmin, isDesigner } = useAuth();
+  const { t } = useI18n();
+  if (role === 'admin' ? isAdmin : isDesigner) return children;
+  return (
+    <Alert color="red" title={t('common.forbidden')} maw={700}>
+      {t('common.forbiddenPage')}
+    </Alert>
+  );
+}
+
+export function App() {
+  const { signedIn, me } = useAuth();
+  const location = useLocation();
+  if (!signedIn) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname + location.search }} />} />
+      </Routes>
+    );
+  }
+  if (!me) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="loading" />
+      </Center>
+    );
+  }
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to="/" replace />} />
+      <Route element={<AppLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="inbox" element={<ComingSoonPage titleKey="nav.inbox" />} />
+        <Route path="registry" element={<ComingSoonPage titleKey="nav.registry" />} />
+        <Route path="monitor" element={<ComingSoonPage titleKey="nav.monitor" />} />
+        <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />
+        <Route path="admin" element={<RequireRole role="admin"><Outlet /></RequireRole>}>
+          <Route index element={<Navigate to="organisation" replace />} />
+          <Route path="organisation" element={<OrganisationPage />} />
+          <Route path="units" element={<UnitsPage />} />
+          <Route path="positions" element={<PositionsPage />} />
+          <Route path="users" element={<UsersPage />} />
+          <Route path="groups" element={<GroupsPage />} />
+          <Route path="delegations" element={<DelegationsPage />} />
+        </Route>
+        <Route path="*" element={<ComingSoonPage titleKey="common.notFound" />} />
+      </Route>
+    </Routes>
+  );
+}

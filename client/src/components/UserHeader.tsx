@@ -1,0 +1,80 @@
+// Who I am, my position, the capacity I act in (a switch when I may act for another position),
+// the language switch and sign-out.
+import { Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
+import { useNavigate } from 'react-router';
+import { useI18n, type Translate } from '../i18n';
+import { useAuth } from '../lib/auth';
+import type { Capacity, Me } from '../lib/types';
+
+export function capacityLabel(c: Capacity, me: Me, t: Translate, locale: string): string {
+  if (c.capacity === 'self') {
+    const title = (locale === 'en' && me.position?.titleEn) || me.position?.titleTh || c.positionTitleTh || '';
+    return `${title} (${t('capacity.self')})`;
+  }
+  return `${t(`capacity.${c.capacity}`)} ${c.positionTitleTh ?? `#${c.positionId}`}`;
+}
+
+export function UserHeader() {
+  const { t, locale, setLocale } = useI18n();
+  const { me, capacity, setCapacity, logout } = useAuth();
+  const navigate = useNavigate();
+  if (!me) return null;
+  const name = locale === 'en' && me.user.nameEn ? me.user.nameEn : me.user.displayName;
+  const positionTitle = (locale === 'en' && me.position?.titleEn) || me.position?.titleTh || t('common.none');
+  const acting = capacity && capacity.capacity !== 'self';
+
+  return (
+    <Group gap="sm" wrap="nowrap" justify="flex-end" style={{ minWidth: 0 }}>
+      <Stack gap={0} style={{ minWidth: 0, flexShrink: 1 }} data-testid="who-am-i">
+        <Text fw={600} size="sm" truncate="end">
+          {name}
+        </Text>
+        <Text size="xs" c="dimmed" truncate="end">
+          {positionTitle}
+          <Text span inherit visibleFrom="lg">
+            {' · '}
+            {locale === 'en' && me.organisation.nameEn ? me.organisation.nameEn : me.organisation.nameTh}
+          </Text>
+        </Text>
+      </Stack>
+      {me.capacities.length > 1 ? (
+        <NativeSelect
+          size="xs"
+          label={t('header.capacity')}
+          aria-label={t('header.capacity')}
+          value={String(capacity?.positionId ?? '')}
+          onChange={(e) => setCapacity(Number(e.currentTarget.value))}
+          data={me.capacities.map((c) => ({ value: String(c.positionId), label: capacityLabel(c, me, t, locale) }))}
+          styles={{ label: { fontSize: 11 }, input: acting ? { borderColor: 'var(--mantine-color-orange-6)', fontWeight: 600 } : undefined }}
+          maw={{ base: 150, sm: 260 }}
+          data-testid="capacity-switch"
+        />
+      ) : capacity ? (
+        <Badge variant="light" tt="none" visibleFrom="sm" data-testid="capacity">
+          {capacityLabel(capacity, me, t, locale)}
+        </Badge>
+      ) : null}
+      <Button
+        variant="subtle"
+        size="xs"
+        onClick={() => setLocale(locale === 'th' ? 'en' : 'th')}
+        lang={locale === 'th' ? 'en' : 'th'}
+        aria-label={`${t('lang.label')}: ${t('lang.switchTo')}`}
+        data-testid="language-switch"
+      >
+        {t('lang.switchTo')}
+      </Button>
+      <Button
+        variant="light"
+        size="xs"
+        px={{ base: 6, sm: 'sm' }}
+        onClick={async () => {
+          await logout();
+          navigate('/login');
+        }}
+      >
+        {t('logout')}
+      </Button>
+    </Group>
+  );
+}

@@ -1,0 +1,165 @@
+// Shared pieces of the admin pages: which organisation is administered, lists, and forms
+// whose server validation errors appear next to their fields.
+import { useMemo, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Group, Modal, NativeSelect, Stack, Title } from '@mantine/core';
+import type { UseFormReturnType } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { api, ApiError, fieldErrors } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { useI18n } from '../../i18n';
+import type { List, Organisation } from '../../lib/types';
+import type { MessageKey } from '../../i18n/messages';
+
+export function useList<T>(path: string | null) {
+  return useQuery({ queryKey: [path], queryFn: () => api.get<List<T>>(path!), enabled: path != null, select: (d) => d.items });
+}
+
+/** The organisations I administer: mine and those below it. */
+export function useAdministeredOrganisations() {
+  const { me } = useAuth();
+  const all = useList<Organisation>('/organisations');
+  const items = useMemo(() => {
+    if (!all.data || !me) return [];
+    const below = new Set([me.organisation.id]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const o of all.data) {
+        if (o.parentId != null && below.has(o.parentId) && !below.has(o.id)) {
+          below.add(o.id);
+          grew = true;
+        }
+      }
+    }
+    return all.data.filter((o) => below.has(o.id));
+  }, [all.data, me]);
+  return { items, isLoading: all.isLoading };
+}
+
+/** The organisation chosen on the admin pages (?org=…), mine by default. */
+export function useAdminOrg(): { orgId: number; select: ReactNode } {
+  const { me } = useAuth();
+  const { t, locale } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const { items } = useAdministeredOrganisations();
+  const orgId = Number(params.get('org')) || me!.organisation.id;
+  const select =
+    items.length > 1 ? (
+      <NativeSelect
+        label={t('common.organisationSelect')}
+        value={String(orgId)}
+        onChange={(e) => setParams({ org: e.currentTarget.value })}
+        data={items.map((o) => ({ value: String(o.id), label: (locale === 'en' && o.nameEn) || o.nameTh }))}
+        maw={480}
+      />
+    ) : null;
+  return { orgId, select };
+}
+
+export function PageHeader({ title, action, children }: { title: string; action?: ReactNode; children?: ReactNode }) {
+  return (
+    <Stack gap="xs" mb="md">
+      <Group justify="space-between" align="flex-end">
+        <Title order={2}>{title}</Title>
+        {action}
+      </Group>
+      {children}
+    </Stack>
+  );
+}
+
+/** What went wrong, said first in the user's language, then the server's own words. */
+export function errorText(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
+  if (error instanceof ApiError) {
+    const said: Partial<Record<number, MessageKey>> = { 403: 'common.forbidden', 404: 'common.notFound', 409: 'error.conflict', 413: 'error.tooLarge', 429: 'error.tooMany' };
+    const key = said[error.status] ?? (error.status >= 500 ? 'error.server' : undefined);
+    return key ? `${t(key)} (${error.message})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function QueryError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <Alert color="red" title={t('common.error')} role="alert">
+      {errorText(error, t)}
+    </Alert>
+  );
+}
+
+/**
+ * Submits a form to the server; on a 4xx with details, puts each message next to its field
+ * (details[].path or .field) and any other message above the form.
+ */
+export function useSubmit<V, R>(form: UseFormReturnType<V>, send: (values: V) => Promise<R>, options: { invalidate: string[]; onDone: (result: R) => void }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [formError, setFormError] = useState<string | null>(null);
+  const mutation = useMutation({
+    mutationFn: send,
+    onSuccess: async (result) => {
+      setFormError(null);
+      await Promise.all(options.invalidate.map((p) => queryClient.invalidateQueries({ queryKey: [p] })));
+      notifications.show({ color: 'green', message: t('common.saved') });
+      options.onDone(result);
+    },
+    onError: (error) => {
+      const byField = fieldErrors(error);
+      const known = Object.keys(byField).filter((k) => k in (form.getValues() as object));
+      form.setErrors(Object.fromEntries(known.map((k) => [k, byField[k]])));
+      const rest = Object.entries(byField).filter(([k]) => !known.includes(k)).map(([k, m]) => `${k}: ${m}`);
+      const summary = known.length ? (error instanceof ApiError && error.status === 409 ? t('error.conflict') : t('common.fixErrors')) : errorText(error, t);
+      setFormError([summary, ...rest].join(' · '));
+    },
+  });
+  const onSubmit = form.onSubmit((values) => mutation.mutate(values));
+  return { onSubmit, busy: mutation.isPending, formError, reset: () => setFormError(null) };
+}
+
+export function FormModal({ opened, onClose, title, onSubmit, busy, formError, children }: {
+  opened: boolean; onClose: () => void; title: string; onSubmit: (e?: React.FormEvent<HTMLFormElement>) => void; busy: boolean; formError: string | null; children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+      <form onSubmit={onSubmit} noValidate>
+        <Stack>
+          {formError && (
+            <Alert color="red" role="alert" data-testid="form-error">
+              {formError}
+            </Alert>
+          )}
+          {children}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** Empty strings from text inputs go to the server as null (optional fields). */
+export function nullIfEmpty<T extends Record<string, unknown>>(values: T, keys: (keyof T)[]): T {
+  const out = { ...values };
+  for (const k of keys) if (out[k] === '') (out as Record<string, unknown>)[k as string] = null;
+  return out;
+}
+
+/** Client-side checks with messages in the user's language; the server checks everything again. */
+export function requiredFields<V>(t: ReturnType<typeof useI18n>['t'], keys: (keyof V)[], choose: (keyof V)[] = []) {
+  const rules: Partial<Record<keyof V, (value: unknown) => string | null>> = {};
+  for (const k of keys) rules[k] = (v) => (String(v ?? '').trim() ? null : t('validation.required'));
+  for (const k of choose) rules[k] = (v) => (String(v ?? '').trim() ? null : t('validation.choose'));
+  return rules;
+}
+
+export const idOrNull = (value: string) => (value ? Number(value) : null);

@@ -1,0 +1,271 @@
+// The process modeler: bpmn-js with the properties panel and the Camunda 7 moddle, so designers
+// set assignees, candidate groups, due dates, form fields, conditions and timers. Diagrams are
+// imported from a file or opened from a deployed version, validated and deployed by the server;
+// the server's element errors are drawn on the diagram. The bpmn.io watermark stays visible.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Button, FileButton, Group, List, Paper, ScrollArea, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery } from '@tanstack/react-query';
+import BpmnModeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import { ApiError } from '../../lib/api';
+import { useI18n } from '../../i18n';
+import { NEW_DIAGRAM } from './newDiagram';
+import { workflowApi, type Definition } from './workflowApi';
+
+interface ElementIssue {
+  elementId?: string;
+  message: string;
+}
+
+interface Services {
+  overlays: { add: (id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }) => void; remove: (filter: { type: string }) => void };
+  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void };
+  elementRegistry: { get: (id: string) => unknown };
+  selection: { select: (el: unknown) => void };
+}
+
+const ERROR_MARKER = 'saraban-element-error';
+const ERROR_OVERLAY = 'saraban-error';
+
+export function ModelerPage() {
+  const { t, date } = useI18n();
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const modelerRef = useRef<BpmnModeler | null>(null);
+  const markedRef = useRef<string[]>([]);
+  const [issues, setIssues] = useState<ElementIssue[]>([]);
+  const [fileName, setFileName] = useState('diagram.bpmn');
+  const [serverMissing, setServerMissing] = useState(false);
+  const [busy, setBusy] = useState<'validate' | 'deploy' | null>(null);
+  const [status, setStatus] = useState<{ color: string; text: string } | null>(null);
+
+  const definitions = useQuery({ queryKey: ['/workflow/definitions'], queryFn: workflowApi.list, retry: false });
+  useEffect(() => {
+    if (definitions.error instanceof ApiError && definitions.error.status === 404) setServerMissing(true);
+  }, [definitions.error]);
+
+  const service = useCallback(<K extends keyof Services>(name: K): Services[K] => modelerRef.current!.get(name) as Services[K], []);
+
+  const clearIssues = useCallback(() => {
+    if (!modelerRef.current) return;
+    service('overlays').remove({ type: ERROR_OVERLAY });
+    for (const id of markedRef.current) service('canvas').removeMarker(id, ERROR_MARKER);
+    markedRef.current = [];
+    setIssues([]);
+  }, [service]);
+
+  const showIssues = useCallback(
+    (list: ElementIssue[]) => {
+      clearIssues();
+      setIssues(list);
+      const registry = service('elementRegistry');
+      for (const issue of list) {
+        if (!issue.elementId || !registry.get(issue.elementId)) continue;
+        service('canvas').addMarker(issue.elementId, ERROR_MARKER);
+        markedRef.current.push(issue.elementId);
+        const badge = document.createElement('div');
+        badge.className = 'saraban-error-overlay';
+        badge.textContent = issue.message;
+        badge.title = issue.message;
+        badge.setAttribute('role', 'note');
+        service('overlays').add(issue.elementId, ERROR_OVERLAY, { position: { bottom: -4, left: 0 }, html: badge });
+      }
+    },
+    [clearIssues, service],
+  );
+
+  const importXml = useCallback(
+    async (xml: string, name?: string) => {
+      const modeler = modelerRef.current;
+      if (!modeler) return;
+      clearIssues();
+      setStatus(null);
+      try {
+        const { warnings } = await modeler.importXML(xml);
+        service('canvas').zoom('fit-viewport', 'auto');
+        if (name) notifications.show({ color: 'green', message: t('modeler.imported', { name }) });
+        if (warnings.length) setStatus({ color: 'yellow', text: t('modeler.warnings', { count: warnings.length }) });
+      } catch (err) {
+        setStatus({ color: 'red', text: t('modeler.importFailed', { message: err instanceof Error ? err.message : String(err) }) });
+      }
+    },
+    [clearIssues, service, t],
+  );
+
+  useEffect(() => {
+    const modeler = new BpmnModeler({
+      container: canvasRef.current!,
+      propertiesPanel: { parent: panelRef.current! },
+      additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule],
+      moddleExtensions: { camunda: camundaModdle },
+    } as ConstructorParameters<typeof BpmnModeler>[0]);
+    modelerRef.current = modeler;
+    modeler
+      .importXML(NEW_DIAGRAM)
+      .then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'))
+      .catch(() => undefined); // destroyed before the import finished (the page was left)
+    return () => {
+      modeler.destroy();
+      modelerRef.current = null;
+    };
+  }, []);
+
+  const currentXml = async () => (await modelerRef.current!.saveXML({ format: true })).xml ?? '';
+
+  /** Runs a server call; 422 with element details is drawn on the diagram, 404 means the API is not there yet. */
+  const serverCall = async (kind: 'validate' | 'deploy') => {
+    setBusy(kind);
+    setStatus(null);
+    clearIssues();
+    try {
+      const xml = await currentXml();
+      if (kind === 'validate') {
+        await workflowApi.validate(xml);
+        setStatus({ color: 'green', text: t('modeler.valid') });
+      } else {
+        const deployed = await workflowApi.deploy(xml);
+        setStatus({ color: 'green', text: t('modeler.deployed', { key: deployed.key, version: deployed.version }) });
+        void definitions.refetch();
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && err.code === 'route_not_found') {
+        setServerMissing(true);
+      } else if (err instanceof ApiError && err.status === 422) {
+        const list = err.details.length ? err.details.map((d) => ({ elementId: d.elementId, message: d.message })) : [{ message: err.message }];
+        showIssues(list);
+        setStatus({ color: 'red', text: t('modeler.invalid', { count: list.length }) });
+      } else {
+        setStatus({ color: 'red', text: `${t('common.error')}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const download = async () => {
+    const xml = await currentXml();
+    const url = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName.endsWith('.bpmn') ? fileName : `${fileName}.bpmn`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const openVersion = async (def: Definition, version: number) => {
+    try {
+      await importXml(await workflowApi.xml(def.key, version), `${def.name ?? def.key} v${version}`);
+      setFileName(`${def.key}-v${version}.bpmn`);
+    } catch (err) {
+      setStatus({ color: 'red', text: `${t('common.error')}: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+
+  const selectElement = (id?: string) => {
+    if (!id || !modelerRef.current) return;
+    const el = service('elementRegistry').get(id);
+    if (!el) return;
+    service('selection').select(el);
+    service('canvas').scrollToElement(el);
+  };
+
+  return (
+    <Stack gap="sm" h="calc(100vh - 110px)" mih={640}>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={2}>{t('modeler.title')}</Title>
+        <Group gap="xs" wrap="wrap">
+          <Button variant="default" onClick={() => (importXml(NEW_DIAGRAM), setFileName('diagram.bpmn'))}>
+            {t('modeler.new')}
+          </Button>
+          <FileButton
+            accept=".bpmn,.xml,application/xml,text/xml"
+            onChange={async (file) => {
+              if (!file) return;
+              setFileName(file.name);
+              await importXml(await file.text(), file.name);
+            }}
+          >
+            {(props) => (
+              <Button variant="default" {...props} data-testid="import-bpmn">
+                {t('modeler.import')}
+              </Button>
+            )}
+          </FileButton>
+          <Button variant="default" onClick={download}>
+            {t('modeler.export')}
+          </Button>
+          <Button variant="light" loading={busy === 'validate'} onClick={() => serverCall('validate')}>
+            {t('modeler.validate')}
+          </Button>
+          <Button loading={busy === 'deploy'} onClick={() => serverCall('deploy')}>
+            {t('modeler.deploy')}
+          </Button>
+        </Group>
+      </Group>
+      {serverMissing && (
+        <Alert color="yellow" data-testid="workflow-api-missing">
+          {t('modeler.noServer')}
+        </Alert>
+      )}
+      {status && (
+        <Alert color={status.color} role="status" data-testid="modeler-status">
+          {status.text}
+        </Alert>
+      )}
+      {issues.length > 0 && (
+        <Paper withBorder p="xs">
+          <Text fw={600} size="sm">
+            {t('modeler.elementErrors')}
+          </Text>
+          <List size="sm" data-testid="element-errors">
+            {issues.map((issue, i) => (
+              <List.Item key={`${issue.elementId}-${i}`}>
+                <UnstyledButton onClick={() => selectElement(issue.elementId)} c="red" fz="sm">
+                  {issue.elementId ? <code>{issue.elementId}</code> : null} {issue.message}
+                </UnstyledButton>
+              </List.Item>
+            ))}
+          </List>
+        </Paper>
+      )}
+      <Group className="modeler-layout" align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        <div className="modeler-canvas" ref={canvasRef} data-testid="bpmn-canvas" />
+        <div className="modeler-properties" ref={panelRef} aria-label={t('modeler.properties')} data-testid="properties-panel" />
+      </Group>
+      {!serverMissing && (
+        <Paper withBorder p="xs">
+          <Text fw={600} size="sm" mb={4}>
+            {t('modeler.definitions')}
+          </Text>
+          <ScrollArea.Autosize mah={180}>
+            {definitions.data?.items.length === 0 && <Text size="sm" c="dimmed">{t('modeler.noDefinitions')}</Text>}
+            {definitions.data?.items.map((def) => (
+              <Group key={def.key} gap="xs" mb={4} wrap="wrap">
+                <Text size="sm" fw={600}>
+                  {def.name ?? def.key}
+                </Text>
+                {def.versions.map((v) => (
+                  <Button key={v.version} size="compact-xs" variant="subtle" onClick={() => openVersion(def, v.version)} title={t('modeler.deployedAt', { date: date(v.deployedAt, 'shortDateTime') })}>
+                    {t('modeler.version', { version: v.version })}
+                    {v.isActive && (
+                      <Badge size="xs" ml={4} variant="light">
+                        {t('modeler.activeVersion')}
+                      </Badge>
+                    )}
+                  </Button>
+                ))}
+              </Group>
+            ))}
+          </ScrollArea.Autosize>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,22 @@
+// The workflow definitions API (issue 3's contract). Until the server has it, its calls
+// answer 404 and the modeler says so instead of failing.
+import { api } from '../../lib/api';
+
+export interface DefinitionVersion {
+  id: number | string;
+  version: number;
+  isActive: boolean;
+  deployedAt: string;
+}
+export interface Definition {
+  key: string;
+  name: string | null;
+  versions: DefinitionVersion[];
+}
+
+export const workflowApi = {
+  list: () => api.get<{ items: Definition[] }>('/workflow/definitions'),
+  xml: (key: string, version: number) => api.text(`/workflow/definitions/${encodeURIComponent(key)}/versions/${version}/xml`),
+  validate: (xml: string) => api.post<{ valid: true }>('/workflow/definitions/validate', { xml }),
+  deploy: (xml: string) => api.post<{ key: string; version: number; id: number | string }>('/workflow/definitions', { xml }),
+};

@@ -1,0 +1,151 @@
+// Browser tests: the real server process (as `npm start` runs it) on a random loopback port with
+// a temporary DATA_DIR, and Debian's Chromium driven by playwright-core. No silent skip: a
+// missing Chromium or an unbuilt web app fails the run with a message saying what to do.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
+export const PASSWORD = 'saraban-demo';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+type PageOptions = { viewport?: { width: number; height: number }; isMobile?: boolean };
+
+export interface Harness {
+  baseUrl: string;
+  browser: Browser;
+  newPage: (options?: PageOptions) => Promise<{ context: BrowserContext; page: Page }>;
+  /** Runs fn in a fresh browser context; fails on requests to other hosts and on errors in the page. */
+  withPage: (fn: (page: Page) => Promise<void>, options?: PageOptions) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NODE_ENV: 'production' };
+  // setup.ts points DATABASE_URL at the suite's database: this server gets its own SQLite file.
+  delete childEnv.DATABASE_URL;
+  delete childEnv.JWT_SECRET;
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    const check = setInterval(() => {
+      if (out.includes('is running at')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+  return child;
+}
+
+export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium was not found at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH.`);
+  }
+  if (!fs.existsSync(path.join(ROOT, 'client', 'dist', 'index.html'))) {
+    throw new Error('The web app is not built (client/dist/index.html is missing): run `npm run build:client` (npm install does it).');
+  }
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-browser-'));
+  const port = await freePort();
+  const server = await startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}`, ...extraEnv });
+  let browser: Browser;
+  try {
+    // playwright-core gives every launch a fresh, empty user-data-dir of its own.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (err) {
+    server.kill('SIGTERM');
+    throw err;
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const newPage = async (options: PageOptions = {}) => {
+    const context = await browser.newContext({ baseURL: baseUrl, locale: 'th-TH', timezoneId: 'Asia/Bangkok', viewport: options.viewport ?? { width: 1366, height: 860 }, isMobile: options.isMobile, hasTouch: options.isMobile });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    return { context, page };
+  };
+  return {
+    baseUrl,
+    browser,
+    newPage,
+    withPage: async (fn, options) => {
+      const { context, page } = await newPage(options);
+      // Everything comes from our own server: no CDN font, script or style (a closed network must work).
+      const foreign: string[] = [];
+      context.on('request', (r) => {
+        const url = r.url();
+        if (!url.startsWith(baseUrl) && !/^(data|blob):/.test(url)) foreign.push(url);
+      });
+      // Uncaught exceptions and console errors fail the test; a refused request (401, 404) the
+      // test provokes is logged by the browser as "Failed to load resource" and is expected.
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+      });
+      try {
+        await fn(page);
+      } finally {
+        await context.close();
+      }
+      expect(foreign, 'requests to other hosts').to.deep.equal([]);
+      expect(errors, 'errors in the page').to.deep.equal([]);
+    },
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      if (server.exitCode === null) {
+        await new Promise((resolve) => {
+          server.once('exit', resolve);
+          server.kill('SIGTERM');
+        });
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel(/ชื่อผู้ใช้|Username/).fill(username);
+  await page.getByLabel(/รหัสผ่าน|Password/).fill(password);
+  await page.getByRole('button', { name: /เข้าสู่ระบบ|Sign in/ }).click();
+  await page.locator('main h2').first().waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** The error text tied to an input through aria-describedby (what a screen reader reads). */
+export async function fieldMessage(input: Locator): Promise<string> {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
+  return texts.filter(Boolean).join(' ').trim();
+}
