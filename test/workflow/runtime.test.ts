@@ -59,6 +59,11 @@ describe('the workflow runtime', () => {
     await Promise.all([drain(scheduler(), later(41 * DAY)), drain(new JobScheduler(testEnv().ctx.db, new WorkflowRuntime(testEnv().ctx.db)), later(41 * DAY))]);
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'chase' } })).to.equal(1);
     expect((await WorkflowJob.findByPk(job!.id))!.status).to.equal('done');
+    // The overdue task is escalated: an event for mail and sockets, addressed to its performers.
+    const work = await Task.findOne({ where: { instanceId: instance.id, elementId: 'work' } });
+    const escalated = await OutboxEvent.findAll({ where: { type: 'task.escalated', subjectId: String(work!.id) } });
+    expect(escalated).to.have.length(1);
+    expect(JSON.parse(escalated[0].audience).groupIds).to.have.length(1);
     await drain(scheduler(), later(80 * DAY));
     expect(await Task.count({ where: { instanceId: instance.id, elementId: 'chase' } })).to.equal(1);
     // Non-interrupting: the original task is still open.

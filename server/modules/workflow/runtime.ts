@@ -295,14 +295,30 @@ export class WorkflowRuntime {
 
   /** Fires a due timer job. Returns false when the timer is no longer armed (already fired elsewhere). */
   async fireTimer(job: WorkflowJob): Promise<void> {
+    let escalatedElement: string | null = null;
     await this.command(
       job.instanceId,
       (host) => {
+        // A boundary timer on a user task is an escalation: the task is overdue.
+        const execution = host.engine.execution as unknown as { getActivityById?(id: string): { attachedTo?: { id: string; type: string } } | undefined } | undefined;
+        const attachedTo = execution?.getActivityById?.(job.elementId)?.attachedTo;
+        if (attachedTo?.type === 'bpmn:UserTask') escalatedElement = attachedTo.id;
         // A timer already due fires while the instance is recovered; then there is nothing left to fire.
         host.timers.fire(job.executionId);
       },
-      async (t) => {
+      async (t, instance) => {
         await WorkflowJob.update({ status: 'done', lockedBy: null, lockedUntil: null }, { where: { id: job.id }, transaction: t });
+        if (!escalatedElement) return;
+        const overdue = await Task.findAll({ where: { instanceId: instance.id, elementId: escalatedElement, status: 'open' }, transaction: t });
+        const events: DomainEvent[] = [];
+        for (const task of overdue) {
+          events.push({
+            type: 'task.escalated', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t),
+            summary: { taskId: task.id, instanceId: instance.id, name: task.name, title: task.name, letterSubject: task.title, urgency: task.urgency, dueAt: task.dueAt?.toISOString() ?? null },
+          });
+          await HistoryEntry.create({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.escalated', taskId: task.id, at: new Date() }, { transaction: t });
+        }
+        await recordEvents(t, events);
       },
     );
   }
