@@ -141,7 +141,13 @@ describe('admin pages in a real browser', function () {
       await orgDialog.getByRole('button', { name: 'บันทึก' }).click();
       await orgDialog.waitFor({ state: 'detached' });
       await page.waitForURL(/\?org=\d+/);
-      expect(await page.getByLabel('ชื่อหน่วยงาน (ไทย)').inputValue()).to.equal('สำนักงานสาธารณสุขจังหวัดลำปาง');
+      // The form refills from the server after the URL changes: poll rather than read once.
+      let shown = '';
+      for (let i = 0; i < 50 && shown !== 'สำนักงานสาธารณสุขจังหวัดลำปาง'; i++) {
+        shown = await page.getByLabel('ชื่อหน่วยงาน (ไทย)').inputValue();
+        if (shown !== 'สำนักงานสาธารณสุขจังหวัดลำปาง') await page.waitForTimeout(100);
+      }
+      expect(shown).to.equal('สำนักงานสาธารณสุขจังหวัดลำปาง');
       const choices = await page.getByLabel('หน่วยงาน', { exact: true }).locator('option').allTextContents();
       expect(choices).to.include('สำนักงานสาธารณสุขจังหวัดลำปาง');
 

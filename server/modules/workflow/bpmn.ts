@@ -40,7 +40,7 @@ function checkTemplate(problems: ElementProblem[], elementId: string | null, wha
     try {
       checkExpression(expr);
     } catch (err) {
-      problems.push({ elementId, message: `${what}: the expression \${${expr}} does not parse (${(err as Error).message}).` });
+      problems.push({ elementId, message: `นิพจน์ไม่ถูกต้อง — ${what}: the expression \${${expr}} does not parse (${(err as Error).message}).` });
     }
   }
 }
@@ -52,19 +52,19 @@ function extensionValues(el: Moddle): Moddle[] {
 
 export async function parseAndValidate(xml: string): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
   const problems: ElementProblem[] = [];
-  if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'The BPMN XML is empty.' }] };
+  if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }] };
   let context: { rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> };
   try {
     context = (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as never;
   } catch (err) {
-    return { problems: [{ elementId: null, message: `The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }] };
+    return { problems: [{ elementId: null, message: `ไฟล์ไม่ใช่ BPMN 2.0 ที่ถูกต้อง — The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }] };
   }
   for (const w of context.warnings ?? []) problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
 
   const root = context.rootElement;
   const processes = ((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Process');
   const executable = processes.filter((p) => p.isExecutable);
-  if (executable.length === 0) return { problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'There is no executable process (set isExecutable="true").' }] };
+  if (executable.length === 0) return { problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'ไม่มีกระบวนงานที่ทำงานได้ — There is no executable process (set isExecutable="true").' }] };
   if (executable.length > 1) {
     return { problems: [...problems, ...executable.slice(1).map((p) => ({ elementId: p.id ?? null, message: 'Only one executable process per file: each would start with every instance.' }))] };
   }
@@ -86,30 +86,30 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
       const id = el.id ?? null;
       switch (el.$type) {
         case 'bpmn:ScriptTask':
-          problems.push({ elementId: id, message: 'Script tasks run code on the server and are not allowed; use a service task with a known topic or a user task.' });
+          problems.push({ elementId: id, message: 'ไม่อนุญาตงานสคริปต์เพราะจะรันโค้ดบนเซิร์ฟเวอร์ — Script tasks run code on the server and are not allowed; use a service task with a known topic or a user task.' });
           break;
         case 'bpmn:SequenceFlow': {
           const cond = el.conditionExpression as Bag | undefined;
           if (!cond) break;
-          if (cond.language) problems.push({ elementId: id, message: `Conditions in a script language (${String(cond.language)}) run code on the server; write an expression like \${approved}.` });
+          if (cond.language) problems.push({ elementId: id, message: `ไม่อนุญาตเงื่อนไขแบบสคริปต์ — Conditions in a script language (${String(cond.language)}) run code on the server; write an expression like \${approved}.` });
           else if (typeof cond.body !== 'string' || !expressionsIn(cond.body).length) problems.push({ elementId: id, message: 'A condition must be an expression such as ${outcome == \'approve\'}.' });
           else checkTemplate(problems, id, 'Condition', cond.body);
           break;
         }
         case 'bpmn:InclusiveGateway':
-          if ((incoming.get(id ?? '') ?? 0) > 1) problems.push({ elementId: id, message: 'An inclusive gateway that joins flows is not supported by the engine; join with a parallel or exclusive gateway.' });
+          if ((incoming.get(id ?? '') ?? 0) > 1) problems.push({ elementId: id, message: 'ไม่รองรับเกตเวย์แบบ inclusive ที่รวมเส้นทาง — An inclusive gateway that joins flows is not supported by the engine; join with a parallel or exclusive gateway.' });
           break;
         case 'bpmn:ExclusiveGateway': {
           const outgoing = outgoingOf.get(id ?? '') ?? [];
           const conditional = outgoing.filter((f) => f.conditionExpression);
           if (outgoing.length > 1 && !el.default && conditional.length > 0) {
-            problems.push({ elementId: id, message: 'All conditions of this exclusive gateway can be false and it has no default flow: mark one outgoing flow as the default.' });
+            problems.push({ elementId: id, message: 'เกตเวย์นี้ต้องมีเส้นทางปริยาย — All conditions of this exclusive gateway can be false and it has no default flow: mark one outgoing flow as the default.' });
           }
           break;
         }
         case 'bpmn:UserTask': {
           const performer = [el.assignee, el.candidateUsers, el.candidateGroups].filter((v) => typeof v === 'string' && v.trim());
-          if (!performer.length) problems.push({ elementId: id, message: 'A user task needs a performer: set assignee, candidate users or candidate groups.' });
+          if (!performer.length) problems.push({ elementId: id, message: 'งานนี้ยังไม่ระบุผู้ปฏิบัติ — A user task needs a performer: set assignee, candidate users or candidate groups.' });
           for (const [attr, value] of [['assignee', el.assignee], ['candidateUsers', el.candidateUsers], ['candidateGroups', el.candidateGroups], ['dueDate', el.dueDate], ['priority', el.priority], ['formKey', el.formKey]] as const) {
             checkTemplate(problems, id, attr, value);
           }
@@ -138,7 +138,7 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
         case 'bpmn:BusinessRuleTask': {
           const topic = el.type === 'external' ? el.topic : undefined;
           if (!topic || !(String(topic) in SERVICE_TOPICS)) {
-            problems.push({ elementId: id, message: `A service task must be an external task (camunda:type="external") with a known topic: ${Object.keys(SERVICE_TOPICS).join(', ')}.` });
+            problems.push({ elementId: id, message: `งานบริการต้องเป็น external task ที่ระบบรู้จัก — A service task must be an external task (camunda:type="external") with a known topic: ${Object.keys(SERVICE_TOPICS).join(', ')}.` });
           }
           break;
         }
