@@ -24,7 +24,7 @@ export async function prepare(config: Config, options: { log?: (line: string) =>
     config,
     db,
     tokens: { secret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds },
-    runtime: new WorkflowRuntime(db, { cacheSize: config.engineCacheSize }),
+    runtime: new WorkflowRuntime(db, { cacheSize: config.engineCacheSize, dataDir: config.dataDir }),
     seededDemo: seeded.some((name) => name.includes('demo')),
   };
 }

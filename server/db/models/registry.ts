@@ -19,7 +19,7 @@ export type Urgency = (typeof URGENCIES)[number];
 /** top_secret is accepted by the schema only so it can be refused with a clear 422. */
 export const SECRECIES = ['normal', 'confidential', 'secret', 'top_secret'] as const;
 export type Secrecy = (typeof SECRECIES)[number];
-export const DOCUMENT_STATUSES = ['draft', 'registered', 'sent', 'voided'] as const;
+export const DOCUMENT_STATUSES = ['draft', 'registered', 'sent', 'voided', 'destroyed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export const REGISTER_KINDS = ['incoming', 'outgoing', 'circular', 'order'] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];

@@ -7,7 +7,9 @@ import { stringify } from 'csv-stringify/sync';
 import { Document } from '../../db/models';
 import { Api } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { forbidden } from '../../lib/errors';
+import { forbidden, unprocessable } from '../../lib/errors';
+import { User } from '../../db/models';
+import { activeDefinition } from '../workflow/definitions';
 import { thaiDateOnlyShort } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
@@ -23,8 +25,8 @@ const Item = z.object({
 
 async function listFor(actor: Actor, kind: 'destruction' | 'handover', year: number) {
   const where = kind === 'destruction'
-    ? { organisationId: actor.organisationId, registerYear: { [Op.ne]: null }, retentionYears: { [Op.ne]: null }, status: { [Op.ne]: 'draft' }, [Op.and]: [literal(`registerYear + retentionYears <= ${Number(year)}`)] }
-    : { organisationId: actor.organisationId, registerYear: { [Op.lte]: year - HANDOVER_AGE }, status: { [Op.ne]: 'draft' }, [Op.or]: [{ retentionYears: null }, { retentionYears: { [Op.gt]: HANDOVER_AGE } }] };
+    ? { organisationId: actor.organisationId, registerYear: { [Op.ne]: null }, retentionYears: { [Op.ne]: null }, status: { [Op.notIn]: ['draft', 'destroyed'] }, [Op.and]: [literal(`registerYear + retentionYears <= ${Number(year)}`)] }
+    : { organisationId: actor.organisationId, registerYear: { [Op.lte]: year - HANDOVER_AGE }, status: { [Op.notIn]: ['draft', 'destroyed'] }, [Op.or]: [{ retentionYears: null }, { retentionYears: { [Op.gt]: HANDOVER_AGE } }] };
   const docs = await Document.findAll({ where, order: [['registerYear', 'ASC'], ['registerNumber', 'ASC'], ['id', 'ASC']], limit: 100000 });
   const items = [];
   for (const d of docs) {
@@ -38,8 +40,52 @@ async function listFor(actor: Actor, kind: 'destruction' | 'handover', year: num
   return items;
 }
 
+const assertRecordsManager = (actor: Actor) => {
+  if (!actor.roles.has('registry_clerk') && !actor.roles.has('system_admin')) throw forbidden('Only a registry clerk or an administrator prepares these lists.');
+};
+
+/** The process key of processes/destruction.bpmn; it is started only from the approved list. */
+export const DESTRUCTION_PROCESS = 'document_destruction';
+
+const ApproveBody = z.object({
+  year: z.number().int().min(2500).max(2700).openapi({ description: 'B.E. year of the destruction list' }),
+  documentIds: z.array(z.number().int().positive()).min(1).max(10000).openapi({ description: 'Documents of that list to destroy' }),
+  committee: z.object({
+    chair: z.string().trim().min(1).max(64).openapi({ description: 'Username of the committee chair (ประธานกรรมการ)' }),
+    members: z.array(z.string().trim().min(1).max(64)).max(50).openapi({ description: 'Usernames of the members (at least two)' }),
+  }).strict(),
+}).strict().openapi('DestructionApproval');
+
 export function registerRetentionRoutes(api: Api<Actor>, ctx: AppContext): void {
-  void ctx;
+  api.route({
+    method: 'post', path: '/retention/destruction-list/approve', tag: 'Retention', status: 201,
+    summary: 'Approve documents of the yearly destruction list: starts the destruction process (committee review, National Archives approval, destruction)',
+    body: ApproveBody,
+    response: z.object({ instanceId: z.number().int(), processKey: z.string(), documentIds: z.array(z.number().int()), committee: z.array(z.string()) }),
+    handler: async ({ body, actor }) => {
+      assertRecordsManager(actor);
+      const thisYear = new Date().getUTCFullYear() + 543;
+      if (body.year > thisYear) throw unprocessable(`The destruction list of ${body.year} cannot be approved before that year.`, [{ field: 'year', message: `must be ${thisYear} or earlier` }]);
+      const committee = [body.committee.chair, ...body.committee.members];
+      if (body.committee.members.length < 2) throw unprocessable('A destruction committee is a chair and at least two members.', [{ field: 'committee.members', message: 'needs at least two members' }]);
+      if (new Set(committee).size !== committee.length) throw unprocessable('Each committee member can sit only once.', [{ field: 'committee', message: 'has the same person twice' }]);
+      const users = await User.findAll({ where: { username: committee, organisationId: actor.organisationId }, attributes: ['id', 'username', 'active'] });
+      const unknown = committee.filter((u) => !users.some((x) => x.username === u && x.active !== false));
+      if (unknown.length) throw unprocessable('Committee members must be active users of your organisation.', unknown.map((u) => ({ field: 'committee', message: `${u} is not one` })));
+      const listed = new Set((await listFor(actor, 'destruction', body.year)).map((i) => i.documentId));
+      const documentIds = [...new Set(body.documentIds)];
+      const outside = documentIds.filter((id) => !listed.has(id));
+      if (outside.length) throw unprocessable(`Some documents are not on the destruction list of ${body.year}.`, outside.map((id) => ({ field: 'documentIds', message: `${id} is not on the list` })));
+      const definition = await activeDefinition(actor.organisationId, DESTRUCTION_PROCESS);
+      const own = actor.capacities.find((c) => c.capacity === 'self');
+      const { instance } = await ctx.runtime.start({
+        definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
+        starterUsername: actor.user.username, variables: { year: body.year, documentIds, committee, committeeChair: body.committee.chair }, businessKey: `destruction-${body.year}`,
+      });
+      return { instanceId: instance.id, processKey: DESTRUCTION_PROCESS, documentIds, committee };
+    },
+  });
+
   for (const kind of ['destruction', 'handover'] as const) {
     for (const format of ['json', 'csv'] as const) {
       api.route({
@@ -48,7 +94,7 @@ export function registerRetentionRoutes(api: Api<Actor>, ctx: AppContext): void 
         query: z.object({ year: z.coerce.number().int().min(2500).max(2700).openapi({ type: 'integer', description: 'B.E. year' }) }),
         ...(format === 'json' ? { response: z.object({ year: z.number(), items: z.array(Item) }) } : {}),
         handler: async ({ query, actor, res }) => {
-          if (!actor.roles.has('registry_clerk') && !actor.roles.has('system_admin')) throw forbidden('Only a registry clerk or an administrator prepares these lists.');
+          assertRecordsManager(actor);
           const items = await listFor(actor, kind, query.year);
           if (format === 'json') return { year: query.year, items };
           const header = kind === 'destruction' ? ['ลำดับที่', 'ที่', 'ลงวันที่', 'เรื่อง', 'ปีทะเบียน', 'อายุการเก็บ (ปี)', 'การพิจารณา', 'หมายเหตุ'] : ['ลำดับที่', 'ที่', 'ลงวันที่', 'เรื่อง', 'ปีทะเบียน', 'หมายเหตุ'];

@@ -71,6 +71,8 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     method: 'post', path: '/workflow/instances', tag: TAG, summary: 'Start a process (optionally for a document)',
     body: S.StartInstanceBody, status: 201, response: z.object({ instance: S.Instance, tasks: z.array(S.Task) }),
     handler: async ({ body, actor }) => {
+      // Destruction is started only from an approved destruction list, where its inputs are checked.
+      if (body.processKey === 'document_destruction') throw forbidden('Start a destruction from the destruction list (POST /api/retention/destruction-list/approve).');
       const definition = await activeDefinition(actor.organisationId, body.processKey);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({

@@ -18,6 +18,7 @@ import { parsePerformers, resolvePerformers, Candidate } from './performers';
 import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
+import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
 
@@ -47,11 +48,14 @@ export class WorkflowRuntime {
   private readonly queue = new KeyedQueue();
   /** Parsed sourceContext per deployed version: parsed once, never per instance. */
   private readonly sources = new Map<number, { json: unknown; key: string }>();
+  /** Where stored files live (service tasks that delete files need it). */
+  private readonly dataDir: string;
 
   constructor(
     private readonly db: Database,
-    options: { cacheSize?: number } = {},
+    options: { cacheSize?: number; dataDir?: string } = {},
   ) {
+    this.dataDir = options.dataDir ?? defaultDataDir();
     this.hot = new LRUCache<number, EngineHost>({ max: options.cacheSize ?? 64, dispose: (host) => host.stop() });
   }
 
@@ -329,13 +333,16 @@ export class WorkflowRuntime {
     try {
       await this.command(
         job.instanceId,
-        async (host) => {
+        async (host, instance) => {
           const pending = host.services.get(job.executionId);
           if (!pending) return; // the task is no longer waiting (done by another process, or discarded)
           const service = SERVICE_TOPICS[pending.topic];
           try {
             if (!service) throw new Error(`Unknown service topic ${pending.topic}`);
-            const output = (await service.handler({ topic: pending.topic, input: pending.input, variables: host.variables() })) ?? {};
+            const output = (await service.handler({
+              topic: pending.topic, input: pending.input, variables: host.variables(),
+              context: { instanceId: instance.id, organisationId: instance.organisationId, startedById: instance.startedById ?? null, db: this.db, dataDir: this.dataDir },
+            })) ?? {};
             Object.assign(host.variables(), output);
             host.services.delete(job.executionId);
             pending.callback(null, output);
