@@ -92,6 +92,8 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>({});
   const [comment, setComment] = useState('');
+  // Fields changed since the server's last refusal: their old message no longer applies.
+  const [changed, setChanged] = useState<Set<string>>(new Set());
   const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
   const complete = useMutation({
     mutationFn: (detail: TaskDetail) => api.post(`/tasks/${taskId}/complete`, { variables: toVariables(detail.formFields, values), ...(comment.trim() ? { comment: comment.trim() } : {}) }),
@@ -131,6 +133,7 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          setChanged(new Set());
           complete.mutate(detail);
         }}
       >
@@ -144,7 +147,12 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
             </Text>
           )}
           {detail.formFields.map((f) => (
-            <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] ? issueText(errors[f.id], t) : undefined} onChange={(v) => setValues((old) => ({ ...old, [f.id]: v }))} />
+            <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t) : undefined}
+              onChange={(v) => {
+                setValues((old) => ({ ...old, [f.id]: v }));
+                setChanged((old) => new Set(old).add(f.id));
+              }}
+            />
           ))}
           <Textarea label={t('task.comment')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
           {status === 422 && <Alert color="red">{t('common.fixErrors')}</Alert>}
