@@ -63,6 +63,20 @@ describe('the inbox in a real browser', function () {
       expect(style.size).to.be.greaterThan(style.body);
       await screenshot(page, '20-inbox');
 
+      // Filters go to the server: a search that does not match hides the row, clearing it brings it back.
+      await page.getByLabel('ค้นหาเรื่อง').fill('ไม่มีเรื่องนี้แน่นอน');
+      await row.waitFor({ state: 'detached' });
+      await page.getByText('ไม่มีงานค้างในกล่องงาน').waitFor();
+      await page.getByLabel('ค้นหาเรื่อง').fill('');
+      await page.getByLabel('ชั้นความเร็ว').selectOption({ label: 'ด่วนมาก' });
+      await row.waitFor();
+      await page.getByLabel('ชั้นความเร็ว').selectOption({ label: 'ทุกชั้นความเร็ว' });
+
+      // The task waits for someone of the director's position: claiming it makes it the director's.
+      await row.getByRole('button', { name: 'รับงาน' }).click();
+      await row.getByText('ของฉัน').waitFor();
+      expect(await row.getByRole('button', { name: 'รับงาน' }).count()).to.equal(0);
+
       await row.getByRole('button', { name: 'ทดสอบกล่องงาน' }).click();
       const panel = page.getByTestId('task-panel');
       await panel.waitFor();
