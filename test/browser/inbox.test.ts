@@ -42,7 +42,7 @@ describe('the inbox in a real browser', function () {
       await page.getByTestId('live-status').getByText('อัปเดตอัตโนมัติ').waitFor();
       const row = page.getByTestId('inbox-table').getByRole('row').filter({ hasText: 'ทดสอบกล่องงาน' });
       expect(await row.count()).to.equal(0);
-      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+      await page.evaluate('window.inboxMarker = 1');
 
       const [clerk, sectionhead] = await Promise.all([tokenOf('clerk'), tokenOf('sectionhead')]);
       const started = (await call(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject: 'ทดสอบกล่องงาน', urgency: 3 } } })) as { instance: { id: number } };
@@ -52,10 +52,12 @@ describe('the inbox in a real browser', function () {
 
       // Live: the row appears in the page that was already open (the marker proves no reload).
       await row.waitFor();
-      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).to.equal(1);
+      expect(await page.evaluate('window.inboxMarker')).to.equal(1);
       const urgency = row.getByText('ด่วนมาก', { exact: true });
       await urgency.waitFor();
-      const style = await urgency.evaluate((el) => ({ color: getComputedStyle(el).color, size: parseFloat(getComputedStyle(el).fontSize), body: parseFloat(getComputedStyle(document.body).fontSize) }));
+      const style = (await page.evaluate(
+        '(() => { const el = document.querySelector("[data-testid=inbox-table] [data-urgency]"); const s = getComputedStyle(el); return { color: s.color, size: parseFloat(s.fontSize), body: parseFloat(getComputedStyle(document.body).fontSize) }; })()',
+      )) as { color: string; size: number; body: number };
       const [r, g, b] = style.color.match(/\d+/g)!.map(Number);
       expect(r, `red text, got ${style.color}`).to.be.greaterThan(150);
       expect(g).to.be.lessThan(100);
