@@ -1,6 +1,6 @@
-// Routes. Inbox, registry and monitor have their places ready; they open when their APIs land.
+// Routes. Registry and monitor have their places ready; they open when their APIs land.
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { Navigate, Outlet, Route, Routes, useLocation, useParams } from 'react-router';
 import { Alert, Center, Loader } from '@mantine/core';
 import { useI18n } from './i18n';
 import { useAuth } from './lib/auth';
@@ -8,6 +8,7 @@ import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { HomePage } from './pages/HomePage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
+import { InboxPage } from './pages/inbox/InboxPage';
 import { OrganisationPage } from './pages/admin/OrganisationPage';
 import { UnitsPage } from './pages/admin/UnitsPage';
 import { PositionsPage } from './pages/admin/PositionsPage';
@@ -35,6 +36,12 @@ function RequireRole({ role, children }: { role: 'admin' | 'designer'; children:
   );
 }
 
+/** The link in task mails (PUBLIC_URL/tasks/:id) opens the task over the inbox. */
+function TaskLink() {
+  const { taskId } = useParams();
+  return <Navigate to={`/inbox/${taskId}`} replace />;
+}
+
 export function App() {
   const { signedIn, me } = useAuth();
   const location = useLocation();
@@ -58,7 +65,9 @@ export function App() {
       <Route path="/login" element={<Navigate to="/" replace />} />
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
-        <Route path="inbox" element={<ComingSoonPage titleKey="nav.inbox" />} />
+        <Route path="inbox" element={<InboxPage />} />
+        <Route path="inbox/:taskId" element={<InboxPage />} />
+        <Route path="tasks/:taskId" element={<TaskLink />} />
         <Route path="registry" element={<ComingSoonPage titleKey="nav.registry" />} />
         <Route path="monitor" element={<ComingSoonPage titleKey="nav.monitor" />} />
         <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />

@@ -1,0 +1,170 @@
+// One task: what it is about, its route so far, and its form (from the process's camunda:formField
+// declarations) completed with a decision and an endorsement. The server checks the form; its
+// 422 issues appear next to their fields.
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { api, ApiError, fieldErrors } from '../../lib/api';
+import { useI18n, type Translate } from '../../i18n';
+import { Urgency } from './Urgency';
+import type { FormField, HistoryItem, TaskDetail } from './types';
+
+type Values = Record<string, string | boolean>;
+
+/** Long text (an endorsement, a summary) gets a multi-line box. */
+const LONG_TEXT = /endorse|summary|comment|note|result|recommend/i;
+
+function toVariables(fields: FormField[], values: Values): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = values[f.id];
+    if (f.type === 'boolean') out[f.id] = v === true;
+    else if (typeof v === 'string' && v.trim() !== '') out[f.id] = f.type === 'long' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim();
+  }
+  return out;
+}
+
+function issueText(message: string, t: Translate): string {
+  return message === 'is required' ? t('validation.required') : message;
+}
+
+function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {
+  const { t } = useI18n();
+  const label = field.label ?? field.id;
+  const common = { label, error, withAsterisk: field.required, name: field.id };
+  if (field.type === 'boolean') return <Checkbox label={label} error={error} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />;
+  if (field.type === 'enum')
+    return (
+      <NativeSelect
+        {...common}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        data={[{ value: '', label: t('validation.choose') }, ...(field.values ?? []).map((o) => ({ value: o.id, label: o.name ?? o.id }))]}
+      />
+    );
+  const text = typeof value === 'string' ? value : '';
+  if (field.type === 'date') return <TextInput {...common} type="date" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (field.type === 'long') return <TextInput {...common} inputMode="numeric" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (LONG_TEXT.test(field.id)) return <Textarea {...common} autosize minRows={3} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+  return <TextInput {...common} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+}
+
+function RouteSoFar({ instanceId }: { instanceId: number }) {
+  const { t, date } = useI18n();
+  const history = useQuery({ queryKey: ['history', instanceId], queryFn: () => api.get<{ items: HistoryItem[] }>(`/workflow/instances/${instanceId}/history`), retry: false });
+  if (history.isError) return null; // not everyone who works a step may read the whole instance
+  const done = (history.data?.items ?? []).filter((h) => h.event === 'task.completed');
+  return (
+    <Stack gap="xs" data-testid="task-route">
+      <Title order={3} size="h5">
+        {t('task.route')}
+      </Title>
+      {history.isLoading ? (
+        <Loader size="sm" aria-label={t('common.loading')} />
+      ) : done.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('task.routeEmpty')}
+        </Text>
+      ) : (
+        <List size="sm" spacing={4}>
+          {done.map((h) => {
+            const vars = h.detail?.variables ?? {};
+            const note = [vars.endorsement, vars.summary, vars.result].filter((x) => typeof x === 'string' && x).join(' — ');
+            return (
+              <List.Item key={h.id}>
+                <Text span fw={600}>
+                  {date(h.at, 'shortDateTime')}
+                </Text>{' '}
+                {h.elementId}
+                {note && `: ${note}`}
+              </List.Item>
+            );
+          })}
+        </List>
+      )}
+    </Stack>
+  );
+}
+
+export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => void }) {
+  const { t, date } = useI18n();
+  const queryClient = useQueryClient();
+  const [values, setValues] = useState<Values>({});
+  const [comment, setComment] = useState('');
+  // Fields changed since the server's last refusal: their old message no longer applies.
+  const [changed, setChanged] = useState<Set<string>>(new Set());
+  const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
+  const complete = useMutation({
+    mutationFn: (detail: TaskDetail) => api.post(`/tasks/${taskId}/complete`, { variables: toVariables(detail.formFields, values), ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+    onSuccess: () => {
+      notifications.show({ color: 'green', message: t('task.completed') });
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      onDone();
+    },
+  });
+
+  if (task.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (task.isError || !task.data) return <Alert color="red">{task.error instanceof ApiError && [403, 404].includes(task.error.status) ? t('task.gone') : t('common.error')}</Alert>;
+  const detail = task.data;
+  const errors = fieldErrors(complete.error);
+  const status = complete.error instanceof ApiError ? complete.error.status : null;
+
+  return (
+    <Stack data-testid="task-panel">
+      <Group gap="sm" align="baseline">
+        <Urgency level={detail.urgency} size="xl" />
+        <Title order={2} size="h3">
+          {detail.title ?? detail.name}
+        </Title>
+      </Group>
+      <Text size="sm">
+        {t('inbox.step')}: {detail.name} · {t('inbox.received')}: {date(detail.createdAt, 'shortDateTime')} · {t('inbox.due')}: {date(detail.dueAt, 'shortDateTime')}
+        {detail.overdue && (
+          <Text span c="red.8" fw={700}>
+            {' '}
+            {t('inbox.overdue')}
+          </Text>
+        )}
+      </Text>
+      <RouteSoFar instanceId={detail.instanceId} />
+      <Divider />
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setChanged(new Set());
+          complete.mutate(detail);
+        }}
+      >
+        <Stack>
+          <Title order={3} size="h5">
+            {t('task.form')}
+          </Title>
+          {detail.formFields.length === 0 && (
+            <Text size="sm" c="dimmed">
+              {t('task.noForm')}
+            </Text>
+          )}
+          {detail.formFields.map((f) => (
+            <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t) : undefined}
+              onChange={(v) => {
+                setValues((old) => ({ ...old, [f.id]: v }));
+                setChanged((old) => new Set(old).add(f.id));
+              }}
+            />
+          ))}
+          <Textarea label={t('task.comment')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
+          {status === 422 && <Alert color="red">{t('common.fixErrors')}</Alert>}
+          {(status === 409 || status === 403) && <Alert color="red">{t('task.gone')}</Alert>}
+          {complete.isError && status !== 422 && status !== 409 && status !== 403 && <Alert color="red">{t('common.error')}</Alert>}
+          <Group>
+            <Button type="submit" loading={complete.isPending} disabled={!detail.may.complete}>
+              {t('task.complete')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Stack>
+  );
+}

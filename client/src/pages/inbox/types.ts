@@ -1,0 +1,19 @@
+// Shapes of the task API's answers (server/modules/tasks/routes.ts).
+export interface Task {
+  id: number; instanceId: number; processKey: string; elementId: string; name: string; title: string | null;
+  status: 'open' | 'completed' | 'cancelled'; assigneeUserId: number | null; priority: number; urgency: number;
+  dueAt: string | null; overdue: boolean; documentId: number | null; createdAt: string;
+}
+export interface FormField {
+  id: string; label: string | null; type: 'string' | 'long' | 'boolean' | 'date' | 'enum' | string; required: boolean;
+  values?: { id: string; name: string | null }[];
+}
+export interface TaskDetail extends Task {
+  formFields: FormField[];
+  may: { claim: boolean; unclaim: boolean; complete: boolean; delegate: boolean; reassign: boolean };
+  actingAs: { capacity: string; positionId: number | null };
+}
+export interface HistoryItem {
+  id: number; elementId: string | null; event: string; taskId: number | null; userId: number | null; capacity: string | null;
+  detail: { variables?: Record<string, unknown>; comment?: string } | null; at: string;
+}
