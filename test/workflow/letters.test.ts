@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { api, login, Session } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
-import { incomingLetter, registerOf } from '../registry/helpers';
-import { ProcessInstance } from '../../server/db/models';
+import { incomingLetter, outgoingLetter, registerOf } from '../registry/helpers';
+import { ProcessInstance, Unit } from '../../server/db/models';
 
 describe('registering an incoming letter routes it', () => {
   let clerk: Session;
@@ -46,5 +46,35 @@ describe('registering an incoming letter routes it', () => {
     const { items } = (await api().get('/api/tasks').query({ limit: 200 }).set(clerk.auth)).body as { items: Array<{ instanceId: number; title: string | null }> };
     const task = items.find((t) => t.instanceId === Number(instance!.id));
     expect(task!.title).to.not.include('เรื่องลับเฉพาะ');
+  });
+
+  it('circulates a registered circular (ว) to units and tracks which have acknowledged', async () => {
+    const doc = await api().post('/api/documents').set(clerk.auth).send(outgoingLetter({ subject: 'แจ้งเวียนแนวปฏิบัติการรับส่งหนังสือทางอิเล็กทรอนิกส์' }));
+    expect(doc.status, JSON.stringify(doc.body)).to.equal(201);
+    // Only a registered letter circulates.
+    const [saraban, ict] = await Promise.all(['กลุ่มงานสารบรรณ', 'ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร'].map((nameTh) => Unit.findOne({ where: { nameTh } })));
+    const early = await api().post(`/api/documents/${doc.body.id}/circulate`).set(clerk.auth).send({ unitIds: [saraban!.id] });
+    expect(early.status).to.equal(409);
+    const reg = await api().post(`/api/registers/${await registerOf('clerk', 'circular')}/entries`).set(clerk.auth).send({ documentId: doc.body.id });
+    expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
+    expect(reg.body.entry.letterNumber).to.match(/\/ว /);
+
+    const foreign = await api().post(`/api/documents/${doc.body.id}/circulate`).set(clerk.auth).send({ unitIds: [saraban!.id, 99999] });
+    expect(foreign.status).to.equal(422);
+    expect((await api().post(`/api/documents/${doc.body.id}/circulate`).set((await login('officer')).auth).send({ unitIds: [saraban!.id] })).status).to.equal(403);
+
+    const res = await api().post(`/api/documents/${doc.body.id}/circulate`).set(clerk.auth).send({ unitIds: [saraban!.id, ict!.id] });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const route = await api().get(`/api/documents/${doc.body.id}/route`).set(clerk.auth);
+    const waiting = route.body.current.filter((s: { instanceId: number }) => s.instanceId === res.body.instanceId);
+    expect(waiting.map((s: { holders: Array<{ name: string }> }) => s.holders[0].name).sort()).to.deep.equal(['กลุ่มงานสารบรรณ', 'ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร'].sort());
+
+    const officer = await login('officer');
+    await complete(officer, (await taskOf(officer, res.body.instanceId, 'acknowledge')).id);
+    const after = await api().get(`/api/documents/${doc.body.id}/route`).set(clerk.auth);
+    expect(after.body.current.filter((s: { instanceId: number }) => s.instanceId === res.body.instanceId).map((s: { holders: Array<{ name: string }> }) => s.holders[0].name)).to.deep.equal(['ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร']);
+    const admin = await login('admin');
+    await complete(admin, (await taskOf(admin, res.body.instanceId, 'acknowledge')).id);
+    expect((await ProcessInstance.findByPk(res.body.instanceId))!.status).to.equal('completed');
   });
 });

@@ -11,7 +11,8 @@ import * as S from './schemas';
 import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
-import { routeOfDocument } from './routing';
+import { circulate, routeOfDocument } from './routing';
+import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
 import { assertRead as assertReadDocument } from '../documents/policy';
 
@@ -171,6 +172,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, actor }) => {
       await assertReadDocument(actor, await Document.findByPk(params.id));
       return routeOfDocument(params.id);
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/documents/:id/circulate', tag: TAG, summary: 'Circulate a registered letter to many units; each acknowledges (track it with GET /documents/:id/route)',
+    params: idParam, body: z.object({ unitIds: z.array(z.number().int().positive()).min(1).max(500) }).strict(), status: 201,
+    response: z.object({ instanceId: z.number().int() }),
+    handler: async ({ params, body, actor }) => {
+      assertClerk(actor);
+      const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
+      return { instanceId: await circulate(runtime, actor, doc, [...new Set(body.unitIds)]) };
     },
   });
 

@@ -2,12 +2,14 @@
 // in the same transaction, and a letter shows where it is now and who holds it.
 import { Op, Transaction } from 'sequelize';
 import { Document, Group, Position, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
-import { notFound } from '../../lib/errors';
+import { conflict, notFound, unprocessable } from '../../lib/errors';
+import { subtreeOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
 import type { WorkflowRuntime } from './runtime';
 import { activeDefinition } from './definitions';
 
 export const INCOMING_ROUTING_KEY = 'incoming_letter';
+export const CIRCULAR_KEY = 'circular_letter';
 const URGENCY_LEVEL: Record<string, number> = { normal: 1, urgent: 2, very_urgent: 3, most_urgent: 4, deadline: 3 };
 
 /** What a process sees of a letter. A secret letter's subject stays out of task titles and events. */
@@ -65,4 +67,24 @@ export async function routeOfDocument(documentId: number) {
     current: steps,
     done: tasks.filter((t) => t.status === 'completed').map((t) => ({ taskId: Number(t.id), name: t.name, completedById: t.completedById, completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity })),
   };
+}
+
+/**
+ * Circulates a registered letter to many units (processes/circular-letter.bpmn): each unit gets
+ * an acknowledgement task, and the letter's route shows which units have acknowledged.
+ */
+export async function circulate(runtime: WorkflowRuntime, actor: Actor, doc: Document, unitIds: number[]): Promise<number> {
+  if (!['registered', 'sent'].includes(doc.status)) throw conflict(`Only a registered letter can be circulated; this one is ${doc.status}.`);
+  const allowed = await subtreeOf(actor.organisationId);
+  const units = await Unit.findAll({ where: { id: { [Op.in]: unitIds } } });
+  const unknown = unitIds.filter((id) => !units.some((u) => Number(u.id) === id && allowed.has(u.organisationId) && u.active));
+  if (unknown.length) throw unprocessable('Some units are not active units of your organisation or the offices below it.', [{ field: 'unitIds', message: `unknown: ${unknown.join(', ')}` }]);
+  const definition = await activeDefinition(actor.organisationId, CIRCULAR_KEY);
+  const own = actor.capacities.find((c) => c.capacity === 'self');
+  const { instance } = await runtime.start({
+    definition, organisationId: actor.organisationId, documentId: Number(doc.id),
+    starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' }, starterUsername: actor.user.username,
+    variables: { units: unitIds, prepared: true, document: documentVariables(doc) },
+  });
+  return Number(instance.id);
 }
