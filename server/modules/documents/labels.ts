@@ -13,12 +13,13 @@ export const SUBTYPE_TH: Record<string, string> = {
   order: 'คำสั่ง', rule: 'ระเบียบ', bylaw: 'ข้อบังคับ', announcement: 'ประกาศ', statement: 'แถลงการณ์', news: 'ข่าว',
   certificate: 'หนังสือรับรอง', minutes: 'รายงานการประชุม', memo: 'บันทึก', other: 'หนังสืออื่น',
 };
-export const URGENCY: Record<Urgency, { th: string; code: string | null }> = {
-  normal: { th: 'ปกติ', code: '001' },
-  urgent: { th: 'ด่วน', code: '002' },
-  very_urgent: { th: 'ด่วนมาก', code: '003' },
-  most_urgent: { th: 'ด่วนที่สุด', code: '004' },
-  deadline: { th: 'ด่วนภายใน', code: null },
+/** th: as shown; code: interchange code; level: 1–4 as processes and the inbox sort by it. */
+export const URGENCY: Record<Urgency, { th: string; code: string | null; level: number }> = {
+  normal: { th: 'ปกติ', code: '001', level: 1 },
+  urgent: { th: 'ด่วน', code: '002', level: 2 },
+  very_urgent: { th: 'ด่วนมาก', code: '003', level: 3 },
+  most_urgent: { th: 'ด่วนที่สุด', code: '004', level: 4 },
+  deadline: { th: 'ด่วนภายใน', code: null, level: 3 },
 };
 export const SECRECY: Record<Secrecy, { th: string; code: string }> = {
   normal: { th: 'ปกติ', code: '001' },

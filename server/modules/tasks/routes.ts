@@ -91,8 +91,7 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     }).strict(),
     response: z.object({ task: TaskSchema, next: z.array(TaskSchema), instanceStatus: z.string() }),
     handler: async ({ params, body, actor }) => {
-      const { instance, createdTasks } = await svc.complete(runtime, params.id, actor, body);
-      const { task } = await svc.loadVisible(params.id, actor);
+      const { instance, createdTasks, task } = await svc.complete(runtime, params.id, actor, body);
       return { task: presentTask(task), next: createdTasks.map((t) => presentTask(t)), instanceStatus: instance.status };
     },
   });

@@ -178,7 +178,7 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
   if (!checked.ok) throw unprocessable('The form is not complete or not valid.', checked.details);
 
   const performer = { userId: actor.userId, positionId: capacity.positionId };
-  return runtime.command(
+  const result = await runtime.command(
     task.instanceId,
     (host) => {
       Object.assign(host.variables(), input.variables, { _lastPerformer: performer });
@@ -199,4 +199,5 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       await recordEvents(t, [{ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: await runtime.audienceOf(task, t), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } }]);
     },
   );
+  return { ...result, task };
 }

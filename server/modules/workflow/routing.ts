@@ -7,16 +7,16 @@ import { subtreeOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
 import type { WorkflowRuntime } from './runtime';
 import { activeDefinition } from './definitions';
+import { URGENCY } from '../documents/labels';
 
 export const INCOMING_ROUTING_KEY = 'incoming_letter';
 export const CIRCULAR_KEY = 'circular_letter';
-const URGENCY_LEVEL: Record<string, number> = { normal: 1, urgent: 2, very_urgent: 3, most_urgent: 4, deadline: 3 };
 
 /** What a process sees of a letter. A secret letter's subject stays out of task titles and events. */
 export function documentVariables(doc: Document) {
   const secret = doc.secrecy !== 'normal';
   return {
-    id: Number(doc.id), type: doc.type, urgency: URGENCY_LEVEL[doc.urgency] ?? 1, secrecy: doc.secrecy,
+    id: Number(doc.id), type: doc.type, urgency: URGENCY[doc.urgency]?.level ?? 1, secrecy: doc.secrecy,
     subject: secret ? 'หนังสือลับ (ดูรายละเอียดในหนังสือ)' : doc.subject, sender: doc.senderName, letterNumber: doc.letterNumber,
   };
 }

@@ -122,7 +122,8 @@ export class WorkflowRuntime {
    */
   async command(instanceId: number, apply: (host: EngineHost, instance: ProcessInstance) => Promise<void> | void, writes?: CommandWrites): Promise<CommandResult> {
     return this.queue.run(instanceId, async () => {
-      const instance = await ProcessInstance.findByPk(instanceId);
+      // The engine state (~10 KB) is read only when the engine is not already hot at this version.
+      const instance = await ProcessInstance.findByPk(instanceId, { attributes: { exclude: ['state'] } });
       if (!instance) throw new AppError(404, 'not_found', 'Process instance was not found.');
       if (instance.status !== 'running') throw conflict(`The process instance is ${instance.status}; nothing more can happen in it.`);
       let host = this.hot.get(instanceId);
@@ -132,7 +133,8 @@ export class WorkflowRuntime {
           if (host) this.hot.delete(instanceId);
           host = new EngineHost(instance.definitionId, (await this.source(instance.definitionId)).json, instance.processKey);
           host.collector = emptyCollector();
-          await host.recover(JSON.parse(instance.state));
+          const stored = await ProcessInstance.findByPk(instanceId, { attributes: ['state'] });
+          await host.recover(JSON.parse(stored!.state));
         } else {
           host.collector = emptyCollector();
         }

@@ -1,12 +1,13 @@
 // E-mail texts, Thai first (the users are Thai civil servants); dates in the Buddhist era, Thai time.
 import type { OutboxRecord } from '../tail';
+import { URGENCY } from '../../documents/labels';
 
-const URGENCY_TH: Record<string, string> = {
-  '1': 'ปกติ', '001': 'ปกติ', normal: 'ปกติ',
-  '2': 'ด่วน', '002': 'ด่วน', urgent: 'ด่วน',
-  '3': 'ด่วนมาก', '003': 'ด่วนมาก', very_urgent: 'ด่วนมาก',
-  '4': 'ด่วนที่สุด', '004': 'ด่วนที่สุด', most_urgent: 'ด่วนที่สุด',
-};
+// Every way an event may carry urgency (name, interchange code, level 1–4), from the one label table.
+const URGENCY_TH: Record<string, string> = Object.fromEntries(
+  Object.entries(URGENCY)
+    .filter(([name]) => name !== 'deadline')
+    .flatMap(([name, u]) => [[name, u.th], [String(u.level), u.th], ...(u.code ? [[u.code, u.th]] : [])]),
+);
 
 /** The letter's urgency in Thai (ด่วน, ด่วนมาก, ด่วนที่สุด), from a code, a level or Thai text. */
 export function urgencyTh(value: unknown): string | null {
