@@ -60,6 +60,33 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       }
       return connection;
     };
+    // Sequelize would also open a fresh connection for every transaction and close it after,
+    // paying the open, the pragmas and SQLite's schema parse each time. A finished transaction's
+    // connection (cleanly committed or rolled back; a failed one is destroyed, not released) is
+    // kept for the next transaction instead.
+    const pool = manager as unknown as { connections: Record<string, SqliteConnection & { uuid?: string }>; releaseConnection(c: unknown, force?: boolean): void; _onProcessExit(): Promise<void> };
+    const idle: Array<SqliteConnection & { close(cb?: () => void): void }> = [];
+    const release = pool.releaseConnection.bind(pool);
+    pool.releaseConnection = (connection: SqliteConnection & { uuid?: string; close(cb?: () => void): void }, force?: boolean) => {
+      if (storage === ':memory:' || force || !connection.uuid || idle.length >= 4) return release(connection, force);
+      delete pool.connections[connection.uuid];
+      idle.push(connection);
+    };
+    const acquire = manager.getConnection;
+    manager.getConnection = async (connectionOptions?: unknown) => {
+      const uuid = (connectionOptions as { uuid?: string } | undefined)?.uuid;
+      if (uuid && uuid !== 'default' && !pool.connections[uuid] && idle.length) {
+        const connection = idle.pop()!;
+        pool.connections[uuid] = connection;
+        return connection;
+      }
+      return acquire(connectionOptions);
+    };
+    const exit = pool._onProcessExit.bind(pool);
+    pool._onProcessExit = async () => {
+      await Promise.all(idle.splice(0).map((c) => new Promise<void>((resolve) => c.close(() => resolve()))));
+      return exit();
+    };
     // SQLite has one writer at a time. Waiting for the lock inside SQLite (busy_timeout) holds a
     // libuv thread per waiter: a burst of concurrent transactions fills the thread pool and the
     // lock holder cannot run its COMMIT. So managed transactions of this process take turns here.

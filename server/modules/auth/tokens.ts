@@ -19,16 +19,24 @@ export interface AccessClaims {
 }
 
 const ISSUER = 'saraban';
+/** jsonwebtoken turns a string secret into a key on every call, first by trying (and failing)
+ * to read it as a public key: one KeyObject per secret instead. */
+const keys = new Map<string, crypto.KeyObject>();
+function keyOf(secret: string): crypto.KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = crypto.createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
 
 export function signAccessToken(settings: TokenSettings, user: User): string {
   const claims: AccessClaims = { sub: String(user.id), org: user.organisationId, tv: user.tokenVersion };
-  return jwt.sign(claims, settings.secret, { algorithm: 'HS256', expiresIn: settings.accessTokenTtlSeconds, issuer: ISSUER });
+  return jwt.sign(claims, keyOf(settings.secret), { algorithm: 'HS256', expiresIn: settings.accessTokenTtlSeconds, issuer: ISSUER });
 }
 
 export function verifyAccessToken(settings: TokenSettings, token: string): AccessClaims {
   try {
-    const claims = jwt.verify(token, settings.secret, { algorithms: ['HS256'], issuer: ISSUER }) as unknown as AccessClaims;
+    const claims = jwt.verify(token, keyOf(settings.secret), { algorithms: ['HS256'], issuer: ISSUER }) as unknown as AccessClaims;
     if (!/^\d+$/.test(String(claims.sub)) || typeof claims.tv !== 'number') throw new Error('claims');
     return claims;
   } catch (err) {

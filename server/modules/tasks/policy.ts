@@ -14,10 +14,12 @@ export interface TaskAccess {
   capacity: 'self' | 'acting_for' | 'acting_in_post';
   positionId: number | null;
   delegationId: number | null;
+  /** Who the task is offered to (read for the decision; events about the task go to them). */
+  candidates: Array<{ kind: string; refId: number }>;
 }
 
 export async function taskAccess(task: Task, actor: Actor): Promise<TaskAccess> {
-  const candidates = await TaskCandidate.findAll({ where: { taskId: task.id } });
+  const candidates = await TaskCandidate.findAll({ where: { taskId: task.id }, attributes: ['kind', 'refId'], raw: true });
   const positionCapacity = (positionId: number) => actor.capacities.find((c) => c.positionId === positionId);
   let viaPosition: (typeof actor.capacities)[number] | undefined;
   const candidate = candidates.some((c) => {
@@ -43,6 +45,7 @@ export async function taskAccess(task: Task, actor: Actor): Promise<TaskAccess> 
     capacity: capacity?.capacity ?? 'self',
     positionId: capacity?.positionId ?? null,
     delegationId: capacity?.delegationId ?? null,
+    candidates,
   };
 }
 

@@ -7,7 +7,7 @@ import { HistoryEntry, Task, User } from '../../db/models';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
 import type { Actor } from '../auth/actor';
-import type { WorkflowRuntime } from '../workflow/runtime';
+import { audienceFrom, type WorkflowRuntime } from '../workflow/runtime';
 import { validateFormVariables, FormField } from '../workflow/forms';
 import { taskAccess, TaskAccess } from './policy';
 
@@ -87,15 +87,17 @@ async function loadVisible(taskId: number, actor: Actor): Promise<{ task: Task; 
 
 export { loadVisible };
 
+/** A task's history row: who did what, in which capacity. */
+function historyRow(task: Task, event: string, actor: Actor, access: TaskAccess | null, detail: Record<string, unknown> | null) {
+  return {
+    instanceId: task.instanceId, organisationId: task.organisationId, processKey: task.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask',
+    event, taskId: task.id, userId: actor.userId, capacity: access?.capacity ?? 'self', forPositionId: access?.positionId ?? null,
+    detail: detail ? JSON.stringify(detail) : null, at: new Date(),
+  };
+}
+
 function history(task: Task, event: string, actor: Actor, access: TaskAccess | null, detail: Record<string, unknown> | null, transaction: Transaction) {
-  return HistoryEntry.create(
-    {
-      instanceId: task.instanceId, organisationId: task.organisationId, processKey: task.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask',
-      event, taskId: task.id, userId: actor.userId, capacity: access?.capacity ?? 'self', forPositionId: access?.positionId ?? null,
-      detail: detail ? JSON.stringify(detail) : null, at: new Date(),
-    },
-    { transaction },
-  );
+  return HistoryEntry.create(historyRow(task, event, actor, access, detail), { transaction });
 }
 
 async function changeAssignment(db: Database, runtime: WorkflowRuntime, task: Task, actor: Actor, access: TaskAccess, event: string, change: Partial<Pick<Task, 'assigneeUserId' | 'ownerUserId'>>, expect: Record<string, unknown>, detail: Record<string, unknown> | null) {
@@ -185,18 +187,16 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       host.signal(task.elementId, task.executionId);
       if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
     },
-    async (t) => {
-      const [n] = await Task.update(
-        {
-          status: 'completed', completedAt: new Date(), completedById: actor.userId, completedCapacity: capacity.capacity,
-          completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId,
-        },
-        { where: { id: task.id, status: 'open' }, transaction: t },
-      );
-      if (n !== 1) throw conflict('The task was completed or cancelled meanwhile.');
-      await task.reload({ transaction: t });
-      await history(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }, t);
-      await recordEvents(t, [{ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: await runtime.audienceOf(task, t), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } }]);
+    async (t, _instance, effects) => {
+      const completed = {
+        status: 'completed' as const, completedAt: new Date(), completedById: actor.userId, completedCapacity: capacity.capacity,
+        completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId, updatedAt: new Date(),
+      };
+      const [n] = await Task.update(completed, { where: { id: task.id, status: 'open', assigneeUserId: task.assigneeUserId, ownerUserId: task.ownerUserId }, transaction: t });
+      if (n !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
+      task.set(completed);
+      effects.history.push(historyRow(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }));
+      effects.events.push({ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: audienceFrom(task, access.candidates), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } });
     },
   );
   return { ...result, task };

@@ -55,6 +55,10 @@ export class EngineHost {
   readonly listener = new EventEmitter();
   collector: Collector | null = null;
   version = 0;
+  /** The instance's organisation and those above it, read once per hydration. */
+  organisationIds: number[] | null = null;
+  /** True when the last command of this engine left no open job rows (false: unknown, look). */
+  noOpenJobs = false;
 
   constructor(
     readonly definitionId: number,

@@ -33,8 +33,15 @@ interface CommandResult {
   createdTasks: Task[];
 }
 
+/** Rows a command adds to the engine's own history and outbox rows (written together, in bulk). */
+export interface CommandEffects {
+  history: Array<Record<string, unknown>>;
+  events: DomainEvent[];
+}
+
 /** What a command does besides running the engine: its own rows, in the same transaction. */
-type CommandWrites = (t: Transaction, instance: ProcessInstance) => Promise<void>;
+type CommandWrites = (t: Transaction, instance: ProcessInstance, effects: CommandEffects) => Promise<void>;
+
 
 /** Who hears about a task: its candidates, assignee and owner, and the process's monitor. */
 export function audienceFrom(task: Task, candidates: Array<{ kind: string; refId: number }>) {
@@ -87,6 +94,7 @@ export class WorkflowRuntime {
       const state = await host.state();
       // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
       const inTransaction = <T>(fn: (t: Transaction) => Promise<T>) => (input.transaction ? fn(input.transaction) : writeTransaction(this.db.sequelize, fn));
+      host.noOpenJobs = true; // a new instance has no job rows yet
       const result = await inTransaction(async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
@@ -98,8 +106,8 @@ export class WorkflowRuntime {
           },
           { transaction: t },
         );
-        await HistoryEntry.create({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, event: 'instance.started', userId: input.starter?.userId ?? null, capacity: input.starter?.capacity ?? null, forPositionId: input.starter?.positionId ?? null, at: now }, { transaction: t });
-        const createdTasks = await this.persistEffects(host, instance, t);
+        const effects: CommandEffects = { history: [{ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, event: 'instance.started', userId: input.starter?.userId ?? null, capacity: input.starter?.capacity ?? null, forPositionId: input.starter?.positionId ?? null, at: now }], events: [] };
+        const createdTasks = await this.persistEffects(host, instance, t, effects);
         return { instance, createdTasks };
       });
       host.version = 1;
@@ -152,8 +160,9 @@ export class WorkflowRuntime {
           );
           if (changed !== 1) throw conflict('Someone else changed this process at the same moment; reload and try again.');
           instance.set({ version: expectedVersion + 1, status: ended ? 'completed' : 'running' });
-          if (writes) await writes(t, instance);
-          const createdTasks = await this.persistEffects(h, instance, t);
+          const effects: CommandEffects = { history: [], events: [] };
+          if (writes) await writes(t, instance, effects);
+          const createdTasks = await this.persistEffects(h, instance, t, effects);
           return { instance, createdTasks };
         });
         host.version = expectedVersion + 1;
@@ -173,32 +182,40 @@ export class WorkflowRuntime {
   }
 
   /** Turns what the engine did into rows: tasks, cancelled tasks, jobs, history, events. */
-  private async persistEffects(host: EngineHost, instance: ProcessInstance, t: Transaction): Promise<Task[]> {
+  private async persistEffects(host: EngineHost, instance: ProcessInstance, t: Transaction, effects: CommandEffects): Promise<Task[]> {
     const c = host.collector!;
     const now = new Date();
     const variables = host.variables();
-    const events: DomainEvent[] = [];
-    const history: Array<Record<string, unknown>> = c.history.map((h) => ({
+    const events: DomainEvent[] = effects.events;
+    const commandEvents = events.length; // a task completed or escalated by the command itself
+    const history: Array<Record<string, unknown>> = [...effects.history, ...c.history.map((h) => ({
       instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: h.elementId, elementType: h.elementType, event: h.event, at: h.at,
-    }));
+    }))];
     const base = { instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey };
 
-    // Tasks whose activity ended without being completed through the API (a boundary timer, the end of the instance).
-    const openTasks = await Task.findAll({ where: { instanceId: instance.id, status: 'open' }, transaction: t });
+    // One read of the instance's task rows that matter: the open ones (their activity may have
+    // ended without the API: a boundary timer, the end of the instance) and the rows of new waits.
+    const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
+    const waitIds = waits.map((w) => w.executionId);
+    const rows = await Task.findAll({ where: { instanceId: instance.id, ...(waitIds.length ? { [Op.or]: [{ status: 'open' }, { executionId: waitIds }] } : { status: 'open' }) }, transaction: t });
+    const openTasks = rows.filter((task) => task.status === 'open');
+    let cancelled = 0;
     for (const task of openTasks) {
       const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
       if (!(endedHere || c.engineEnded)) continue;
+      cancelled++;
       await task.update({ status: 'cancelled', updatedAt: now }, { transaction: t });
       history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.cancelled', taskId: task.id, at: now });
       events.push({ type: 'task.cancelled', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t), summary: { taskId: task.id, instanceId: instance.id, name: task.name } });
     }
 
     // New user tasks (a recovered wait already has its row).
-    const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
     const created: Task[] = [];
     if (waits.length) {
-      const existing = new Set((await Task.findAll({ where: { instanceId: instance.id, executionId: waits.map((w) => w.executionId) }, attributes: ['executionId'], transaction: t })).map((r) => r.executionId));
-      const organisationIds = [instance.organisationId, ...(await ancestorsOf(instance.organisationId, t))];
+      const existing = new Set(rows.map((r) => r.executionId));
+      // The organisation chain is read once per hydrated engine (it names whose groups apply).
+      host.organisationIds ??= [instance.organisationId, ...(await ancestorsOf(instance.organisationId, t))];
+      const organisationIds = host.organisationIds;
       for (const wait of waits) {
         if (existing.has(wait.executionId)) continue;
         const task = await this.createTask(wait, instance, variables, organisationIds, t);
@@ -215,7 +232,9 @@ export class WorkflowRuntime {
     const wanted = new Map<string, { kind: 'timer' | 'service'; elementId: string; dueAt: Date }>();
     for (const timer of host.timers.armed.values()) wanted.set(timer.executionId, { kind: 'timer', elementId: timer.elementId, dueAt: timer.expireAt });
     for (const service of host.services.values()) wanted.set(service.executionId, { kind: 'service', elementId: service.elementId, dueAt: now });
-    const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } }, transaction: t });
+    // Job rows are written only here, so after a command that left none open, the next one that
+    // wants none need not look.
+    const jobs = wanted.size === 0 && host.noOpenJobs ? [] : await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } }, transaction: t });
     for (const job of jobs) {
       if (wanted.has(job.executionId)) continue;
       await job.update({ status: c.ended.has(job.executionId) || job.status === 'running' ? 'done' : 'cancelled', lockedBy: null, lockedUntil: null }, { transaction: t });
@@ -229,11 +248,13 @@ export class WorkflowRuntime {
       );
     }
 
+    host.noOpenJobs = wanted.size === 0;
+
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });
       events.push({ type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instance.id }, audience: { processKeys: [instance.processKey] }, summary: { instanceId: instance.id, processKey: instance.processKey } });
     }
-    if (created.length || openTasks.length || c.engineEnded) {
+    if (created.length || cancelled || commandEvents || c.engineEnded) {
       events.push({ type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId: instance.id } });
     }
     if (history.length) await HistoryEntry.bulkCreate(history, { transaction: t });
@@ -312,19 +333,17 @@ export class WorkflowRuntime {
         // A timer already due fires while the instance is recovered; then there is nothing left to fire.
         host.timers.fire(job.executionId);
       },
-      async (t, instance) => {
+      async (t, instance, effects) => {
         await WorkflowJob.update({ status: 'done', lockedBy: null, lockedUntil: null }, { where: { id: job.id }, transaction: t });
         if (!escalatedElement) return;
         const overdue = await Task.findAll({ where: { instanceId: instance.id, elementId: escalatedElement, status: 'open' }, transaction: t });
-        const events: DomainEvent[] = [];
         for (const task of overdue) {
-          events.push({
+          effects.events.push({
             type: 'task.escalated', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t),
             summary: { taskId: task.id, instanceId: instance.id, name: task.name, title: task.name, letterSubject: task.title, urgency: task.urgency, dueAt: task.dueAt?.toISOString() ?? null },
           });
-          await HistoryEntry.create({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.escalated', taskId: task.id, at: new Date() }, { transaction: t });
+          effects.history.push({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.escalated', taskId: task.id, at: new Date() });
         }
-        await recordEvents(t, events);
       },
     );
   }
