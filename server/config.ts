@@ -28,6 +28,8 @@ export interface Config {
   mailDigestMinutes: number;
   /** Safety-net poll of the outbox for live updates (ms); commits nudge delivery at once. */
   outboxPollMs: number;
+  /** Days delivered outbox events are kept (reconnecting browsers replay from them). */
+  outboxKeepDays: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -61,6 +63,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',
     mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000),
+    outboxKeepDays: int('OUTBOX_KEEP_DAYS', 7),
   };
   return { ...config, ...overrides };
 }

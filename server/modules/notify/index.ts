@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AppContext } from '../../context';
 import { attachRealtime, Realtime } from './realtime';
 import { startMailWorker, MailWorker } from './mail/worker';
+import { pruneOutbox } from '../events/outbox';
 
 export { attachRealtime } from './realtime';
 export { startMailWorker } from './mail/worker';
@@ -16,10 +17,18 @@ export interface Notifications {
 export async function startNotifications(httpServer: HttpServer, ctx: AppContext, log: (line: string) => void): Promise<Notifications> {
   const realtime = await attachRealtime(httpServer, ctx, { redisUrl: ctx.config.redisUrl, pollMs: ctx.config.outboxPollMs, log });
   const mail = await startMailWorker(ctx, { log });
+  // Outbox rows are the delivery log, not the record (history and audit are): old ones go, hourly.
+  const prune = () => pruneOutbox(ctx.db, ctx.config.outboxKeepDays)
+    .then((n) => n && log(`outbox: removed ${n} event(s) older than ${ctx.config.outboxKeepDays} days`))
+    .catch((err: Error) => log(`outbox: pruning failed: ${err.message}`));
+  const pruning = setInterval(prune, 3_600_000);
+  pruning.unref();
+  void prune();
   return {
     realtime,
     mail,
     close: async () => {
+      clearInterval(pruning);
       await mail.close();
       await realtime.close();
     },
