@@ -12,6 +12,7 @@ import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleD
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, routeOfDocument } from './routing';
+import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
 import { assertRead as assertReadDocument } from '../documents/policy';
@@ -74,6 +75,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ body, actor }) => {
       // Destruction is started only from an approved destruction list, where its inputs are checked.
       if (body.processKey === 'document_destruction') throw forbidden('Start a destruction from the destruction list (POST /api/retention/destruction-list/approve).');
+      if (body.processKey === FORWARD_KEY) throw forbidden('Forward a letter with POST /api/documents/:id/forward, where the recipient is checked.');
       const definition = await activeDefinition(actor.organisationId, body.processKey);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({
@@ -183,6 +185,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       assertClerk(actor);
       const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
       return { instanceId: await circulate(runtime, actor, doc, [...new Set(body.unitIds)]) };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/documents/:id/forward', tag: TAG, status: 201,
+    summary: 'Forward a letter to a person, unit or position of the organisation: they get a task "พิจารณา/ดำเนินการ" (registry clerks, or whoever holds an open task on the letter)',
+    description: 'Never to another organisation (422). A ลับ / ลับมาก letter goes only to a person (toUserId), who becomes a named recipient. Audited as document.forwarded.',
+    params: idParam, body: ForwardBody, response: ForwardResult,
+    handler: async ({ params, body, actor }) => {
+      const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
+      return forward(db.sequelize, runtime, actor, doc, body);
     },
   });
 
