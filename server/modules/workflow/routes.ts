@@ -12,6 +12,7 @@ import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleD
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, routeOfDocument } from './routing';
+import { compareVersions, VersionComparison } from './compare';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
@@ -54,6 +55,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, actor, res }) => {
       const d = await findVersion(actor.organisationId, params.key, params.version);
       res.type('application/xml').send(d.xml);
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/workflow/definitions/:key/compare', tag: TAG, summary: 'What changed between two versions: elements added, removed and changed (name, performers, conditions, timers, forms)',
+    params: z.object({ key: z.string().min(1).max(128) }),
+    query: z.object({ from: z.coerce.number().int().positive().openapi({ type: 'integer' }), to: z.coerce.number().int().positive().openapi({ type: 'integer' }) }),
+    response: VersionComparison,
+    handler: async ({ params, query, actor }) => {
+      const [from, to] = await Promise.all([findVersion(actor.organisationId, params.key, query.from), findVersion(actor.organisationId, params.key, query.to)]);
+      return compareVersions(params.key, from, to);
     },
   });
 
