@@ -8,13 +8,31 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { DIAGRAM_TEXT } from './newDiagram';
-import { workflowApi, type Definition, type VersionComparison } from './workflowApi';
+import { workflowApi, type Definition, type ElementRef, type VersionComparison } from './workflowApi';
 
 const MARKERS = { added: 'saraban-diff-added', changed: 'saraban-diff-changed', removed: 'saraban-diff-removed' } as const;
 
 interface Canvas {
   addMarker: (id: string, marker: string) => void;
   zoom: (mode: string, center?: 'auto') => void;
+}
+
+const name = (e: ElementRef) => (e.name ? `${e.name} (${e.id})` : e.id);
+
+function ElementList({ color, label, items, testId }: { color: string; label: string; items: ElementRef[]; testId: string }) {
+  if (!items.length) return null;
+  return (
+    <div>
+      <Badge color={color} variant="light">
+        {label}
+      </Badge>
+      <List size="sm" data-testid={testId}>
+        {items.map((e) => (
+          <List.Item key={e.id}>{name(e)}</List.Item>
+        ))}
+      </List>
+    </div>
+  );
 }
 
 export function CompareVersions({ def, onClose }: { def: Definition; onClose: () => void }) {
@@ -77,7 +95,6 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
   };
 
   const options = numbers.map((n) => ({ value: String(n), label: t('modeler.version', { version: n }) }));
-  const name = (e: { id: string; name: string | null }) => (e.name ? `${e.name} (${e.id})` : e.id);
   const value = (v: string | null) => v ?? t('modeler.diffEmpty');
 
   return (
@@ -96,22 +113,8 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
             {result.added.length + result.removed.length + result.changed.length === 0 && <Alert color="gray">{t('modeler.compareNone')}</Alert>}
             <ScrollArea.Autosize mah={220}>
               <Stack gap={4} data-testid="version-diff">
-                {result.added.length > 0 && (
-                  <div>
-                    <Badge color="green" variant="light">{t('modeler.diffAdded', { count: result.added.length })}</Badge>
-                    <List size="sm" data-testid="diff-added">
-                      {result.added.map((e) => <List.Item key={e.id}>{name(e)}</List.Item>)}
-                    </List>
-                  </div>
-                )}
-                {result.removed.length > 0 && (
-                  <div>
-                    <Badge color="red" variant="light">{t('modeler.diffRemoved', { count: result.removed.length })}</Badge>
-                    <List size="sm" data-testid="diff-removed">
-                      {result.removed.map((e) => <List.Item key={e.id}>{name(e)}</List.Item>)}
-                    </List>
-                  </div>
-                )}
+                <ElementList color="green" label={t('modeler.diffAdded', { count: result.added.length })} items={result.added} testId="diff-added" />
+                <ElementList color="red" label={t('modeler.diffRemoved', { count: result.removed.length })} items={result.removed} testId="diff-removed" />
                 {result.changed.length > 0 && (
                   <div>
                     <Badge color="orange" variant="light">{t('modeler.diffChanged', { count: result.changed.length })}</Badge>
