@@ -22,7 +22,7 @@ describe('forwarding a letter to a person, unit or position', () => {
   const forward = (s: Session, id: number, body: Record<string, unknown>) => api().post(`/api/documents/${id}/forward`).set(s.auth).send(body);
   const userId = async (username: string) => (await User.findOne({ where: { username } }))!.id;
 
-  it('gives a unit a task "พิจารณา/ดำเนินการ" that its members see in their inbox, shows it in the route, and audits it', async () => {
+  it('gives a unit a task "พิจารณา/ดำเนินการ" that its members see in their inbox, shows it in the route with the note on the task, and audits it', async () => {
     const id = await registered({ subject: 'ขอให้ตรวจสอบระบบเครือข่ายของกระทรวง' });
     const ict = await Unit.findOne({ where: { nameTh: 'ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร' } });
     const res = await forward(clerk, id, { toUnitId: ict!.id, note: 'โปรดตรวจสอบและรายงานภายใน 3 วัน' });
@@ -43,6 +43,9 @@ describe('forwarding a letter to a person, unit or position', () => {
     expect(audit).to.have.length(1);
     expect(JSON.parse(audit[0].data)).to.deep.include({ to: { kind: 'unit', id: ict!.id }, instanceId: res.body.instanceId, note: 'โปรดตรวจสอบและรายงานภายใน 3 วัน' });
 
+    const comments = await api().get(`/api/tasks/${task!.id}/comments`).set(admin.auth);
+    expect(comments.status).to.equal(200);
+    expect(comments.body.items.map((c: { userId: number; text: string }) => [c.userId, c.text])).to.deep.equal([[await userId('clerk'), 'โปรดตรวจสอบและรายงานภายใน 3 วัน']]);
     await complete(admin, task!.id, { result: 'ตรวจสอบแล้ว ปกติ' });
     const after = await api().get(`/api/documents/${id}/route`).set(clerk.auth);
     expect(after.body.done.map((s: { name: string }) => s.name)).to.include('พิจารณา/ดำเนินการ');

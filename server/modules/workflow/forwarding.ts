@@ -8,7 +8,7 @@
 //   people, so forwarding a secret letter to one is refused.
 import type { Sequelize } from 'sequelize';
 import { z } from '../../lib/openapi';
-import { Document, DocumentRecipient, Position, Task, Unit, User } from '../../db/models';
+import { Document, DocumentRecipient, HistoryEntry, Position, Task, Unit, User } from '../../db/models';
 import { conflict, forbidden, unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { appendAudit } from '../audit/service';
@@ -28,7 +28,7 @@ export const ForwardBody = z
     toUserId: id.optional().openapi({ description: 'a person of your organisation' }),
     toUnitId: id.optional().openapi({ description: 'a unit of your organisation: everyone in it may take the task' }),
     toPositionId: id.optional().openapi({ description: 'a position of your organisation: its holder, or whoever acts for it today' }),
-    note: z.string().trim().max(1000).optional().openapi({ description: 'what the recipient should do (shown with the task)' }),
+    note: z.string().trim().max(1000).optional().openapi({ description: 'what the recipient should do: a comment on their task' }),
   })
   .strict()
   .refine((b) => [b.toUserId, b.toUnitId, b.toPositionId].filter((v) => v !== undefined).length === 1, { message: 'Give exactly one of toUserId, toUnitId or toPositionId.' })
@@ -86,6 +86,16 @@ export async function forward(sequelize: Sequelize, runtime: WorkflowRuntime, ac
       starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' }, starterUsername: actor.user.username,
       variables: { document: documentVariables(doc), recipient: recipient.token, note: input.note ?? null, forwardedBy: actor.user.displayName },
     });
+    // The note travels as the forwarder's comment on the new task: the recipient reads it there
+    // (GET /tasks/:id/comments), and only those who see the task do.
+    if (input.note) {
+      for (const task of createdTasks) {
+        await HistoryEntry.create({
+          instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask',
+          event: 'task.commented', taskId: task.id, userId: actor.userId, capacity: 'self', forPositionId: own?.positionId ?? null, detail: JSON.stringify({ text: input.note }), at: new Date(),
+        }, { transaction: t });
+      }
+    }
     await appendAudit(t, {
       organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.forwarded', actorId: actor.userId,
       // A secret letter's note stays out of the audit chain, as its subject stays out of tasks.
