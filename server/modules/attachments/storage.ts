@@ -49,6 +49,12 @@ export async function placeBlob(dataDir: string, upload: StoredUpload): Promise<
   try {
     await fs.promises.link(upload.tempPath, target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw err;
+    // A file system without hard links: copy beside the target, then rename into place whole.
+    const part = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
+    await fs.promises.copyFile(upload.tempPath, part);
+    await fs.promises.rename(part, target);
   }
 }
