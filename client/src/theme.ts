@@ -1,7 +1,7 @@
 // Theme: Sarabun (bundled, see main.tsx), then the OS's Thai fonts should it fail to load.
 import { createTheme } from '@mantine/core';
 
-const thaiFonts =
+export const thaiFonts =
   "'Sarabun', 'TH Sarabun New', 'Noto Sans Thai', 'Noto Sans Thai UI', 'Leelawadee UI', 'Tahoma', 'Loma', 'Garuda', 'Waree', system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 export const theme = createTheme({

@@ -21,6 +21,12 @@ export interface RouteSpec<P, Q, B, A> {
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A multipart/form-data body (file uploads). It only describes the form fields in OpenAPI
+   * (files as `z.string().openapi({ format: 'binary' })`): the handler reads the stream itself,
+   * so it is not parsed here. A route has either `body` or `multipart`.
+   */
+  multipart?: AnyZod;
   /** Status of success (200 by default; 201 for creations, 204 for no content). */
   status?: 200 | 201 | 202 | 204;
   response?: AnyZod;
@@ -65,6 +71,7 @@ export class Api<A> {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.multipart ? { body: { required: true, content: { 'multipart/form-data': { schema: spec.multipart } } } } : {}),
       },
       responses: {
         [status]: {

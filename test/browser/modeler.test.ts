@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
+import { PASSWORD, ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
 
 describe('the BPMN modeler in a real browser', function () {
   this.timeout(120000);
@@ -91,6 +91,39 @@ describe('the BPMN modeler in a real browser', function () {
       await page.getByRole('button', { name: 'ติดตั้งเป็นรุ่นใหม่' }).click();
       await page.getByTestId('modeler-status').getByText(/ติดตั้ง .+ รุ่น \d+ แล้ว/).waitFor();
       await screenshot(page, '18-modeler-deployed');
+    });
+  });
+
+  it('compares two deployed versions: the changed task is listed with its new name and performer, and coloured on the diagram', async () => {
+    const call = async (token: string | null, path: string, body: unknown) => {
+      const res = await fetch(`${h.baseUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const json = (await res.json()) as Record<string, unknown>;
+      expect(res.status, `${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
+      return json;
+    };
+    const token = (await call(null, '/auth/login', { username: 'designer', password: PASSWORD })).accessToken as string;
+    const v1 = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'incoming-letter.bpmn'), 'utf8');
+    const v2 = v1.replace('name="ผู้อำนวยการพิจารณา" camunda:assignee="director"', 'name="ผู้อำนวยการกองกลางพิจารณาและสั่งการ" camunda:assignee="deputy"');
+    expect(v2).to.not.equal(v1);
+    const from = (await call(token, '/workflow/definitions', { xml: v1 })).version as number;
+    const to = (await call(token, '/workflow/definitions', { xml: v2 })).version as number;
+
+    await h.withPage(async (page) => {
+      await signIn(page, 'designer');
+      await page.goto('/modeler');
+      await page.getByTestId('compare-test_incoming_letter').click();
+      await page.getByTestId('compare-from').selectOption(String(from));
+      await page.getByTestId('compare-to').selectOption(String(to));
+      await page.getByRole('button', { name: 'เปรียบเทียบ', exact: true }).click();
+      const changed = page.getByTestId('diff-changed').locator('[data-element-id="director_review"]');
+      await changed.waitFor();
+      expect(await changed.textContent()).to.contain('ผู้อำนวยการกองกลางพิจารณาและสั่งการ');
+      expect(await changed.textContent()).to.contain('director → deputy');
+      expect(await page.getByTestId('diff-changed').locator('li').count(), 'only that task changed').to.equal(1);
+      const drawn = page.getByTestId('compare-canvas').locator('[data-element-id="director_review"].saraban-diff-changed');
+      await drawn.waitFor();
+      expect(await page.getByTestId('compare-canvas').locator('.bjs-powered-by').isVisible(), 'the bpmn.io watermark').to.equal(true);
+      await screenshot(page, '22-modeler-compare-versions');
     });
   });
 });

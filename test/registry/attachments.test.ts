@@ -84,4 +84,15 @@ describe('attachments', () => {
       expect((await api().get(`/api/documents/${documentId}/attachments`).set((await as(user)).auth)).status, user).to.equal(404);
     }
   });
+
+  it('is described in /api/openapi.json as a multipart/form-data upload with its role and file fields', async () => {
+    const doc = (await api().get('/api/openapi.json')).body;
+    const upload = doc.paths['/documents/{id}/attachments'].post;
+    expect(upload.requestBody.content).to.have.keys('multipart/form-data');
+    const ref = upload.requestBody.content['multipart/form-data'].schema.$ref as string;
+    const form = doc.components.schemas[ref.split('/').pop()!];
+    expect(form.properties.role.enum).to.deep.equal(['main', 'enclosure']);
+    expect(form.properties.file.items).to.include({ type: 'string', format: 'binary' });
+    expect(form.required).to.deep.equal(['file']);
+  });
 });

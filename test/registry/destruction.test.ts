@@ -5,10 +5,11 @@ import { api } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
 import { testEnv } from '../helpers/env';
 import { as } from './helpers';
-import { AuditRecord, Document, ProcessInstance, User } from '../../server/db/models';
+import { AuditRecord, Blob, Document, ProcessInstance, User } from '../../server/db/models';
+import { writeTransaction } from '../../server/lib/transaction';
 import { JobScheduler } from '../../server/modules/workflow/scheduler';
 import { blobPath } from '../../server/modules/attachments/storage';
-import { destroyDocuments } from '../../server/modules/retention/destruction';
+import { deleteUnusedBlob, destroyDocuments } from '../../server/modules/retention/destruction';
 
 const YEAR = new Date().getUTCFullYear() + 543;
 const pdf = () => Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(256), Buffer.from('\n%%EOF\n')]);
@@ -110,5 +111,56 @@ describe('destruction of expired documents (committee review, National Archives 
     expect(officer.status).to.equal(403);
     const direct = await api().post('/api/workflow/instances').set((await as('clerk')).auth).send({ processKey: 'document_destruction', variables: { documentIds: [doc.id], committee: ['clerk'] } });
     expect(direct.status, 'the generic start route does not bypass the checks').to.equal(403);
+  });
+
+  it('refuses (409) the same document in two destruction runs approved at the same moment, and allows it again once the first run ended', async () => {
+    const doc = await expiredDocument('หนังสืออนุมัติซ้ำพร้อมกัน', []);
+    const results = await Promise.all([approve({ year: YEAR, documentIds: [doc.id], committee }), approve({ year: YEAR, documentIds: [doc.id], committee })]);
+    expect(results.map((r) => r.status).sort(), JSON.stringify(results.map((r) => r.body))).to.deep.equal([201, 409]);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.body.error.details[0].message).to.contain(String(doc.id));
+    const running = results.find((r) => r.status === 201)!.body.instanceId as number;
+    expect(await ProcessInstance.count({ where: { processKey: 'document_destruction', status: 'running', businessKey: `destruction-${YEAR}` } })).to.be.greaterThan(0);
+
+    // The committee objects: the run ends, and the document may be put on a new run.
+    await complete(await as('director'), (await taskOf(await as('director'), running, 'committee_review')).id, { decision: 'object' });
+    expect((await ProcessInstance.findByPk(running))!.status).to.equal('completed');
+    const again = await approve({ year: YEAR, documentIds: [doc.id], committee });
+    expect(again.status, JSON.stringify(again.body)).to.equal(201);
+    await complete(await as('director'), (await taskOf(await as('director'), again.body.instanceId, 'committee_review')).id, { decision: 'object' });
+  });
+
+  it('keeps a file uploaded again while a destruction deletes the same content: the upload waits for the blob lock and puts the file back', async () => {
+    const file = pdf();
+    const sha = hashOf(file);
+    const doc = await expiredDocument('หนังสือที่ถูกทำลายขณะอัปโหลดซ้ำ', [file]);
+    await doc.update({ status: 'destroyed' });
+    const live = await Document.create({ organisationId: orgId, direction: 'incoming', type: 'external', status: 'registered', urgency: 'normal', secrecy: 'normal', createdById: clerkId, subject: 'หนังสือใหม่ที่แนบไฟล์เดิม', registerYear: YEAR, registerNumber: 3, retentionYears: 10 });
+    const dataDir = testEnv().ctx.config.dataDir;
+    const target = blobPath(dataDir, sha);
+    expect(fs.existsSync(target)).to.equal(true);
+
+    // A destruction in the middle of deleting this content: it holds the blob's lock, has found
+    // no live document carrying it, and deletes the file only after the upload has started.
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const destruction = writeTransaction(testEnv().ctx.db.sequelize, async (t) => {
+      await Blob.findByPk(sha, { transaction: t, lock: t.LOCK.UPDATE });
+      locked();
+      await gate;
+      await fs.promises.rm(target, { force: true });
+    });
+    await holding;
+    const upload = api().post(`/api/documents/${live.id}/attachments`).set((await as('clerk')).auth).field('role', 'main').attach('file', file, 'ฉบับใหม่.pdf').then((r) => r);
+    await new Promise((r) => setTimeout(r, 700)); // the upload is read, typed and waits for the lock
+    release();
+    await destruction;
+    const res = await upload;
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(fs.existsSync(target), 'the new copy of the file is there').to.equal(true);
+    expect(await deleteUnusedBlob(testEnv().ctx.db, dataDir, sha), 'a live document carries it now').to.equal(false);
+    expect(fs.existsSync(target)).to.equal(true);
   });
 });

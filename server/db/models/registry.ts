@@ -161,6 +161,12 @@ export class Blob extends Model {
   declare createdAt: CreationOptional<Date>;
 }
 
+/** A document held by a running destruction (migration 20261123004500-destruction-items). */
+export class DestructionItem extends Model {
+  declare instanceId: number;
+  declare documentId: number;
+}
+
 export class Attachment extends Model {
   declare id: CreationOptional<number>;
   declare documentId: number;
@@ -270,5 +276,9 @@ export function initRegistryModels(sequelize: Sequelize): void {
   Attachment.init(
     { id, documentId: int(false), sha256: str(64, false), role: str(16, false), filename: str(255, false), mime: str(128, false), size: { type: DataTypes.BIGINT, allowNull: false }, createdById: int() },
     { sequelize, tableName: 'attachments', updatedAt: false },
+  );
+  DestructionItem.init(
+    { instanceId: { type: DataTypes.BIGINT, primaryKey: true }, documentId: { type: DataTypes.INTEGER, primaryKey: true } },
+    { sequelize, tableName: 'destruction_items', timestamps: false },
   );
 }

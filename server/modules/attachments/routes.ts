@@ -3,19 +3,20 @@
 // the limit get 413; reading needs the same right as reading the document.
 import fs from 'node:fs';
 import busboy from 'busboy';
+import { Sequelize, UniqueConstraintError } from 'sequelize';
 import type { Request } from 'express';
 import { fileTypeFromFile } from 'file-type';
 import { Attachment, Blob, Document } from '../../db/models';
 import { AppError, conflict, notFound, badRequest } from '../../lib/errors';
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { writeTransaction } from '../../lib/transaction';
+import { Retry, writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
 import { assertRead } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
-import { blobPath, commitBlob, streamToTemp, StoredUpload } from './storage';
+import { blobPath, placeBlob, streamToTemp, StoredUpload } from './storage';
 
 /** What a government correspondence file may be: PDF, images and office documents. */
 export const ALLOWED_MIME = new Set([
@@ -30,6 +31,14 @@ export const ALLOWED_MIME = new Set([
 const AttachmentSchema = z
   .object({ id: z.number(), documentId: z.number(), role: z.enum(['main', 'enclosure']), filename: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), createdAt: z.string() })
   .openapi('Attachment');
+
+/** The form the upload route reads (described in OpenAPI; busboy parses the stream). */
+const UploadForm = z
+  .object({
+    role: z.enum(['main', 'enclosure']).optional().openapi({ description: 'main: the letter itself; enclosure: สิ่งที่ส่งมาด้วย (default). Applies to the files after it.' }),
+    file: z.array(z.string().openapi({ type: 'string', format: 'binary' })).min(1).max(20).openapi({ description: 'One or more files (PDF, images, office documents), each under the size limit' }),
+  })
+  .openapi('AttachmentUpload');
 
 function present(a: Attachment) {
   return { id: a.id, documentId: a.documentId, role: a.role, filename: a.filename, mime: a.mime, size: Number(a.size), sha256: a.sha256, createdAt: new Date(a.createdAt).toISOString() };
@@ -64,6 +73,32 @@ function parseMultipart(req: Request, dataDir: string, maxBytes: number): Promis
   });
 }
 
+/**
+ * Records uploaded files on a document. Each blob row is locked before its file is checked and
+ * the attachment row written; a destruction deletes a file only under the same lock and only when
+ * no live document refers to it (retention/destruction.ts), so neither can lose the other's work.
+ */
+async function storeAttachments(sequelize: Sequelize, dataDir: string, actor: Actor, doc: Document, files: Array<ParsedFile & { mime: string }>): Promise<Attachment[]> {
+  return writeTransaction(sequelize, async (t) => {
+    const out: Attachment[] = [];
+    for (const f of files) {
+      if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
+        try {
+          await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
+        } catch (err) {
+          if (err instanceof UniqueConstraintError) throw new Retry(); // another upload of the same content won: lock its row
+          throw err;
+        }
+      }
+      await placeBlob(dataDir, f);
+      const a = await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename.slice(0, 255), mime: f.mime, size: f.size, createdById: actor.userId }, { transaction: t });
+      await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: a.id, action: 'attachment.added', actorId: actor.userId, data: { documentId: doc.id, sha256: f.sha256, role: f.role, size: f.size, mime: f.mime } });
+      out.push(a);
+    }
+    return out;
+  });
+}
+
 export function registerAttachmentRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { sequelize } = ctx.db;
   const maxBytes = () => ctx.config.attachmentMaxBytes;
@@ -72,7 +107,7 @@ export function registerAttachmentRoutes(api: Api<Actor>, ctx: AppContext): void
     method: 'post', path: '/documents/:id/attachments', tag: 'Attachments', status: 201,
     summary: 'Attach files (multipart/form-data: field role = main | enclosure, then one or more files)',
     description: 'PDF, images and office files, recognised by content. Files over the size limit get 413.',
-    params: idParam, response: z.object({ items: z.array(AttachmentSchema) }),
+    params: idParam, multipart: UploadForm, response: z.object({ items: z.array(AttachmentSchema) }),
     handler: async ({ params, actor, req }) => {
       const doc = await assertRead(actor, await Document.findByPk(params.id));
       if (doc.createdById !== actor.userId && !actor.roles.has('registry_clerk')) throw new AppError(403, 'forbidden', 'Only the author or a registry clerk attaches files.');
@@ -93,17 +128,7 @@ export function registerAttachmentRoutes(api: Api<Actor>, ctx: AppContext): void
           }
           typed.push({ ...f, mime: type.mime });
         }
-        for (const f of typed) await commitBlob(ctx.config.dataDir, f);
-        const rows = await writeTransaction(sequelize, async (t) => {
-          const out: Attachment[] = [];
-          for (const f of typed) {
-            if (!(await Blob.findByPk(f.sha256, { transaction: t }))) await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
-            const a = await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename.slice(0, 255), mime: f.mime, size: f.size, createdById: actor.userId }, { transaction: t });
-            await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: a.id, action: 'attachment.added', actorId: actor.userId, data: { documentId: doc.id, sha256: f.sha256, role: f.role, size: f.size, mime: f.mime } });
-            out.push(a);
-          }
-          return out;
-        });
+        const rows = await storeAttachments(sequelize, ctx.config.dataDir, actor, doc, typed);
         return { items: rows.map(present) };
       } finally {
         await cleanup();

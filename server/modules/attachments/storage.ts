@@ -36,11 +36,25 @@ export async function streamToTemp(dataDir: string, source: Readable & { truncat
   return { tempPath, sha256: hash.digest('hex'), size, truncated: !!source.truncated };
 }
 
-/** Moves a finished upload into place; if the same content is already stored, keeps that one. */
-export async function commitBlob(dataDir: string, upload: StoredUpload): Promise<string> {
+/**
+ * Puts a finished upload's content in place unless the same content is already stored. Called
+ * while the blob's row is locked (see `storeAttachments`), so a destruction deleting the same
+ * content cannot slip between this check and the attachment row: if it deleted the file first,
+ * the file is made again here. A hard link, not a move: the upload stays whole until the
+ * transaction is over, so a retried transaction can place it again.
+ */
+export async function placeBlob(dataDir: string, upload: StoredUpload): Promise<void> {
   const target = blobPath(dataDir, upload.sha256);
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  if (fs.existsSync(target)) await fs.promises.rm(upload.tempPath, { force: true });
-  else await fs.promises.rename(upload.tempPath, target);
-  return target;
+  try {
+    await fs.promises.link(upload.tempPath, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw err;
+    // A file system without hard links: copy beside the target, then rename into place whole.
+    const part = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
+    await fs.promises.copyFile(upload.tempPath, part);
+    await fs.promises.rename(part, target);
+  }
 }

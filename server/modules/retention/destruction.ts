@@ -4,7 +4,7 @@
 // document already destroyed is skipped, and a file already gone is not an error.
 import fs from 'node:fs';
 import { Op } from 'sequelize';
-import { Attachment, Document } from '../../db/models';
+import { Attachment, Blob, Document } from '../../db/models';
 import { writeTransaction } from '../../lib/transaction';
 import { appendAudit } from '../audit/service';
 import { blobPath } from '../attachments/storage';
@@ -39,20 +39,27 @@ export async function destroyDocuments(db: Database, dataDir: string, input: Des
     const attachments = await Attachment.findAll({ where: { documentId: { [Op.in]: docs.map((d) => d.id) } }, attributes: ['sha256'], transaction: t });
     return { destroyed, hashes: [...new Set(attachments.map((a) => a.sha256))] };
   });
-  // A file is still needed while any document that is not destroyed carries it. The blob and
-  // attachment rows stay as the record of what was destroyed; only the content goes.
+  // The blob and attachment rows stay as the record of what was destroyed; only the content goes.
   let filesDeleted = 0;
-  if (!hashes.length) return { destroyed, filesDeleted };
-  const refs = await Attachment.findAll({ where: { sha256: { [Op.in]: hashes } }, attributes: ['sha256', 'documentId'] });
-  const live = new Set((await Document.findAll({ where: { id: { [Op.in]: [...new Set(refs.map((r) => r.documentId))] }, status: { [Op.ne]: 'destroyed' } }, attributes: ['id'] })).map((d) => d.id));
-  const kept = new Set(refs.filter((r) => live.has(r.documentId)).map((r) => r.sha256));
-  for (const sha256 of hashes) {
-    if (kept.has(sha256)) continue;
-    const file = blobPath(dataDir, sha256);
-    if (fs.existsSync(file)) {
-      await fs.promises.rm(file, { force: true });
-      filesDeleted++;
-    }
-  }
+  for (const sha256 of hashes) if (await deleteUnusedBlob(db, dataDir, sha256)) filesDeleted++;
   return { destroyed, filesDeleted };
+}
+
+/**
+ * Deletes a stored file that no live (not destroyed) document carries any more. The check and the
+ * deletion happen under the blob row's lock, the same lock an upload of the same content takes
+ * before it writes its attachment row (attachments/routes.ts): an upload either committed first
+ * and keeps the file, or waits and puts the file back.
+ */
+export async function deleteUnusedBlob(db: Database, dataDir: string, sha256: string): Promise<boolean> {
+  return writeTransaction(db.sequelize, async (t) => {
+    if (!(await Blob.findByPk(sha256, { transaction: t, lock: t.LOCK.UPDATE }))) return false;
+    const refs = await Attachment.findAll({ where: { sha256 }, attributes: ['documentId'], transaction: t });
+    const live = refs.length ? await Document.count({ where: { id: { [Op.in]: [...new Set(refs.map((r) => r.documentId))] }, status: { [Op.ne]: 'destroyed' } }, transaction: t }) : 0;
+    if (live > 0) return false;
+    const file = blobPath(dataDir, sha256);
+    if (!fs.existsSync(file)) return false;
+    await fs.promises.rm(file, { force: true });
+    return true;
+  });
 }

@@ -2,12 +2,13 @@
 // documents whose retention has run out, and the list of documents 20 years old for handover to
 // the National Archives (บัญชีส่งมอบหนังสือครบ 20 ปี). Committee review, approval and the actual
 // destruction belong to the destruction process (workflow runtime), not to this module.
-import { Op, literal } from 'sequelize';
+import { Op, literal, Transaction } from 'sequelize';
 import { stringify } from 'csv-stringify/sync';
-import { Document } from '../../db/models';
+import { DestructionItem, Document, ProcessInstance } from '../../db/models';
+import { writeTransaction } from '../../lib/transaction';
 import { Api } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { forbidden, unprocessable } from '../../lib/errors';
+import { conflict, forbidden, unprocessable } from '../../lib/errors';
 import { User } from '../../db/models';
 import { activeDefinition } from '../workflow/definitions';
 import { thaiDateOnlyShort } from '../../lib/thai-date';
@@ -38,6 +39,15 @@ async function listFor(actor: Actor, kind: 'destruction' | 'handover', year: num
     });
   }
   return items;
+}
+
+/** Documents of `documentIds` that a running destruction already holds. */
+async function heldByRunningDestruction(documentIds: number[], t: Transaction) {
+  const items = await DestructionItem.findAll({ where: { documentId: { [Op.in]: documentIds } }, transaction: t, lock: t.LOCK.UPDATE });
+  if (!items.length) return [];
+  const running = await ProcessInstance.findAll({ where: { id: { [Op.in]: [...new Set(items.map((i) => i.instanceId))] }, status: 'running' }, attributes: ['id'], transaction: t });
+  const ids = new Set(running.map((r) => Number(r.id)));
+  return items.filter((i) => ids.has(Number(i.instanceId))).map((i) => ({ documentId: Number(i.documentId), instanceId: Number(i.instanceId) }));
 }
 
 const assertRecordsManager = (actor: Actor) => {
@@ -78,9 +88,20 @@ export function registerRetentionRoutes(api: Api<Actor>, ctx: AppContext): void 
       if (outside.length) throw unprocessable(`Some documents are not on the destruction list of ${body.year}.`, outside.map((id) => ({ field: 'documentIds', message: `${id} is not on the list` })));
       const definition = await activeDefinition(actor.organisationId, DESTRUCTION_PROCESS);
       const own = actor.capacities.find((c) => c.capacity === 'self');
-      const { instance } = await ctx.runtime.start({
-        definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
-        starterUsername: actor.user.username, variables: { year: body.year, documentIds, committee, committeeChair: body.committee.chair }, businessKey: `destruction-${body.year}`,
+      const instance = await writeTransaction(ctx.db.sequelize, async (t) => {
+        // The documents' rows order two approvals of the same documents: the second one waits
+        // here, then sees the first one's items and is refused.
+        await Document.findAll({ where: { id: { [Op.in]: documentIds } }, order: [['id', 'ASC']], attributes: ['id'], transaction: t, lock: t.LOCK.UPDATE });
+        const held = await heldByRunningDestruction(documentIds, t);
+        if (held.length) {
+          throw conflict('Some documents are already in a destruction that is still running; wait for it to end (approved or objected to).', held.map((h) => ({ field: 'documentIds', message: `${h.documentId} is in destruction process ${h.instanceId}` })));
+        }
+        const started = await ctx.runtime.start({
+          definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' }, transaction: t,
+          starterUsername: actor.user.username, variables: { year: body.year, documentIds, committee, committeeChair: body.committee.chair }, businessKey: `destruction-${body.year}`,
+        });
+        await DestructionItem.bulkCreate(documentIds.map((documentId) => ({ instanceId: started.instance.id, documentId })), { transaction: t });
+        return started.instance;
       });
       return { instanceId: instance.id, processKey: DESTRUCTION_PROCESS, documentIds, committee };
     },

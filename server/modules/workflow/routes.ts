@@ -12,6 +12,8 @@ import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleD
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, routeOfDocument } from './routing';
+import { compareVersions, VersionComparison } from './compare';
+import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
 import { assertRead as assertReadDocument } from '../documents/policy';
@@ -57,6 +59,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
 
   api.route({
+    method: 'get', path: '/workflow/definitions/:key/compare', tag: TAG, summary: 'What changed between two versions: elements added, removed and changed (name, performers, conditions, timers, forms)',
+    params: z.object({ key: z.string().min(1).max(128) }),
+    query: z.object({ from: z.coerce.number().int().positive().openapi({ type: 'integer' }), to: z.coerce.number().int().positive().openapi({ type: 'integer' }) }),
+    response: VersionComparison,
+    handler: async ({ params, query, actor }) => {
+      const [from, to] = await Promise.all([findVersion(actor.organisationId, params.key, query.from), findVersion(actor.organisationId, params.key, query.to)]);
+      return compareVersions(params.key, from, to);
+    },
+  });
+
+  api.route({
     method: 'post', path: '/workflow/definitions/:key/versions/:version/activate', tag: TAG, summary: 'Make this version the one new instances use',
     params: S.keyVersionParams, response: S.Deployed,
     handler: async ({ params, actor }) => {
@@ -74,6 +87,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ body, actor }) => {
       // Destruction is started only from an approved destruction list, where its inputs are checked.
       if (body.processKey === 'document_destruction') throw forbidden('Start a destruction from the destruction list (POST /api/retention/destruction-list/approve).');
+      if (body.processKey === FORWARD_KEY) throw forbidden('Forward a letter with POST /api/documents/:id/forward, where the recipient is checked.');
       const definition = await activeDefinition(actor.organisationId, body.processKey);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({
@@ -183,6 +197,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       assertClerk(actor);
       const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
       return { instanceId: await circulate(runtime, actor, doc, [...new Set(body.unitIds)]) };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/documents/:id/forward', tag: TAG, status: 201,
+    summary: 'Forward a letter to a person, unit or position of the organisation: they get a task "พิจารณา/ดำเนินการ" (registry clerks, or whoever holds an open task on the letter)',
+    description: 'Never to another organisation (422). A ลับ / ลับมาก letter goes only to a person (toUserId), who becomes a named recipient. Audited as document.forwarded.',
+    params: idParam, body: ForwardBody, response: ForwardResult,
+    handler: async ({ params, body, actor }) => {
+      const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
+      return forward(db.sequelize, runtime, actor, doc, body);
     },
   });
 

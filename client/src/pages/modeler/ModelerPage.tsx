@@ -1,7 +1,8 @@
 // The process modeler: bpmn-js with the properties panel and the Camunda 7 moddle, so designers
 // set assignees, candidate groups, due dates, form fields, conditions and timers. Diagrams are
 // imported from a file or opened from a deployed version, validated and deployed by the server;
-// the server's element errors are drawn on the diagram. The bpmn.io watermark stays visible.
+// the server's element errors are drawn on the diagram; two deployed versions can be compared
+// (CompareVersions). The bpmn.io watermark stays visible.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, FileButton, Group, List, Paper, ScrollArea, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -16,8 +17,9 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { ApiError } from '../../lib/api';
 import { useI18n } from '../../i18n';
-import { NEW_DIAGRAM } from './newDiagram';
+import { DIAGRAM_TEXT, NEW_DIAGRAM } from './newDiagram';
 import { workflowApi, type Definition } from './workflowApi';
+import { CompareVersions } from './CompareVersions';
 
 interface ElementIssue {
   elementId?: string;
@@ -45,6 +47,7 @@ export function ModelerPage() {
   const [serverMissing, setServerMissing] = useState(false);
   const [busy, setBusy] = useState<'validate' | 'deploy' | null>(null);
   const [status, setStatus] = useState<{ color: string; text: string } | null>(null);
+  const [comparing, setComparing] = useState<Definition | null>(null);
 
   const definitions = useQuery({ queryKey: ['/workflow/definitions'], queryFn: workflowApi.list, retry: false });
   useEffect(() => {
@@ -105,6 +108,7 @@ export function ModelerPage() {
       propertiesPanel: { parent: panelRef.current! },
       additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule],
       moddleExtensions: { camunda: camundaModdle },
+      ...DIAGRAM_TEXT,
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
     modeler
@@ -261,11 +265,17 @@ export function ModelerPage() {
                     )}
                   </Button>
                 ))}
+                {def.versions.length > 1 && (
+                  <Button size="compact-xs" variant="light" onClick={() => setComparing(def)} data-testid={`compare-${def.key}`}>
+                    {t('modeler.compare')}
+                  </Button>
+                )}
               </Group>
             ))}
           </ScrollArea.Autosize>
         </Paper>
       )}
+      {comparing && <CompareVersions def={comparing} onClose={() => setComparing(null)} />}
     </Stack>
   );
 }

@@ -14,9 +14,24 @@ export interface Definition {
   versions: DefinitionVersion[];
 }
 
+export interface ElementRef {
+  id: string;
+  type: string;
+  name: string | null;
+}
+export interface VersionComparison {
+  key: string;
+  from: number;
+  to: number;
+  added: ElementRef[];
+  removed: ElementRef[];
+  changed: Array<ElementRef & { changes: Array<{ field: string; from: string | null; to: string | null }> }>;
+}
+
 export const workflowApi = {
   list: () => api.get<{ items: Definition[] }>('/workflow/definitions'),
   xml: (key: string, version: number) => api.text(`/workflow/definitions/${encodeURIComponent(key)}/versions/${version}/xml`),
   validate: (xml: string) => api.post<{ valid: true }>('/workflow/definitions/validate', { xml }),
+  compare: (key: string, from: number, to: number) => api.get<VersionComparison>(`/workflow/definitions/${encodeURIComponent(key)}/compare?from=${from}&to=${to}`),
   deploy: (xml: string) => api.post<{ key: string; version: number; id: number | string }>('/workflow/definitions', { xml }),
 };
