@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import type { WorkflowRuntime } from '../workflow/runtime';
 import { validateFormVariables, FormField } from '../workflow/forms';
 import { taskAccess, TaskAccess } from './policy';
+import { endorseFromStep } from '../documents/endorsements';
 
 export interface InboxQuery {
   processKey?: string;
@@ -195,6 +196,7 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       );
       if (n !== 1) throw conflict('The task was completed or cancelled meanwhile.');
       await task.reload({ transaction: t });
+      if (task.documentId) await endorseFromStep(t, actor, capacity, Number(task.documentId), input.variables);
       await history(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }, t);
       await recordEvents(t, [{ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: await runtime.audienceOf(task, t), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } }]);
     },
