@@ -13,7 +13,7 @@ import { LetterMarks } from '../../components/document/DocumentView';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, newIdempotencyKey } from './LetterForm';
-import { FilePicker, refusal, RegisterSelect, useRegisters } from './common';
+import { FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
 
 interface Attempt {
   key: string;
@@ -37,30 +37,28 @@ export function IncomingPage() {
   const attempt = useRef<Attempt>(freshAttempt());
   const [done, setDone] = useState<DocumentRecord | null>(null);
 
-  const submit = useMutation({
-    mutationFn: async () => {
-      const a = attempt.current;
-      const body = letterBody(values, 'incoming');
-      const json = JSON.stringify(body);
-      // A retry after a failed upload or a lost answer continues with the letter already entered.
-      if (a.documentId == null) {
-        a.documentId = (await api.post<DocumentRecord>('/documents', { direction: 'incoming', ...body })).id;
-        a.sent = json;
-      } else if (a.sent !== json) {
-        await api.patch<DocumentRecord>(`/documents/${a.documentId}`, body);
-        a.sent = json;
-      }
-      for (const [role, files] of [['main', mainFiles], ['enclosure', enclosureFiles]] as const) {
-        const pending = files.filter((f) => !a.uploaded.has(f));
-        if (!pending.length) continue;
-        await uploadFiles(a.documentId, role, pending);
-        for (const f of pending) a.uploaded.add(f);
-      }
-      const result = await api.post<RegistrationResult>(`/registers/${chosen}/entries`, { documentId: a.documentId, idempotencyKey: a.key });
-      return result.document!;
-    },
-    onSuccess: setDone,
+  const submitOnce = useSingleFlight(async () => {
+    const a = attempt.current;
+    const body = letterBody(values, 'incoming');
+    const json = JSON.stringify(body);
+    // A retry after a failed upload or a lost answer continues with the letter already entered.
+    if (a.documentId == null) {
+      a.documentId = (await api.post<DocumentRecord>('/documents', { direction: 'incoming', ...body })).id;
+      a.sent = json;
+    } else if (a.sent !== json) {
+      await api.patch<DocumentRecord>(`/documents/${a.documentId}`, body);
+      a.sent = json;
+    }
+    for (const [role, files] of [['main', mainFiles], ['enclosure', enclosureFiles]] as const) {
+      const pending = files.filter((f) => !a.uploaded.has(f));
+      if (!pending.length) continue;
+      await uploadFiles(a.documentId, role, pending);
+      for (const f of pending) a.uploaded.add(f);
+    }
+    const result = await api.post<RegistrationResult>(`/registers/${chosen}/entries`, { documentId: a.documentId, idempotencyKey: a.key });
+    return result.document!;
   });
+  const submit = useMutation({ mutationFn: submitOnce, onSuccess: setDone });
 
   const next = () => {
     attempt.current = freshAttempt();
@@ -102,7 +100,7 @@ export function IncomingPage() {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (!submit.isPending) submit.mutate();
+        submit.mutate();
       }}
     >
       <Stack maw={900}>

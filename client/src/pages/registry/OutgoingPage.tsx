@@ -14,7 +14,7 @@ import { LetterMarks, useDocument } from '../../components/document/DocumentView
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, Register, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, letterValues, newIdempotencyKey, type LetterValues } from './LetterForm';
-import { FilePicker, refusal, RegisterSelect, useRegisters } from './common';
+import { FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
 
 /** The registers a draft may be numbered in (the server's rule: orders only in the order series). */
 function fitting(registers: Register[], doc: DocumentRecord): Register[] {
@@ -25,8 +25,9 @@ export function NewDraftPage() {
   const { t, date } = useI18n();
   const navigate = useNavigate();
   const [values, setValues] = useState(() => emptyLetter('outgoing'));
+  const createOnce = useSingleFlight(() => api.post<DocumentRecord>('/documents', { direction: 'outgoing', ...letterBody(values, 'outgoing') }));
   const create = useMutation({
-    mutationFn: () => api.post<DocumentRecord>('/documents', { direction: 'outgoing', ...letterBody(values, 'outgoing') }),
+    mutationFn: createOnce,
     onSuccess: (doc) => navigate(`/registry/outgoing/${doc.id}`),
   });
   const recent = useQuery({ queryKey: ['search', 'outgoing-recent'], queryFn: () => api.get<{ items: DocumentRecord[] }>('/search/documents?direction=outgoing&limit=20') });
@@ -37,7 +38,7 @@ export function NewDraftPage() {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!create.isPending) create.mutate();
+          create.mutate();
         }}
       >
         <Stack>
@@ -111,8 +112,10 @@ export function DraftPage() {
   }, [doc.data, values]);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['documents', documentId] });
 
+  // The version sent makes a repeated save a 409 rather than a second version; one flight avoids even that.
+  const saveOnce = useSingleFlight(() => api.patch<DocumentRecord>(`/documents/${documentId}`, { version: doc.data!.version, ...letterBody(values!, 'outgoing') }));
   const save = useMutation({
-    mutationFn: () => api.patch<DocumentRecord>(`/documents/${documentId}`, { version: doc.data!.version, ...letterBody(values!, 'outgoing') }),
+    mutationFn: saveOnce,
     onSuccess: () => {
       notifications.show({ color: 'green', message: t('registry.outgoing.saved') });
       refresh();
@@ -165,7 +168,7 @@ export function DraftPage() {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (!save.isPending) save.mutate();
+            save.mutate();
           }}
         >
           <Stack>

@@ -1,5 +1,6 @@
 // Pieces shared by the registry pages: the organisation's registers, file pickers, and the
 // message a refused request deserves (a file too large or of the wrong kind says so).
+import { useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Input, NativeSelect } from '@mantine/core';
 import { api, ApiError } from '../../lib/api';
@@ -47,4 +48,16 @@ export function refusal(error: unknown, t: Translate): string | null {
   if (error.status === 422 || error.status === 400) return `${t('common.fixErrors')} ${error.message}`;
   if (error.status === 403) return t('common.forbidden');
   return `${t('common.error')} (${error.message})`;
+}
+
+/**
+ * One run at a time: a second click while a submission is under way joins it instead of sending
+ * it again (React has not re-rendered the button as busy yet when a double click lands).
+ */
+export function useSingleFlight<T>(run: () => Promise<T>): () => Promise<T> {
+  const running = useRef<Promise<T> | null>(null);
+  return () =>
+    (running.current ??= run().finally(() => {
+      running.current = null;
+    }));
 }
