@@ -202,6 +202,31 @@ describe('the registry in a real browser', function () {
     }
   });
 
+  it('drafts an outgoing letter, saves a second version, and numbers it in the outgoing register', async () => {
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.goto('/registry/outgoing');
+      await page.getByRole('heading', { name: 'ร่างหนังสือส่ง' }).waitFor();
+      await page.getByLabel('เรื่อง', { exact: false }).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาส');
+      await page.getByLabel('ถึง (เรียน)').fill('ผู้ว่าราชการจังหวัดเชียงใหม่');
+      await page.getByLabel('ข้อความ', { exact: true }).fill('ตามที่ได้แจ้งไว้ ขอส่งรายงานมาเพื่อโปรดทราบ');
+      await page.getByLabel('ชื่อผู้ลงนาม').fill('นายวิชัย ทองดี');
+      await page.getByRole('button', { name: 'บันทึกร่าง' }).click();
+      await page.getByRole('heading', { name: 'แก้ไขร่างหนังสือ' }).waitFor();
+      const draft = page.getByTestId('draft-page');
+      await draft.getByText('ฉบับที่ 1', { exact: false }).first().waitFor();
+      await page.getByLabel('เรื่อง', { exact: false }).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4');
+      await page.getByRole('button', { name: 'บันทึกฉบับใหม่' }).click();
+      await draft.getByText('ฉบับที่ 2', { exact: false }).first().waitFor();
+      await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
+      await page.getByRole('heading', { name: 'หนังสือออกเลขแล้ว' }).waitFor();
+      const numbered = (await page.getByTestId('numbered').textContent()) ?? '';
+      expect(numbered).to.match(/ที่ \(เลขที่หนังสือ\) \S+ ?\S*\/\d+/);
+      expect(await page.getByRole('button', { name: 'บันทึกฉบับใหม่' }).count()).to.equal(0); // frozen once numbered
+      await screenshot(page, '37-registry-outgoing-numbered');
+    });
+  });
+
   it('fits a phone: the incoming form has no sideways scrolling', async () => {
     await h.withPage(
       async (page) => {

@@ -100,10 +100,10 @@ export function RegistersPage() {
               return (
                 <Table.Tr key={e.id} data-status={e.status} style={voided ? { textDecoration: 'line-through', color: 'var(--mantine-color-gray-6)' } : undefined}>
                   <Table.Td>{r.number}</Table.Td>
-                  <Table.Td>{r.registeredDate}</Table.Td>
-                  <Table.Td>{r.registeredTime}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredDate}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredTime}</Table.Td>
                   <Table.Td>{r.letterNumber}</Table.Td>
-                  <Table.Td>{r.letterDate}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.letterDate}</Table.Td>
                   <Table.Td>{r.from}</Table.Td>
                   <Table.Td>{r.to}</Table.Td>
                   <Table.Td>{e.documentId && !e.hidden && !voided ? <Link to={`/documents/${e.documentId}`}>{r.subject}</Link> : r.subject}</Table.Td>

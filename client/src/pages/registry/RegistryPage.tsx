@@ -1,6 +1,6 @@
 // ทะเบียนหนังสือ: the registry clerk's work (register incoming letters, draft and number outgoing
 // ones) and everyone's registers and search, as tabs with their own addresses.
-import { Navigate, NavLink, Route, Routes, useParams } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation, useParams } from 'react-router';
 import { Group, Stack, UnstyledButton } from '@mantine/core';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -21,23 +21,31 @@ const TABS: Array<{ to: string; label: MessageKey; clerk?: boolean }> = [
 export function RegistryPage() {
   const { t } = useI18n();
   const clerk = useIsClerk();
+  const { pathname } = useLocation();
   const tabs = TABS.filter((tab) => !tab.clerk || clerk);
   return (
     <Stack>
       <nav aria-label={t('nav.registry')} className="no-print">
         <Group gap="xs" wrap="wrap">
-          {tabs.map((tab) => (
-            <UnstyledButton
-              key={tab.to}
-              component={NavLink}
-              to={`/registry/${tab.to}`}
-              px="md"
-              py={6}
-              style={({ isActive }: { isActive: boolean }) => ({ borderRadius: 6, fontWeight: 600, background: isActive ? 'var(--mantine-color-blue-1)' : 'var(--mantine-color-gray-1)' })}
-            >
-              {t(tab.label)}
-            </UnstyledButton>
-          ))}
+          {tabs.map((tab) => {
+            const active = pathname.startsWith(`/registry/${tab.to}`);
+            return (
+              <UnstyledButton
+                key={tab.to}
+                component={Link}
+                to={`/registry/${tab.to}`}
+                aria-current={active ? 'page' : undefined}
+                px="md"
+                py={6}
+                fw={600}
+                bg={active ? 'blue.1' : 'gray.1'}
+                c={active ? 'blue.9' : undefined}
+                style={{ borderRadius: 6 }}
+              >
+                {t(tab.label)}
+              </UnstyledButton>
+            );
+          })}
         </Group>
       </nav>
       <Routes>
