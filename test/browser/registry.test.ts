@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fieldMessage, screenshot, signIn, startHarness, PASSWORD, type Harness } from './harness';
+import { fieldMessage, screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf } from './api';
 
 /** A small but well-formed PDF: the server recognises files by their content. */
 const PDF = `%PDF-1.4
@@ -34,28 +35,10 @@ describe('the registry in a real browser', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call(token: string | null, method: string, urlPath: string, body?: unknown) {
-    const res = await fetch(`${h.baseUrl}/api${urlPath}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    expect(res.status, `${method} ${urlPath}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-    return json as never;
-  }
-  const tokenOf = async (username: string) => ((await call(null, 'POST', '/auth/login', { username, password: PASSWORD })) as { accessToken: string }).accessToken;
-  type Task = { id: number; instanceId: number; elementId: string };
-  const taskOf = async (token: string, instanceId: number, elementId: string) => {
-    const { items } = (await call(token, 'GET', '/tasks?limit=200')) as { items: Task[] };
-    const task = items.find((t) => t.instanceId === instanceId && t.elementId === elementId);
-    expect(task, `${elementId} of instance ${instanceId}`).to.not.equal(undefined);
-    return task!;
-  };
-
   const subject = 'ขอเชิญประชุมคณะทำงานโครงการปลูกป่าชายเลนเฉลิมพระเกียรติ';
 
   it('registers a letter with its PDF and a receive stamp, routes it live to the director, records the endorsement in its chain, lists it in the register and finds it by a Thai word', async () => {
+    const { call, tokenOf, taskOf } = apiOf(h.baseUrl);
     const { context: directorContext, page: director } = await h.newPage();
     try {
       // The director's inbox is open before the letter arrives.
