@@ -25,10 +25,11 @@ describe('the registry in a real browser', function () {
 
   before(async function () {
     this.timeout(180000);
-    h = await startHarness();
+    h = await startHarness({ ATTACHMENT_MAX_BYTES: '20000' }); // small, so a too-large file is quick to make
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-letters-'));
     fs.writeFileSync(path.join(dir, 'หนังสือเชิญประชุม.pdf'), PDF);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'plain text is not a letter file\n');
+    fs.writeFileSync(path.join(dir, 'ภาคผนวก.pdf'), PDF + '%'.repeat(30000));
   });
   after(async () => {
     await h?.close();
@@ -86,8 +87,13 @@ describe('the registry in a real browser', function () {
         await page.getByLabel('ไฟล์หนังสือ (ฉบับหลัก)').setInputFiles(path.join(dir, 'notes.txt'));
         await submit.click();
         await page.getByTestId('form-error').getByText(/รับเฉพาะไฟล์ PDF/).waitFor();
+        // A file over the size limit (413) is named; the letter file already sent is not sent again.
         await page.getByLabel('ไฟล์หนังสือ (ฉบับหลัก)').setInputFiles(path.join(dir, 'หนังสือเชิญประชุม.pdf'));
+        await page.getByLabel('ไฟล์สิ่งที่ส่งมาด้วย').setInputFiles(path.join(dir, 'ภาคผนวก.pdf'));
+        await submit.click();
+        await page.getByTestId('form-error').getByText(/ไฟล์มีขนาดใหญ่เกินกำหนด.*ภาคผนวก\.pdf/).waitFor();
         await screenshot(page, '30-registry-incoming-form');
+        await page.getByLabel('ไฟล์สิ่งที่ส่งมาด้วย').setInputFiles([]);
         // A double click is one submission: one number.
         await submit.dblclick();
 

@@ -105,6 +105,7 @@ export function DraftPage() {
   const [values, setValues] = useState<LetterValues | null>(null);
   const [registerId, setRegisterId] = useState<number | null>(null);
   const [files, setFiles] = useState<File[]>([]);
+  const [enclosureFiles, setEnclosureFiles] = useState<File[]>([]);
   const [fileKey, setFileKey] = useState(0);
   const numbering = useRef(newIdempotencyKey());
   useEffect(() => {
@@ -122,9 +123,13 @@ export function DraftPage() {
     },
   });
   const upload = useMutation({
-    mutationFn: () => uploadFiles(documentId, 'main', files),
+    mutationFn: async () => {
+      if (files.length) await uploadFiles(documentId, 'main', files);
+      if (enclosureFiles.length) await uploadFiles(documentId, 'enclosure', enclosureFiles);
+    },
     onSuccess: () => {
       setFiles([]);
+      setEnclosureFiles([]);
       setFileKey((k) => k + 1);
       refresh();
     },
@@ -189,9 +194,10 @@ export function DraftPage() {
       <Divider />
       <Attachments documentId={d.id} />
       {!frozen && (
-        <Group align="end" key={fileKey}>
+        <Group align="end" wrap="wrap" key={fileKey}>
           <FilePicker id="draft-file" label={t('doc.mainFile')} onChange={setFiles} />
-          <Button variant="light" disabled={!files.length} loading={upload.isPending} onClick={() => upload.mutate()}>
+          <FilePicker id="draft-enclosure-files" label={t('doc.enclosureFiles')} multiple onChange={setEnclosureFiles} />
+          <Button variant="light" disabled={!files.length && !enclosureFiles.length} loading={upload.isPending} onClick={() => upload.mutate()}>
             {t('registry.upload')}
           </Button>
         </Group>

@@ -10,11 +10,10 @@ import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { blobUrl, download } from '../../components/document/files';
 import type { RegisterEntry } from '../../components/document/types';
-import { RegisterSelect, useRegisters } from './common';
+import { recentYears, RegisterSelect, useRegisters } from './common';
 
 const PAGE = 50;
 const COLUMNS: MessageKey[] = ['registry.col.number', 'registry.col.date', 'registry.col.time', 'registry.col.letterNumber', 'registry.col.letterDate', 'registry.col.from', 'registry.col.to', 'registry.col.subject', 'registry.col.action', 'registry.col.remarks'];
-const thisYear = () => Number(new Intl.DateTimeFormat('en-u-ca-buddhist', { year: 'numeric', timeZone: 'Asia/Bangkok' }).format(new Date()).replace(/\D/g, ''));
 
 export function RegistersPage() {
   const { t } = useI18n();
@@ -23,7 +22,7 @@ export function RegistersPage() {
   const [failed, setFailed] = useState(false);
   const books = registers.data ?? [];
   const registerId = Number(params.get('register')) || books[0]?.id || null;
-  const year = Number(params.get('year')) || thisYear();
+  const year = Number(params.get('year')) || recentYears()[0];
   const offset = Number(params.get('offset')) || 0;
   const set = (changes: Record<string, string | number>) => {
     const next = new URLSearchParams(params);
@@ -65,7 +64,7 @@ export function RegistersPage() {
           label={t('registry.year')}
           value={String(year)}
           onChange={(e) => set({ year: e.currentTarget.value, offset: 0 })}
-          data={Array.from({ length: 11 }, (_, i) => String(thisYear() - i))}
+          data={recentYears().map(String)}
           w={120}
         />
       </Group>

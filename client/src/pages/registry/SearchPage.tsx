@@ -11,7 +11,7 @@ import type { MessageKey } from '../../i18n/messages';
 import type { List, Unit } from '../../lib/types';
 import { LetterMarks } from '../../components/document/DocumentView';
 import { DOCUMENT_TYPES, SECRECIES, URGENCIES, type DocumentRecord } from '../../components/document/types';
-import { useRegisters } from './common';
+import { recentYears, useRegisters } from './common';
 
 const PAGE = 20;
 const FILTERS = ['q', 'letterNumber', 'type', 'registerId', 'year', 'urgency', 'secrecy', 'from', 'to', 'unitId'] as const;
@@ -63,7 +63,7 @@ export function SearchPage() {
       <Group align="end" wrap="wrap" gap="sm">
         {select('type', 'doc.type', DOCUMENT_TYPES.map((x) => ({ value: x, label: t(`doc.type.${x}` as MessageKey) })))}
         {select('registerId', 'registry.register', (registers.data ?? []).map((r) => ({ value: String(r.id), label: r.nameTh })))}
-        <TextInput label={t('registry.year')} inputMode="numeric" value={params.get('year') ?? ''} onChange={(e) => set('year', e.currentTarget.value.replace(/\D/g, '').slice(0, 4))} w={100} />
+        {select('year', 'registry.year', recentYears().map((y) => ({ value: String(y), label: String(y) })))}
         {select('urgency', 'doc.urgency', URGENCIES.map((x) => ({ value: x, label: t(`doc.urgency.${x}` as MessageKey) })))}
         {select('secrecy', 'doc.secrecy', SECRECIES.map((x) => ({ value: x, label: t(`doc.secrecy.${x}` as MessageKey) })))}
         <TextInput type="date" label={t('registry.search.from')} value={params.get('from') ?? ''} onChange={(e) => set('from', e.currentTarget.value)} />

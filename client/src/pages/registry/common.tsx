@@ -61,3 +61,9 @@ export function useSingleFlight<T>(run: () => Promise<T>): () => Promise<T> {
       running.current = null;
     }));
 }
+
+/** This B.E. year (Bangkok) and the ten before it: registers restart their numbers every year. */
+export function recentYears(): number[] {
+  const now = Number(new Intl.DateTimeFormat('en-u-ca-buddhist', { year: 'numeric', timeZone: 'Asia/Bangkok' }).format(new Date()).replace(/\D/g, ''));
+  return Array.from({ length: 11 }, (_, i) => now - i);
+}
