@@ -27,8 +27,11 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   // upgrade-insecure-requests only over HTTPS: on plain HTTP (a LAN address, a phone on the office
   // network) browsers would rewrite every asset and API call of the web app to https and break it.
-  const secureHeaders = helmet();
-  const plainHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // Attachments are fetched with the bearer token and previewed from blob: URLs (a PDF in a frame,
+  // an image), so frames and images may come from blob: as well as from the server itself.
+  const blobPreviews = { frameSrc: ["'self'", 'blob:'], imgSrc: ["'self'", 'data:', 'blob:'] };
+  const secureHeaders = helmet({ contentSecurityPolicy: { directives: blobPreviews } });
+  const plainHeaders = helmet({ contentSecurityPolicy: { directives: { ...blobPreviews, upgradeInsecureRequests: null } } });
   app.use((req, res, next) => (req.secure ? secureHeaders : plainHeaders)(req, res, next));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
 

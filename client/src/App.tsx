@@ -1,4 +1,4 @@
-// Routes. Registry and monitor have their places ready; they open when their APIs land.
+// Routes. The monitor has its place ready; it opens when its API lands.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation, useParams } from 'react-router';
 import { Alert, Center, Loader } from '@mantine/core';
@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage';
 import { HomePage } from './pages/HomePage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { InboxPage } from './pages/inbox/InboxPage';
+import { DocumentPage, RegistryPage } from './pages/registry/RegistryPage';
 import { OrganisationPage } from './pages/admin/OrganisationPage';
 import { UnitsPage } from './pages/admin/UnitsPage';
 import { PositionsPage } from './pages/admin/PositionsPage';
@@ -68,7 +69,8 @@ export function App() {
         <Route path="inbox" element={<InboxPage />} />
         <Route path="inbox/:taskId" element={<InboxPage />} />
         <Route path="tasks/:taskId" element={<TaskLink />} />
-        <Route path="registry" element={<ComingSoonPage titleKey="nav.registry" />} />
+        <Route path="registry/*" element={<RegistryPage />} />
+        <Route path="documents/:id" element={<DocumentPage />} />
         <Route path="monitor" element={<ComingSoonPage titleKey="nav.monitor" />} />
         <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />
         <Route path="admin" element={<RequireRole role="admin"><Outlet /></RequireRole>}>

@@ -13,4 +13,11 @@ describe('headers for the web app', () => {
     const res = await api().get('/api/health').set('X-Forwarded-Proto', 'https');
     expect(res.headers['content-security-policy']).to.include('upgrade-insecure-requests');
   });
+
+  it('lets the web app preview attachments it fetched with the token (blob: frames and images), nothing else from outside', async () => {
+    const csp = String((await api().get('/api/health')).headers['content-security-policy']);
+    expect(csp).to.include("frame-src 'self' blob:");
+    expect(csp).to.include("img-src 'self' data: blob:");
+    expect(csp).to.include("object-src 'none'");
+  });
 });

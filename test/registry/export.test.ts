@@ -41,6 +41,14 @@ describe('registers as documents', () => {
     expect(res.text).to.contain('class="void"');
   });
 
+  it("lists a page of entries with the same regulation's columns as the export", async () => {
+    const res = await api().get(`/api/registers/${registerId}/entries`).query({ year, offset: 1, limit: 2 }).set(auth);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const [second, third] = res.body.items as Array<{ number: number; row: Record<string, string | number> }>;
+    expect(second.row).to.include({ number: 2, letterNumber: 'นร 0105/123', letterDate: '10 ก.พ. 68', from: 'สำนักเลขาธิการนายกรัฐมนตรี', to: 'ปลัดกระทรวงสาธารณสุข', subject: 'ขอความอนุเคราะห์ข้อมูลสถิติ' });
+    expect(third.row).to.include({ number: 3, remarks: 'ยกเลิกเลข: ลงซ้ำ' });
+  });
+
   it('needs a year and refuses another organisation', async () => {
     expect((await api().get(`/api/registers/${registerId}/export.csv`).set(auth)).status).to.equal(400);
     const other = await login('cm.clerk');

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { api, login, Session } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
 import { incomingLetter, outgoingLetter, registerOf } from '../registry/helpers';
-import { ProcessInstance, Unit } from '../../server/db/models';
+import { ProcessInstance, Unit, User } from '../../server/db/models';
 
 describe('registering an incoming letter routes it', () => {
   let clerk: Session;
@@ -35,6 +35,28 @@ describe('registering an incoming letter routes it', () => {
 
     const outsider = await api().get(`/api/documents/${doc.body.id}/route`).set((await login('cm.clerk')).auth);
     expect(outsider.status).to.be.oneOf([403, 404]);
+  });
+
+  it('writes each step’s summary or endorsement into the letter’s chain (เกษียน), signed in the step’s position, in order', async () => {
+    const doc = await api().post('/api/documents').set(clerk.auth).send(incomingLetter({ subject: 'ขอเชิญประชุมคณะทำงานเกษียนหนังสือ' }));
+    const reg = await api().post(`/api/registers/${await registerOf('clerk', 'incoming')}/entries`).set(clerk.auth).send({ documentId: doc.body.id });
+    expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
+    const instanceId = Number((await ProcessInstance.findOne({ where: { documentId: doc.body.id } }))!.id);
+    const [sectionhead, director] = await Promise.all([login('sectionhead'), login('director')]);
+    await complete(clerk, (await taskOf(clerk, instanceId, 'screen')).id, { summary: 'เชิญประชุม 5 ธ.ค.', recommendation: 'เห็นควรเสนอ ผอ.' });
+    await complete(sectionhead, (await taskOf(sectionhead, instanceId, 'present')).id, { decision: 'forward', endorsement: 'เรียน ผอ. เพื่อโปรดพิจารณา' });
+    await complete(director, (await taskOf(director, instanceId, 'present')).id, { decision: 'acknowledge', endorsement: 'ทราบ' });
+
+    const chain = await api().get(`/api/documents/${doc.body.id}/endorsements`).set(clerk.auth);
+    expect(chain.status, JSON.stringify(chain.body)).to.equal(200);
+    const items = chain.body.items as Array<{ seq: number; text: string; decision: string | null; positionTitle: string | null; authorId: number }>;
+    expect(items.map((e) => e.seq)).to.deep.equal([1, 2, 3]);
+    expect(items[0].text).to.equal('สรุปเรื่อง: เชิญประชุม 5 ธ.ค.\nข้อเสนอ: เห็นควรเสนอ ผอ.');
+    const idOf = async (username: string) => Number((await User.findOne({ where: { username } }))!.id);
+    expect(items[0].authorId).to.equal(await idOf('clerk'));
+    expect([items[1].text, items[1].decision]).to.deep.equal(['เรียน ผอ. เพื่อโปรดพิจารณา', null]);
+    expect([items[2].text, items[2].decision, items[2].authorId]).to.deep.equal(['ทราบ', 'acknowledge', await idOf('director')]);
+    expect(items[2].positionTitle).to.be.a('string').and.not.equal('');
   });
 
   it('keeps a secret letter’s subject out of its tasks', async () => {

@@ -194,6 +194,23 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   return (options.text ? await res.text() : await res.json()) as T;
 }
 
+/**
+ * Files, with the same token handling as request(): a multipart upload (the browser sets the
+ * boundary) or a download read as a Blob (links cannot carry the bearer token).
+ */
+export async function fileRequest(path: string, init: { method?: 'GET' | 'POST'; body?: FormData } = {}): Promise<Response> {
+  const send = async () => {
+    const headers: Record<string, string> = { accept: 'application/json, */*' };
+    const token = await accessToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    return fetch(`/api${path}`, { method: init.method ?? 'GET', headers, body: init.body });
+  };
+  let res = await send();
+  if (res.status === 401 && tokens && (await refresh())) res = await send();
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
 export const api = {
   get: <T,>(path: string) => request<T>(path),
   text: (path: string) => request<string>(path, { text: true }),

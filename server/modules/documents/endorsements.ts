@@ -1,9 +1,9 @@
 // Endorsements (เกษียนหนังสือ): appended in order, never edited or deleted. The signer's capacity
 // must be one the actor holds today (their own post, or a delegation: ปฏิบัติราชการแทน /
 // รักษาราชการแทน), and the signature block names it.
-import { Sequelize } from 'sequelize';
+import { Sequelize, Transaction } from 'sequelize';
 import { z } from '../../lib/openapi';
-import { Document, Endorsement, Position } from '../../db/models';
+import { Document, Endorsement, Position, Unit, DECISIONS, type Decision } from '../../db/models';
 import { unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { thaiDateShort, thaiTime } from '../../lib/thai-date';
@@ -32,22 +32,54 @@ export async function addEndorsement(sequelize: Sequelize, actor: Actor, doc: Do
     throw unprocessable(`You do not hold ${CAPACITY_TH[input.capacity]} for that position today (no active delegation).`, [{ field: 'capacity', message: 'not one of your capacities' }]);
   }
   if (input.capacity === 'self' && positionId && !capacityHeld) throw unprocessable('That is not your position.', [{ field: 'positionId', message: 'not your own position' }]);
-  const position = positionId ? await Position.findByPk(positionId) : null;
   return writeTransaction(sequelize, async (t) => {
     // The document row is the lock that orders endorsements (seq has no gaps or twins).
     await Document.findByPk(doc.id, { transaction: t, lock: t.LOCK.UPDATE });
-    const last = (await Endorsement.max('seq', { where: { documentId: doc.id }, transaction: t })) as number | null;
-    const e = await Endorsement.create(
-      {
-        documentId: doc.id, seq: (last ?? 0) + 1, authorId: actor.userId, text: input.text ?? null, decision: input.decision ?? null, assignTo: input.assignTo ?? null,
-        typedName: input.typedName ?? actor.user.displayName, positionId: position?.id ?? null, positionTitle: position?.titleTh ?? null, capacity: input.capacity,
-        delegationId: capacityHeld?.delegationId ?? null, createdAt: new Date(),
-      },
-      { transaction: t },
-    );
-    await appendAudit(t, { organisationId: doc.organisationId, entityType: 'endorsement', entityId: e.id, action: 'endorsement.added', actorId: actor.userId, data: { documentId: doc.id, seq: e.seq, decision: e.decision, capacity: e.capacity, positionId: e.positionId } });
-    return e;
+    return appendEndorsement(t, actor, doc, { positionId: positionId ?? null, capacity: input.capacity, delegationId: capacityHeld?.delegationId ?? null }, input);
   });
+}
+
+interface Signer {
+  positionId: number | null;
+  capacity: 'self' | 'acting_for' | 'acting_in_post';
+  delegationId: number | null;
+}
+
+/** Appends the next endorsement in `t`; the caller holds the document row's lock. */
+async function appendEndorsement(t: Transaction, actor: Actor, doc: Document, signer: Signer, input: { text?: string; decision?: Decision; assignTo?: string; typedName?: string }): Promise<Endorsement> {
+  const position = signer.positionId ? await Position.findByPk(signer.positionId, { transaction: t }) : null;
+  const last = (await Endorsement.max('seq', { where: { documentId: doc.id }, transaction: t })) as number | null;
+  const e = await Endorsement.create(
+    {
+      documentId: doc.id, seq: (last ?? 0) + 1, authorId: actor.userId, text: input.text ?? null, decision: input.decision ?? null, assignTo: input.assignTo ?? null,
+      typedName: input.typedName ?? actor.user.displayName, positionId: position?.id ?? null, positionTitle: position?.titleTh ?? null, capacity: signer.capacity,
+      delegationId: signer.delegationId, createdAt: new Date(),
+    },
+    { transaction: t },
+  );
+  await appendAudit(t, { organisationId: doc.organisationId, entityType: 'endorsement', entityId: e.id, action: 'endorsement.added', actorId: actor.userId, data: { documentId: doc.id, seq: e.seq, decision: e.decision, capacity: e.capacity, positionId: e.positionId } });
+  return e;
+}
+
+const textOf = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/**
+ * A routing step on a letter completed with an endorsement (form field `endorsement`) or, for the
+ * staff's screening, a summary and recommendation, writes it into the letter's chain in the same
+ * transaction, signed in the capacity the step was done in. A step's own decision values that are
+ * not endorsement decisions (e.g. เสนอต่อ) leave the decision empty; the text carries the meaning.
+ */
+export async function endorseFromStep(t: Transaction, actor: Actor, signer: Signer, documentId: number, variables: Record<string, unknown>): Promise<Endorsement | null> {
+  const summary = textOf(variables.summary);
+  const recommendation = textOf(variables.recommendation);
+  const text = textOf(variables.endorsement) ?? ([summary && `สรุปเรื่อง: ${summary}`, recommendation && `ข้อเสนอ: ${recommendation}`].filter(Boolean).join('\n') || null);
+  if (!text) return null;
+  const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
+  if (!doc) return null;
+  const decision = (DECISIONS as readonly unknown[]).includes(variables.decision) ? (variables.decision as Decision) : undefined;
+  let assignTo: string | undefined;
+  if (decision === 'assign' && variables.assignUnitId != null) assignTo = (await Unit.findByPk(Number(variables.assignUnitId), { transaction: t }))?.nameTh;
+  return appendEndorsement(t, actor, doc, signer, { text, decision, assignTo });
 }
 
 export const listEndorsements = (documentId: number) => Endorsement.findAll({ where: { documentId }, order: [['seq', 'ASC']] });

@@ -25,8 +25,9 @@ const COLUMNS: Record<'incoming' | 'other', string[]> = {
   other: ['เลขทะเบียนส่ง', 'วันที่ลงทะเบียน', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
 };
 
-export async function registerRows(actor: Actor, reg: Register, year: number): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[] }> {
-  const entries = await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] });
+/** The rows of a register's year (or of the given page of its entries, in order). */
+export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[] }> {
+  const entries = page ?? (await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] }));
   const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
   const docs = new Map((await Document.findAll({ where: { id: docIds } })).map((d) => [d.id, d]));
   const lastDecision = new Map<number, Endorsement>();

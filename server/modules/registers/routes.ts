@@ -6,7 +6,7 @@ import { notFound } from '../../lib/errors';
 import { buddhistYear } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
-import { assertClerk, canRead } from '../documents/policy';
+import { assertClerk } from '../documents/policy';
 import { presentDocument } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
@@ -23,6 +23,12 @@ const Entry = z
     idempotencyKey: z.string().nullable(), note: z.string().nullable(), registeredAt: z.string(), dateTh: z.string(), timeTh: z.string(), voidedAt: z.string().nullable(), voidReason: z.string().nullable(),
   })
   .openapi('RegisterEntry');
+const Row = z
+  .object({
+    number: z.number(), registeredDate: z.string(), registeredTime: z.string(), letterNumber: z.string(), letterDate: z.string(), from: z.string(), to: z.string(),
+    subject: z.string(), action: z.string(), remarks: z.string(),
+  })
+  .openapi('RegisterRow', { description: "the regulation's columns: ที่, ลงวันที่, จาก, ถึง, เรื่อง, การปฏิบัติ, หมายเหตุ" });
 const RegistrationBody = z
   .object({
     documentId: z.number().int().positive().optional().openapi({ description: 'the document to number; without it the number is reserved (จองเลข)' }),
@@ -60,19 +66,21 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'get', path: '/registers/:id/entries', tag: TAG, summary: 'The entries of a register for a B.E. year, in number order',
     params: idParam, query: yearQuery,
-    response: z.object({ year: z.number(), items: z.array(Entry.extend({ subject: z.string().nullable(), hidden: z.boolean() })) }),
+    response: z.object({ year: z.number(), items: z.array(Entry.extend({ subject: z.string().nullable(), hidden: z.boolean(), row: Row })) }),
     handler: async ({ params, query, actor }) => {
       const reg = await svc.findRegister(actor, params.id);
       const year = query.year ?? buddhistYear(new Date());
       const entries = await svc.listEntries(reg.id, year, query);
+      // The regulation's columns, worked out as the export does; a secret letter's line stays in
+      // the book, but its subject only shows to those who may read it.
+      const { rows, secretDocs } = await registerRows(actor, reg, year, entries);
+      const readable = new Set(secretDocs.map((d) => d.id));
       const docs = new Map((await Document.findAll({ where: { id: entries.map((e) => e.documentId).filter((x): x is number => x != null) } })).map((d) => [d.id, d]));
-      const items = [];
-      for (const e of entries) {
+      const items = entries.map((e, i) => {
         const doc = e.documentId ? docs.get(e.documentId) : undefined;
-        const readable = doc ? await canRead(actor, doc) : true;
-        // A secret letter's line stays in the book, but its subject only shows to those who may read it.
-        items.push({ ...svc.presentEntry(e), subject: doc && readable ? doc.subject : null, hidden: !readable });
-      }
+        const hidden = !!doc && doc.secrecy !== 'normal' && !readable.has(doc.id);
+        return { ...svc.presentEntry(e), subject: doc && !hidden ? doc.subject : null, hidden, row: rows[i] };
+      });
       return { year, items };
     },
   });

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import { audienceFrom, type WorkflowRuntime } from '../workflow/runtime';
 import { validateFormVariables, FormField } from '../workflow/forms';
 import { taskAccess, TaskAccess } from './policy';
+import { endorseFromStep } from '../documents/endorsements';
 
 export interface InboxQuery {
   processKey?: string;
@@ -195,6 +196,7 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       const [n] = await Task.update(completed, { where: { id: task.id, status: 'open', assigneeUserId: task.assigneeUserId, ownerUserId: task.ownerUserId }, transaction: t });
       if (n !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
       task.set(completed);
+      if (task.documentId) await endorseFromStep(t, actor, capacity, Number(task.documentId), input.variables);
       effects.history.push(historyRow(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }));
       effects.events.push({ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: audienceFrom(task, access.candidates), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } });
     },

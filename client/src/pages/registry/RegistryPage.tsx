@@ -1,0 +1,67 @@
+// ทะเบียนหนังสือ: the registry clerk's work (register incoming letters, draft and number outgoing
+// ones) and everyone's registers and search, as tabs with their own addresses.
+import { Link, Navigate, Route, Routes, useLocation, useParams } from 'react-router';
+import { Group, Stack, UnstyledButton } from '@mantine/core';
+import { useI18n } from '../../i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { DocumentView } from '../../components/document/DocumentView';
+import { IncomingPage } from './IncomingPage';
+import { DraftPage, NewDraftPage } from './OutgoingPage';
+import { RegistersPage } from './RegistersPage';
+import { SearchPage } from './SearchPage';
+import { useIsClerk } from './common';
+
+const TABS: Array<{ to: string; label: MessageKey; clerk?: boolean }> = [
+  { to: 'incoming', label: 'registry.tab.incoming', clerk: true },
+  { to: 'outgoing', label: 'registry.tab.outgoing' },
+  { to: 'registers', label: 'registry.tab.registers' },
+  { to: 'search', label: 'registry.tab.search' },
+];
+
+export function RegistryPage() {
+  const { t } = useI18n();
+  const clerk = useIsClerk();
+  const { pathname } = useLocation();
+  const tabs = TABS.filter((tab) => !tab.clerk || clerk);
+  return (
+    <Stack>
+      <nav aria-label={t('nav.registry')} className="no-print">
+        <Group gap="xs" wrap="wrap">
+          {tabs.map((tab) => {
+            const active = pathname.startsWith(`/registry/${tab.to}`);
+            return (
+              <UnstyledButton
+                key={tab.to}
+                component={Link}
+                to={`/registry/${tab.to}`}
+                aria-current={active ? 'page' : undefined}
+                px="md"
+                py={6}
+                fw={600}
+                bg={active ? 'blue.1' : 'gray.1'}
+                c={active ? 'blue.9' : undefined}
+                style={{ borderRadius: 6 }}
+              >
+                {t(tab.label)}
+              </UnstyledButton>
+            );
+          })}
+        </Group>
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to={clerk ? 'incoming' : 'search'} replace />} />
+        <Route path="incoming" element={clerk ? <IncomingPage /> : <Navigate to="/registry/search" replace />} />
+        <Route path="outgoing" element={<NewDraftPage />} />
+        <Route path="outgoing/:id" element={<DraftPage />} />
+        <Route path="registers" element={<RegistersPage />} />
+        <Route path="search" element={<SearchPage />} />
+      </Routes>
+    </Stack>
+  );
+}
+
+/** /documents/:id — one letter, for anyone who may read it. */
+export function DocumentPage() {
+  const { id } = useParams();
+  return <DocumentView key={id} documentId={Number(id)} />;
+}
