@@ -166,8 +166,12 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({
       documentId: z.number().int(),
       instances: z.array(z.object({ id: z.number().int(), processKey: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable() })),
-      current: z.array(z.object({ taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string(), since: z.string(), dueAt: z.string().nullable(), holders: z.array(z.object({ kind: z.string(), id: z.number().int(), name: z.string() })) })),
-      done: z.array(z.object({ taskId: z.number().int(), name: z.string(), completedById: z.number().int().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable() })),
+      current: z.array(z.object({ taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string().openapi({ description: "the step's name in the process definition" }), since: z.string(), dueAt: z.string().nullable(), holders: z.array(z.object({ kind: z.string(), id: z.number().int(), name: z.string() })) })),
+      done: z.array(z.object({
+        taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string().openapi({ description: "the step's name in the process definition" }),
+        completedById: z.number().int().nullable(), completedByName: z.string().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable(),
+        note: z.string().nullable().openapi({ description: 'what was written: endorsement, summary or result' }),
+      })),
     }).openapi('DocumentRoute'),
     handler: async ({ params, actor }) => {
       await assertReadDocument(actor, await Document.findByPk(params.id));
