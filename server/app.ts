@@ -30,8 +30,10 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   // upgrade-insecure-requests only over HTTPS: on plain HTTP (a LAN address, a phone on the office
   // network) browsers would rewrite every asset and API call of the web app to https and break it.
-  const secureHeaders = helmet();
-  const plainHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // frame-src blob: lets the inbox preview a letter's PDF that it fetched with the access token.
+  const frames = { frameSrc: ["'self'", 'blob:'] };
+  const secureHeaders = helmet({ contentSecurityPolicy: { directives: frames } });
+  const plainHeaders = helmet({ contentSecurityPolicy: { directives: { ...frames, upgradeInsecureRequests: null } } });
   app.use((req, res, next) => (req.secure ? secureHeaders : plainHeaders)(req, res, next));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
 

@@ -1,6 +1,8 @@
-// One task: what it is about, its route so far, and its form (from the process's camunda:formField
-// declarations) completed with a decision and an endorsement. The server checks the form; its
-// 422 issues appear next to their fields.
+// One task: the letter it is about (fields, PDF preview, files, endorsements, route) or, without a
+// letter, the process's route so far; who may pass it on; and its form (from the process's
+// camunda:formField declarations). Completing a step on a letter also appends the decision and
+// endorsement to the letter's chain. The server checks the form; its 422 issues appear next to
+// their fields.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
@@ -8,7 +10,9 @@ import { notifications } from '@mantine/notifications';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useI18n, type Translate } from '../../i18n';
 import { Urgency } from './Urgency';
-import type { FormField, HistoryItem, TaskDetail } from './types';
+import { LetterView } from './LetterView';
+import { AssignActions } from './AssignActions';
+import type { FormField, HistoryItem, Letter, TaskDetail } from './types';
 
 type Values = Record<string, string | boolean>;
 
@@ -23,6 +27,16 @@ function toVariables(fields: FormField[], values: Values): Record<string, unknow
     else if (typeof v === 'string' && v.trim() !== '') out[f.id] = f.type === 'long' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim();
   }
   return out;
+}
+
+/** Endorsement decisions (เกษียน) a form's decision field may carry under the same id. */
+const ENDORSEMENT_DECISIONS = new Set(['acknowledge', 'proceed', 'agree', 'approve', 'return']);
+
+/** What completing this form writes on the letter: the endorsement, summary or result text, and the decision. */
+function endorsementOf(variables: Record<string, unknown>): { text?: string; decision?: string } | null {
+  const text = [variables.endorsement, variables.summary, variables.result].find((v): v is string => typeof v === 'string' && v !== '');
+  const decision = typeof variables.decision === 'string' && ENDORSEMENT_DECISIONS.has(variables.decision) ? variables.decision : undefined;
+  return text || decision ? { ...(text ? { text } : {}), ...(decision ? { decision } : {}) } : null;
 }
 
 function issueText(message: string, t: Translate): string {
@@ -95,11 +109,21 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
   // Fields changed since the server's last refusal: their old message no longer applies.
   const [changed, setChanged] = useState<Set<string>>(new Set());
   const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
+  const documentId = task.data?.documentId ?? null;
+  // Shared with LetterView; a letter I may not read (secret) gets no endorsement from here.
+  const letter = useQuery({ queryKey: ['document', documentId], queryFn: () => api.get<Letter>(`/documents/${documentId}`), enabled: documentId != null, retry: false });
   const complete = useMutation({
-    mutationFn: (detail: TaskDetail) => api.post(`/tasks/${taskId}/complete`, { variables: toVariables(detail.formFields, values), ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+    mutationFn: (detail: TaskDetail) => {
+      const variables = toVariables(detail.formFields, values);
+      const body = { variables, ...(comment.trim() ? { comment: comment.trim() } : {}) };
+      const endorsement = letter.data ? endorsementOf(variables) : null;
+      return endorsement ? api.post(`/tasks/${taskId}/complete-with-endorsement`, { ...body, endorsement }) : api.post(`/tasks/${taskId}/complete`, body);
+    },
     onSuccess: () => {
       notifications.show({ color: 'green', message: t('task.completed') });
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      void queryClient.invalidateQueries({ queryKey: ['endorsements'] });
+      void queryClient.invalidateQueries({ queryKey: ['route'] });
       onDone();
     },
   });
@@ -127,7 +151,8 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
           </Text>
         )}
       </Text>
-      <RouteSoFar instanceId={detail.instanceId} />
+      <AssignActions task={detail} />
+      {detail.documentId != null ? <LetterView documentId={detail.documentId} /> : <RouteSoFar instanceId={detail.instanceId} />}
       <Divider />
       <form
         noValidate
