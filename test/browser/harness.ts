@@ -101,7 +101,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       const foreign: string[] = [];
       context.on('request', (r) => {
         const url = r.url();
-        if (!url.startsWith(baseUrl) && !/^(data|blob):/.test(url)) foreign.push(url);
+        if (!url.startsWith(baseUrl) && !/^(data|blob|chrome|chrome-extension):/.test(url)) foreign.push(url); // chrome(-extension): the browser's own PDF viewer
       });
       // Uncaught exceptions and console errors fail the test; a refused request (401, 404) the
       // test provokes is logged by the browser as "Failed to load resource" and is expected.

@@ -22,7 +22,7 @@ function useScopes() {
     enabled: me != null,
     staleTime: 300_000,
   });
-  if (!me) return [];
+  if (!me || groups.isLoading) return []; // choose a default only once every option is known
   const mine = (groups.data?.items ?? []).filter((g) => me.user.groupIds?.includes(g.id));
   return [
     ...mine.map((g) => ({ value: `group:${g.id}`, label: t('inbox.scope.group', { name: locale === 'en' && g.nameEn ? g.nameEn : g.nameTh }) })),
@@ -38,7 +38,15 @@ export function GroupInbox({ search, scope, onScope, onOpen, reload }: {
   const scopes = useScopes();
   const chosen = scopes.find((s) => s.value === scope) ?? scopes[0];
   const [kind, id] = (chosen?.value ?? ':').split(':');
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  // Selected tasks stay selected when a live update removes them (someone else claimed one):
+  // the claim then reports it as taken rather than silently dropping it. Subjects are kept for
+  // that report.
+  const [selected, setSelected] = useState<Map<number, string>>(new Map());
+  const [selectedScope, setSelectedScope] = useState(chosen?.value);
+  if (selectedScope !== chosen?.value) {
+    setSelectedScope(chosen?.value);
+    setSelected(new Map());
+  }
   const [results, setResults] = useState<Array<ClaimResult & { subject: string }> | null>(null);
   const query = new URLSearchParams(search);
   query.set('kind', kind);
@@ -51,14 +59,12 @@ export function GroupInbox({ search, scope, onScope, onOpen, reload }: {
   });
   const { claim, claiming } = useClaim(reload);
   const items = tasks.data?.items ?? [];
-  // Only rows still listed can stay selected (a claimed or taken task leaves the list).
-  const visible = new Set([...selected].filter((x) => items.some((task) => task.id === x)));
 
   const bulk = useMutation({
     mutationFn: (ids: number[]) => api.post<{ results: ClaimResult[] }>('/tasks/claim', { ids }),
     onSuccess: ({ results }) => {
-      setResults(results.map((r) => ({ ...r, subject: (() => { const task = items.find((x) => x.id === r.id); return task ? (task.title ?? task.name) : `#${r.id}`; })() })));
-      setSelected(new Set());
+      setResults(results.map((r) => ({ ...r, subject: selected.get(r.id) ?? `#${r.id}` })));
+      setSelected(new Map());
     },
     onSettled: reload,
   });
@@ -67,8 +73,8 @@ export function GroupInbox({ search, scope, onScope, onOpen, reload }: {
     <>
       <Group align="end" gap="sm">
         <NativeSelect label={t('inbox.groupScope')} value={chosen?.value ?? ''} onChange={(e) => onScope(e.currentTarget.value)} data={scopes} miw={280} />
-        <Button disabled={visible.size === 0} loading={bulk.isPending} onClick={() => bulk.mutate([...visible])}>
-          {t('inbox.bulkClaim', { count: visible.size })}
+        <Button disabled={selected.size === 0} loading={bulk.isPending} onClick={() => bulk.mutate([...selected.keys()])}>
+          {t('inbox.bulkClaim', { count: selected.size })}
         </Button>
       </Group>
       {bulk.isError && <Alert color="red">{t('common.error')}</Alert>}
@@ -95,9 +101,16 @@ export function GroupInbox({ search, scope, onScope, onOpen, reload }: {
             <TaskTable
               tasks={items} onOpen={onOpen} onClaim={claim} claiming={claiming} testId="group-table"
               selection={{
-                ids: visible,
-                toggle: (taskId, on) => setSelected((old) => { const next = new Set(old); if (on) next.add(taskId); else next.delete(taskId); return next; }),
-                setAll: (on) => setSelected(on ? new Set(items.map((x) => x.id)) : new Set()),
+                ids: new Set(selected.keys()),
+                toggle: (taskId, on) =>
+                  setSelected((old) => {
+                    const next = new Map(old);
+                    const task = items.find((x) => x.id === taskId);
+                    if (on && task) next.set(taskId, task.title ?? task.name);
+                    else next.delete(taskId);
+                    return next;
+                  }),
+                setAll: (on) => setSelected(on ? new Map(items.map((x) => [x.id, x.title ?? x.name])) : new Map()),
               }}
             />
           )}

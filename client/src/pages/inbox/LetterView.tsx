@@ -21,7 +21,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 
 function PdfPreview({ attachment }: { attachment: Attachment }) {
   const { t } = useI18n();
-  const [url, setUrl] = useState<string | null>(null);
+  const [url, setUrl] = useState<{ href: string; size: number } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let objectUrl: string | null = null;
@@ -32,7 +32,7 @@ function PdfPreview({ attachment }: { attachment: Attachment }) {
       (blob) => {
         if (cancelled) return;
         objectUrl = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
-        setUrl(objectUrl);
+        setUrl({ href: objectUrl, size: blob.size });
       },
       () => !cancelled && setFailed(true),
     );
@@ -43,7 +43,7 @@ function PdfPreview({ attachment }: { attachment: Attachment }) {
   }, [attachment.id]);
   if (failed) return <Alert color="red">{t('task.previewFailed')}</Alert>;
   if (!url) return <Loader size="sm" aria-label={t('common.loading')} />;
-  return <iframe src={url} title={`${t('task.preview')}: ${attachment.filename}`} data-testid="letter-preview" style={{ width: '100%', height: 480, border: '1px solid var(--mantine-color-gray-4)' }} />;
+  return <iframe src={url.href} title={`${t('task.preview')}: ${attachment.filename}`} data-testid="letter-preview" data-size={url.size} style={{ width: '100%', height: 480, border: '1px solid var(--mantine-color-gray-4)' }} />;
 }
 
 function Attachments({ documentId }: { documentId: number }) {
@@ -176,7 +176,7 @@ export function LetterView({ documentId }: { documentId: number }) {
           <Field label={t('letter.number')}>{d.letterNumber}</Field>
           <Field label={t('letter.date')}>{d.letterDateTh}</Field>
           <Field label={t('letter.from')}>{d.senderName}</Field>
-          <Field label={t('letter.to')}>{[d.salutation, d.addressee].filter(Boolean).join(' ')}</Field>
+          <Field label={d.salutation ?? t('letter.to')}>{d.addressee}</Field>
           <Field label={t('letter.subject')}>{d.subject}</Field>
           <Field label={t('letter.received')}>{d.registration && `${d.registration.number}/${d.registration.year} · ${date(d.registration.registeredAt, 'shortDateTime')}`}</Field>
           {d.secrecy !== 'normal' && (
