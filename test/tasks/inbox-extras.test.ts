@@ -102,6 +102,10 @@ describe("a letter's route and endorsed completion", () => {
     expect(route.body.done[0]).to.include({ elementId: 'screen', name: 'ตรวจและสรุปเรื่อง', note: 'ขอข้อมูลภายใน 7 วัน' });
     expect(route.body.done[0].completedByName).to.include('กัญญา');
     expect(route.body.current.map((s: { name: string }) => s.name)).to.deep.equal(['เสนอผู้บังคับบัญชา']);
+    // The instance history names its steps the same way.
+    const history = await api().get(`/api/workflow/instances/${instanceId}/history`).set(clerk.auth);
+    expect(history.status, JSON.stringify(history.body)).to.equal(200);
+    expect(history.body.items.find((h: { event: string }) => h.event === 'task.completed')).to.include({ elementId: 'screen', name: 'ตรวจและสรุปเรื่อง' });
   });
 
   it("completes a step and appends the decision and endorsement to the letter's chain in the performer's capacity", async () => {

@@ -11,7 +11,7 @@ import * as S from './schemas';
 import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
-import { circulate, routeOfDocument } from './routing';
+import { circulate, routeOfDocument, stepNames } from './routing';
 import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
 import { assertRead as assertReadDocument } from '../documents/policy';
@@ -124,7 +124,9 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({ items: z.array(S.HistoryItem) }),
     handler: async ({ params, actor }) => {
       const instance = await loadInstance(params.id, actor);
-      return { items: (await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] })).map(presentHistory) };
+      const names = await stepNames(instance.definitionId);
+      const rows = await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
+      return { items: rows.map((h) => ({ ...presentHistory(h), name: h.elementId ? (names.get(h.elementId) ?? null) : null })) };
     },
   });
 

@@ -90,7 +90,7 @@ function RouteSoFar({ instanceId }: { instanceId: number }) {
                 <Text span fw={600}>
                   {date(h.at, 'shortDateTime')}
                 </Text>{' '}
-                {h.elementId}
+                {h.name ?? h.elementId}
                 {note && `: ${note}`}
               </List.Item>
             );

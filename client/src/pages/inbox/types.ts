@@ -14,7 +14,7 @@ export interface TaskDetail extends Task {
   actingAs: { capacity: string; positionId: number | null };
 }
 export interface HistoryItem {
-  id: number; elementId: string | null; event: string; taskId: number | null; userId: number | null; capacity: string | null;
+  id: number; elementId: string | null; name: string | null; event: string; taskId: number | null; userId: number | null; capacity: string | null;
   detail: { variables?: Record<string, unknown>; comment?: string } | null; at: string;
 }
 export const SORTS = ['priority', 'due', 'created'] as const;
