@@ -8,7 +8,9 @@ import * as S from './schemas';
 export const MAX_SAVED_FILTERS = 50;
 
 export function presentSavedFilter(f: SavedFilter) {
-  return { id: Number(f.id), name: f.name, filters: S.InboxFilters.parse(JSON.parse(f.filters)), createdAt: new Date(f.createdAt).toISOString() };
+  // A filter saved under an older shape still lists (as the plain inbox) instead of failing the whole list.
+  const filters = S.InboxFilters.safeParse(JSON.parse(f.filters));
+  return { id: Number(f.id), name: f.name, filters: filters.success ? filters.data : { tab: 'mine' as const }, createdAt: new Date(f.createdAt).toISOString() };
 }
 
 export const listSavedFilters = (actor: Actor) => SavedFilter.findAll({ where: { userId: actor.userId }, order: [['name', 'ASC']] });
