@@ -14,6 +14,8 @@ import { registerOrgRoutes } from './modules/org/routes';
 import { registerHealthRoutes } from './modules/health/routes';
 import { registerWorkflowRoutes } from './modules/workflow/routes';
 import { registerTaskRoutes } from './modules/tasks/routes';
+import { registerBulkClaimRoutes } from './modules/tasks/bulk-claim';
+import { registerPreferenceRoutes } from './modules/preferences/routes';
 import { registerNotifyRoutes } from './modules/notify/routes';
 import { registerDocumentRoutes } from './modules/documents/routes';
 import { registerRegisterRoutes } from './modules/registers/routes';
@@ -44,6 +46,8 @@ export function createApp(ctx: AppContext): express.Express {
   registerOrgRoutes(api, ctx);
   registerWorkflowRoutes(api, ctx);
   registerTaskRoutes(api, ctx);
+  registerBulkClaimRoutes(api, ctx);
+  registerPreferenceRoutes(api, ctx);
   registerNotifyRoutes(api, ctx);
   registerDocumentRoutes(api, ctx);
   registerRegisterRoutes(api, ctx);

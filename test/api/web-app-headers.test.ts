@@ -9,6 +9,12 @@ describe('headers for the web app', () => {
     expect(res.headers['content-security-policy']).to.not.include('upgrade-insecure-requests');
   });
 
+  it('lets the web app show a fetched PDF in a frame (blob: URLs), and nothing from other sites', async () => {
+    const res = await api().get('/api/health');
+    expect(res.headers['content-security-policy']).to.include("frame-src 'self' blob:");
+    expect(res.headers['content-security-policy']).to.include("object-src 'none'");
+  });
+
   it('keeps upgrade-insecure-requests behind a TLS-terminating proxy (X-Forwarded-Proto: https)', async () => {
     const res = await api().get('/api/health').set('X-Forwarded-Proto', 'https');
     expect(res.headers['content-security-policy']).to.include('upgrade-insecure-requests');

@@ -98,8 +98,8 @@ describe('admin pages in a real browser', function () {
       await row.getByText('นางสาวมาลี รักงาม').waitFor();
       const text = (await row.textContent())!;
       expect(text).to.include('รักษาราชการแทน');
-      expect(text).to.include('1 ธ.ค. 2569 08:30');
-      expect(text).to.include('15 ธ.ค. 2569 16:30');
+      expect(text).to.include('1 ธ.ค. 2569 08.30 น.');
+      expect(text).to.include('15 ธ.ค. 2569 16.30 น.');
       expect(text).to.include('25 พฤศจิกายน 2569');
       page.once('dialog', (d) => void d.accept());
       await row.getByRole('button', { name: 'ยกเลิกการมอบอำนาจ' }).click();

@@ -83,6 +83,8 @@ describe('the inbox in a real browser', function () {
       const panel = page.getByTestId('task-panel');
       await panel.waitFor();
       await panel.getByTestId('task-route').getByText(/เรียน ผอ\./).waitFor();
+      // Steps go by the names the process gives them, not by element id.
+      expect(await panel.getByTestId('task-route').textContent()).to.include('เสนอผู้บังคับบัญชา: เรียน ผอ.').and.not.include('present');
       // Sent without an endorsement: the server's refusal is shown next to the field.
       await panel.getByLabel('คำสั่งการ').selectOption({ label: 'ทราบ' });
       await panel.getByRole('button', { name: 'บันทึกและส่งต่อ' }).click();

@@ -10,19 +10,30 @@ export const TIME_ZONE = 'Asia/Bangkok';
 /** Intl locale per UI language; both show the Buddhist-era year, as Thai official documents do. */
 const intlLocale: Record<Locale, string> = { th: 'th-TH', en: 'en-GB-u-ca-buddhist' };
 
-export type DateStyle = 'long' | 'short' | 'dateTime' | 'shortDateTime';
+export type DateStyle = 'long' | 'short' | 'dateTime' | 'shortDateTime' | 'time';
 
-/** Formats an instant (UTC inside) as a Bangkok date: `14 กุมภาพันธ์ 2569`, `14 ก.พ. 69`, `14 ก.พ. 2569 09:30`. */
+const DATE_PART: Record<Exclude<DateStyle, 'time'>, Intl.DateTimeFormatOptions> = {
+  long: { day: 'numeric', month: 'long', year: 'numeric' },
+  short: { day: 'numeric', month: 'short', year: '2-digit' },
+  dateTime: { day: 'numeric', month: 'long', year: 'numeric' },
+  shortDateTime: { day: 'numeric', month: 'short', year: 'numeric' },
+};
+
+/** The time of day as Thai official writing shows it: `09.30 น.` (English: `09:30`). */
+function formatTime(date: Date, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return locale === 'th' ? `${part('hour')}.${part('minute')} น.` : `${part('hour')}:${part('minute')}`;
+}
+
+/** Formats an instant (UTC inside) as a Bangkok date: `14 กุมภาพันธ์ 2569`, `14 ก.พ. 69`, `14 ก.พ. 2569 09.30 น.`, `09.30 น.`. */
 export function formatDate(value: string | Date | null | undefined, locale: Locale, style: DateStyle = 'long'): string {
   if (value == null || value === '') return '—';
   const date = typeof value === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value) : value;
   if (Number.isNaN(date.getTime())) return String(value);
-  const options: Intl.DateTimeFormatOptions = { timeZone: TIME_ZONE };
-  if (style === 'long') Object.assign(options, { day: 'numeric', month: 'long', year: 'numeric' });
-  if (style === 'short') Object.assign(options, { day: 'numeric', month: 'short', year: '2-digit' });
-  if (style === 'dateTime') Object.assign(options, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-  if (style === 'shortDateTime') Object.assign(options, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return new Intl.DateTimeFormat(intlLocale[locale], options).format(date);
+  if (style === 'time') return formatTime(date, locale);
+  const day = new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, ...DATE_PART[style] }).format(date);
+  return style === 'dateTime' || style === 'shortDateTime' ? `${day} ${formatTime(date, locale)}` : day;
 }
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;

@@ -173,11 +173,13 @@ export interface RequestOptions {
   body?: unknown;
   /** Answer as text instead of JSON (e.g. BPMN XML). */
   text?: boolean;
+  /** Answer as a Blob (a file's content, e.g. a letter's PDF for a preview). */
+  blob?: boolean;
 }
 
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
   const send = async () => {
-    const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : 'application/json' };
+    const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : options.blob ? '*/*' : 'application/json' };
     const token = await accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
     const capacity = actingCapacity();
@@ -191,6 +193,7 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   }
   if (!res.ok) throw await errorOf(res);
   if (res.status === 204) return undefined as T;
+  if (options.blob) return (await res.blob()) as T;
   return (options.text ? await res.text() : await res.json()) as T;
 }
 
@@ -214,6 +217,7 @@ export async function fileRequest(path: string, init: { method?: 'GET' | 'POST';
 export const api = {
   get: <T,>(path: string) => request<T>(path),
   text: (path: string) => request<string>(path, { text: true }),
+  blob: (path: string) => request<Blob>(path, { blob: true }),
   post: <T,>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body: body ?? {} }),
   patch: <T,>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
   put: <T,>(path: string) => request<T>(path, { method: 'PUT' }),

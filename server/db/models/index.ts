@@ -7,6 +7,7 @@ import { initEventModels } from './events';
 import { initWorkflowModels } from './workflow';
 import { initNotifyModels } from './notify';
 import { initRegistryModels } from './registry';
+import { initPreferenceModels } from './preferences';
 
 export * from './org';
 export * from './user';
@@ -15,6 +16,7 @@ export * from './events';
 export * from './workflow';
 export * from './notify';
 export * from './registry';
+export * from './preferences';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -25,6 +27,7 @@ export function initModels(sequelize: Sequelize): void {
   initWorkflowModels(sequelize);
   initNotifyModels(sequelize);
   initRegistryModels(sequelize);
+  initPreferenceModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

@@ -72,7 +72,8 @@ const textOf = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : n
 export async function endorseFromStep(t: Transaction, actor: Actor, signer: Signer, documentId: number, variables: Record<string, unknown>): Promise<Endorsement | null> {
   const summary = textOf(variables.summary);
   const recommendation = textOf(variables.recommendation);
-  const text = textOf(variables.endorsement) ?? ([summary && `สรุปเรื่อง: ${summary}`, recommendation && `ข้อเสนอ: ${recommendation}`].filter(Boolean).join('\n') || null);
+  const result = textOf(variables.result); // what the unit did (assigned work, a forwarded letter)
+  const text = textOf(variables.endorsement) ?? ([summary && `สรุปเรื่อง: ${summary}`, recommendation && `ข้อเสนอ: ${recommendation}`, result && `ผลการดำเนินการ: ${result}`].filter(Boolean).join('\n') || null);
   if (!text) return null;
   const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
   if (!doc) return null;

@@ -11,7 +11,7 @@ import * as S from './schemas';
 import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
-import { circulate, routeOfDocument } from './routing';
+import { circulate, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { assertClerk } from '../documents/policy';
@@ -138,7 +138,9 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({ items: z.array(S.HistoryItem) }),
     handler: async ({ params, actor }) => {
       const instance = await loadInstance(params.id, actor);
-      return { items: (await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] })).map(presentHistory) };
+      const names = await stepNames(instance.definitionId);
+      const rows = await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
+      return { items: rows.map((h) => ({ ...presentHistory(h), name: h.elementId ? (names.get(h.elementId) ?? null) : null })) };
     },
   });
 
@@ -180,8 +182,12 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({
       documentId: z.number().int(),
       instances: z.array(z.object({ id: z.number().int(), processKey: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable() })),
-      current: z.array(z.object({ taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string(), since: z.string(), dueAt: z.string().nullable(), holders: z.array(z.object({ kind: z.string(), id: z.number().int(), name: z.string() })) })),
-      done: z.array(z.object({ taskId: z.number().int(), name: z.string(), completedById: z.number().int().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable() })),
+      current: z.array(z.object({ taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string().openapi({ description: "the step's name in the process definition" }), since: z.string(), dueAt: z.string().nullable(), holders: z.array(z.object({ kind: z.string(), id: z.number().int(), name: z.string() })) })),
+      done: z.array(z.object({
+        taskId: z.number().int(), instanceId: z.number().int(), elementId: z.string(), name: z.string().openapi({ description: "the step's name in the process definition" }),
+        completedById: z.number().int().nullable(), completedByName: z.string().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable(),
+        note: z.string().nullable().openapi({ description: 'what was written: endorsement, summary or result' }),
+      })),
     }).openapi('DocumentRoute'),
     handler: async ({ params, actor }) => {
       await assertReadDocument(actor, await Document.findByPk(params.id));

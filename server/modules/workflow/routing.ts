@@ -1,7 +1,7 @@
 // Letters and processes: a registered incoming letter starts the organisation's routing process
 // in the same transaction, and a letter shows where it is now and who holds it.
 import { Op, Transaction } from 'sequelize';
-import { Document, Group, Position, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
+import { Document, Group, HistoryEntry, Position, ProcessDefinition, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { subtreeOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
@@ -37,6 +37,27 @@ export async function startIncomingRouting(runtime: WorkflowRuntime, t: Transact
   return Number(instance.id);
 }
 
+// A deployed version never changes, so its step names are read from its parsed definition once.
+const stepNamesCache = new Map<number, Map<string, string>>();
+
+/** The names the designer gave the steps of a deployed version (element id → name), from its parsed definition. */
+export async function stepNames(definitionId: number): Promise<Map<string, string>> {
+  const cached = stepNamesCache.get(definitionId);
+  if (cached) return cached;
+  const definition = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'sourceContext'] });
+  const activities = (definition ? (JSON.parse(definition.sourceContext) as { activities?: Array<{ id: string; name?: string }> }).activities : []) ?? [];
+  const names = new Map(activities.filter((a) => a.name).map((a) => [a.id, a.name!.trim()]));
+  stepNamesCache.set(definitionId, names);
+  return names;
+}
+
+/** What the performer wrote when completing a step: the endorsement, summary or result fields. */
+function noteOf(detail: string | null): string | null {
+  const vars = ((detail ? JSON.parse(detail) : {}) as { variables?: Record<string, unknown> }).variables ?? {};
+  const note = [vars.endorsement, vars.summary, vars.result].filter((x) => typeof x === 'string' && x).join(' — ');
+  return note || null;
+}
+
 /** Where a letter is: its processes, and for each open step the people or groups holding it. */
 export async function routeOfDocument(documentId: number) {
   const doc = await Document.findByPk(documentId);
@@ -54,18 +75,32 @@ export async function routeOfDocument(documentId: number) {
     if (kind === 'unit') return (await Unit.findByPk(id))?.nameTh ?? `unit ${id}`;
     return (await Position.findByPk(id))?.titleTh ?? `position ${id}`;
   };
+  const names = new Map<number, Map<string, string>>();
+  for (const i of instances) names.set(Number(i.id), await stepNames(i.definitionId));
+  const stepName = (t: Task) => names.get(Number(t.instanceId))?.get(t.elementId) ?? t.name;
+  const completed = tasks.filter((t) => t.status === 'completed').sort((a, b) => +new Date(a.completedAt ?? 0) - +new Date(b.completedAt ?? 0) || Number(a.id) - Number(b.id));
+  const completions = completed.length
+    ? await HistoryEntry.findAll({ where: { taskId: { [Op.in]: completed.map((t) => t.id) }, event: 'task.completed' }, attributes: ['taskId', 'detail'] })
+    : [];
   const steps = [];
   for (const t of open) {
     const holders = t.assigneeUserId
       ? [{ kind: 'user', id: t.assigneeUserId, name: await label('user', t.assigneeUserId) }]
       : await Promise.all(candidates.filter((c) => Number(c.taskId) === Number(t.id)).map(async (c) => ({ kind: c.kind, id: c.refId, name: await label(c.kind, c.refId) })));
-    steps.push({ taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: t.name, since: t.createdAt.toISOString(), dueAt: t.dueAt?.toISOString() ?? null, holders });
+    steps.push({ taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t), since: t.createdAt.toISOString(), dueAt: t.dueAt?.toISOString() ?? null, holders });
   }
   return {
     documentId,
     instances: instances.map((i) => ({ id: Number(i.id), processKey: i.processKey, status: i.status, startedAt: i.startedAt.toISOString(), endedAt: i.endedAt?.toISOString() ?? null })),
     current: steps,
-    done: tasks.filter((t) => t.status === 'completed').map((t) => ({ taskId: Number(t.id), name: t.name, completedById: t.completedById, completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity })),
+    done: await Promise.all(
+      completed.map(async (t) => ({
+        taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t),
+        completedById: t.completedById, completedByName: t.completedById ? await label('user', t.completedById) : null,
+        completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity,
+        note: noteOf(completions.find((h) => Number(h.taskId) === Number(t.id))?.detail ?? null),
+      })),
+    ),
   };
 }
 

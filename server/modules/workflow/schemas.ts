@@ -78,6 +78,7 @@ export const HistoryItem = z
   .object({
     id: z.number().int(),
     elementId: z.string().nullable(),
+    name: z.string().nullable().openapi({ description: "the step's name in the process definition" }),
     elementType: z.string().nullable(),
     event: z.string(),
     taskId: z.number().int().nullable(),

@@ -1,35 +1,32 @@
-// กล่องงาน: my tasks and those of my groups, units and positions, live. Filters and sort live in the
-// address (?q=&urgency=&overdue=1&sort=), so a filtered inbox can be bookmarked; /inbox/:taskId
-// opens the task panel over it.
+// กล่องงาน: my tasks, and a tab with the unclaimed tasks of a group, unit or position of mine; both
+// live. Filters and sort live in the address (?tab=group&scope=group:3&q=&urgency=&overdue=1&sort=),
+// so a filtered inbox can be bookmarked or saved by name; /inbox/:taskId opens the task panel over it.
 import { useCallback } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Drawer, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { Checkbox, Drawer, Group, NativeSelect, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
-import { api, ApiError } from '../../lib/api';
 import { useLiveEvents } from '../../lib/live';
-import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { StatusBadge } from '../../components/StatusBadge';
-import { Urgency } from './Urgency';
 import { TaskPanel } from './TaskPanel';
-import type { Task } from './types';
-
-const SORTS = ['priority', 'due', 'created'] as const;
+import { MyInbox } from './MyInbox';
+import { GroupInbox } from './GroupInbox';
+import { SavedFilters } from './SavedFilters';
+import { FILTER_PARAMS, SORTS, type InboxFilters } from './types';
 
 export function InboxPage() {
-  const { t, date } = useI18n();
-  const { me } = useAuth();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { taskId } = useParams();
   const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'group' ? 'group' : 'mine';
   const q = params.get('q') ?? '';
   const urgency = params.get('urgency') ?? '';
   const overdue = params.get('overdue') === '1';
   const sort = SORTS.find((s) => s === params.get('sort')) ?? 'priority';
+  const scope = params.get('scope') ?? '';
   const [query] = useDebouncedValue(q.trim(), 300);
 
   const setParam = (name: string, value: string) => {
@@ -38,31 +35,35 @@ export function InboxPage() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
+  const applyFilters = (f: InboxFilters) => {
+    const next = new URLSearchParams(params);
+    for (const name of FILTER_PARAMS) next.delete(name);
+    if (f.tab === 'group') next.set('tab', 'group');
+    if (f.q) next.set('q', f.q);
+    if (f.urgency) next.set('urgency', String(f.urgency));
+    if (f.overdue) next.set('overdue', '1');
+    if (f.sort && f.sort !== 'priority') next.set('sort', f.sort);
+    if (f.scope) next.set('scope', f.scope);
+    setParams(next, { replace: true });
+  };
+  const current: InboxFilters = {
+    tab, ...(q.trim() ? { q: q.trim() } : {}), ...(urgency ? { urgency: Number(urgency) } : {}), ...(overdue ? { overdue: true } : {}),
+    ...(sort !== 'priority' ? { sort } : {}), ...(tab === 'group' && scope ? { scope } : {}),
+  };
 
+  // What the server filters and sorts on, shared by both tabs.
   const search = new URLSearchParams({ sort, limit: '200' });
   if (query) search.set('q', query);
   if (urgency) search.set('urgency', urgency);
   if (overdue) search.set('overdue', 'true');
-  const tasks = useQuery({
-    queryKey: ['tasks', 'mine', search.toString()],
-    queryFn: () => api.get<{ items: Task[]; total: number }>(`/tasks?${search}`),
-    placeholderData: keepPreviousData,
-  });
 
   const reload = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['tasks'] }), [queryClient]);
   const live = useLiveEvents((event) => {
     if (event.type.startsWith('task.')) reload();
   }, reload);
 
-  const claim = useMutation({
-    mutationFn: (id: number) => api.post<Task>(`/tasks/${id}/claim`),
-    onSuccess: () => notifications.show({ color: 'green', message: t('inbox.claimed') }),
-    onError: (e) => notifications.show({ color: 'red', message: e instanceof ApiError && e.status === 409 ? t('task.gone') : t('common.error') }),
-    onSettled: reload,
-  });
-
+  const openTask = (id: number) => navigate({ pathname: `/inbox/${id}`, search: params.toString() });
   const closePanel = () => navigate({ pathname: '/inbox', search: params.toString() });
-  const holder = (task: Task) => (task.assigneeUserId == null ? t('inbox.unclaimed') : task.assigneeUserId === me?.user.id ? t('inbox.mine') : '—');
 
   return (
     <Stack>
@@ -72,6 +73,12 @@ export function InboxPage() {
           {live ? `● ${t('inbox.live')}` : t('inbox.offline')}
         </Text>
       </Group>
+      <Tabs value={tab} onChange={(v) => setParam('tab', v === 'group' ? 'group' : '')} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="mine">{t('inbox.tab.mine')}</Tabs.Tab>
+          <Tabs.Tab value="group">{t('inbox.tab.group')}</Tabs.Tab>
+        </Tabs.List>
+      </Tabs>
       <Group align="end" wrap="wrap" gap="sm">
         <TextInput label={t('inbox.search')} value={q} onChange={(e) => setParam('q', e.currentTarget.value)} w={260} />
         <NativeSelect
@@ -88,68 +95,11 @@ export function InboxPage() {
         />
         <Checkbox label={t('inbox.overdueOnly')} checked={overdue} onChange={(e) => setParam('overdue', e.currentTarget.checked ? '1' : '')} mb={8} />
       </Group>
-      {tasks.isError && <Alert color="red">{t('common.error')}</Alert>}
-      {tasks.data && (
-        <>
-          <Text size="sm" c="dimmed">
-            {t('inbox.total', { count: tasks.data.total })}
-          </Text>
-          {tasks.data.items.length === 0 ? (
-            <Alert color="gray">{t('inbox.empty')}</Alert>
-          ) : (
-            <Table.ScrollContainer minWidth={720}>
-              <Table striped highlightOnHover data-testid="inbox-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('inbox.urgency')}</Table.Th>
-                    <Table.Th>{t('inbox.subject')}</Table.Th>
-                    <Table.Th>{t('inbox.step')}</Table.Th>
-                    <Table.Th>{t('inbox.received')}</Table.Th>
-                    <Table.Th>{t('inbox.due')}</Table.Th>
-                    <Table.Th>{t('inbox.holder')}</Table.Th>
-                    <Table.Th>{t('common.actions')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {tasks.data.items.map((task) => (
-                    <Table.Tr key={task.id} data-task-id={task.id} bg={task.overdue ? 'red.0' : undefined}>
-                      <Table.Td>
-                        <Urgency level={task.urgency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Button variant="subtle" px={4} onClick={() => navigate({ pathname: `/inbox/${task.id}`, search: params.toString() })} style={{ whiteSpace: 'normal', height: 'auto', textAlign: 'left' }}>
-                          {task.title ?? task.name}
-                        </Button>
-                      </Table.Td>
-                      <Table.Td>{task.name}</Table.Td>
-                      <Table.Td>{date(task.createdAt, 'shortDateTime')}</Table.Td>
-                      <Table.Td>
-                        <Stack gap={2}>
-                          <span>{date(task.dueAt, 'shortDateTime')}</span>
-                          {task.overdue && (
-                            <Text component="span" size="sm" fw={700} c="red.8" data-testid="overdue">
-                              {t('inbox.overdue')}
-                            </Text>
-                          )}
-                        </Stack>
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge ok={task.assigneeUserId != null}>{holder(task)}</StatusBadge>
-                      </Table.Td>
-                      <Table.Td>
-                        {task.assigneeUserId == null && (
-                          <Button size="xs" variant="light" loading={claim.isPending && claim.variables === task.id} onClick={() => claim.mutate(task.id)}>
-                            {t('inbox.claim')}
-                          </Button>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </>
+      <SavedFilters current={current} onPick={applyFilters} />
+      {tab === 'mine' ? (
+        <MyInbox search={search} onOpen={openTask} reload={reload} />
+      ) : (
+        <GroupInbox search={search} scope={scope} onScope={(s) => setParam('scope', s)} onOpen={openTask} reload={reload} />
       )}
       <Drawer opened={taskId != null} onClose={closePanel} position="right" size="xl" title={t('task.panel')}>
         {taskId != null && <TaskPanel taskId={Number(taskId)} onDone={closePanel} />}

@@ -1,6 +1,8 @@
-// One task: what it is about, its route so far, and its form (from the process's camunda:formField
-// declarations) completed with a decision and an endorsement. The server checks the form; its
-// 422 issues appear next to their fields.
+// One task: the letter it is about (fields, PDF preview, files, endorsements, route) or, without a
+// letter, the process's route so far; who may pass it on; and its form (from the process's
+// camunda:formField declarations). Completing a step on a letter also appends the decision and
+// endorsement to the letter's chain. The server checks the form; its 422 issues appear next to
+// their fields.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
@@ -8,6 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useI18n, type Translate } from '../../i18n';
 import { Urgency } from './Urgency';
+import { LetterView } from './LetterView';
+import { AssignActions } from './AssignActions';
 import type { FormField, HistoryItem, TaskDetail } from './types';
 
 type Values = Record<string, string | boolean>;
@@ -76,7 +80,7 @@ function RouteSoFar({ instanceId }: { instanceId: number }) {
                 <Text span fw={600}>
                   {date(h.at, 'shortDateTime')}
                 </Text>{' '}
-                {h.elementId}
+                {h.name ?? h.elementId}
                 {note && `: ${note}`}
               </List.Item>
             );
@@ -96,10 +100,17 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
   const [changed, setChanged] = useState<Set<string>>(new Set());
   const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
   const complete = useMutation({
-    mutationFn: (detail: TaskDetail) => api.post(`/tasks/${taskId}/complete`, { variables: toVariables(detail.formFields, values), ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+    mutationFn: (detail: TaskDetail) => {
+      const variables = toVariables(detail.formFields, values);
+      // The server writes the step's endorsement (its text and decision fields) onto the letter's
+      // chain in the same transaction as the completion.
+      return api.post(`/tasks/${taskId}/complete`, { variables, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    },
     onSuccess: () => {
       notifications.show({ color: 'green', message: t('task.completed') });
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      void queryClient.invalidateQueries({ queryKey: ['endorsements'] });
+      void queryClient.invalidateQueries({ queryKey: ['route'] });
       onDone();
     },
   });
@@ -127,7 +138,8 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
           </Text>
         )}
       </Text>
-      <RouteSoFar instanceId={detail.instanceId} />
+      <AssignActions task={detail} />
+      {detail.documentId != null ? <LetterView documentId={detail.documentId} /> : <RouteSoFar instanceId={detail.instanceId} />}
       <Divider />
       <form
         noValidate
