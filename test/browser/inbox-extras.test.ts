@@ -202,7 +202,7 @@ describe('the inbox extras in a real browser', function () {
       await panel.waitFor({ state: 'detached' });
       const endorsements = await call<{ items: Array<{ seq: number; text: string; decision: string | null }> }>(clerk, 'GET', `/documents/${doc.id}/endorsements`);
       expect(endorsements.items.map((e) => [e.seq, e.text, e.decision])).to.deep.equal([
-        [1, 'เชิญประชุม 20 ก.พ.', null], [2, 'เรียน ผอ. เพื่อโปรดพิจารณา', null], [3, 'ทราบ แจ้งผู้เกี่ยวข้อง', 'acknowledge'],
+        [1, 'สรุปเรื่อง: เชิญประชุม 20 ก.พ.', null], [2, 'เรียน ผอ. เพื่อโปรดพิจารณา', null], [3, 'ทราบ แจ้งผู้เกี่ยวข้อง', 'acknowledge'],
       ]);
     });
 
