@@ -10,13 +10,18 @@ export const TIME_ZONE = 'Asia/Bangkok';
 /** Intl locale per UI language; both show the Buddhist-era year, as Thai official documents do. */
 const intlLocale: Record<Locale, string> = { th: 'th-TH', en: 'en-GB-u-ca-buddhist' };
 
-export type DateStyle = 'long' | 'short' | 'dateTime' | 'shortDateTime';
+export type DateStyle = 'long' | 'short' | 'dateTime' | 'shortDateTime' | 'time';
 
-/** Formats an instant (UTC inside) as a Bangkok date: `14 กุมภาพันธ์ 2569`, `14 ก.พ. 69`, `14 ก.พ. 2569 09:30`. */
+/** Formats an instant (UTC inside) as a Bangkok date: `14 กุมภาพันธ์ 2569`, `14 ก.พ. 69`, `14 ก.พ. 2569 09:30`, or a time `09.30 น.`. */
 export function formatDate(value: string | Date | null | undefined, locale: Locale, style: DateStyle = 'long'): string {
   if (value == null || value === '') return '—';
   const date = typeof value === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value) : value;
   if (Number.isNaN(date.getTime())) return String(value);
+  // Thai time is written `10.35 น.`.
+  if (style === 'time') {
+    const hm = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+    return locale === 'th' ? `${hm.replace(':', '.')} น.` : hm;
+  }
   const options: Intl.DateTimeFormatOptions = { timeZone: TIME_ZONE };
   if (style === 'long') Object.assign(options, { day: 'numeric', month: 'long', year: 'numeric' });
   if (style === 'short') Object.assign(options, { day: 'numeric', month: 'short', year: '2-digit' });

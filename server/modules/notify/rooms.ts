@@ -11,7 +11,8 @@ export function mayWatchMonitors(actor: Actor): boolean {
 }
 
 /** Process keys are unique only within an organisation, so the monitor room is the organisation's:
- * its managers hear every process of it, and payloads name the process keys for the client to pick. */
+ * its managers, and those of the organisations above it, hear every process of it; payloads name
+ * the process keys for the client to pick. */
 export const monitorsRoom = (organisationId: number | null) => `monitors:${organisationId ?? 0}`;
 
 /** `watched`: the organisations whose monitors the actor may watch (their own and those below it,

@@ -1,0 +1,94 @@
+// The instances of the watched process: search by number, business key, the letter's subject or
+// number, and status; paged. The search lives in the address (?q=&status=&page=).
+import { useSearchParams, Link } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Anchor, Group, NativeSelect, Pagination, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useI18n } from '../../i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { StatusBadge } from '../../components/StatusBadge';
+import { monitorApi } from './monitorApi';
+
+const PAGE = 20;
+const STATUSES = ['running', 'ended', 'incident'] as const;
+
+export function InstanceList({ processKey, organisationId }: { processKey: string; organisationId?: number }) {
+  const { t, date } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const status = STATUSES.find((s) => s === params.get('status')) ?? '';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const [search] = useDebouncedValue(q.trim(), 300);
+  const set = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next, { replace: true });
+  };
+  const request = { processKey, organisationId, q: search || undefined, status: status || undefined, limit: PAGE, offset: (page - 1) * PAGE };
+  const instances = useQuery({ queryKey: ['monitor', 'instances', request], queryFn: () => monitorApi.instances(request), placeholderData: keepPreviousData });
+
+  return (
+    <Stack gap="xs">
+      <Title order={3}>{t('monitor.instances')}</Title>
+      <Group align="end" gap="sm">
+        <TextInput label={t('monitor.search')} value={q} onChange={(e) => set({ q: e.currentTarget.value, page: '' })} w={360} />
+        <NativeSelect
+          label={t('monitor.status')}
+          value={status}
+          onChange={(e) => set({ status: e.currentTarget.value, page: '' })}
+          data={[{ value: '', label: t('monitor.statusAll') }, ...STATUSES.map((s) => ({ value: s, label: t(`monitor.status.${s}` as MessageKey) }))]}
+        />
+      </Group>
+      {instances.data && instances.data.items.length === 0 && <Text c="dimmed">{t('monitor.noInstances')}</Text>}
+      {instances.data && instances.data.items.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped data-testid="instance-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('monitor.instanceNo')}</Table.Th>
+                <Table.Th>{t('monitor.subject')}</Table.Th>
+                <Table.Th>{t('monitor.organisation')}</Table.Th>
+                <Table.Th>{t('monitor.status')}</Table.Th>
+                <Table.Th>{t('monitor.started')}</Table.Th>
+                <Table.Th>{t('monitor.incidents')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {instances.data.items.map((i) => (
+                <Table.Tr key={i.id} data-instance-id={i.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/monitor/instances/${i.id}`}>
+                      {i.id}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    {i.document ? (
+                      <Stack gap={0}>
+                        <span>{i.document.subject}</span>
+                        {i.document.letterNumber && <Text size="xs" c="dimmed">{i.document.letterNumber}</Text>}
+                      </Stack>
+                    ) : (
+                      (i.businessKey ?? '—')
+                    )}
+                  </Table.Td>
+                  <Table.Td>{i.organisationName}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge ok={i.status === 'running'}>{t(`monitor.status.${i.status}` as MessageKey)}</StatusBadge>
+                  </Table.Td>
+                  <Table.Td>
+                    {date(i.startedAt, 'short')} {date(i.startedAt, 'time')}
+                  </Table.Td>
+                  <Table.Td>{i.openIncidents ? <Text c="red.8" fw={700} span>{i.openIncidents}</Text> : '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {instances.data && instances.data.total > PAGE && <Pagination total={Math.ceil(instances.data.total / PAGE)} value={page} onChange={(p) => set({ page: p === 1 ? '' : String(p) })} />}
+    </Stack>
+  );
+}
