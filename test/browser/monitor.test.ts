@@ -3,7 +3,7 @@
 // (Socket.io), and an instance page shows the path taken and its history in Thai.
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, startHarness, PASSWORD, type Harness } from './harness';
+import { apiOf, screenshot, signIn, startHarness, type Harness } from './harness';
 
 describe('the monitor in a real browser', function () {
   this.timeout(120000);
@@ -17,17 +17,8 @@ describe('the monitor in a real browser', function () {
     await h?.close();
   });
 
-  async function call(token: string | null, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${h.baseUrl}/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-    return json as never;
-  }
-  const tokenOf = async (username: string) => (await call(null, 'POST', '/auth/login', { username, password: PASSWORD }) as { accessToken: string }).accessToken;
+  const call: ReturnType<typeof apiOf>['call'] = (...args) => apiOf(h.baseUrl).call(...args);
+  const tokenOf = (username: string) => apiOf(h.baseUrl).tokenOf(username);
   /** The open count on an activity's badge in the diagram. */
   const openOn = async (page: Page, elementId: string) => Number(await page.getByTestId(`load-${elementId}`).getAttribute('data-open'));
   const waitForOpen = (page: Page, elementId: string, count: number) => page.locator(`[data-testid="load-${elementId}"][data-open="${count}"]`).waitFor();

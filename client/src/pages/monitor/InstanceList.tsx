@@ -2,12 +2,13 @@
 // number, and status; paged. The search lives in the address (?q=&status=&page=).
 import { useSearchParams, Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Anchor, Group, NativeSelect, Pagination, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Pagination, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { StatusBadge } from '../../components/StatusBadge';
 import { monitorApi } from './monitorApi';
+import { FigureTable } from './FigureTable';
 
 const PAGE = 20;
 const STATUSES = ['running', 'ended', 'incident'] as const;
@@ -44,49 +45,31 @@ export function InstanceList({ processKey, organisationId }: { processKey: strin
       </Group>
       {instances.data && instances.data.items.length === 0 && <Text c="dimmed">{t('monitor.noInstances')}</Text>}
       {instances.data && instances.data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped data-testid="instance-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('monitor.instanceNo')}</Table.Th>
-                <Table.Th>{t('monitor.subject')}</Table.Th>
-                <Table.Th>{t('monitor.organisation')}</Table.Th>
-                <Table.Th>{t('monitor.status')}</Table.Th>
-                <Table.Th>{t('monitor.started')}</Table.Th>
-                <Table.Th>{t('monitor.incidents')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {instances.data.items.map((i) => (
-                <Table.Tr key={i.id} data-instance-id={i.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/monitor/instances/${i.id}`}>
-                      {i.id}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    {i.document ? (
-                      <Stack gap={0}>
-                        <span>{i.document.subject}</span>
-                        {i.document.letterNumber && <Text size="xs" c="dimmed">{i.document.letterNumber}</Text>}
-                      </Stack>
-                    ) : (
-                      (i.businessKey ?? '—')
-                    )}
-                  </Table.Td>
-                  <Table.Td>{i.organisationName}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge ok={i.status === 'running'}>{t(`monitor.status.${i.status}` as MessageKey)}</StatusBadge>
-                  </Table.Td>
-                  <Table.Td>
-                    {date(i.startedAt, 'short')} {date(i.startedAt, 'time')}
-                  </Table.Td>
-                  <Table.Td>{i.openIncidents ? <Text c="red.8" fw={700} span>{i.openIncidents}</Text> : '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <FigureTable
+          testId="instance-table"
+          minWidth={760}
+          headers={[t('monitor.instanceNo'), t('monitor.subject'), t('monitor.organisation'), t('monitor.status'), t('monitor.started'), t('monitor.incidents')]}
+          items={instances.data.items}
+          rowKey={(i) => i.id}
+          rowData={(i) => ({ 'data-instance-id': i.id })}
+          cells={(i) => [
+            <Anchor component={Link} to={`/monitor/instances/${i.id}`}>
+              {i.id}
+            </Anchor>,
+            i.document ? (
+              <Stack gap={0}>
+                <span>{i.document.subject}</span>
+                {i.document.letterNumber && <Text size="xs" c="dimmed">{i.document.letterNumber}</Text>}
+              </Stack>
+            ) : (
+              (i.businessKey ?? '—')
+            ),
+            i.organisationName,
+            <StatusBadge ok={i.status === 'running'}>{t(`monitor.status.${i.status}` as MessageKey)}</StatusBadge>,
+            `${date(i.startedAt, 'short')} ${date(i.startedAt, 'time')}`,
+            i.openIncidents ? <Text c="red.8" fw={700} span>{i.openIncidents}</Text> : '—',
+          ]}
+        />
       )}
       {instances.data && instances.data.total > PAGE && <Pagination total={Math.ceil(instances.data.total / PAGE)} value={page} onChange={(p) => set({ page: p === 1 ? '' : String(p) })} />}
     </Stack>

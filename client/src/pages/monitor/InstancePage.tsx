@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { ApiError } from '../../lib/api';
@@ -14,6 +14,7 @@ import { th, type MessageKey } from '../../i18n/messages';
 import { StatusBadge } from '../../components/StatusBadge';
 import { monitorApi } from './monitorApi';
 import { ProcessDiagram } from './ProcessDiagram';
+import { FigureTable } from './FigureTable';
 
 export function InstancePage() {
   const { t, date } = useI18n();
@@ -93,20 +94,20 @@ export function InstancePage() {
           {data.openTasks.length === 0 ? (
             <Text c="dimmed">—</Text>
           ) : (
-            <Table striped data-testid="instance-open-tasks">
-              <Table.Tbody>
-                {data.openTasks.map((task) => (
-                  <Table.Tr key={task.id}>
-                    <Table.Td>{task.name}</Table.Td>
-                    <Table.Td>{when(task.createdAt)}</Table.Td>
-                    <Table.Td>
-                      {t('monitor.due')} {task.dueAt ? when(task.dueAt) : '—'}
-                      {task.overdue && <Text span c="red.8" fw={700}> {t('monitor.overdue')}</Text>}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <FigureTable
+              testId="instance-open-tasks"
+              headers={[t('monitor.activity'), t('monitor.started'), t('monitor.due')]}
+              items={data.openTasks}
+              rowKey={(task) => task.id}
+              cells={(task) => [
+                task.name,
+                when(task.createdAt),
+                <>
+                  {task.dueAt ? when(task.dueAt) : '—'}
+                  {task.overdue && <Text span c="red.8" fw={700}> {t('monitor.overdue')}</Text>}
+                </>,
+              ]}
+            />
           )}
         </Stack>
         <Stack gap="xs">
@@ -129,30 +130,14 @@ export function InstancePage() {
       </SimpleGrid>
 
       <Title order={3}>{t('monitor.history')}</Title>
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped data-testid="instance-history">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('monitor.when')}</Table.Th>
-              <Table.Th>{t('monitor.event')}</Table.Th>
-              <Table.Th>{t('monitor.activity')}</Table.Th>
-              <Table.Th>{t('monitor.by')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.history
-              .filter((h) => !h.event.startsWith('activity.'))
-              .map((h) => (
-                <Table.Tr key={h.id}>
-                  <Table.Td>{when(h.at)}</Table.Td>
-                  <Table.Td>{eventName(h.event)}</Table.Td>
-                  <Table.Td>{h.elementName ?? h.elementId ?? '—'}</Table.Td>
-                  <Table.Td>{h.userName ?? '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <FigureTable
+        testId="instance-history"
+        minWidth={640}
+        headers={[t('monitor.when'), t('monitor.event'), t('monitor.activity'), t('monitor.by')]}
+        items={data.history.filter((h) => !h.event.startsWith('activity.'))}
+        rowKey={(h) => h.id}
+        cells={(h) => [when(h.at), eventName(h.event), h.elementName ?? h.elementId ?? '—', h.userName ?? '—']}
+      />
     </Stack>
   );
 }

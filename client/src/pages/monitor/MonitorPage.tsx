@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Group, NativeSelect, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Group, NativeSelect, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { ApiError } from '../../lib/api';
 import { useLiveEvents } from '../../lib/live';
@@ -14,6 +14,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { monitorApi, WINDOWS, type ActivityLoad, type Window } from './monitorApi';
 import { ProcessDiagram, type Badge } from './ProcessDiagram';
 import { InstanceList } from './InstanceList';
+import { FigureTable } from './FigureTable';
 import { formatDuration } from './format';
 
 /** Heat levels by the average waiting time of a step's open work: under 1 hour, 4 hours, 1 day, 3 days, and longer. */
@@ -133,30 +134,15 @@ export function MonitorPage() {
       {activities.data && (
         <Stack gap="xs">
           <Title order={3}>{t('monitor.activities')}</Title>
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped data-testid="activity-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('monitor.activity')}</Table.Th>
-                  <Table.Th>{t('monitor.open')}</Table.Th>
-                  <Table.Th>{t('monitor.overdue')}</Table.Th>
-                  <Table.Th>{t('monitor.oldest')}</Table.Th>
-                  <Table.Th>{t('monitor.average')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {activities.data.items.map((a) => (
-                  <Table.Tr key={a.elementId} data-element-id={a.elementId}>
-                    <Table.Td>{a.name}</Table.Td>
-                    <Table.Td>{a.open}</Table.Td>
-                    <Table.Td>{a.overdue ? <Text span c="red.8" fw={700}>{a.overdue}</Text> : 0}</Table.Td>
-                    <Table.Td>{formatDuration(a.oldestWaitingMs, t)}</Table.Td>
-                    <Table.Td>{formatDuration(a.averageWaitingMs, t)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <FigureTable
+            testId="activity-table"
+            minWidth={560}
+            headers={[t('monitor.activity'), t('monitor.open'), t('monitor.overdue'), t('monitor.oldest'), t('monitor.average')]}
+            items={activities.data.items}
+            rowKey={(a) => a.elementId}
+            rowData={(a) => ({ 'data-element-id': a.elementId })}
+            cells={(a) => [a.name, a.open, a.overdue ? <Text span c="red.8" fw={700}>{a.overdue}</Text> : 0, formatDuration(a.oldestWaitingMs, t), formatDuration(a.averageWaitingMs, t)]}
+          />
         </Stack>
       )}
 
@@ -174,73 +160,42 @@ export function MonitorPage() {
             </Group>
             {slowest.data && slowest.data.items.length === 0 && <Text c="dimmed">{t('monitor.noCompleted')}</Text>}
             {slowest.data && slowest.data.items.length > 0 && (
-              <Table striped data-testid="slowest-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('monitor.activity')}</Table.Th>
-                    <Table.Th>{t('monitor.completed')}</Table.Th>
-                    <Table.Th>{t('monitor.average')}</Table.Th>
-                    <Table.Th>{t('monitor.p90')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {slowest.data.items.map((a) => (
-                    <Table.Tr key={a.elementId}>
-                      <Table.Td>{a.name}</Table.Td>
-                      <Table.Td>{a.completed}</Table.Td>
-                      <Table.Td>{formatDuration(a.averageMs, t)}</Table.Td>
-                      <Table.Td>{formatDuration(a.p90Ms, t)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <FigureTable
+                testId="slowest-table"
+                headers={[t('monitor.activity'), t('monitor.completed'), t('monitor.average'), t('monitor.p90')]}
+                items={slowest.data.items}
+                rowKey={(a) => a.elementId}
+                cells={(a) => [a.name, a.completed, formatDuration(a.averageMs, t), formatDuration(a.p90Ms, t)]}
+              />
             )}
           </Stack>
           <Stack gap="xs">
             <Title order={3}>{t('monitor.overdueHolders')}</Title>
             {overdue.data && !overdue.data.people.length && !overdue.data.units.length && <Text c="dimmed">{t('monitor.noOverdue')}</Text>}
             {overdue.data && overdue.data.people.length > 0 && (
-              <Table striped data-testid="overdue-people">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('monitor.people')}</Table.Th>
-                    <Table.Th>{t('monitor.overdue')}</Table.Th>
-                    <Table.Th>{t('monitor.longestOverdue')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {overdue.data.people.map((p) => (
-                    <Table.Tr key={p.userId}>
-                      <Table.Td>
-                        {p.name}
-                        {p.unitName && <Text size="xs" c="dimmed">{p.unitName}</Text>}
-                      </Table.Td>
-                      <Table.Td>{p.overdue}</Table.Td>
-                      <Table.Td>{formatDuration(p.longestOverdueMs, t)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <FigureTable
+                testId="overdue-people"
+                headers={[t('monitor.people'), t('monitor.overdue'), t('monitor.longestOverdue')]}
+                items={overdue.data.people}
+                rowKey={(p) => p.userId}
+                cells={(p) => [
+                  <>
+                    {p.name}
+                    {p.unitName && <Text size="xs" c="dimmed">{p.unitName}</Text>}
+                  </>,
+                  p.overdue,
+                  formatDuration(p.longestOverdueMs, t),
+                ]}
+              />
             )}
             {overdue.data && overdue.data.units.length > 0 && (
-              <Table striped data-testid="overdue-units">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('monitor.units')}</Table.Th>
-                    <Table.Th>{t('monitor.overdue')}</Table.Th>
-                    <Table.Th>{t('monitor.longestOverdue')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {overdue.data.units.map((u) => (
-                    <Table.Tr key={u.unitId}>
-                      <Table.Td>{u.name}</Table.Td>
-                      <Table.Td>{u.overdue}</Table.Td>
-                      <Table.Td>{formatDuration(u.longestOverdueMs, t)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <FigureTable
+                testId="overdue-units"
+                headers={[t('monitor.units'), t('monitor.overdue'), t('monitor.longestOverdue')]}
+                items={overdue.data.units}
+                rowKey={(u) => u.unitId}
+                cells={(u) => [u.name, u.overdue, formatDuration(u.longestOverdueMs, t)]}
+              />
             )}
           </Stack>
         </SimpleGrid>
