@@ -1,6 +1,6 @@
 // The instances of the watched process: search by number, business key, the letter's subject or
 // number, and status; paged. The search lives in the address (?q=&status=&page=).
-import { useSearchParams, Link } from 'react-router';
+import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Anchor, Group, NativeSelect, Pagination, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -9,25 +9,18 @@ import type { MessageKey } from '../../i18n/messages';
 import { StatusBadge } from '../../components/StatusBadge';
 import { monitorApi } from './monitorApi';
 import { FigureTable } from './FigureTable';
+import { useSearchState } from './searchState';
 
 const PAGE = 20;
 const STATUSES = ['running', 'ended', 'incident'] as const;
 
 export function InstanceList({ processKey, organisationId }: { processKey: string; organisationId?: number }) {
   const { t, date } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useSearchState();
   const q = params.get('q') ?? '';
   const status = STATUSES.find((s) => s === params.get('status')) ?? '';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [search] = useDebouncedValue(q.trim(), 300);
-  const set = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next, { replace: true });
-  };
   const request = { processKey, organisationId, q: search || undefined, status: status || undefined, limit: PAGE, offset: (page - 1) * PAGE };
   const instances = useQuery({ queryKey: ['monitor', 'instances', request], queryFn: () => monitorApi.instances(request), placeholderData: keepPreviousData });
 

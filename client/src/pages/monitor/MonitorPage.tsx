@@ -3,7 +3,6 @@
 // the most overdue work, and the instances. Counts are re-read when the server says the process
 // changed (Socket.io `monitor.changed` and task events, debounced): no polling.
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Group, NativeSelect, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
@@ -15,6 +14,7 @@ import { monitorApi, WINDOWS, type ActivityLoad, type Window } from './monitorAp
 import { ProcessDiagram, type Badge } from './ProcessDiagram';
 import { InstanceList } from './InstanceList';
 import { FigureTable } from './FigureTable';
+import { useSearchState } from './searchState';
 import { formatDuration } from './format';
 
 /** Heat levels by the average waiting time of a step's open work: under 1 hour, 4 hours, 1 day, 3 days, and longer. */
@@ -29,7 +29,7 @@ function heatOf(load: ActivityLoad | undefined): Record<string, number> {
 export function MonitorPage() {
   const { t, date } = useI18n();
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useSearchState();
   const processes = useQuery({ queryKey: ['monitor', 'processes'], queryFn: monitorApi.processes, retry: false });
   const items = processes.data?.items ?? [];
   const key = params.get('key') ?? (items.find((p) => p.key === 'incoming_letter') ?? items[0])?.key;
@@ -38,14 +38,6 @@ export function MonitorPage() {
   const definitionId = Number(params.get('version')) || undefined;
   const window: Window = WINDOWS.find((w) => w === params.get('window')) ?? 'day';
   const scope = useMemo(() => ({ organisationId, definitionId }), [organisationId, definitionId]);
-  const set = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next, { replace: true });
-  };
 
   const enabled = !!key;
   const activities = useQuery({ queryKey: ['monitor', 'activities', key, scope], queryFn: () => monitorApi.activities(key!, scope), enabled, placeholderData: keepPreviousData });
