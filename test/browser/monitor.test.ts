@@ -80,9 +80,11 @@ describe('the monitor in a real browser', function () {
     });
   });
 
-  it('tells a clerk that the monitor is for managers', async () => {
+  it('offers the monitor only to managers, and tells a clerk who opens its address that it is for them', async () => {
     await h.withPage(async (page) => {
       await signIn(page, 'clerk');
+      await page.getByRole('link', { name: 'กล่องงาน' }).waitFor();
+      expect(await page.getByRole('link', { name: 'ติดตามงาน' }).count()).to.equal(0);
       await page.goto('/monitor');
       await page.getByText('หน้าติดตามงานสำหรับผู้บริหาร ผู้ดูแลระบบ และผู้ออกแบบกระบวนงาน').waitFor();
     });
