@@ -23,6 +23,7 @@ import { registerAuditRoutes } from './modules/audit/routes';
 import { registerSearchRoutes } from './modules/search/routes';
 import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
+import { registerMonitorRoutes } from './modules/monitor/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -55,6 +56,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerSearchRoutes(api, ctx);
   registerAttachmentRoutes(api, ctx);
   registerRetentionRoutes(api, ctx);
+  registerMonitorRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

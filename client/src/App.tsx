@@ -1,4 +1,4 @@
-// Routes. The monitor has its place ready; it opens when its API lands.
+// Routes.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation, useParams } from 'react-router';
 import { Alert, Center, Loader } from '@mantine/core';
@@ -17,8 +17,10 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { GroupsPage } from './pages/admin/GroupsPage';
 import { DelegationsPage } from './pages/admin/DelegationsPage';
 
-// bpmn-js and its properties panel are most of the bundle: loaded only when the modeler opens.
+// bpmn-js and its properties panel are most of the bundle: loaded only when the modeler or the monitor opens.
 const ModelerPage = lazy(() => import('./pages/modeler/ModelerPage').then((m) => ({ default: m.ModelerPage })));
+const MonitorPage = lazy(() => import('./pages/monitor/MonitorPage').then((m) => ({ default: m.MonitorPage })));
+const MonitorInstancePage = lazy(() => import('./pages/monitor/InstancePage').then((m) => ({ default: m.InstancePage })));
 const pageLoader = (
   <Center h={300}>
     <Loader aria-label="loading" />
@@ -71,7 +73,8 @@ export function App() {
         <Route path="tasks/:taskId" element={<TaskLink />} />
         <Route path="registry/*" element={<RegistryPage />} />
         <Route path="documents/:id" element={<DocumentPage />} />
-        <Route path="monitor" element={<ComingSoonPage titleKey="nav.monitor" />} />
+        <Route path="monitor" element={<Suspense fallback={pageLoader}><MonitorPage /></Suspense>} />
+        <Route path="monitor/instances/:id" element={<Suspense fallback={pageLoader}><MonitorInstancePage /></Suspense>} />
         <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />
         <Route path="admin" element={<RequireRole role="admin"><Outlet /></RequireRole>}>
           <Route index element={<Navigate to="organisation" replace />} />

@@ -1,7 +1,7 @@
 // The inbox in a real browser: a letter routed up the chain of command through the API appears in
 // the director's open inbox without a reload (Socket.io), and the director completes it there.
 import { expect } from 'chai';
-import { screenshot, signIn, startHarness, PASSWORD, type Harness } from './harness';
+import { apiOf, screenshot, signIn, startHarness, type Harness } from './harness';
 
 describe('the inbox in a real browser', function () {
   this.timeout(120000);
@@ -15,17 +15,8 @@ describe('the inbox in a real browser', function () {
     await h?.close();
   });
 
-  async function call(token: string | null, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${h.baseUrl}/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-    return json as never;
-  }
-  const tokenOf = async (username: string) => (await call(null, 'POST', '/auth/login', { username, password: PASSWORD }) as { accessToken: string }).accessToken;
+  const call: ReturnType<typeof apiOf>['call'] = (...args) => apiOf(h.baseUrl).call(...args);
+  const tokenOf = (username: string) => apiOf(h.baseUrl).tokenOf(username);
   type Task = { id: number; instanceId: number; elementId: string };
   const taskOf = async (token: string, instanceId: number, elementId: string) => {
     const { items } = (await call(token, 'GET', '/tasks?limit=200')) as { items: Task[] };

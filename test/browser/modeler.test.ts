@@ -123,7 +123,7 @@ describe('the BPMN modeler in a real browser', function () {
       const drawn = page.getByTestId('compare-canvas').locator('[data-element-id="director_review"].saraban-diff-changed');
       await drawn.waitFor();
       expect(await page.getByTestId('compare-canvas').locator('.bjs-powered-by').isVisible(), 'the bpmn.io watermark').to.equal(true);
-      await screenshot(page, '22-modeler-compare-versions');
+      await screenshot(page, '19-modeler-compare-versions');
     });
   });
 });

@@ -187,7 +187,7 @@ describe('sign-in, header and language in a real browser', function () {
     await h.withPage(
       async (page) => {
         await signIn(page, 'admin');
-        await screenshot(page, '18-phone-home');
+        await screenshot(page, '27-phone-home');
         await page.getByRole('button', { name: 'เมนู' }).click();
         await page.getByRole('link', { name: 'ผู้ใช้', exact: true }).click();
         await page.getByRole('heading', { name: 'ผู้ใช้' }).waitFor();
@@ -202,7 +202,7 @@ describe('sign-in, header and language in a real browser', function () {
         expect(box ? box.x + box.width : 0).to.be.at.most(0);
         await page.getByRole('cell', { name: 'director', exact: true }).waitFor();
         expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).to.be.at.most(0);
-        await screenshot(page, '19-phone-users');
+        await screenshot(page, '28-phone-users');
       },
       { viewport: { width: 390, height: 844 }, isMobile: true },
     );

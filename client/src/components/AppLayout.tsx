@@ -13,7 +13,7 @@ interface NavItem {
   to: string;
   label: MessageKey;
   soon?: boolean;
-  show?: 'admin' | 'designer';
+  show?: 'admin' | 'designer' | 'watcher';
 }
 interface NavSection {
   label: MessageKey;
@@ -21,7 +21,7 @@ interface NavSection {
 }
 
 const NAV: NavSection[] = [
-  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/monitor', label: 'nav.monitor', soon: true }] },
+  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
   { label: 'nav.design', items: [{ to: '/modeler', label: 'nav.modeler', show: 'designer' }] },
   {
     label: 'nav.admin',
@@ -39,11 +39,11 @@ const NAV: NavSection[] = [
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { t } = useI18n();
-  const { isAdmin, isDesigner } = useAuth();
+  const { isAdmin, isDesigner, isWatcher } = useAuth();
   const location = useLocation();
   useEffect(close, [location.pathname, close]);
 
-  const visible = (item: NavItem) => !item.show || (item.show === 'admin' ? isAdmin : isDesigner);
+  const visible = (item: NavItem) => !item.show || { admin: isAdmin, designer: isDesigner, watcher: isWatcher }[item.show];
 
   return (
     <AppShell header={{ height: { base: 64, sm: 72 } }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">

@@ -13,6 +13,8 @@ interface Auth {
   setCapacity: (positionId: number) => void;
   isAdmin: boolean;
   isDesigner: boolean;
+  /** May open the monitor: executives, administrators, process designers. */
+  isWatcher: boolean;
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
 }
@@ -71,6 +73,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setCapacity,
       isAdmin: roles.has('system_admin'),
       isDesigner: roles.has('process_designer') || roles.has('system_admin'),
+      isWatcher: roles.has('executive') || roles.has('system_admin') || roles.has('process_designer'),
       login: async (username, password) => {
         client.setActingCapacity(null);
         setCapacityId(null);

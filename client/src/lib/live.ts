@@ -10,6 +10,8 @@ export interface LiveEvent {
   type: string;
   subject: { type: string; id: number };
   summary?: Record<string, unknown>;
+  /** Processes whose monitor the event changes (for managers watching them). */
+  processKeys?: string[];
 }
 
 const LAST_KEY = 'saraban.lastEventId';

@@ -18,7 +18,8 @@ import { AppError, toAppError } from '../../lib/errors';
 import { loadActor, Actor } from '../auth/actor';
 import { verifyAccessToken } from '../auth/tokens';
 import { outboxSignal } from '../events/outbox';
-import { addressedTo, audienceRooms, payloadOf, roomsFor } from './rooms';
+import { addressedTo, audienceRooms, mayWatchMonitors, payloadOf, roomsFor } from './rooms';
+import { subtreeOf } from '../org/policy';
 import { inFlightProbe, lastEventId, readAfter } from './tail';
 
 export interface RealtimeOptions {
@@ -105,7 +106,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
       if (actor.user.tokenVersion !== claims.tv) throw new AppError(401, 'token_revoked', 'The session was ended (logout or password change); sign in again.');
       const data = (socket as AppSocket).data;
       data.actor = actor;
-      data.rooms = roomsFor(actor);
+      data.rooms = roomsFor(actor, mayWatchMonitors(actor) ? await subtreeOf(actor.organisationId) : []);
       data.resumeAfter = eventIdOf((socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId);
       // The socket lives no longer than its token: the client reconnects with a fresh one, which
       // also picks up changed groups and delegations.

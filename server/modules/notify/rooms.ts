@@ -11,15 +11,18 @@ export function mayWatchMonitors(actor: Actor): boolean {
 }
 
 /** Process keys are unique only within an organisation, so the monitor room is the organisation's:
- * its managers hear every process of it, and payloads name the process keys for the client to pick. */
+ * its managers, and those of the organisations above it, hear every process of it; payloads name
+ * the process keys for the client to pick. */
 export const monitorsRoom = (organisationId: number | null) => `monitors:${organisationId ?? 0}`;
 
-export function roomsFor(actor: Actor): string[] {
+/** `watched`: the organisations whose monitors the actor may watch (their own and those below it,
+ * see monitor/policy.ts); without it, only their own. */
+export function roomsFor(actor: Actor, watched: Iterable<number> = [actor.organisationId]): string[] {
   const rooms = [`user:${actor.userId}`];
   for (const id of actor.groupIds) rooms.push(`group:${id}`);
   if (actor.unitId) rooms.push(`unit:${actor.unitId}`);
   for (const c of actor.capacities) rooms.push(`position:${c.positionId}`);
-  if (mayWatchMonitors(actor)) rooms.push(monitorsRoom(actor.organisationId));
+  if (mayWatchMonitors(actor)) for (const id of watched) rooms.push(monitorsRoom(id));
   return [...new Set(rooms)];
 }
 
