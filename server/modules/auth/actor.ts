@@ -1,7 +1,8 @@
 // Who is calling: the signed-in user with their organisation, roles, groups, and the positions
 // they hold or act for today (delegations), which is what every policy asks about.
-import { Op } from 'sequelize';
-import { User, Group, Delegation, Position, RoleKey, ROLE_KEYS, DelegationCapacity } from '../../db/models';
+import { QueryTypes } from 'sequelize';
+import { User, RoleKey, ROLE_KEYS, DelegationCapacity } from '../../db/models';
+import { sqlDate } from '../../db/transaction';
 
 export interface Capacity {
   positionId: number;
@@ -22,23 +23,23 @@ export interface Actor {
 }
 
 export async function loadActor(userId: number, now = new Date()): Promise<Actor | null> {
-  const user = await User.findByPk(userId, { include: [{ model: Group, as: 'groups', through: { attributes: [] } }] });
+  // Every request loads its actor: plain reads of the groups and today's delegations, not nested
+  // Sequelize includes (those cost a few milliseconds of CPU per request).
+  const user = await User.findByPk(userId);
   if (!user || !user.active) return null;
-  const groups = (user.get('groups') as Group[]) ?? [];
-  const delegations = await Delegation.findAll({
-    where: {
-      delegateUserId: userId,
-      revokedAt: null,
-      startsAt: { [Op.lte]: now },
-      [Op.or]: [{ endsAt: null }, { endsAt: { [Op.gt]: now } }],
-    },
-    include: [{ model: Position, as: 'principalPosition', attributes: ['id', 'titleTh'] }],
-  });
+  const sequelize = User.sequelize!;
+  const [groups, delegations] = await Promise.all([
+    sequelize.query<{ id: number; key: string }>('SELECT g.id, g.`key` FROM group_members m JOIN `groups` g ON g.id = m.groupId WHERE m.userId = :userId', { replacements: { userId }, type: QueryTypes.SELECT }),
+    sequelize.query<{ id: number; principalPositionId: number; capacity: DelegationCapacity; titleTh: string | null }>(
+      `SELECT d.id, d.principalPositionId, d.capacity, p.titleTh FROM delegations d LEFT JOIN positions p ON p.id = d.principalPositionId
+       WHERE d.delegateUserId = :userId AND d.revokedAt IS NULL AND d.startsAt <= :now AND (d.endsAt IS NULL OR d.endsAt > :now) ORDER BY d.id`,
+      { replacements: { userId, now: sqlDate({ dialect: sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql' }, now) }, type: QueryTypes.SELECT },
+    ),
+  ]);
   const capacities: Capacity[] = [];
   if (user.positionId) capacities.push({ positionId: user.positionId, capacity: 'self' });
   for (const d of delegations) {
-    const position = d.get('principalPosition') as Position | undefined;
-    capacities.push({ positionId: d.principalPositionId, capacity: d.capacity, delegationId: d.id, positionTitleTh: position?.titleTh });
+    capacities.push({ positionId: Number(d.principalPositionId), capacity: d.capacity, delegationId: Number(d.id), positionTitleTh: d.titleTh ?? undefined });
   }
   return {
     user,
@@ -46,7 +47,7 @@ export async function loadActor(userId: number, now = new Date()): Promise<Actor
     organisationId: user.organisationId,
     unitId: user.unitId,
     roles: new Set(groups.map((g) => g.key).filter((k): k is RoleKey => (ROLE_KEYS as readonly string[]).includes(k))),
-    groupIds: groups.map((g) => g.id),
+    groupIds: groups.map((g) => Number(g.id)),
     capacities,
   };
 }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db';
-import { sqlDate } from '../../db/transaction';
+import { appendRows, sqlDate } from '../../db/transaction';
 import { MailDigestItem, OutboxCursor, OutboxEvent } from '../../db/models';
 
 export interface Audience {
@@ -33,7 +33,10 @@ outboxSignal.setMaxListeners(100);
 
 export async function recordEvents(transaction: Transaction, events: DomainEvent[]): Promise<void> {
   if (!events.length) return;
-  await OutboxEvent.bulkCreate(
+  const createdAt = new Date();
+  await appendRows(
+    OutboxEvent.sequelize!,
+    'outbox_events',
     events.map((e) => ({
       type: e.type,
       organisationId: e.organisationId,
@@ -41,8 +44,9 @@ export async function recordEvents(transaction: Transaction, events: DomainEvent
       subjectId: String(e.subject.id),
       audience: JSON.stringify(e.audience),
       summary: JSON.stringify(e.summary),
+      createdAt,
     })),
-    { transaction },
+    transaction,
   );
   transaction.afterCommit(() => {
     outboxSignal.emit('committed');

@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { ISOInterval } from '@0dep/piso';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
+import { appendRows } from '../../db/transaction';
 import { ProcessDefinition, ProcessInstance, Task, TaskCandidate, WorkflowJob, HistoryEntry, Incident } from '../../db/models';
 import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
@@ -257,7 +258,7 @@ export class WorkflowRuntime {
     if (created.length || cancelled || commandEvents || c.engineEnded) {
       events.push({ type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId: instance.id } });
     }
-    if (history.length) await HistoryEntry.bulkCreate(history, { transaction: t });
+    await appendRows(this.db.sequelize, 'workflow_history', history, t);
     await recordEvents(t, events);
     return created;
   }
