@@ -8,6 +8,7 @@
 // or an expression giving any of these (e.g. ${'unit:' + unit}).
 import { Op, Transaction } from 'sequelize';
 import { Group, Position, Unit, User, CandidateKind } from '../../db/models';
+import { subtreeOf } from '../org/policy';
 import { unprocessable } from '../../lib/errors';
 import { expressionsIn } from './expressions';
 
@@ -55,6 +56,11 @@ const fail = (ctx: PerformerContext, message: string) =>
 
 export async function resolvePerformers(tokens: PerformerToken[], ctx: PerformerContext, transaction?: Transaction): Promise<Candidate[]> {
   const out: Candidate[] = [];
+  // A step goes to people of the instance's own line of organisations only: its organisation, those
+  // above it (the chain of command may reach them) and those below it. Never to another ministry
+  // or a sibling office, whatever a variable names: the task would show them the letter's subject.
+  let line: Set<number> | null = null;
+  const inLine = async (organisationId: number) => (line ??= new Set([...ctx.organisationIds, ...(await subtreeOf(ctx.organisationId))])).has(organisationId);
   for (const t of tokens) {
     switch (t.kind) {
       case 'group': {
@@ -64,18 +70,22 @@ export async function resolvePerformers(tokens: PerformerToken[], ctx: Performer
         out.push({ kind: 'group', refId: nearest.id });
         break;
       }
-      case 'unit':
-        if (!(await Unit.findByPk(t.id, { transaction }))) throw fail(ctx, `unit ${t.id} does not exist.`);
+      case 'unit': {
+        const unit = await Unit.findByPk(t.id, { attributes: ['id', 'organisationId'], transaction });
+        if (!unit || !(await inLine(unit.organisationId))) throw fail(ctx, `unit ${t.id} does not exist in this organisation.`);
         out.push({ kind: 'unit', refId: t.id });
         break;
-      case 'position':
-        if (!(await Position.findByPk(t.id, { transaction }))) throw fail(ctx, `position ${t.id} does not exist.`);
+      }
+      case 'position': {
+        const position = await Position.findByPk(t.id, { attributes: ['id', 'organisationId'], transaction });
+        if (!position || !(await inLine(position.organisationId))) throw fail(ctx, `position ${t.id} does not exist in this organisation.`);
         out.push({ kind: 'position', refId: t.id });
         break;
+      }
       case 'userId':
       case 'username': {
         const user = 'id' in t ? await User.findByPk(t.id, { transaction }) : await User.findOne({ where: { username: t.username }, transaction });
-        if (!user || !user.active) throw fail(ctx, `user ${'id' in t ? t.id : t.username} does not exist or is disabled.`);
+        if (!user || !user.active || !(await inLine(user.organisationId))) throw fail(ctx, `user ${'id' in t ? t.id : t.username} does not exist in this organisation or is disabled.`);
         out.push({ kind: 'user', refId: user.id });
         break;
       }
