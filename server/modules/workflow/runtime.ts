@@ -3,12 +3,12 @@
 // waits again, and writes state, tasks, jobs, history and outbox rows in ONE transaction guarded
 // by the instance's version. One writer per instance: a keyed queue inside the process and the
 // optimistic version check across processes.
-import { Op, Transaction } from 'sequelize';
+import { Op, QueryTypes, Transaction } from 'sequelize';
 import { LRUCache } from 'lru-cache';
 import { ISOInterval } from '@0dep/piso';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
-import { appendRows } from '../../db/transaction';
+import { appendRows, sqlDate } from '../../db/transaction';
 import { ProcessDefinition, ProcessInstance, Task, TaskCandidate, WorkflowJob, HistoryEntry, Incident } from '../../db/models';
 import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
@@ -60,7 +60,7 @@ export class WorkflowRuntime {
   private readonly dataDir: string;
 
   constructor(
-    private readonly db: Database,
+    readonly db: Database,
     options: { cacheSize?: number; dataDir?: string } = {},
   ) {
     this.dataDir = options.dataDir ?? defaultDataDir();
@@ -155,10 +155,12 @@ export class WorkflowRuntime {
         const h = host;
         const result = await writeTransaction(this.db.sequelize, async (t) => {
           const ended = collector.engineEnded;
-          const [changed] = await ProcessInstance.update(
-            { state, version: expectedVersion + 1, status: ended ? 'completed' : 'running', endedAt: ended ? new Date() : null },
-            { where: { id: instanceId, version: expectedVersion }, transaction: t },
-          );
+          // The statement every command runs: written out (Model.update costs about 0.6 ms more CPU).
+          const now = sqlDate(this.db, new Date());
+          const changed = (await this.db.sequelize.query(
+            'UPDATE process_instances SET state = :state, version = :next, status = :status, endedAt = :endedAt, updatedAt = :now WHERE id = :id AND version = :expected',
+            { replacements: { state, next: expectedVersion + 1, status: ended ? 'completed' : 'running', endedAt: ended ? now : null, now, id: instanceId, expected: expectedVersion }, type: QueryTypes.BULKUPDATE, transaction: t },
+          )) as unknown as number;
           if (changed !== 1) throw conflict('Someone else changed this process at the same moment; reload and try again.');
           instance.set({ version: expectedVersion + 1, status: ended ? 'completed' : 'running' });
           const effects: CommandEffects = { history: [], events: [] };
