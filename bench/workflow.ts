@@ -48,6 +48,12 @@ async function ceiling(seconds: number): Promise<number> {
   return done / seconds;
 }
 
+/** CPU seconds (user + system) a server process has used: steadier than wall-clock rates on a shared host. */
+function cpuSeconds(server: RunningServer): number {
+  const fields = fs.readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 /** Clients spread over the servers (client i talks to server i mod n, as a load balancer with sticky clients would). */
 async function throughput(servers: RunningServer[], clients: number, seconds: number) {
   const token = (await call(servers[0].base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
@@ -55,6 +61,7 @@ async function throughput(servers: RunningServer[], clients: number, seconds: nu
   let completed = 0;
   let errors = 0;
   const deadline = Date.now() + seconds * 1000;
+  const cpu0 = servers.map(cpuSeconds);
   await Promise.all(Array.from({ length: clients }, async (_, client) => {
     const server = servers[client % servers.length];
     while (Date.now() < deadline) {
@@ -71,7 +78,8 @@ async function throughput(servers: RunningServer[], clients: number, seconds: nu
       }
     }
   }));
-  return { perSecond: completed / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors };
+  const cpuMs = (servers.reduce((sum, server, i) => sum + cpuSeconds(server) - cpu0[i], 0) * 1000) / Math.max(1, completed);
+  return { perSecond: completed / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors, cpuMs };
 }
 
 /**
@@ -105,7 +113,7 @@ async function paced(servers: RunningServer[], rate: number, seconds: number) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
   }
   await Promise.all(flows);
-  return { perSecond: completed / ((Date.now() - t0) / 1000), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors };
+  return { perSecond: completed / ((Date.now() - t0) / 1000), p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), errors, cpuMs: NaN };
 }
 
 /** Copies one real waiting instance (state, task, candidates) N times with INSERT … SELECT. */
@@ -165,7 +173,7 @@ async function run(dialect: TestDialect, ceil: number) {
     const designer = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'designer', password: 'saraban-demo' })).body.accessToken as string;
     await call(server.base, 'POST', '/workflow/definitions', designer, { xml: XML });
     const report = (label: string, r: Awaited<ReturnType<typeof throughput>>) => {
-      results.push(`${dialect.padEnd(7)} ${label}: ${r.perSecond.toFixed(1)} instances/s (3 tasks each) = ${(r.perSecond / ceil).toFixed(2)} of the ceiling; complete-task latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; errors ${r.errors}`);
+      results.push(`${dialect.padEnd(7)} ${label}: ${r.perSecond.toFixed(1)} instances/s (3 tasks each) = ${(r.perSecond / ceil).toFixed(2)} of the ceiling; complete-task latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; errors ${r.errors}${Number.isNaN(r.cpuMs) ? '' : `; server CPU ${r.cpuMs.toFixed(1)} ms per instance`}`);
       console.log(results.at(-1));
     };
     let best = 0;
