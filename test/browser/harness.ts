@@ -88,7 +88,8 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   const newPage = async (options: PageOptions = {}) => {
     const context = await browser.newContext({ baseURL: baseUrl, locale: 'th-TH', timezoneId: 'Asia/Bangkok', viewport: options.viewport ?? { width: 1366, height: 860 }, isMobile: options.isMobile, hasTouch: options.isMobile });
     const page = await context.newPage();
-    page.setDefaultTimeout(15000);
+    // Waits, not timing assertions: generous, because CI runs on shared hosts whose speed swings.
+    page.setDefaultTimeout(30000);
     return { context, page };
   };
   return {
