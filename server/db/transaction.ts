@@ -4,9 +4,10 @@ import type { Database } from './index';
 
 /** A date for raw SQL replacements with its milliseconds (Sequelize's own formatting drops
  * them on MySQL). SQLite keeps dates as text in Sequelize's format, so compare like with like. */
-export function sqlDate(db: Pick<Database, 'dialect'>, date: Date): string {
+export function sqlDate(db: Pick<Database, 'dialect'> | Sequelize, date: Date): string {
   const text = date.toISOString().replace('T', ' ').replace('Z', '');
-  return db.dialect === 'sqlite' ? `${text} +00:00` : text;
+  const sqlite = 'getDialect' in db ? db.getDialect() === 'sqlite' : db.dialect === 'sqlite';
+  return sqlite ? `${text} +00:00` : text;
 }
 
 /**
@@ -15,7 +16,6 @@ export function sqlDate(db: Pick<Database, 'dialect'>, date: Date): string {
  */
 export async function appendRows(sequelize: Sequelize, table: string, rows: Array<Record<string, unknown>>, transaction: Transaction): Promise<void> {
   if (!rows.length) return;
-  const dialect = { dialect: sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql' } as const;
-  const values = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? sqlDate(dialect, v) : v])));
+  const values = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? sqlDate(sequelize, v) : v])));
   await sequelize.getQueryInterface().bulkInsert(table, values, { transaction });
 }

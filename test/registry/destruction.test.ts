@@ -8,10 +8,11 @@ import { as } from './helpers';
 import { AuditRecord, Blob, Document, ProcessInstance, User } from '../../server/db/models';
 import { writeTransaction } from '../../server/lib/transaction';
 import { JobScheduler } from '../../server/modules/workflow/scheduler';
+import { buddhistYear } from '../../server/lib/thai-date';
 import { blobPath } from '../../server/modules/attachments/storage';
 import { deleteUnusedBlob, destroyDocuments } from '../../server/modules/retention/destruction';
 
-const YEAR = new Date().getUTCFullYear() + 543;
+const YEAR = buddhistYear(new Date());
 const pdf = () => Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(256), Buffer.from('\n%%EOF\n')]);
 const drain = async () => {
   const s = new JobScheduler(testEnv().ctx.db, testEnv().ctx.runtime);

@@ -173,7 +173,7 @@ export interface RequestOptions {
   body?: unknown;
   /** Answer as text instead of JSON (e.g. BPMN XML). */
   text?: boolean;
-  /** Answer as a Blob (a file's content, e.g. a letter's PDF for a preview). */
+  /** Answer as a Blob (a file's content: links cannot carry the bearer token). */
   blob?: boolean;
 }
 
@@ -184,8 +184,10 @@ export async function request<T = unknown>(path: string, options: RequestOptions
     if (token) headers.authorization = `Bearer ${token}`;
     const capacity = actingCapacity();
     if (capacity) headers['x-acting-capacity'] = String(capacity);
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`/api${path}`, { method: options.method ?? 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    // A multipart upload goes as it is (the browser sets the boundary); anything else as JSON.
+    const form = options.body instanceof FormData;
+    if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
+    return fetch(`/api${path}`, { method: options.method ?? 'GET', headers, body: options.body === undefined ? undefined : form ? (options.body as FormData) : JSON.stringify(options.body) });
   };
   let res = await send();
   if (res.status === 401 && tokens) {
@@ -195,23 +197,6 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   if (res.status === 204) return undefined as T;
   if (options.blob) return (await res.blob()) as T;
   return (options.text ? await res.text() : await res.json()) as T;
-}
-
-/**
- * Files, with the same token handling as request(): a multipart upload (the browser sets the
- * boundary) or a download read as a Blob (links cannot carry the bearer token).
- */
-export async function fileRequest(path: string, init: { method?: 'GET' | 'POST'; body?: FormData } = {}): Promise<Response> {
-  const send = async () => {
-    const headers: Record<string, string> = { accept: 'application/json, */*' };
-    const token = await accessToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    return fetch(`/api${path}`, { method: init.method ?? 'GET', headers, body: init.body });
-  };
-  let res = await send();
-  if (res.status === 401 && tokens && (await refresh())) res = await send();
-  if (!res.ok) throw await errorOf(res);
-  return res;
 }
 
 export const api = {

@@ -33,7 +33,7 @@ export async function loadActor(userId: number, now = new Date()): Promise<Actor
     sequelize.query<{ id: number; principalPositionId: number; capacity: DelegationCapacity; titleTh: string | null }>(
       `SELECT d.id, d.principalPositionId, d.capacity, p.titleTh FROM delegations d LEFT JOIN positions p ON p.id = d.principalPositionId
        WHERE d.delegateUserId = :userId AND d.revokedAt IS NULL AND d.startsAt <= :now AND (d.endsAt IS NULL OR d.endsAt > :now) ORDER BY d.id`,
-      { replacements: { userId, now: sqlDate({ dialect: sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql' }, now) }, type: QueryTypes.SELECT },
+      { replacements: { userId, now: sqlDate(sequelize, now) }, type: QueryTypes.SELECT },
     ),
   ]);
   const capacities: Capacity[] = [];

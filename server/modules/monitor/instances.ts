@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor';
 import { readableSql } from '../documents/policy';
 import { administers } from '../org/policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from '../workflow/present';
-import { activitiesOf } from './service';
+import { activitiesOf } from '../workflow/definitions';
 import { assertWatch } from './policy';
 
 export type InstanceStatusFilter = 'running' | 'ended' | 'incident';

@@ -3,13 +3,13 @@
 // window with their average and 90th percentile, and who holds the most overdue work. Each query
 // aggregates in the database; nothing loads all tasks into the server.
 import { Op, QueryTypes } from 'sequelize';
-import { LRUCache } from 'lru-cache';
 import type { Database } from '../../db';
 import { ProcessDefinition, Unit, User } from '../../db/models';
 import { notFound } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 import { ancestorsOf } from '../org/policy';
 import { watchableOrganisations } from './policy';
+import { activitiesOf } from '../workflow/definitions';
 
 export const WINDOWS = { hour: 3600e3, day: 86400e3, '30d': 30 * 86400e3 } as const;
 export type Window = keyof typeof WINDOWS;
@@ -63,26 +63,6 @@ export async function displayedDefinition(actor: Actor, key: string, organisatio
   const found = active ?? rows[0];
   if (!found) throw notFound(`Process "${key}"`);
   return found;
-}
-
-export interface ActivityInfo {
-  id: string;
-  type: string;
-  name: string | null;
-}
-
-// Deployed versions never change, so their activity lists are parsed once.
-const activityCache = new LRUCache<number, ActivityInfo[]>({ max: 200 });
-
-/** The activities of a deployed version, from its serialised source (no XML parsing). */
-export async function activitiesOf(definitionId: number): Promise<ActivityInfo[]> {
-  const cached = activityCache.get(definitionId);
-  if (cached) return cached;
-  const d = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'sourceContext'] });
-  const source = d ? (JSON.parse(d.sourceContext) as { activities?: Array<{ id: string; type: string; name?: string }> }) : {};
-  const list = (source.activities ?? []).map((a) => ({ id: a.id, type: a.type, name: a.name ?? null }));
-  activityCache.set(definitionId, list);
-  return list;
 }
 
 const WAITING_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Document, Endorsement, Organisation, Register, RegisterEntry, Unit } from '../../db/models';
 import { thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import type { Actor } from '../auth/actor';
-import { canRead } from '../documents/policy';
+import { readableIds } from '../documents/policy';
 import { DECISION_TH, REGISTER_KIND_TH, SECRECY } from '../documents/labels';
 
 export interface RegisterRow {
@@ -35,11 +35,12 @@ export async function registerRows(actor: Actor, reg: Register, year: number, pa
   const org = await Organisation.findByPk(reg.organisationId);
   const unit = reg.unitId ? await Unit.findByPk(reg.unitId) : null;
   const owner = unit?.nameTh ?? org?.nameTh ?? '';
+  const readableSet = await readableIds(actor, [...docs.values()]);
   const secretDocs: Document[] = [];
   const rows: RegisterRow[] = [];
   for (const e of entries) {
     const d = e.documentId ? docs.get(e.documentId) : undefined;
-    const readable = d ? await canRead(actor, d) : true;
+    const readable = d ? readableSet.has(Number(d.id)) : true;
     if (d && readable && d.secrecy !== 'normal') secretDocs.push(d);
     const decision = d ? lastDecision.get(d.id) : undefined;
     const remarks = [

@@ -9,6 +9,7 @@ import { writeTransaction } from '../../lib/transaction';
 import { appendAudit } from '../audit/service';
 import { blobPath } from '../attachments/storage';
 import type { Database } from '../../db';
+import { buddhistYear } from '../../lib/thai-date';
 
 export interface DestructionInput {
   organisationId: number;
@@ -24,7 +25,7 @@ export async function destroyDocuments(db: Database, dataDir: string, input: Des
     const docs = await Document.findAll({ where: { id: { [Op.in]: ids }, organisationId: input.organisationId }, transaction: t, lock: t.LOCK.UPDATE });
     const destroyed: number[] = [];
     // Whoever started the process, only a document whose retention has run out is destroyed.
-    const thisYear = new Date().getUTCFullYear() + 543;
+    const thisYear = buddhistYear(new Date());
     for (const doc of docs) {
       if (doc.status === 'destroyed' || doc.status === 'draft') continue;
       if (doc.registerYear == null || doc.retentionYears == null || doc.registerYear + doc.retentionYears > thisYear) continue;

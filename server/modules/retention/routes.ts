@@ -11,10 +11,10 @@ import { z } from '../../lib/openapi';
 import { conflict, forbidden, unprocessable } from '../../lib/errors';
 import { User } from '../../db/models';
 import { activeDefinition } from '../workflow/definitions';
-import { thaiDateOnlyShort } from '../../lib/thai-date';
+import { buddhistYear, thaiDateOnlyShort } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
-import { canRead } from '../documents/policy';
+import { readableIds } from '../documents/policy';
 import { SECRECY } from '../documents/labels';
 
 const HANDOVER_AGE = 20;
@@ -29,9 +29,10 @@ async function listFor(actor: Actor, kind: 'destruction' | 'handover', year: num
     ? { organisationId: actor.organisationId, registerYear: { [Op.ne]: null }, retentionYears: { [Op.ne]: null }, status: { [Op.notIn]: ['draft', 'destroyed'] }, [Op.and]: [literal(`registerYear + retentionYears <= ${Number(year)}`)] }
     : { organisationId: actor.organisationId, registerYear: { [Op.lte]: year - HANDOVER_AGE }, status: { [Op.notIn]: ['draft', 'destroyed'] }, [Op.or]: [{ retentionYears: null }, { retentionYears: { [Op.gt]: HANDOVER_AGE } }] };
   const docs = await Document.findAll({ where, order: [['registerYear', 'ASC'], ['registerNumber', 'ASC'], ['id', 'ASC']], limit: 100000 });
+  const readableSet = await readableIds(actor, docs);
   const items = [];
   for (const d of docs) {
-    const readable = await canRead(actor, d);
+    const readable = readableSet.has(Number(d.id));
     items.push({
       order: items.length + 1, documentId: d.id, letterNumber: d.letterNumber ?? null, letterDate: d.letterDate ?? null, letterDateTh: d.letterDate ? thaiDateOnlyShort(d.letterDate) : null,
       subject: readable ? d.subject : `(${SECRECY[d.secrecy].th})`, registerYear: d.registerYear!, retentionYears: d.retentionYears ?? null,
@@ -74,7 +75,7 @@ export function registerRetentionRoutes(api: Api<Actor>, ctx: AppContext): void 
     response: z.object({ instanceId: z.number().int(), processKey: z.string(), documentIds: z.array(z.number().int()), committee: z.array(z.string()) }),
     handler: async ({ body, actor }) => {
       assertRecordsManager(actor);
-      const thisYear = new Date().getUTCFullYear() + 543;
+      const thisYear = buddhistYear(new Date());
       if (body.year > thisYear) throw unprocessable(`The destruction list of ${body.year} cannot be approved before that year.`, [{ field: 'year', message: `must be ${thisYear} or earlier` }]);
       const committee = [body.committee.chair, ...body.committee.members];
       if (body.committee.members.length < 2) throw unprocessable('A destruction committee is a chair and at least two members.', [{ field: 'committee.members', message: 'needs at least two members' }]);

@@ -31,7 +31,7 @@ export function registerBulkClaimRoutes(api: Api<Actor>, ctx: AppContext): void 
       const results: Array<z.infer<typeof ClaimResult>> = [];
       for (const id of [...new Set(body.ids)]) {
         try {
-          results.push({ id, outcome: 'claimed', message: null, task: presentTask(await claim(ctx.db, ctx.runtime, id, actor)) });
+          results.push({ id, outcome: 'claimed', message: null, task: presentTask(await claim(ctx.db, id, actor)) });
         } catch (err) {
           const outcome = err instanceof AppError ? OUTCOME[err.status as keyof typeof OUTCOME] : undefined;
           if (!outcome) throw err;

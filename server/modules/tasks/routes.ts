@@ -68,18 +68,18 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
   for (const [action, summary] of [['claim', 'Claim a task of my group'], ['unclaim', 'Give a claimed task back to the group']] as const) {
     api.route({
       method: 'post', path: `/tasks/:id/${action}`, tag: TAG, summary, params: idParam, response: TaskSchema,
-      handler: async ({ params, actor }) => presentTask(await svc[action](db, runtime, params.id, actor)),
+      handler: async ({ params, actor }) => presentTask(await svc[action](db, params.id, actor)),
     });
   }
 
   const toUser = z.object({ userId: z.number().int().positive() }).strict();
   api.route({
     method: 'post', path: '/tasks/:id/delegate', tag: TAG, summary: 'Delegate my task to a colleague (I stay its owner)', params: idParam, body: toUser, response: TaskSchema,
-    handler: async ({ params, body, actor }) => presentTask(await svc.delegate(db, runtime, params.id, actor, body.userId)),
+    handler: async ({ params, body, actor }) => presentTask(await svc.delegate(db, params.id, actor, body.userId)),
   });
   api.route({
     method: 'post', path: '/tasks/:id/reassign', tag: TAG, summary: "Reassign a subordinate's task (supervisors and administrators)", params: idParam, body: toUser, response: TaskSchema,
-    handler: async ({ params, body, actor }) => presentTask(await svc.reassign(db, runtime, params.id, actor, body.userId)),
+    handler: async ({ params, body, actor }) => presentTask(await svc.reassign(db, params.id, actor, body.userId)),
   });
 
   api.route({

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Op } from 'sequelize';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
@@ -103,4 +104,25 @@ export async function deployShippedProcesses(db: Database): Promise<string[]> {
     }
   }
   return deployed;
+}
+
+export interface ActivityInfo {
+  id: string;
+  type: string;
+  name: string | null;
+}
+
+// Deployed versions never change, so their activity lists are parsed once (the route of a letter,
+// the history and the monitor all name steps from here).
+const activityCache = new LRUCache<number, ActivityInfo[]>({ max: 200 });
+
+/** The activities of a deployed version, from its serialised source (no XML parsing). */
+export async function activitiesOf(definitionId: number): Promise<ActivityInfo[]> {
+  const cached = activityCache.get(definitionId);
+  if (cached) return cached;
+  const d = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'sourceContext'] });
+  const source = d ? (JSON.parse(d.sourceContext) as { activities?: Array<{ id: string; type: string; name?: string }> }) : {};
+  const list = (source.activities ?? []).map((a) => ({ id: a.id, type: a.type, name: a.name ?? null }));
+  activityCache.set(definitionId, list);
+  return list;
 }

@@ -1,20 +1,21 @@
 // Letters and processes: a registered incoming letter starts the organisation's routing process
 // in the same transaction, and a letter shows where it is now and who holds it.
 import { Op, Transaction } from 'sequelize';
-import { Document, Group, HistoryEntry, Position, ProcessDefinition, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
+import { Document, Group, HistoryEntry, Position, ProcessInstance, Task, TaskCandidate, Unit, User } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { subtreeOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
 import type { WorkflowRuntime } from './runtime';
-import { activeDefinition } from './definitions';
+import { activeDefinition, activitiesOf } from './definitions';
 import { URGENCY } from '../documents/labels';
+import { isSecret } from '../documents/policy';
 
 export const INCOMING_ROUTING_KEY = 'incoming_letter';
 export const CIRCULAR_KEY = 'circular_letter';
 
 /** What a process sees of a letter. A secret letter's subject stays out of task titles and events. */
 export function documentVariables(doc: Document) {
-  const secret = doc.secrecy !== 'normal';
+  const secret = isSecret(doc);
   return {
     id: Number(doc.id), type: doc.type, urgency: URGENCY[doc.urgency]?.level ?? 1, secrecy: doc.secrecy,
     subject: secret ? 'หนังสือลับ (ดูรายละเอียดในหนังสือ)' : doc.subject, sender: doc.senderName, letterNumber: doc.letterNumber,
@@ -37,18 +38,9 @@ export async function startIncomingRouting(runtime: WorkflowRuntime, t: Transact
   return Number(instance.id);
 }
 
-// A deployed version never changes, so its step names are read from its parsed definition once.
-const stepNamesCache = new Map<number, Map<string, string>>();
-
-/** The names the designer gave the steps of a deployed version (element id → name), from its parsed definition. */
+/** The names the designer gave the steps of a deployed version (element id → name). */
 export async function stepNames(definitionId: number): Promise<Map<string, string>> {
-  const cached = stepNamesCache.get(definitionId);
-  if (cached) return cached;
-  const definition = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'sourceContext'] });
-  const activities = (definition ? (JSON.parse(definition.sourceContext) as { activities?: Array<{ id: string; name?: string }> }).activities : []) ?? [];
-  const names = new Map(activities.filter((a) => a.name).map((a) => [a.id, a.name!.trim()]));
-  stepNamesCache.set(definitionId, names);
-  return names;
+  return new Map((await activitiesOf(definitionId)).filter((a) => a.name).map((a) => [a.id, a.name!.trim()]));
 }
 
 /** What the performer wrote when completing a step: the endorsement, summary or result fields. */

@@ -1,9 +1,8 @@
 // Opening files the server only hands out with the bearer token: read as a Blob, then a blob URL.
-import { fileRequest } from '../../lib/api';
+import { api, request } from '../../lib/api';
 
 export async function blobUrl(path: string): Promise<string> {
-  const res = await fileRequest(path);
-  return URL.createObjectURL(await res.blob());
+  return URL.createObjectURL(await api.blob(path));
 }
 
 /** Saves a protected file under its name, as a plain link would. */
@@ -23,5 +22,5 @@ export function uploadFiles(documentId: number, role: 'main' | 'enclosure', file
   const form = new FormData();
   form.append('role', role);
   for (const f of files) form.append('file', f, f.name);
-  return fileRequest(`/documents/${documentId}/attachments`, { method: 'POST', body: form });
+  return request(`/documents/${documentId}/attachments`, { method: 'POST', body: form });
 }
