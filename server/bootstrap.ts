@@ -6,11 +6,13 @@ import { createDatabase, migrate, seed } from './db';
 import { Organisation } from './db/models';
 import { resolveJwtSecret } from './lib/secrets';
 import { WorkflowRuntime } from './modules/workflow/runtime';
+import { watchActorSources } from './modules/auth/actor';
 import { deployShippedProcesses } from './modules/workflow/definitions';
 
 export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
   const log = options.log ?? (() => {});
   const db = createDatabase(config.databaseUrl);
+  watchActorSources();
   await db.sequelize.authenticate();
   const migrated = await migrate(db);
   if (migrated.length) log(`applied ${migrated.length} migration(s)`);

@@ -25,6 +25,8 @@ export function startServer(env: Record<string, string>, port: number): Promise<
   if (childEnv.DATABASE_URL === '') delete childEnv.DATABASE_URL;
   // SARABAN_SERVER=dist runs the compiled server (as `npm start` does), e.g. for benchmarks.
   const args = process.env.SARABAN_SERVER === 'dist' ? ['dist/server/main.js'] : ['--require', 'tsx/cjs', 'server/main.ts'];
+  // SARABAN_NODE_ARGS adds node flags, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile a benchmark's server.
+  if (process.env.SARABAN_NODE_ARGS) args.unshift(...process.env.SARABAN_NODE_ARGS.split(' ').filter(Boolean));
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(__dirname, '..', '..'),
     env: childEnv,

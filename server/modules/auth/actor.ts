@@ -1,7 +1,8 @@
 // Who is calling: the signed-in user with their organisation, roles, groups, and the positions
 // they hold or act for today (delegations), which is what every policy asks about.
-import { QueryTypes } from 'sequelize';
-import { User, RoleKey, ROLE_KEYS, DelegationCapacity } from '../../db/models';
+import { QueryTypes, Transaction } from 'sequelize';
+import { LRUCache } from 'lru-cache';
+import { Delegation, Group, GroupMember, User, RoleKey, ROLE_KEYS, DelegationCapacity } from '../../db/models';
 import { sqlDate } from '../../db/transaction';
 
 export interface Capacity {
@@ -22,7 +23,47 @@ export interface Actor {
   capacities: Capacity[];
 }
 
-export async function loadActor(userId: number, now = new Date()): Promise<Actor | null> {
+/**
+ * Actors are kept for ACTOR_MAX_AGE_MS: every request needs one, and reading the user, their groups
+ * and delegations was three statements of every command. A change made through this process (a
+ * user, a group membership, a delegation, a sign-out) forgets them at once; one made by another
+ * server process is seen within ACTOR_MAX_AGE_MS.
+ */
+export const ACTOR_MAX_AGE_MS = 5_000;
+const actors = new LRUCache<number, Actor>({ max: 10_000, ttl: ACTOR_MAX_AGE_MS, ttlAutopurge: false });
+
+export function forgetActors(): void {
+  actors.clear();
+}
+
+let watching = false;
+
+/** Forgets kept actors whenever what they are made of changes, and again once the change commits. */
+export function watchActorSources(): void {
+  if (watching) return;
+  watching = true;
+  const forget = (options?: { transaction?: Transaction | null }) => {
+    actors.clear();
+    options?.transaction?.afterCommit(() => actors.clear());
+  };
+  for (const model of [User, Group, GroupMember, Delegation] as unknown as Array<typeof User>) {
+    model.afterSave((_, options) => forget(options));
+    model.afterDestroy((_, options) => forget(options));
+    model.afterBulkCreate((_, options) => forget(options));
+    model.afterBulkUpdate((options) => forget(options));
+    model.afterBulkDestroy((options) => forget(options));
+  }
+}
+
+export async function loadActor(userId: number): Promise<Actor | null> {
+  const kept = actors.get(userId);
+  if (kept) return kept;
+  const actor = await readActor(userId, new Date());
+  if (actor) actors.set(userId, actor);
+  return actor;
+}
+
+async function readActor(userId: number, now: Date): Promise<Actor | null> {
   // Every request loads its actor: plain reads of the groups and today's delegations, not nested
   // Sequelize includes (those cost a few milliseconds of CPU per request).
   const user = await User.findByPk(userId);

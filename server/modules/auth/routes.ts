@@ -6,7 +6,7 @@ import { z } from '../../lib/openapi';
 import { AppError, unauthorized, unprocessable } from '../../lib/errors';
 import { Organisation, Position, Unit, User } from '../../db/models';
 import type { AppContext } from '../../context';
-import type { Actor } from './actor';
+import { forgetActors, type Actor } from './actor';
 import * as S from './schemas';
 import { User as UserSchema, Organisation as OrganisationSchema, Unit as UnitSchema, Position as PositionSchema } from '../org/schemas';
 import { presentUser, presentOrganisation, presentUnit, presentPosition, userGroups } from '../org/service';
@@ -83,6 +83,7 @@ export function registerAuthRoutes(api: Api<Actor>, ctx: AppContext): void {
         await sequelize.transaction(async (transaction) => {
           await revokeAllRefreshTokens(actor.userId, transaction);
           await User.increment('tokenVersion', { where: { id: actor.userId }, transaction });
+          transaction.afterCommit(forgetActors); // increment runs no model hooks
         });
       } else if (body.refreshToken) {
         await revokeRefreshToken(actor.userId, body.refreshToken);

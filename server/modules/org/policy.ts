@@ -6,13 +6,42 @@ import { Organisation } from '../../db/models';
 import { forbidden } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 
-export async function subtreeOf(rootId: number): Promise<Set<number>> {
-  const rows = await Organisation.findAll({ attributes: ['id', 'parentId'], raw: true });
+/**
+ * The organisation tree, kept in memory. An organisation's parent never changes once it exists (the
+ * API has no move), so a kept tree can only lack organisations created since: it is read again when
+ * asked about an organisation it does not know, when this process creates one, and after
+ * TREE_MAX_AGE_MS (one created by another server process).
+ */
+interface OrgTree {
+  parent: Map<number, number | null>;
+  children: Map<number, number[]>;
+  readAt: number;
+}
+
+const TREE_MAX_AGE_MS = 10_000;
+let tree: OrgTree | null = null;
+
+async function orgTree(about: number, transaction?: Transaction): Promise<OrgTree> {
+  if (tree && tree.parent.has(about) && Date.now() - tree.readAt < TREE_MAX_AGE_MS) return tree;
+  const rows = await Organisation.findAll({ attributes: ['id', 'parentId'], raw: true, transaction });
+  const parent = new Map<number, number | null>();
   const children = new Map<number, number[]>();
   for (const r of rows) {
-    if (r.parentId == null) continue;
-    children.set(r.parentId, [...(children.get(r.parentId) ?? []), r.id]);
+    parent.set(Number(r.id), r.parentId == null ? null : Number(r.parentId));
+    if (r.parentId != null) children.set(Number(r.parentId), [...(children.get(Number(r.parentId)) ?? []), Number(r.id)]);
   }
+  tree = { parent, children, readAt: Date.now() };
+  return tree;
+}
+
+/** Called after this process creates an organisation. */
+export function forgetOrgTree(): void {
+  tree = null;
+}
+
+/** The organisation and all those below it. */
+export async function subtreeOf(rootId: number, transaction?: Transaction): Promise<Set<number>> {
+  const { children } = await orgTree(rootId, transaction);
   const seen = new Set<number>([rootId]);
   const queue = [rootId];
   while (queue.length) {
@@ -25,10 +54,10 @@ export async function subtreeOf(rootId: number): Promise<Set<number>> {
   return seen;
 }
 
-/** Pass the transaction when inside one: a second pooled connection could deadlock the pool. */
+/** The organisations above this one, nearest first. Pass the transaction when inside one: a
+ * second pooled connection could deadlock the pool. */
 export async function ancestorsOf(orgId: number, transaction?: Transaction): Promise<number[]> {
-  const rows = await Organisation.findAll({ attributes: ['id', 'parentId'], raw: true, transaction });
-  const parent = new Map(rows.map((r) => [r.id, r.parentId as number | null]));
+  const { parent } = await orgTree(orgId, transaction);
   const out: number[] = [];
   for (let p = parent.get(orgId) ?? null; p != null && !out.includes(p); p = parent.get(p) ?? null) out.push(p);
   return out;

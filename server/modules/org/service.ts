@@ -5,7 +5,7 @@ import { Organisation, Unit, Position, Group, GroupMember, User, Delegation, ROL
 import { notFound, unprocessable } from '../../lib/errors';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllRefreshTokens } from '../auth/tokens';
-import { ancestorsOf } from './policy';
+import { ancestorsOf, forgetOrgTree } from './policy';
 
 export const ROLE_NAMES: Record<(typeof ROLE_KEYS)[number], [string, string]> = {
   system_admin: ['ผู้ดูแลระบบ', 'System administrator'],
@@ -64,6 +64,7 @@ async function assertBelongs(model: typeof Unit | typeof Position | typeof User 
 
 export async function createOrganisation(sequelize: Sequelize, input: Record<string, unknown> & { parentId: number }) {
   return sequelize.transaction(async (transaction) => {
+    transaction.afterCommit(forgetOrgTree);
     const org = await Organisation.create({ ...input, active: true }, { transaction });
     // Every organisation gets the product's roles as groups, ready for members.
     await Group.bulkCreate(

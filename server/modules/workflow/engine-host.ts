@@ -57,6 +57,8 @@ export class EngineHost {
   version = 0;
   /** The instance's organisation and those above it, read once per hydration. */
   organisationIds: number[] | null = null;
+  /** Group ids by key, as the instance's performers named them (looked up once per hydration). */
+  readonly groupIds = new Map<string, number>();
   /** True when the last command of this engine left no open job rows (false: unknown, look). */
   noOpenJobs = false;
 

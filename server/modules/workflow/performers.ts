@@ -44,6 +44,8 @@ export interface PerformerContext {
   initiatorUserId: number | null;
   lastPerformerPositionId: number | null;
   elementId: string;
+  /** Group ids by key already found for this instance (groups are looked up once per hydrated engine). */
+  groupIds?: Map<string, number>;
 }
 
 export interface Candidate {
@@ -60,16 +62,22 @@ export async function resolvePerformers(tokens: PerformerToken[], ctx: Performer
   // above it (the chain of command may reach them) and those below it. Never to another ministry
   // or a sibling office, whatever a variable names: the task would show them the letter's subject.
   let line: Set<number> | null = null;
-  const inLine = async (organisationId: number) => (line ??= new Set([...ctx.organisationIds, ...(await subtreeOf(ctx.organisationId))])).has(organisationId);
+  const inLine = async (organisationId: number) => (line ??= new Set([...ctx.organisationIds, ...(await subtreeOf(ctx.organisationId, transaction))])).has(organisationId);
   for (const t of tokens) {
     switch (t.kind) {
       case 'group': {
+        const known = ctx.groupIds?.get(t.key);
+        if (known) {
+          out.push({ kind: 'group', refId: known });
+          break;
+        }
         // Written out: it runs for every new task (Model.findAll costs about 0.3 ms more CPU).
         const groups = await Group.sequelize!.query<{ id: number; organisationId: number }>('SELECT id, organisationId FROM `groups` WHERE `key` = :key AND organisationId IN (:ids)', {
           replacements: { key: t.key, ids: ctx.organisationIds }, type: QueryTypes.SELECT, transaction,
         });
         const nearest = ctx.organisationIds.map((id) => groups.find((g) => Number(g.organisationId) === id)).find(Boolean);
         if (!nearest) throw fail(ctx, `no group "${t.key}" in this organisation.`);
+        ctx.groupIds?.set(t.key, Number(nearest.id));
         out.push({ kind: 'group', refId: Number(nearest.id) });
         break;
       }

@@ -221,7 +221,7 @@ export class WorkflowRuntime {
       const organisationIds = host.organisationIds;
       for (const wait of waits) {
         if (existing.has(wait.executionId)) continue;
-        const task = await this.createTask(wait, instance, variables, organisationIds, t);
+        const task = await this.createTask(wait, instance, variables, { organisationIds, groupIds: host.groupIds }, t);
         created.push(task);
         history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.created', taskId: task.id, at: now });
         const audience = audienceFrom(task, (task as Task & { candidates?: Candidate[] }).candidates ?? []);
@@ -265,12 +265,12 @@ export class WorkflowRuntime {
     return created;
   }
 
-  private async createTask(wait: WaitInfo, instance: ProcessInstance, variables: Bag, organisationIds: number[], t: Transaction): Promise<Task> {
+  private async createTask(wait: WaitInfo, instance: ProcessInstance, variables: Bag, known: { organisationIds: number[]; groupIds: Map<string, number> }, t: Transaction): Promise<Task> {
     const b = wait.behaviour;
     const scope: Bag = { ...variables, ...wait.content, variables };
     const last = (variables._lastPerformer ?? null) as { userId?: number; positionId?: number | null } | null;
     const initiator = (variables._initiator ?? null) as { userId?: number } | null;
-    const ctx = { organisationId: instance.organisationId, organisationIds, initiatorUserId: initiator?.userId ?? null, lastPerformerPositionId: last?.positionId ?? null, elementId: wait.elementId };
+    const ctx = { organisationId: instance.organisationId, ...known, initiatorUserId: initiator?.userId ?? null, lastPerformerPositionId: last?.positionId ?? null, elementId: wait.elementId };
     const evaluated = (value: unknown) => {
       try {
         return resolveTemplate(value, scope);

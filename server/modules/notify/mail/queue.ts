@@ -10,6 +10,7 @@ import { Op, Sequelize, Transaction } from 'sequelize';
 import type { Transporter } from 'nodemailer';
 import { Delegation, GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
 import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
+import type { Audience } from '../../events/outbox';
 import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
 
 export const ASSIGNMENT_TYPES = new Set(['task.created', 'task.assigned']);
@@ -44,30 +45,39 @@ export async function ensureCursor(name: string): Promise<void> {
   }
 }
 
-async function recipients(ids: number[], transaction: Transaction): Promise<User[]> {
-  if (!ids.length) return [];
-  return User.findAll({ where: { id: [...new Set(ids)], active: true, emailNotifications: true, email: { [Op.ne]: null } }, transaction });
+/** Who may receive mail among these people: active, with an address, notifications on. */
+async function mailable(ids: Iterable<number>, transaction: Transaction): Promise<Map<number, User>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const users = await User.findAll({ where: { id: unique, active: true, emailNotifications: true, email: { [Op.ne]: null } }, transaction });
+  return new Map(users.map((u) => [u.id, u]));
 }
 
-/** Who holds these positions, and who acts for them today (delegations), as the rooms do. */
-async function positionHolders(positionIds: number[], transaction: Transaction): Promise<number[]> {
-  if (!positionIds.length) return [];
+/** Who holds each position, and who acts for it today (delegations), as the rooms do. */
+async function positionHolders(positionIds: number[], transaction: Transaction): Promise<Map<number, number[]>> {
+  const holders = new Map<number, number[]>();
+  if (!positionIds.length) return holders;
   const now = new Date();
   const [users, delegations] = await Promise.all([
-    User.findAll({ attributes: ['id'], where: { positionId: positionIds }, transaction }),
+    User.findAll({ attributes: ['id', 'positionId'], where: { positionId: positionIds }, transaction }),
     Delegation.findAll({
-      attributes: ['delegateUserId'],
+      attributes: ['delegateUserId', 'principalPositionId'],
       where: { principalPositionId: positionIds, revokedAt: null, startsAt: { [Op.lte]: now }, [Op.or]: [{ endsAt: null }, { endsAt: { [Op.gt]: now } }] },
       transaction,
     }),
   ]);
-  return [...users.map((u) => u.id), ...delegations.map((d) => d.delegateUserId)];
+  const add = (positionId: number, userId: number) => holders.set(positionId, [...(holders.get(positionId) ?? []), userId]);
+  for (const u of users) add(u.positionId!, u.id);
+  for (const d of delegations) add(d.principalPositionId, d.delegateUserId);
+  return holders;
 }
 
-async function groupMembers(groupIds: number[], transaction: Transaction): Promise<number[]> {
-  if (!groupIds.length) return [];
-  const rows = await GroupMember.findAll({ attributes: ['userId'], where: { groupId: groupIds }, transaction });
-  return rows.map((r) => r.userId);
+async function groupMembers(groupIds: number[], transaction: Transaction): Promise<Map<number, number[]>> {
+  const members = new Map<number, number[]>();
+  if (!groupIds.length) return members;
+  const rows = await GroupMember.findAll({ attributes: ['groupId', 'userId'], where: { groupId: groupIds }, transaction });
+  for (const r of rows) members.set(r.groupId, [...(members.get(r.groupId) ?? []), r.userId]);
+  return members;
 }
 
 function message(user: User, kind: MailMessage['kind'], eventId: number | null, mail: MailText) {
@@ -88,17 +98,25 @@ export async function consumeEvents(sequelize: Sequelize, settings: QueueSetting
     if (!events.length) return { read: 0, queued: [] };
     const messages: ReturnType<typeof message>[] = [];
     const digestItems: Array<{ userId: number; eventId: number }> = [];
-    for (const event of events) {
+    // The people of the whole batch are read together: a few statements per batch, not per event.
+    const mailing = events.filter((e) => ESCALATION_TYPES.has(e.type) || ASSIGNMENT_TYPES.has(e.type));
+    const audiences = mailing.map((e) => e.audience ?? {});
+    const holders = await positionHolders([...new Set(audiences.flatMap((a) => a.positionIds ?? []))], transaction);
+    const members = await groupMembers([...new Set(audiences.flatMap((a) => a.groupIds ?? []))], transaction);
+    const personalOf = (a: Audience) => [...(a.userIds ?? []), ...(a.positionIds ?? []).flatMap((p) => holders.get(p) ?? [])];
+    const membersOf = (a: Audience) => (a.groupIds ?? []).flatMap((g) => members.get(g) ?? []);
+    const people = await mailable(audiences.flatMap((a) => [...personalOf(a), ...membersOf(a)]), transaction);
+    const pick = (ids: number[]) => [...new Set(ids)].map((id) => people.get(id)).filter((u): u is User => Boolean(u));
+    for (const event of mailing) {
       const audience = event.audience ?? {};
-      const personal = [...(audience.userIds ?? []), ...(await positionHolders(audience.positionIds ?? [], transaction))];
+      const personal = pick(personalOf(audience));
       if (ESCALATION_TYPES.has(event.type)) {
-        for (const user of await recipients(personal, transaction)) messages.push(message(user, 'escalated', event.id, escalatedMail(event, user.displayName, settings.publicUrl)));
-      } else if (ASSIGNMENT_TYPES.has(event.type)) {
-        const direct = await recipients(personal, transaction);
-        for (const user of direct) messages.push(message(user, 'assigned', event.id, assignedMail(event, user.displayName, settings.publicUrl)));
+        for (const user of personal) messages.push(message(user, 'escalated', event.id, escalatedMail(event, user.displayName, settings.publicUrl)));
+      } else {
+        for (const user of personal) messages.push(message(user, 'assigned', event.id, assignedMail(event, user.displayName, settings.publicUrl)));
         // A task offered to a group goes into each member's next digest, not into one mail each.
-        const mailed = new Set(direct.map((u) => u.id));
-        for (const user of await recipients(await groupMembers(audience.groupIds ?? [], transaction), transaction)) {
+        const mailed = new Set(personal.map((u) => u.id));
+        for (const user of pick(membersOf(audience))) {
           if (!mailed.has(user.id)) digestItems.push({ userId: user.id, eventId: event.id });
         }
       }
@@ -126,7 +144,7 @@ export async function runDigests(sequelize: Sequelize, settings: QueueSettings, 
     const byUser = new Map<number, MailDigestItem[]>();
     for (const item of items) byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), item]);
     const queued: Queued[] = [];
-    for (const user of await recipients([...byUser.keys()], transaction)) {
+    for (const user of (await mailable(byUser.keys(), transaction)).values()) {
       const mine = byUser.get(user.id)!;
       const list = mine.map((i) => events.get(Number(i.eventId))).filter((e): e is OutboxRecord => !!e);
       const mail = await MailMessage.create(message(user, 'digest', null, digestMail(list, user.displayName, settings.publicUrl)), { transaction });
