@@ -20,16 +20,14 @@ function badgeElement(id: string, badge: Badge): HTMLElement {
   el.title = badge.label;
   el.setAttribute('role', 'note');
   el.setAttribute('aria-label', badge.label);
-  const open = document.createElement('span');
-  open.className = 'saraban-load-open';
-  open.textContent = String(badge.open);
-  el.append(open);
-  if (badge.overdue) {
-    const overdue = document.createElement('span');
-    overdue.className = 'saraban-load-overdue';
-    overdue.textContent = String(badge.overdue);
-    el.append(overdue);
-  }
+  const count = (className: string, n: number) => {
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = String(n);
+    return span;
+  };
+  el.append(count('saraban-load-open', badge.open));
+  if (badge.overdue) el.append(count('saraban-load-overdue', badge.overdue));
   return el;
 }
 
