@@ -151,19 +151,3 @@ export async function fieldMessage(input: Locator): Promise<string> {
   const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
   return texts.filter(Boolean).join(' ').trim();
 }
-
-/** The API next to the page, as a test drives it: JSON calls that must succeed, and access tokens. */
-export function apiOf(baseUrl: string) {
-  const call = async (token: string | null, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-    return json as never;
-  };
-  const tokenOf = async (username: string) => ((await call(null, 'POST', '/auth/login', { username, password: PASSWORD })) as { accessToken: string }).accessToken;
-  return { call, tokenOf };
-}

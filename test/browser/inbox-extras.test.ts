@@ -3,7 +3,8 @@
 // the task panel showing the letter (PDF preview, endorsement chain, route with step names) with
 // delegate / reassign offered only to those who may.
 import { expect } from 'chai';
-import { screenshot, signIn, startHarness, PASSWORD, type Harness } from './harness';
+import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf, type Api } from './api';
 
 /** A small but complete PDF (one page with a line of text), built with a correct xref table. */
 function realPdf(text: string): Buffer {
@@ -30,33 +31,17 @@ function realPdf(text: string): Buffer {
 describe('the inbox extras in a real browser', function () {
   this.timeout(180000);
   let h: Harness;
+  let call: Api['call'], tokenOf: Api['tokenOf'], taskOf: Api['taskOf'];
 
   before(async function () {
     this.timeout(180000);
     h = await startHarness();
+    ({ call, tokenOf, taskOf } = apiOf(h.baseUrl));
   });
   after(async () => {
     await h?.close();
   });
 
-  async function call<T = Record<string, unknown>>(token: string | null, method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
-    const res = await fetch(`${h.baseUrl}/api${path}`, {
-      method,
-      headers: { ...(form ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-    return json as T;
-  }
-  const tokenOf = async (username: string, password = PASSWORD) => (await call<{ accessToken: string }>(null, 'POST', '/auth/login', { username, password })).accessToken;
-  type Task = { id: number; instanceId: number; elementId: string; title: string | null };
-  const taskOf = async (token: string, instanceId: number, elementId: string) => {
-    const { items } = await call<{ items: Task[] }>(token, 'GET', '/tasks?limit=200');
-    const task = items.find((t) => t.instanceId === instanceId && t.elementId === elementId);
-    expect(task, `${elementId} of instance ${instanceId}`).to.not.equal(undefined);
-    return task!;
-  };
   const startLetterTask = async (clerk: string, subject: string) => {
     const { instance } = await call<{ instance: { id: number } }>(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 1 } } });
     return taskOf(clerk, instance.id, 'screen');
@@ -143,7 +128,7 @@ describe('the inbox extras in a real browser', function () {
     form.append('role', 'main');
     const pdf = realPdf('Invitation letter 777');
     form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'หนังสือเชิญ.pdf');
-    await call(clerk, 'POST', `/documents/${doc.id}/attachments`, undefined, form);
+    await call(clerk, 'POST', `/documents/${doc.id}/attachments`, form);
     const registers = await call<{ items: Array<{ id: number; kind: string; unitId: number | null }> }>(clerk, 'GET', '/registers');
     await call(clerk, 'POST', `/registers/${registers.items.find((r) => r.kind === 'incoming' && r.unitId === null)!.id}/entries`, { documentId: doc.id });
     const route = await call<{ instances: Array<{ id: number }> }>(clerk, 'GET', `/documents/${doc.id}/route`);

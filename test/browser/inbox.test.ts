@@ -1,29 +1,22 @@
 // The inbox in a real browser: a letter routed up the chain of command through the API appears in
 // the director's open inbox without a reload (Socket.io), and the director completes it there.
 import { expect } from 'chai';
-import { apiOf, screenshot, signIn, startHarness, type Harness } from './harness';
+import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf, type Api } from './api';
 
 describe('the inbox in a real browser', function () {
   this.timeout(120000);
   let h: Harness;
+  let call: Api['call'], tokenOf: Api['tokenOf'], taskOf: Api['taskOf'];
 
   before(async function () {
     this.timeout(180000);
     h = await startHarness();
+    ({ call, tokenOf, taskOf } = apiOf(h.baseUrl));
   });
   after(async () => {
     await h?.close();
   });
-
-  const call: ReturnType<typeof apiOf>['call'] = (...args) => apiOf(h.baseUrl).call(...args);
-  const tokenOf = (username: string) => apiOf(h.baseUrl).tokenOf(username);
-  type Task = { id: number; instanceId: number; elementId: string };
-  const taskOf = async (token: string, instanceId: number, elementId: string) => {
-    const { items } = (await call(token, 'GET', '/tasks?limit=200')) as { items: Task[] };
-    const task = items.find((t) => t.instanceId === instanceId && t.elementId === elementId);
-    expect(task, `${elementId} of instance ${instanceId}`).to.not.equal(undefined);
-    return task!;
-  };
 
   it('shows a very urgent letter in the director\'s open inbox without reload, in red ด่วนมาก, and lets the director acknowledge it with an endorsement', async () => {
     await h.withPage(async (page) => {

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PASSWORD, ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
+import { ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf } from './api';
 
 describe('the BPMN modeler in a real browser', function () {
   this.timeout(120000);
@@ -95,18 +96,14 @@ describe('the BPMN modeler in a real browser', function () {
   });
 
   it('compares two deployed versions: the changed task is listed with its new name and performer, and coloured on the diagram', async () => {
-    const call = async (token: string | null, path: string, body: unknown) => {
-      const res = await fetch(`${h.baseUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-      const json = (await res.json()) as Record<string, unknown>;
-      expect(res.status, `${path}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-      return json;
-    };
-    const token = (await call(null, '/auth/login', { username: 'designer', password: PASSWORD })).accessToken as string;
+    const { call, tokenOf } = apiOf(h.baseUrl);
+    const token = await tokenOf('designer');
     const v1 = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'incoming-letter.bpmn'), 'utf8');
     const v2 = v1.replace('name="ผู้อำนวยการพิจารณา" camunda:assignee="director"', 'name="ผู้อำนวยการกองกลางพิจารณาและสั่งการ" camunda:assignee="deputy"');
     expect(v2).to.not.equal(v1);
-    const from = (await call(token, '/workflow/definitions', { xml: v1 })).version as number;
-    const to = (await call(token, '/workflow/definitions', { xml: v2 })).version as number;
+    const deploy = async (xml: string) => (await call<{ version: number }>(token, 'POST', '/workflow/definitions', { xml })).version;
+    const from = await deploy(v1);
+    const to = await deploy(v2);
 
     await h.withPage(async (page) => {
       await signIn(page, 'designer');

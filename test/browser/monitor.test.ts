@@ -3,22 +3,23 @@
 // (Socket.io), and an instance page shows the path taken and its history in Thai.
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { apiOf, screenshot, signIn, startHarness, type Harness } from './harness';
+import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf, type Api } from './api';
 
 describe('the monitor in a real browser', function () {
   this.timeout(120000);
   let h: Harness;
+  let call: Api['call'], tokenOf: Api['tokenOf'];
 
   before(async function () {
     this.timeout(180000);
     h = await startHarness();
+    ({ call, tokenOf } = apiOf(h.baseUrl));
   });
   after(async () => {
     await h?.close();
   });
 
-  const call: ReturnType<typeof apiOf>['call'] = (...args) => apiOf(h.baseUrl).call(...args);
-  const tokenOf = (username: string) => apiOf(h.baseUrl).tokenOf(username);
   /** The open count on an activity's badge in the diagram. */
   const openOn = async (page: Page, elementId: string) => Number(await page.getByTestId(`load-${elementId}`).getAttribute('data-open'));
   const waitForOpen = (page: Page, elementId: string, count: number) => page.locator(`[data-testid="load-${elementId}"][data-open="${count}"]`).waitFor();

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { Request } from 'playwright-core';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf } from './api';
 
 describe('sign-in, header and language in a real browser', function () {
   this.timeout(120000);
@@ -69,22 +70,15 @@ describe('sign-in, header and language in a real browser', function () {
   });
 
   it('forgets a chosen capacity once its delegation is revoked, and stops sending it', async () => {
-    const call = async (method: string, url: string, token?: string, body?: unknown) => {
-      const res = await fetch(`${h.baseUrl}/api${url}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (res.status === 204 ? null : await res.json()) as Record<string, unknown> & { items?: Array<Record<string, unknown>> };
-    };
-    const { accessToken } = (await call('POST', '/auth/login', undefined, { username: 'admin', password: 'saraban-demo' })) as { accessToken: string };
-    const me = await call('GET', '/me', accessToken);
-    const orgId = (me.organisation as { id: number }).id;
-    const positions = (await call('GET', `/organisations/${orgId}/positions`, accessToken)).items!;
-    const users = (await call('GET', `/organisations/${orgId}/users`, accessToken)).items!;
+    const { call, tokenOf } = apiOf(h.baseUrl);
+    const accessToken = await tokenOf('admin');
+    type Rows = { items: Array<Record<string, unknown>> };
+    const orgId = (await call<{ organisation: { id: number } }>(accessToken, 'GET', '/me')).organisation.id;
+    const positions = (await call<Rows>(accessToken, 'GET', `/organisations/${orgId}/positions`)).items;
+    const users = (await call<Rows>(accessToken, 'GET', `/organisations/${orgId}/users`)).items;
     const principal = positions.find((p) => p.titleTh === 'หัวหน้ากลุ่มงานสารบรรณ')!;
     const officer = users.find((u) => u.username === 'officer')!;
-    const delegation = await call('POST', `/organisations/${orgId}/delegations`, accessToken, {
+    const delegation = await call<{ id: unknown }>(accessToken, 'POST', `/organisations/${orgId}/delegations`, {
       principalPositionId: principal.id, delegateUserId: officer.id, capacity: 'acting_in_post',
       startsAt: new Date(Date.now() - 60_000).toISOString(), orderNumber: 'ที่ 77/2569',
     });
@@ -95,7 +89,7 @@ describe('sign-in, header and language in a real browser', function () {
       const capacity = page.getByLabel('ปฏิบัติหน้าที่ในฐานะ');
       await capacity.selectOption({ label: 'รักษาราชการแทน หัวหน้ากลุ่มงานสารบรรณ' });
       await page.getByTestId('acting-notice').waitFor();
-      await call('POST', `/delegations/${delegation.id}/revoke`, accessToken);
+      await call(accessToken, 'POST', `/delegations/${delegation.id}/revoke`);
       await page.reload();
       await page.getByTestId('capacity').waitFor(); // one capacity left: a badge, no switch
       expect(await page.getByTestId('acting-notice').count()).to.equal(0);
@@ -155,11 +149,7 @@ describe('sign-in, header and language in a real browser', function () {
     await h.withPage(async (page) => {
       await signIn(page, 'officer');
       const session = JSON.parse((await page.evaluate('localStorage.getItem("saraban.session")')) as string) as { accessToken: string };
-      const ended = await fetch(`${h.baseUrl}/api/auth/logout`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ everywhere: true }),
-      });
+      const ended = await apiOf(h.baseUrl).request(session.accessToken, 'POST', '/auth/logout', { everywhere: true });
       expect(ended.status).to.equal(204);
       await page.reload();
       await page.waitForURL('**/login');

@@ -1,28 +1,28 @@
 // A letter's files: download any, preview a PDF or an image inline. The content endpoint needs
-// the bearer token, so a file is fetched, then shown from a blob URL (freed when closed).
+// the bearer token, so a file is fetched, then shown from a blob URL (freed when closed). Where a
+// reader acts on the letter (a task), its main PDF can be open from the start.
 import { useEffect, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
-import { blobUrl, download } from './files';
+import { download, openBlob } from './files';
+import { useAttachments } from './queries';
 import type { Attachment } from './types';
 
 const previewable = (mime: string) => mime === 'application/pdf' || mime.startsWith('image/');
 const sizeText = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
-function Preview({ file, onClose }: { file: Attachment; onClose: () => void }) {
+function Preview({ file, height, onClose }: { file: Attachment; height: number | string; onClose: () => void }) {
   const { t } = useI18n();
-  const [url, setUrl] = useState<string | null>(null);
+  const [shown, setShown] = useState<{ url: string; size: number } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let made: string | null = null;
     let live = true;
-    blobUrl(`/attachments/${file.id}/content`).then(
-      (u) => {
-        made = u;
-        if (live) setUrl(u);
-        else URL.revokeObjectURL(u);
+    openBlob(`/attachments/${file.id}/content`).then(
+      (b) => {
+        made = b.url;
+        if (live) setShown(b);
+        else URL.revokeObjectURL(b.url);
       },
       () => live && setFailed(true),
     );
@@ -40,19 +40,29 @@ function Preview({ file, onClose }: { file: Attachment; onClose: () => void }) {
         </Button>
       </Group>
       {failed && <Alert color="red">{t('doc.fileFailed')}</Alert>}
-      {!url && !failed && <Loader size="sm" aria-label={t('common.loading')} />}
-      {url && file.mime === 'application/pdf' && <iframe src={url} title={file.filename} style={{ width: '100%', height: '70vh', border: '1px solid var(--mantine-color-gray-4)' }} />}
-      {url && file.mime.startsWith('image/') && <img src={url} alt={file.filename} style={{ maxWidth: '100%' }} />}
+      {!shown && !failed && <Loader size="sm" aria-label={t('common.loading')} />}
+      {shown && file.mime === 'application/pdf' && (
+        <iframe src={shown.url} title={file.filename} data-testid="letter-preview" data-size={shown.size} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-4)' }} />
+      )}
+      {shown && file.mime.startsWith('image/') && <img src={shown.url} alt={file.filename} style={{ maxWidth: '100%' }} />}
     </Stack>
   );
 }
 
-export function Attachments({ documentId }: { documentId: number }) {
+/** The file to open first: the main letter's PDF, else any PDF. */
+const firstPdf = (items: Attachment[]) => {
+  const pdfs = items.filter((a) => a.mime === 'application/pdf');
+  return pdfs.find((a) => a.role === 'main') ?? pdfs[0] ?? null;
+};
+
+export function Attachments({ documentId, openMain = false, previewHeight = '70vh' }: { documentId: number; openMain?: boolean; previewHeight?: number | string }) {
   const { t, date } = useI18n();
-  const [open, setOpen] = useState<Attachment | null>(null);
+  // undefined until the reader picks or closes one: then the main PDF is open if openMain says so.
+  const [picked, setPicked] = useState<Attachment | null | undefined>(undefined);
   const [error, setError] = useState(false);
-  const files = useQuery({ queryKey: ['documents', documentId, 'attachments'], queryFn: () => api.get<{ items: Attachment[] }>(`/documents/${documentId}/attachments`) });
+  const files = useAttachments(documentId);
   const items = files.data?.items ?? [];
+  const open = picked === undefined ? (openMain ? firstPdf(items) : null) : picked;
   return (
     <Stack gap="xs" data-testid="attachments">
       <Title order={3} size="h5">
@@ -66,7 +76,7 @@ export function Attachments({ documentId }: { documentId: number }) {
       )}
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={480}>
-          <Table>
+          <Table data-testid="letter-attachments">
             <Table.Tbody>
               {items.map((a) => (
                 <Table.Tr key={a.id}>
@@ -77,7 +87,7 @@ export function Attachments({ documentId }: { documentId: number }) {
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       {previewable(a.mime) && (
-                        <Button size="xs" variant="light" onClick={() => setOpen(a)} aria-label={`${t('doc.preview')} ${a.filename}`}>
+                        <Button size="xs" variant="light" onClick={() => setPicked(a)} aria-label={`${t('doc.preview')} ${a.filename}`}>
                           {t('doc.preview')}
                         </Button>
                       )}
@@ -93,7 +103,7 @@ export function Attachments({ documentId }: { documentId: number }) {
         </Table.ScrollContainer>
       )}
       {error && <Alert color="red">{t('doc.fileFailed')}</Alert>}
-      {open && <Preview key={open.id} file={open} onClose={() => setOpen(null)} />}
+      {open && <Preview key={open.id} file={open} height={previewHeight} onClose={() => setPicked(null)} />}
     </Stack>
   );
 }

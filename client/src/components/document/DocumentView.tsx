@@ -1,19 +1,19 @@
 // One letter as a reader sees it: its marks (urgency in red, secrecy), its fields with B.E. dates,
-// the receive stamp or its number, files, endorsement chain and route. Reusable wherever a letter
-// is shown (the document page, a task drawer).
+// the receive stamp or its number, files, endorsement chain and route. Shown on the document page
+// and, as the `task` variant, in the inbox's task panel: there its heading sits under the task's,
+// its main PDF is open from the start, and a letter the step's worker may not read (a secret one)
+// is simply left out, since the task itself can still be done.
 import type { ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { Alert, Divider, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { api, ApiError } from '../../lib/api';
+import { ApiError } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from './Attachments';
 import { EndorsementChain, LetterRouteView } from './LetterChain';
 import { ReceiveStamp } from './ReceiveStamp';
+import { useDocument } from './queries';
 import type { DocumentRecord } from './types';
-
-export const useDocument = (id: number) => useQuery({ queryKey: ['documents', id], queryFn: () => api.get<DocumentRecord>(`/documents/${id}`), retry: false });
 
 /** ด่วน… in red, large; ลับ… in red too: the marks a reader must see first. */
 export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'urgencyTh' | 'secrecy' | 'secrecyTh'> }) {
@@ -33,11 +33,13 @@ export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'ur
   );
 }
 
-export function DocumentView({ documentId }: { documentId: number }) {
+export function DocumentView({ documentId, variant = 'page' }: { documentId: number; variant?: 'page' | 'task' }) {
   const { t, date } = useI18n();
   const { me } = useAuth();
   const doc = useDocument(documentId);
-  if (doc.isLoading) return <Loader aria-label={t('common.loading')} />;
+  const inTask = variant === 'task';
+  if (doc.isLoading) return <Loader size={inTask ? 'sm' : undefined} aria-label={t('common.loading')} />;
+  if (inTask && (doc.isError || !doc.data)) return null;
   if (doc.isError || !doc.data) return <Alert color="red">{doc.error instanceof ApiError && doc.error.status === 404 ? t('doc.notFound') : t('common.error')}</Alert>;
   const d = doc.data;
   const rows: Array<[string, ReactNode]> = [
@@ -55,9 +57,9 @@ export function DocumentView({ documentId }: { documentId: number }) {
   rows.push([t('doc.status'), t(`doc.status.${d.status}` as MessageKey)]);
   if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${d.registration.dateTh} ${d.registration.timeTh}`]);
   return (
-    <Stack data-testid="document-view">
+    <Stack data-testid={inTask ? 'letter' : 'document-view'}>
       <LetterMarks doc={d} />
-      <Title order={2} size="h3">
+      <Title order={inTask ? 3 : 2} size={inTask ? 'h4' : 'h3'}>
         {d.subject}
       </Title>
       {d.registration && d.direction === 'incoming' && <ReceiveStamp registration={d.registration} agency={me?.organisation.nameTh ?? ''} />}
@@ -79,9 +81,9 @@ export function DocumentView({ documentId }: { documentId: number }) {
         </Text>
       )}
       <Divider />
-      <Attachments documentId={d.id} />
+      <Attachments documentId={d.id} openMain={inTask} previewHeight={inTask ? 480 : undefined} />
       <Divider />
-      <EndorsementChain documentId={d.id} />
+      <EndorsementChain documentId={d.id} testId={inTask ? 'letter-endorsements' : undefined} />
       <LetterRouteView documentId={d.id} />
     </Stack>
   );

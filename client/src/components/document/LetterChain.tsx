@@ -1,17 +1,15 @@
 // The letter's endorsement chain (เกษียน), in order and append-only, and its route: where it is
-// now, who holds it, the steps done.
-import { useQuery } from '@tanstack/react-query';
+// now, who holds it, the steps done (by whom, with what they wrote).
 import { List, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
-import type { Endorsement, LetterRoute } from './types';
+import { useEndorsements, useLetterRoute } from './queries';
 
-export function EndorsementChain({ documentId }: { documentId: number }) {
+export function EndorsementChain({ documentId, testId = 'endorsement-chain' }: { documentId: number; testId?: string }) {
   const { t } = useI18n();
-  const chain = useQuery({ queryKey: ['documents', documentId, 'endorsements'], queryFn: () => api.get<{ items: Endorsement[] }>(`/documents/${documentId}/endorsements`) });
+  const chain = useEndorsements(documentId);
   const items = chain.data?.items ?? [];
   return (
-    <Stack gap="xs" data-testid="endorsement-chain">
+    <Stack gap="xs" data-testid={testId}>
       <Title order={3} size="h5">
         {t('doc.endorsements')}
       </Title>
@@ -22,7 +20,7 @@ export function EndorsementChain({ documentId }: { documentId: number }) {
         </Text>
       )}
       {items.map((e) => (
-        <Paper key={e.id} withBorder p="sm" data-testid="endorsement">
+        <Paper key={e.id} withBorder p="sm" data-testid="endorsement" data-seq={e.seq}>
           {e.decisionTh && <Text fw={700}>{e.decisionTh}</Text>}
           {e.text && <Text style={{ whiteSpace: 'pre-line' }}>{e.text}</Text>}
           <Text size="sm" mt={4} style={{ whiteSpace: 'pre-line' }}>
@@ -39,7 +37,7 @@ export function EndorsementChain({ documentId }: { documentId: number }) {
 
 export function LetterRouteView({ documentId }: { documentId: number }) {
   const { t, date } = useI18n();
-  const route = useQuery({ queryKey: ['documents', documentId, 'route'], queryFn: () => api.get<LetterRoute>(`/documents/${documentId}/route`), retry: false });
+  const route = useLetterRoute(documentId);
   if (route.isError) return null; // not everyone who reads a letter may follow its processes
   const data = route.data;
   return (
@@ -70,6 +68,8 @@ export function LetterRouteView({ documentId }: { documentId: number }) {
           {data.done.map((s) => (
             <List.Item key={s.taskId}>
               {t('doc.routeDone')}: {s.name} ({date(s.completedAt, 'shortDateTime')})
+              {s.completedByName && ` — ${s.completedByName}`}
+              {s.note && `: ${s.note}`}
             </List.Item>
           ))}
         </List>

@@ -1,13 +1,15 @@
 // Opening files the server only hands out with the bearer token: read as a Blob, then a blob URL.
 import { api, request } from '../../lib/api';
 
-export async function blobUrl(path: string): Promise<string> {
-  return URL.createObjectURL(await api.blob(path));
+/** A blob URL for the file (the caller revokes it) and the file's size in bytes. */
+export async function openBlob(path: string): Promise<{ url: string; size: number }> {
+  const blob = await api.blob(path);
+  return { url: URL.createObjectURL(blob), size: blob.size };
 }
 
 /** Saves a protected file under its name, as a plain link would. */
 export async function download(path: string, filename: string): Promise<void> {
-  const url = await blobUrl(path);
+  const { url } = await openBlob(path);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

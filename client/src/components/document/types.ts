@@ -27,7 +27,7 @@ export interface Endorsement {
 export interface LetterRoute {
   instances: Array<{ id: number; processKey: string; status: string; startedAt: string; endedAt: string | null }>;
   current: Array<{ taskId: number; name: string; since: string; dueAt: string | null; holders: Array<{ kind: string; name: string }> }>;
-  done: Array<{ taskId: number; name: string; completedAt: string | null }>;
+  done: Array<{ taskId: number; name: string; completedByName: string | null; completedAt: string | null; note: string | null }>;
 }
 export interface Register { id: number; unitId: number | null; kind: 'incoming' | 'outgoing' | 'circular' | 'order'; nameTh: string; active: boolean }
 export interface RegisterRow { number: number; registeredDate: string; registeredTime: string; letterNumber: string; letterDate: string; from: string; to: string; subject: string; action: string; remarks: string }

@@ -1,5 +1,5 @@
-// One task: the letter it is about (fields, PDF preview, files, endorsements, route) or, without a
-// letter, the process's route so far; who may pass it on; and its form (from the process's
+// One task: the letter it is about (the shared DocumentView: fields, PDF preview, files, endorsements,
+// route) or, without a letter, the process's route so far; who may pass it on; and its form (from the process's
 // camunda:formField declarations). Completing a step on a letter also appends the decision and
 // endorsement to the letter's chain. The server checks the form; its 422 issues appear next to
 // their fields.
@@ -10,7 +10,8 @@ import { notifications } from '@mantine/notifications';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useI18n, type Translate } from '../../i18n';
 import { Urgency } from './Urgency';
-import { LetterView } from './LetterView';
+import { DocumentView } from '../../components/document/DocumentView';
+import { documentKeys } from '../../components/document/queries';
 import { AssignActions } from './AssignActions';
 import type { FormField, HistoryItem, TaskDetail } from './types';
 
@@ -106,11 +107,12 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
       // chain in the same transaction as the completion.
       return api.post(`/tasks/${taskId}/complete`, { variables, ...(comment.trim() ? { comment: comment.trim() } : {}) });
     },
-    onSuccess: () => {
+    onSuccess: (_answer, detail) => {
       notifications.show({ color: 'green', message: t('task.completed') });
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
-      void queryClient.invalidateQueries({ queryKey: ['endorsements'] });
-      void queryClient.invalidateQueries({ queryKey: ['route'] });
+      // The step wrote on the letter (its chain) and moved it on (its route, maybe its status):
+      // every view of that letter, the document page included, reads it afresh.
+      if (detail.documentId != null) void queryClient.invalidateQueries({ queryKey: documentKeys.all(detail.documentId) });
       onDone();
     },
   });
@@ -139,7 +141,7 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
         )}
       </Text>
       <AssignActions task={detail} />
-      {detail.documentId != null ? <LetterView documentId={detail.documentId} /> : <RouteSoFar instanceId={detail.instanceId} />}
+      {detail.documentId != null ? <DocumentView documentId={detail.documentId} variant="task" /> : <RouteSoFar instanceId={detail.instanceId} />}
       <Divider />
       <form
         noValidate

@@ -27,17 +27,3 @@ export interface InboxFilters {
 export interface SavedFilter { id: number; name: string; filters: InboxFilters; createdAt: string }
 export interface ClaimResult { id: number; outcome: 'claimed' | 'taken' | 'refused' | 'not_found'; message: string | null; task: Task | null }
 export interface TaskPage { items: Task[]; total: number }
-/** The fields of a letter the task panel shows (server/modules/documents/schemas.ts Document). */
-export interface Letter {
-  id: number; typeTh: string; subject: string; letterNumber: string | null; letterDateTh: string | null; senderName: string | null; addressee: string | null;
-  salutation: string | null; body: string | null; secrecy: string; secrecyTh: string;
-  registration: { number: number; year: number; registeredAt: string } | null;
-}
-export interface Attachment { id: number; documentId: number; role: 'main' | 'enclosure'; filename: string; mime: string; size: number }
-export interface Endorsement {
-  id: number; seq: number; text: string | null; decision: string | null; decisionTh: string | null; signatureBlock: string; createdAt: string;
-}
-export interface DocumentRoute {
-  current: Array<{ taskId: number; elementId: string; name: string; since: string; holders: Array<{ kind: string; id: number; name: string }> }>;
-  done: Array<{ taskId: number; elementId: string; name: string; completedByName: string | null; completedAt: string | null; note: string | null }>;
-}

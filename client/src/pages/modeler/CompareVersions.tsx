@@ -1,20 +1,27 @@
 // Compare two deployed versions of a process: the server lists what was added, removed and
-// changed (GET /workflow/definitions/:key/compare), and a read-only bpmn-js viewer colours it on
+// changed (GET /workflow/definitions/:key/compare), and the shared read-only viewer colours it on
 // the diagram — the newer version shows added and changed elements, the older one removed and
 // changed ones. The bpmn.io watermark stays visible.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, List, Modal, NativeSelect, ScrollArea, SegmentedControl, Stack, Text } from '@mantine/core';
-import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { BpmnViewer } from '../../components/bpmn/BpmnViewer';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { DIAGRAM_TEXT } from './newDiagram';
 import { workflowApi, type Definition, type ElementRef, type VersionComparison } from './workflowApi';
 
 const MARKERS = { added: 'saraban-diff-added', changed: 'saraban-diff-changed', removed: 'saraban-diff-removed' } as const;
+type Side = 'to' | 'from';
 
-interface Canvas {
-  addMarker: (id: string, marker: string) => void;
-  zoom: (mode: string, center?: 'auto') => void;
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The classes for one side: the newer version shows what was added, the older what was removed; both what changed. */
+function diffMarkers(result: VersionComparison, side: Side): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const mark = (items: ElementRef[], marker: string) => items.forEach((e) => (out[e.id] ??= []).push(marker));
+  if (side === 'to') mark(result.added, MARKERS.added);
+  else mark(result.removed, MARKERS.removed);
+  mark(result.changed, MARKERS.changed);
+  return out;
 }
 
 const name = (e: ElementRef) => (e.name ? `${e.name} (${e.id})` : e.id);
@@ -41,45 +48,24 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
   const [from, setFrom] = useState(numbers[numbers.length - 2] ?? numbers[0]);
   const [to, setTo] = useState(numbers[numbers.length - 1]);
   const [result, setResult] = useState<VersionComparison | null>(null);
-  const [shown, setShown] = useState<'to' | 'from'>('to');
+  const [shown, setShown] = useState<Side>('to');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [container, setContainer] = useState<HTMLDivElement | null>(null);
-  const [viewer, setViewer] = useState<NavigatedViewer | null>(null);
+  // The XML of the side on the diagram, with which side it is, so its colours never go on the other one.
+  const [drawn, setDrawn] = useState<{ result: VersionComparison; side: Side; xml: string } | null>(null);
 
   useEffect(() => {
-    if (!container) return;
-    const v = new NavigatedViewer({ container, ...DIAGRAM_TEXT });
-    setViewer(v);
-    return () => {
-      v.destroy();
-      setViewer(null);
-    };
-  }, [container]);
-
-  // Draw the chosen side of the comparison with its elements coloured.
-  useEffect(() => {
-    if (!viewer || !result) return;
+    if (!result) return;
     let cancelled = false;
-    const version = shown === 'to' ? result.to : result.from;
-    workflowApi
-      .xml(result.key, version)
-      .then((xml) => viewer.importXML(xml))
-      .then(() => {
-        if (cancelled) return;
-        const canvas = viewer.get('canvas') as Canvas;
-        const registry = viewer.get('elementRegistry') as { get: (id: string) => unknown };
-        const mark = (ids: string[], marker: string) => ids.filter((id) => registry.get(id)).forEach((id) => canvas.addMarker(id, marker));
-        if (shown === 'to') mark(result.added.map((e) => e.id), MARKERS.added);
-        else mark(result.removed.map((e) => e.id), MARKERS.removed);
-        mark(result.changed.map((e) => e.id), MARKERS.changed);
-        canvas.zoom('fit-viewport', 'auto');
-      })
-      .catch((err: unknown) => !cancelled && setError(err instanceof Error ? err.message : String(err)));
+    workflowApi.xml(result.key, shown === 'to' ? result.to : result.from).then(
+      (xml) => !cancelled && setDrawn({ result, side: shown, xml }),
+      (err: unknown) => !cancelled && setError(message(err)),
+    );
     return () => {
       cancelled = true;
     };
-  }, [viewer, result, shown]);
+  }, [result, shown]);
+  const markers = useMemo(() => (drawn ? diffMarkers(drawn.result, drawn.side) : undefined), [drawn]);
 
   const compare = async () => {
     setBusy(true);
@@ -88,7 +74,7 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
       setResult(await workflowApi.compare(def.key, from, to));
       setShown('to');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(message(err));
     } finally {
       setBusy(false);
     }
@@ -139,7 +125,7 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
               <SegmentedControl
                 size="xs"
                 value={shown}
-                onChange={(v) => setShown(v as 'to' | 'from')}
+                onChange={(v) => setShown(v as Side)}
                 data={[
                   { value: 'to', label: t('modeler.version', { version: result.to }) },
                   { value: 'from', label: t('modeler.version', { version: result.from }) },
@@ -151,7 +137,7 @@ export function CompareVersions({ def, onClose }: { def: Definition; onClose: ()
             </Group>
           </>
         )}
-        <div className="compare-canvas" ref={setContainer} data-testid="compare-canvas" style={{ display: result ? 'block' : 'none' }} />
+        {result && drawn && <BpmnViewer xml={drawn.xml} markers={markers} height={380} testId="compare-canvas" onError={(err) => setError(message(err))} />}
       </Stack>
     </Modal>
   );

@@ -17,7 +17,8 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { ApiError } from '../../lib/api';
 import { useI18n } from '../../i18n';
-import { DIAGRAM_TEXT, NEW_DIAGRAM } from './newDiagram';
+import { DIAGRAM_TEXT } from '../../components/bpmn/diagramText';
+import { NEW_DIAGRAM } from './newDiagram';
 import { workflowApi, type Definition } from './workflowApi';
 import { CompareVersions } from './CompareVersions';
 

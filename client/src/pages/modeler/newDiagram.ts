@@ -1,5 +1,4 @@
 // The diagram a designer starts from: one executable process with a start event.
-import { thaiFonts } from '../../theme';
 export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
   xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
@@ -16,6 +15,3 @@ export const NEW_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 `;
-
-/** Diagram labels in the app's Thai font (bundled), not bpmn-js's Arial, which has no Thai glyphs. */
-export const DIAGRAM_TEXT = { textRenderer: { defaultStyle: { fontFamily: thaiFonts, fontSize: 12 }, externalStyle: { fontFamily: thaiFonts, fontSize: 11 } } };

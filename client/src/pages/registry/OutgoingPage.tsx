@@ -10,7 +10,8 @@ import { api, fieldErrors } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from '../../components/document/Attachments';
-import { LetterMarks, useDocument } from '../../components/document/DocumentView';
+import { LetterMarks } from '../../components/document/DocumentView';
+import { documentKeys, useDocument } from '../../components/document/queries';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, Register, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, letterValues, newIdempotencyKey, type LetterValues } from './LetterForm';
@@ -101,7 +102,7 @@ export function DraftPage() {
   const queryClient = useQueryClient();
   const doc = useDocument(documentId);
   const registers = useRegisters();
-  const versions = useQuery({ queryKey: ['documents', documentId, 'versions'], queryFn: () => api.get<{ items: Version[] }>(`/documents/${documentId}/versions`) });
+  const versions = useQuery({ queryKey: documentKeys.versions(documentId), queryFn: () => api.get<{ items: Version[] }>(`/documents/${documentId}/versions`) });
   const [values, setValues] = useState<LetterValues | null>(null);
   const [registerId, setRegisterId] = useState<number | null>(null);
   const [files, setFiles] = useState<File[]>([]);
@@ -111,7 +112,7 @@ export function DraftPage() {
   useEffect(() => {
     if (doc.data && values == null) setValues(letterValues(doc.data));
   }, [doc.data, values]);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['documents', documentId] });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: documentKeys.all(documentId) });
 
   // The version sent makes a repeated save a 409 rather than a second version; one flight avoids even that.
   const saveOnce = useSingleFlight(() => api.patch<DocumentRecord>(`/documents/${documentId}`, { version: doc.data!.version, ...letterBody(values!, 'outgoing') }));

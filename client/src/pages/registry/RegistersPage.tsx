@@ -8,7 +8,7 @@ import { Alert, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { blobUrl, download } from '../../components/document/files';
+import { download, openBlob } from '../../components/document/files';
 import type { RegisterEntry } from '../../components/document/types';
 import { recentYears, RegisterSelect, useRegisters } from './common';
 
@@ -43,7 +43,7 @@ export function RegistersPage() {
     // Opened first, filled after: a window opened after an await is taken for a pop-up and blocked.
     const win = window.open('', '_blank');
     try {
-      const url = await blobUrl(exportPath('html'));
+      const { url } = await openBlob(exportPath('html'));
       if (win) win.location.href = url;
       else window.location.href = url;
       setFailed(false);
