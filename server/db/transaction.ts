@@ -1,5 +1,5 @@
 // Raw SQL helpers for the database layer. (Write transactions: server/lib/transaction.ts.)
-import type { Sequelize, Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Database } from './index';
 
 /** A date for raw SQL replacements with its milliseconds (Sequelize's own formatting drops
@@ -18,4 +18,15 @@ export async function appendRows(sequelize: Sequelize, table: string, rows: Arra
   if (!rows.length) return;
   const values = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? sqlDate(sequelize, v) : v])));
   await sequelize.getQueryInterface().bulkInsert(table, values, { transaction });
+}
+
+/** Inserts one row without building a model instance and returns its id (for rows every command writes). */
+export async function insertRow(sequelize: Sequelize, table: string, row: Record<string, unknown>, transaction: Transaction): Promise<number> {
+  const q = sequelize.getQueryInterface();
+  const columns = Object.keys(row);
+  const replacements = columns.map((c) => (row[c] instanceof Date ? sqlDate(sequelize, row[c] as Date) : row[c] === undefined ? null : row[c]));
+  const [id] = (await sequelize.query(`INSERT INTO ${q.quoteIdentifier(table)} (${columns.map((c) => q.quoteIdentifier(c)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, {
+    replacements, type: QueryTypes.INSERT, transaction,
+  })) as unknown as [number, number];
+  return Number(id);
 }

@@ -18,8 +18,9 @@ export interface TaskAccess {
   candidates: Array<{ kind: string; refId: number }>;
 }
 
-export async function taskAccess(task: Task, actor: Actor): Promise<TaskAccess> {
-  const candidates = await TaskCandidate.findAll({ where: { taskId: task.id }, attributes: ['kind', 'refId'], raw: true });
+/** Pass the task's candidates when they were read with it. */
+export async function taskAccess(task: Task, actor: Actor, known?: Array<{ kind: string; refId: number }>): Promise<TaskAccess> {
+  const candidates = known ?? (await TaskCandidate.findAll({ where: { taskId: task.id }, attributes: ['kind', 'refId'], raw: true }));
   const positionCapacity = (positionId: number) => actor.capacities.find((c) => c.positionId === positionId);
   let viaPosition: (typeof actor.capacities)[number] | undefined;
   const candidate = candidates.some((c) => {

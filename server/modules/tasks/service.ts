@@ -79,9 +79,21 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
 }
 
 async function loadVisible(taskId: number, actor: Actor): Promise<{ task: Task; access: TaskAccess }> {
-  const task = await Task.findByPk(taskId);
-  if (!task) throw notFound('Task');
-  const access = await taskAccess(task, actor);
+  // The task and its candidates in one statement: every task command starts here.
+  const rows = await Task.sequelize!.query<Task>(
+    'SELECT t.*, c.kind AS candidateKind, c.refId AS candidateRefId FROM tasks t LEFT JOIN task_candidates c ON c.taskId = t.id WHERE t.id = :id',
+    { replacements: { id: taskId }, model: Task, mapToModel: true },
+  );
+  if (!rows.length) throw notFound('Task');
+  const candidates: Array<{ kind: string; refId: number }> = [];
+  for (const row of rows) {
+    const { candidateKind, candidateRefId } = row.dataValues as { candidateKind: string | null; candidateRefId: number | null };
+    if (candidateKind != null) candidates.push({ kind: candidateKind, refId: Number(candidateRefId) });
+  }
+  const task = rows[0];
+  delete (task.dataValues as Record<string, unknown>).candidateKind;
+  delete (task.dataValues as Record<string, unknown>).candidateRefId;
+  const access = await taskAccess(task, actor, candidates);
   if (!access.canSee) throw forbidden('This task is not yours to see.');
   return { task, access };
 }

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { ISOInterval } from '@0dep/piso';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
-import { appendRows, sqlDate } from '../../db/transaction';
+import { appendRows, insertRow, sqlDate } from '../../db/transaction';
 import { ProcessDefinition, ProcessInstance, Task, TaskCandidate, WorkflowJob, HistoryEntry, Incident } from '../../db/models';
 import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
@@ -99,14 +99,12 @@ export class WorkflowRuntime {
       const result = await inTransaction(async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
-        const instance = await ProcessInstance.create(
-          {
-            definitionId: input.definition.id, organisationId: input.organisationId, processKey: input.definition.key,
-            businessKey: input.businessKey ?? null, documentId: input.documentId ?? null, status: ended ? 'completed' : 'running',
-            state, version: 1, startedById: input.starter?.userId ?? null, startedAt: now, endedAt: ended ? now : null,
-          },
-          { transaction: t },
-        );
+        const values = {
+          definitionId: input.definition.id, organisationId: input.organisationId, processKey: input.definition.key,
+          businessKey: input.businessKey ?? null, documentId: input.documentId ?? null, status: ended ? ('completed' as const) : ('running' as const),
+          state, version: 1, startedById: input.starter?.userId ?? null, startedAt: now, endedAt: ended ? now : null, updatedAt: now,
+        };
+        const instance = ProcessInstance.build({ id: await insertRow(this.db.sequelize, 'process_instances', values, t), ...values }, { isNewRecord: false, raw: true });
         const effects: CommandEffects = { history: [{ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, event: 'instance.started', userId: input.starter?.userId ?? null, capacity: input.starter?.capacity ?? null, forPositionId: input.starter?.positionId ?? null, at: now }], events: [] };
         const createdTasks = await this.persistEffects(host, instance, t, effects);
         return { instance, createdTasks };
@@ -132,7 +130,11 @@ export class WorkflowRuntime {
   async command(instanceId: number, apply: (host: EngineHost, instance: ProcessInstance) => Promise<void> | void, writes?: CommandWrites): Promise<CommandResult> {
     return this.queue.run(instanceId, async () => {
       // The engine state (~10 KB) is read only when the engine is not already hot at this version.
-      const instance = await ProcessInstance.findByPk(instanceId, { attributes: { exclude: ['state'] } });
+      // Written out, like every statement a command runs (findByPk costs about 0.4 ms more CPU).
+      const [instance] = await this.db.sequelize.query<ProcessInstance>(
+        'SELECT id, definitionId, organisationId, processKey, businessKey, documentId, status, version, startedById, startedAt, endedAt, updatedAt FROM process_instances WHERE id = :id',
+        { replacements: { id: instanceId }, model: ProcessInstance, mapToModel: true },
+      );
       if (!instance) throw new AppError(404, 'not_found', 'Process instance was not found.');
       if (instance.status !== 'running') throw conflict(`The process instance is ${instance.status}; nothing more can happen in it.`);
       let host = this.hot.get(instanceId);
@@ -142,8 +144,8 @@ export class WorkflowRuntime {
           if (host) this.hot.delete(instanceId);
           host = new EngineHost(instance.definitionId, (await this.source(instance.definitionId)).json, instance.processKey);
           host.collector = emptyCollector();
-          const stored = await ProcessInstance.findByPk(instanceId, { attributes: ['state'] });
-          await host.recover(JSON.parse(stored!.state));
+          const [stored] = await this.db.sequelize.query<{ state: string }>('SELECT state FROM process_instances WHERE id = :id', { replacements: { id: instanceId }, type: QueryTypes.SELECT });
+          await host.recover(JSON.parse(stored.state));
         } else {
           host.collector = emptyCollector();
         }
@@ -200,7 +202,10 @@ export class WorkflowRuntime {
     // ended without the API: a boundary timer, the end of the instance) and the rows of new waits.
     const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
     const waitIds = waits.map((w) => w.executionId);
-    const rows = await Task.findAll({ where: { instanceId: instance.id, ...(waitIds.length ? { [Op.or]: [{ status: 'open' }, { executionId: waitIds }] } : { status: 'open' }) }, transaction: t });
+    const rows = await this.db.sequelize.query<Task>(
+      `SELECT * FROM tasks WHERE instanceId = :id AND (status = 'open'${waitIds.length ? ' OR executionId IN (:waitIds)' : ''})`,
+      { replacements: { id: instance.id, waitIds }, model: Task, mapToModel: true, transaction: t },
+    );
     const openTasks = rows.filter((task) => task.status === 'open');
     let cancelled = 0;
     for (const task of openTasks) {
@@ -304,17 +309,18 @@ export class WorkflowRuntime {
     const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
     const formKey = evaluated(b.formKey);
     const fields = formFieldsOf(b);
-    const task = await Task.create(
-      {
-        instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: wait.elementId, executionId: wait.executionId,
-        name: String(evaluated(b.name) ?? wait.elementId).slice(0, 255), title: typeof doc.subject === 'string' ? doc.subject.slice(0, 500) : null, status: 'open',
-        assigneeUserId, ownerUserId: null, priority, urgency, dueAt, formKey: formKey == null ? null : String(formKey).slice(0, 128),
-        formFields: fields.length ? JSON.stringify(fields) : null, documentId: instance.documentId,
-        claimedAt: assigneeUserId ? new Date() : null,
-      },
-      { transaction: t },
-    );
-    if (candidates.length) await TaskCandidate.bulkCreate(candidates.map((c) => ({ taskId: task.id, kind: c.kind, refId: c.refId })), { transaction: t });
+    // Written out: a task row is written for every step (Task.create costs about 1 ms more CPU).
+    const now = new Date();
+    const values = {
+      instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: wait.elementId, executionId: wait.executionId,
+      name: String(evaluated(b.name) ?? wait.elementId).slice(0, 255), title: typeof doc.subject === 'string' ? doc.subject.slice(0, 500) : null, status: 'open' as const,
+      assigneeUserId, ownerUserId: null, priority, urgency, dueAt, formKey: formKey == null ? null : String(formKey).slice(0, 128),
+      formFields: fields.length ? JSON.stringify(fields) : null, documentId: instance.documentId,
+      createdAt: now, claimedAt: assigneeUserId ? now : null, completedAt: null, completedById: null, completedCapacity: null, completedForPositionId: null, updatedAt: now,
+    };
+    const id = await insertRow(this.db.sequelize, 'tasks', values, t);
+    const task = Task.build({ id, ...values }, { isNewRecord: false, raw: true });
+    await appendRows(this.db.sequelize, 'task_candidates', candidates.map((c) => ({ taskId: id, kind: c.kind, refId: c.refId })), t);
     (task as Task & { candidates?: Candidate[] }).candidates = candidates;
     return task;
   }
