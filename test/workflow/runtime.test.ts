@@ -190,6 +190,23 @@ describe('the workflow runtime', () => {
     expect((await inbox(clerk, { processKey: key })).total).to.equal(12);
   });
 
+  it('keeps no engine with a cache size of 0 (WORKFLOW_ENGINE_CACHE=0): every command hydrates from the database', async () => {
+    const key = `cold_${Date.now()}`;
+    await deployXml(designer, threeStepXml(key, 'registry_clerk'));
+    const runtime = new WorkflowRuntime(testEnv().ctx.db, { cacheSize: 0 });
+    const definition = await activeDefinition((await orgByCode('สธ 02')).id, key);
+    const actor = (await loadActor((await User.findOne({ where: { username: 'clerk' } }))!.id))!;
+    let [task] = (await runtime.start({ definition, organisationId: definition.organisationId, starter: null, variables: {} })).createdTasks;
+    const steps: string[] = [];
+    while (task) {
+      expect(runtime.hotEngines).to.equal(0);
+      steps.push(task.elementId);
+      [task] = (await tasks.complete(runtime, task.id, actor, { variables: {} })).createdTasks;
+    }
+    expect(steps).to.deep.equal(['a', 'b', 'c']);
+    expect(runtime.hotEngines).to.equal(0);
+  });
+
   it('writes outbox events with the task in the same transaction', async () => {
     const key = `events_${Date.now()}`;
     await deployXml(designer, threeStepXml(key, 'registry_clerk'));

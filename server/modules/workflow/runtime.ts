@@ -53,6 +53,7 @@ export function audienceFrom(task: Task, candidates: Array<{ kind: string; refId
 
 export class WorkflowRuntime {
   private readonly hot: LRUCache<number, EngineHost>;
+  private readonly keepHot: boolean;
   private readonly queue = new KeyedQueue();
   /** Parsed sourceContext per deployed version: parsed once, never per instance. */
   private readonly sources = new Map<number, { json: unknown; key: string }>();
@@ -64,7 +65,10 @@ export class WorkflowRuntime {
     options: { cacheSize?: number; dataDir?: string } = {},
   ) {
     this.dataDir = options.dataDir ?? defaultDataDir();
-    this.hot = new LRUCache<number, EngineHost>({ max: options.cacheSize ?? 64, dispose: (host) => host.stop() });
+    // WORKFLOW_ENGINE_CACHE=0 keeps no engine: every command hydrates from the database.
+    const size = options.cacheSize ?? 64;
+    this.hot = new LRUCache<number, EngineHost>({ max: Math.max(1, size), dispose: (host) => host.stop() });
+    this.keepHot = size > 0;
   }
 
   private async source(definitionId: number) {
@@ -111,7 +115,7 @@ export class WorkflowRuntime {
       });
       host.version = 1;
       const keep = () => {
-        if (result.instance.status === 'running') this.hot.set(result.instance.id, host);
+        if (result.instance.status === 'running' && this.keepHot) this.hot.set(result.instance.id, host);
         else host.stop();
       };
       if (input.transaction) input.transaction.afterCommit(keep);
@@ -178,8 +182,8 @@ export class WorkflowRuntime {
         });
         host.version = expectedVersion + 1;
         host.collector = null;
-        if (result.instance.status === 'running') this.hot.set(instanceId, host);
-        else this.hot.delete(instanceId);
+        if (result.instance.status === 'running' && this.keepHot) this.hot.set(instanceId, host);
+        else if (!this.hot.delete(instanceId)) host.stop(); // deleting a kept engine stops it
         return result;
       } catch (err) {
         // The engine in memory may be ahead of the database: drop it, the next command recovers.
