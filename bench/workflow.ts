@@ -2,7 +2,8 @@
 //  - the ceiling: a 3-user-task approval flow run by bare bpmn-engine in memory;
 //  - completed 3-task instances per second through the HTTP API with persistence, on SQLite and
 //    MariaDB, at 1 and 32 concurrent clients, with p50/p95/p99 of "complete task"; then at a fixed
-//    offered rate (open loop); on MariaDB also with two server processes;
+//    offered rate (open loop); with no engine kept in memory (every command hydrates, as in real
+//    use, where the next step comes hours later); on MariaDB also with two server processes;
 //  - server RSS with 10,000 and 100,000 waiting instances, and time from restart to serving.
 // Usage: npx tsx bench/workflow.ts [--seconds 15] [--waiting 10000,100000] [--only sqlite|mariadb]
 import fs from 'node:fs';
@@ -184,6 +185,13 @@ async function run(dialect: TestDialect, ceil: number) {
     }
     const rate = Math.max(1, Math.floor(best * 0.7));
     report(`1 process, ${rate} new instances/s offered (70% of its best)`, await paced([server], rate, SECONDS));
+    // In real use the next step comes hours later, long after the engine left memory: with no
+    // engine kept, every command reads the state and recovers the engine.
+    await stopServer(server.child);
+    server = await startServer({ ...env, WORKFLOW_ENGINE_CACHE: '0' }, port);
+    report('1 process, 32 clients, no engine kept in memory (every command hydrates)', await throughput([server], 32, SECONDS));
+    await stopServer(server.child);
+    server = await startServer(env, port);
     if (dialect === 'mariadb') {
       // The runtime is built for several server processes on one MariaDB (version-checked commands,
       // SKIP LOCKED jobs, outbox delivery): a second process uses the second core.
