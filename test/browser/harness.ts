@@ -2,26 +2,16 @@
 // a temporary DATA_DIR, and Debian's Chromium driven by playwright-core. No silent skip: a
 // missing Chromium or an unbuilt web app fails the run with a message saying what to do.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { freePort, startServer, stopServer } from '../helpers/server';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 export const PASSWORD = 'saraban-demo';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 type PageOptions = { viewport?: { width: number; height: number }; isMobile?: boolean };
 
@@ -34,33 +24,6 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NODE_ENV: 'production' };
-  // setup.ts points DATABASE_URL at the suite's database: this server gets its own SQLite file.
-  delete childEnv.DATABASE_URL;
-  delete childEnv.JWT_SECRET;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
-    const check = setInterval(() => {
-      if (out.includes('is running at')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-  return child;
-}
-
 export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium was not found at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH.`);
@@ -71,7 +34,8 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-browser-'));
   const port = await freePort();
-  const server = await startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}`, ...extraEnv });
+  // setup.ts points DATABASE_URL at the suite's database: this server gets its own SQLite file ('' is none).
+  const { child: server } = await startServer({ DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}`, ...extraEnv, DATABASE_URL: '' }, port);
   let browser: Browser;
   try {
     // playwright-core gives every launch a fresh, empty user-data-dir of its own.
@@ -81,7 +45,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (err) {
-    server.kill('SIGTERM');
+    await stopServer(server);
     throw err;
   }
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -122,12 +86,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     },
     close: async () => {
       await browser.close().catch(() => undefined);
-      if (server.exitCode === null) {
-        await new Promise((resolve) => {
-          server.once('exit', resolve);
-          server.kill('SIGTERM');
-        });
-      }
+      await stopServer(server);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

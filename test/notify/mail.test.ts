@@ -50,8 +50,7 @@ describe('e-mail notifications', () => {
     expect(mail.text).to.include('เรียน นายสมชาย ใจดี');
     expect(mail.text).to.include('เรื่อง: ขอเชิญประชุมคณะกรรมการ');
     expect(mail.text).to.include('http://localhost/tasks/4711');
-    expect(mail.text).to.include('1 ธันวาคม 2569'); // Buddhist era, Thai time (10:00)
-    expect(mail.text).to.include('10:00');
+    expect(mail.text).to.include('กำหนดเสร็จ: 1 ธันวาคม 2569 เวลา 10.00 น.'); // Buddhist era, Thai time, as in the registers
     const row = await MailMessage.findOne({ where: { userId: user.id } });
     expect(row).to.include({ status: 'sent', attempts: 1, kind: 'assigned' });
   });

@@ -122,6 +122,14 @@ export async function updateDocument(sequelize: Sequelize, actor: Actor, documen
 
 /** Reads of ลับ / ลับมาก documents leave a trace in the audit chain. */
 export async function logSecretRead(sequelize: Sequelize, actor: Actor, doc: Document, what: string): Promise<void> {
-  if (!isSecret(doc)) return;
-  await writeTransaction(sequelize, (t) => appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.read', actorId: actor.userId, data: { what, secrecy: doc.secrecy } }));
+  await logSecretReads(sequelize, actor, [doc], what);
+}
+
+/** The secret ones among the documents of one page (a search, a register): all their reads in one transaction. */
+export async function logSecretReads(sequelize: Sequelize, actor: Actor, docs: Document[], what: string): Promise<void> {
+  const secret = docs.filter(isSecret);
+  if (!secret.length) return;
+  await writeTransaction(sequelize, async (t) => {
+    for (const doc of secret) await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.read', actorId: actor.userId, data: { what, secrecy: doc.secrecy } });
+  });
 }

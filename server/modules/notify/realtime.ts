@@ -20,7 +20,7 @@ import { verifyAccessToken } from '../auth/tokens';
 import { outboxSignal } from '../events/outbox';
 import { addressedTo, audienceRooms, mayWatchMonitors, payloadOf, roomsFor } from './rooms';
 import { subtreeOf } from '../org/policy';
-import { inFlightProbe, lastEventId, readAfter } from './tail';
+import { idStep, inFlightProbe, lastEventId, readAfter } from './tail';
 
 export interface RealtimeOptions {
   /** Safety-net poll of the outbox (ms). */
@@ -89,12 +89,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
     io.adapter(createAdapter(pub, sub, { key: 'saraban' }));
   }
 
-  // Auto-increment step (several MariaDB primaries hand out interleaved ids).
-  let step = 1;
-  if (ctx.db.dialect === 'mysql') {
-    const [rows] = await ctx.db.sequelize.query('SELECT @@auto_increment_increment AS step');
-    step = Number((rows as Array<{ step: number }>)[0]?.step ?? 1) || 1;
-  }
+  const step = await idStep(ctx.db.sequelize);
 
   io.use(async (socket, next) => {
     try {

@@ -52,6 +52,13 @@ export interface TailOptions {
   inFlightMaxMs?: number;
 }
 
+/** The `step` of a tail: MariaDB's auto_increment_increment (several primaries hand out interleaved ids); 1 elsewhere. */
+export async function idStep(sequelize: Sequelize): Promise<number> {
+  if (sequelize.getDialect() !== 'mysql') return 1;
+  const [rows] = await sequelize.query('SELECT @@auto_increment_increment AS step');
+  return Number((rows as Array<{ step: number }>)[0]?.step ?? 1) || 1;
+}
+
 /** MariaDB/MySQL: an uncommitted INSERT holds a lock on its row, so NOWAIT fails on it. */
 export function inFlightProbe(sequelize: Sequelize): ((ids: number[]) => Promise<boolean>) | undefined {
   if (sequelize.getDialect() !== 'mysql') return undefined; // SQLite: one writer, ids commit in order

@@ -25,8 +25,8 @@ const COLUMNS: Record<'incoming' | 'other', string[]> = {
   other: ['เลขทะเบียนส่ง', 'วันที่ลงทะเบียน', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
 };
 
-/** The rows of a register's year (or of the given page of its entries, in order). */
-export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[] }> {
+/** The rows of a register's year (or of the given page of its entries, in order), with the documents they show. */
+export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
   const entries = page ?? (await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] }));
   const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
   const docs = new Map((await Document.findAll({ where: { id: docIds } })).map((d) => [d.id, d]));
@@ -61,7 +61,7 @@ export async function registerRows(actor: Actor, reg: Register, year: number, pa
       remarks,
     });
   }
-  return { title: `${reg.nameTh} พ.ศ. ${year}`, columns: COLUMNS[reg.kind === 'incoming' ? 'incoming' : 'other'], rows, secretDocs };
+  return { title: `${reg.nameTh} พ.ศ. ${year}`, columns: COLUMNS[reg.kind === 'incoming' ? 'incoming' : 'other'], rows, secretDocs, docs };
 }
 
 /** Cells that a spreadsheet would run as a formula are prefixed, so the file is only data. */

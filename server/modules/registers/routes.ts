@@ -1,7 +1,7 @@
 // Registers REST: the books of the organisation, registering (numbers), voiding, listing.
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { Document, RegisterEntry } from '../../db/models';
+import { RegisterEntry } from '../../db/models';
 import { notFound } from '../../lib/errors';
 import { buddhistYear } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
@@ -11,7 +11,7 @@ import { presentDocument } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
 import { registerRows, toCsv, toHtml } from './export';
-import { logSecretRead } from '../documents/service';
+import { logSecretReads } from '../documents/service';
 import { startIncomingRouting } from '../workflow/routing';
 
 const TAG = 'Registers';
@@ -73,9 +73,8 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       const entries = await svc.listEntries(reg.id, year, query);
       // The regulation's columns, worked out as the export does; a secret letter's line stays in
       // the book, but its subject only shows to those who may read it.
-      const { rows, secretDocs } = await registerRows(actor, reg, year, entries);
+      const { rows, secretDocs, docs } = await registerRows(actor, reg, year, entries);
       const readable = new Set(secretDocs.map((d) => d.id));
-      const docs = new Map((await Document.findAll({ where: { id: entries.map((e) => e.documentId).filter((x): x is number => x != null) } })).map((d) => [d.id, d]));
       const items = entries.map((e, i) => {
         const doc = e.documentId ? docs.get(e.documentId) : undefined;
         const hidden = !!doc && doc.secrecy !== 'normal' && !readable.has(doc.id);
@@ -113,7 +112,7 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       handler: async ({ params, query, actor, res }) => {
         const reg = await svc.findRegister(actor, params.id);
         const { title, columns, rows, secretDocs } = await registerRows(actor, reg, query.year);
-        for (const d of secretDocs) await logSecretRead(sequelize, actor, d, `register ${reg.id} export`);
+        await logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} export`);
         const filename = `register-${reg.id}-${query.year}.${format}`;
         if (format === 'csv') {
           res.setHeader('Content-Type', 'text/csv; charset=utf-8');

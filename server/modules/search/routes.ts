@@ -5,7 +5,7 @@ import { DOCUMENT_TYPES, DIRECTIONS, URGENCIES, SECRECIES } from '../../db/model
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { Document as DocumentSchema } from '../documents/schemas';
-import { presentDocument, logSecretRead } from '../documents/service';
+import { presentDocument, logSecretReads } from '../documents/service';
 import { searchDocuments } from './service';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD (C.E.)');
@@ -33,7 +33,7 @@ export function registerSearchRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({ items: z.array(DocumentSchema), hasMore: z.boolean(), tokens: z.array(z.string()) }),
     handler: async ({ query, actor }) => {
       const result = await searchDocuments(sequelize, actor, query);
-      for (const doc of result.items) await logSecretRead(sequelize, actor, doc, 'search');
+      await logSecretReads(sequelize, actor, result.items, 'search');
       return { items: result.items.map((d) => ({ ...presentDocument(d), body: null })), hasMore: result.hasMore, tokens: result.tokens };
     },
   });

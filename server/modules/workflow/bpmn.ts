@@ -21,10 +21,26 @@ export interface ParsedDefinition {
   sourceContext: string;
 }
 
-type Moddle = { $type: string; id?: string; name?: string; [k: string]: unknown };
+/** An element as bpmn-moddle reads it. */
+export type Moddle = { $type: string; id?: string; name?: string; [k: string]: unknown };
 type Bag = Record<string, unknown>;
 
 const typeResolver = () => TypeResolver(elements as never);
+
+/** Reads BPMN XML with the Camunda extensions (throws on XML that is not BPMN 2.0). */
+export async function readBpmn(xml: string): Promise<{ rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> }> {
+  return (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as never;
+}
+
+/** The processes of a BPMN file. */
+export function processesOf(root: Moddle): Moddle[] {
+  return ((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Process');
+}
+
+/** Every flow element of a process, those inside sub-processes too, each before its children. */
+export function flowElementsOf(process: Moddle): Moddle[] {
+  return collect(process.flowElements as Moddle[] | undefined);
+}
 
 function collect(flowElements: Moddle[] | undefined, into: Moddle[] = []): Moddle[] {
   for (const el of flowElements ?? []) {
@@ -53,16 +69,16 @@ function extensionValues(el: Moddle): Moddle[] {
 export async function parseAndValidate(xml: string): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
   const problems: ElementProblem[] = [];
   if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }] };
-  let context: { rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> };
+  let context: Awaited<ReturnType<typeof readBpmn>>;
   try {
-    context = (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as never;
+    context = await readBpmn(xml);
   } catch (err) {
     return { problems: [{ elementId: null, message: `ไฟล์ไม่ใช่ BPMN 2.0 ที่ถูกต้อง — The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }] };
   }
   for (const w of context.warnings ?? []) problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
 
   const root = context.rootElement;
-  const processes = ((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Process');
+  const processes = processesOf(root);
   const executable = processes.filter((p) => p.isExecutable);
   if (executable.length === 0) return { problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'ไม่มีกระบวนงานที่ทำงานได้ — There is no executable process (set isExecutable="true").' }] };
   if (executable.length > 1) {
@@ -72,7 +88,7 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
   const messageIds = new Set(((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Message').map((m) => m.id));
 
   for (const process of processes) {
-    const all = collect(process.flowElements as Moddle[]);
+    const all = flowElementsOf(process);
     // <bpmn:outgoing> children are optional in the XML: derive flows from sourceRef/targetRef.
     const incoming = new Map<string, number>();
     const outgoingOf = new Map<string, Moddle[]>();

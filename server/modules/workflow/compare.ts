@@ -2,11 +2,8 @@
 // in what matters to how the process runs (name, performers, conditions, timers, due dates,
 // forms, multi-instance, service topic, flow ends). Computed here, from the two stored XMLs, with
 // the same moddle the deployment uses, so the modeler only draws the answer.
-import { BpmnModdle } from 'bpmn-moddle';
 import { z } from '../../lib/openapi';
-import { camundaModdle } from './bpmn';
-
-type Moddle = { $type: string; id?: string; name?: string; [k: string]: unknown };
+import { flowElementsOf, Moddle, processesOf, readBpmn } from './bpmn';
 
 export const ElementChange = z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() });
 const ElementRef = z.object({ id: z.string(), type: z.string(), name: z.string().nullable() });
@@ -47,17 +44,10 @@ function factsOf(el: Moddle): Record<string, string | null> {
   };
 }
 
+/** The elements of every process in the file, by id (the deployment's parse and walk). */
 async function elementsOf(xml: string): Promise<Map<string, Moddle>> {
-  const { rootElement } = (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as unknown as { rootElement: Moddle };
-  const out = new Map<string, Moddle>();
-  const walk = (els: Moddle[] | undefined) => {
-    for (const el of els ?? []) {
-      if (el.id) out.set(el.id, el);
-      walk(el.flowElements as Moddle[] | undefined);
-    }
-  };
-  for (const process of ((rootElement.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Process')) walk(process.flowElements as Moddle[]);
-  return out;
+  const { rootElement } = await readBpmn(xml);
+  return new Map(processesOf(rootElement).flatMap(flowElementsOf).filter((el) => el.id).map((el) => [el.id!, el]));
 }
 
 const refOf = (el: Moddle) => ({ id: el.id!, type: el.$type.replace(/^bpmn:/, ''), name: text(el.name) });

@@ -6,7 +6,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { subtreeOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
 import type { WorkflowRuntime } from './runtime';
-import { activeDefinition, activitiesOf } from './definitions';
+import { activeDefinition, activitiesOf, activitiesOfEach, ActivityInfo } from './definitions';
 import { URGENCY } from '../documents/labels';
 import { isSecret } from '../documents/policy';
 
@@ -40,14 +40,32 @@ export async function startIncomingRouting(runtime: WorkflowRuntime, t: Transact
 
 /** The names the designer gave the steps of a deployed version (element id → name). */
 export async function stepNames(definitionId: number): Promise<Map<string, string>> {
-  return new Map((await activitiesOf(definitionId)).filter((a) => a.name).map((a) => [a.id, a.name!.trim()]));
+  return namesOf(await activitiesOf(definitionId));
 }
+
+const namesOf = (activities: ActivityInfo[]) => new Map(activities.filter((a) => a.name).map((a) => [a.id, a.name!.trim()]));
 
 /** What the performer wrote when completing a step: the endorsement, summary or result fields. */
 function noteOf(detail: string | null): string | null {
   const vars = ((detail ? JSON.parse(detail) : {}) as { variables?: Record<string, unknown> }).variables ?? {};
   const note = [vars.endorsement, vars.summary, vars.result].filter((x) => typeof x === 'string' && x).join(' — ');
   return note || null;
+}
+
+/** Names the people, groups, units and positions of a route: one query per kind (any other kind is a position). */
+async function labelsOf(refs: Array<{ kind: string; id: number }>): Promise<(kind: string, id: number) => string> {
+  const kindOf = (kind: string) => (kind === 'user' || kind === 'group' || kind === 'unit' ? kind : 'position');
+  const idsOf = (kind: string) => [...new Set(refs.filter((r) => kindOf(r.kind) === kind).map((r) => Number(r.id)))];
+  const named = async <M extends { id: unknown }>(ids: number[], find: (where: { id: { [Op.in]: number[] } }) => Promise<M[]>, name: (m: M) => string) =>
+    new Map((ids.length ? await find({ id: { [Op.in]: ids } }) : []).map((m) => [Number(m.id), name(m)]));
+  const [user, group, unit, position] = await Promise.all([
+    named(idsOf('user'), (where) => User.findAll({ where, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }), (u) => u.displayName),
+    named(idsOf('group'), (where) => Group.findAll({ where, attributes: ['id', 'nameTh'] }), (g) => g.nameTh),
+    named(idsOf('unit'), (where) => Unit.findAll({ where, attributes: ['id', 'nameTh'] }), (u) => u.nameTh),
+    named(idsOf('position'), (where) => Position.findAll({ where, attributes: ['id', 'titleTh'] }), (p) => p.titleTh),
+  ]);
+  const names = { user, group, unit, position };
+  return (kind, id) => names[kindOf(kind)].get(Number(id)) ?? `${kindOf(kind)} ${id}`;
 }
 
 /** Where a letter is: its processes, and for each open step the people or groups holding it. */
@@ -58,41 +76,33 @@ export async function routeOfDocument(documentId: number) {
   const tasks = instances.length ? await Task.findAll({ where: { instanceId: { [Op.in]: instances.map((i) => i.id) } }, order: [['id', 'ASC']] }) : [];
   const open = tasks.filter((t) => t.status === 'open');
   const candidates = open.length ? await TaskCandidate.findAll({ where: { taskId: { [Op.in]: open.map((t) => t.id) } } }) : [];
-  const label = async (kind: string, id: number): Promise<string> => {
-    if (kind === 'user') {
-      const u = await User.findByPk(id);
-      return u ? u.displayName : `user ${id}`;
-    }
-    if (kind === 'group') return (await Group.findByPk(id))?.nameTh ?? `group ${id}`;
-    if (kind === 'unit') return (await Unit.findByPk(id))?.nameTh ?? `unit ${id}`;
-    return (await Position.findByPk(id))?.titleTh ?? `position ${id}`;
-  };
-  const names = new Map<number, Map<string, string>>();
-  for (const i of instances) names.set(Number(i.id), await stepNames(i.definitionId));
+  const activities = await activitiesOfEach([...new Set(instances.map((i) => i.definitionId))]);
+  const names = new Map(instances.map((i) => [Number(i.id), namesOf(activities.get(i.definitionId) ?? [])]));
   const stepName = (t: Task) => names.get(Number(t.instanceId))?.get(t.elementId) ?? t.name;
   const completed = tasks.filter((t) => t.status === 'completed').sort((a, b) => +new Date(a.completedAt ?? 0) - +new Date(b.completedAt ?? 0) || Number(a.id) - Number(b.id));
   const completions = completed.length
     ? await HistoryEntry.findAll({ where: { taskId: { [Op.in]: completed.map((t) => t.id) }, event: 'task.completed' }, attributes: ['taskId', 'detail'] })
     : [];
-  const steps = [];
-  for (const t of open) {
-    const holders = t.assigneeUserId
-      ? [{ kind: 'user', id: t.assigneeUserId, name: await label('user', t.assigneeUserId) }]
-      : await Promise.all(candidates.filter((c) => Number(c.taskId) === Number(t.id)).map(async (c) => ({ kind: c.kind, id: c.refId, name: await label(c.kind, c.refId) })));
-    steps.push({ taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t), since: t.createdAt.toISOString(), dueAt: t.dueAt?.toISOString() ?? null, holders });
-  }
+  const holdersOf = (t: Task) =>
+    t.assigneeUserId ? [{ kind: 'user', id: t.assigneeUserId }] : candidates.filter((c) => Number(c.taskId) === Number(t.id)).map((c) => ({ kind: c.kind, id: c.refId }));
+  const label = await labelsOf([
+    ...open.flatMap(holdersOf),
+    ...completed.filter((t) => t.completedById).map((t) => ({ kind: 'user', id: t.completedById! })),
+  ]);
+  const steps = open.map((t) => ({
+    taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t), since: t.createdAt.toISOString(), dueAt: t.dueAt?.toISOString() ?? null,
+    holders: holdersOf(t).map((h) => ({ ...h, name: label(h.kind, h.id) })),
+  }));
   return {
     documentId,
     instances: instances.map((i) => ({ id: Number(i.id), processKey: i.processKey, status: i.status, startedAt: i.startedAt.toISOString(), endedAt: i.endedAt?.toISOString() ?? null })),
     current: steps,
-    done: await Promise.all(
-      completed.map(async (t) => ({
-        taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t),
-        completedById: t.completedById, completedByName: t.completedById ? await label('user', t.completedById) : null,
-        completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity,
-        note: noteOf(completions.find((h) => Number(h.taskId) === Number(t.id))?.detail ?? null),
-      })),
-    ),
+    done: completed.map((t) => ({
+      taskId: Number(t.id), instanceId: Number(t.instanceId), elementId: t.elementId, name: stepName(t),
+      completedById: t.completedById, completedByName: t.completedById ? label('user', t.completedById) : null,
+      completedAt: t.completedAt?.toISOString() ?? null, capacity: t.completedCapacity,
+      note: noteOf(completions.find((h) => Number(h.taskId) === Number(t.id))?.detail ?? null),
+    })),
   };
 }
 

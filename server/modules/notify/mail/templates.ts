@@ -1,6 +1,7 @@
 // E-mail texts, Thai first (the users are Thai civil servants); dates in the Buddhist era, Thai time.
 import type { OutboxRecord } from '../tail';
 import { URGENCY } from '../../documents/labels';
+import { thaiDateFull, thaiTime } from '../../../lib/thai-date';
 
 // Every way an event may carry urgency (name, interchange code, level 1–4), from the one label table.
 const URGENCY_TH: Record<string, string> = Object.fromEntries(
@@ -16,11 +17,11 @@ export function urgencyTh(value: unknown): string | null {
   return URGENCY_TH[text] ?? (/[\u0E00-\u0E7F]/.test(text) ? text : null);
 }
 
-const thaiDate = new Intl.DateTimeFormat('th-TH-u-ca-buddhist', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Bangkok' });
+/** `1 ธันวาคม 2569 เวลา 10.00 น.`: the server's Thai date and time (lib/thai-date). */
 export function dateTh(value: unknown): string | null {
   if (typeof value !== 'string' && !(value instanceof Date)) return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : `${thaiDate.format(date)} น.`;
+  return Number.isNaN(date.getTime()) ? null : `${thaiDateFull(date)} เวลา ${thaiTime(date)}`;
 }
 
 export const taskLink = (publicUrl: string, event: Pick<OutboxRecord, 'subject'>) => `${publicUrl.replace(/\/$/, '')}/tasks/${encodeURIComponent(event.subject.id)}`;

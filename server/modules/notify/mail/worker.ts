@@ -5,6 +5,7 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type { AppContext } from '../../../context';
 import { outboxSignal } from '../../events/outbox';
 import { consumeEvents, ensureCursor, Queued, QueueSettings, runDigests, sendDue } from './queue';
+import { idStep } from '../tail';
 
 export interface MailWorkerOptions {
   smtpUrl?: string;
@@ -29,11 +30,7 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
   const log = options.log ?? (() => {});
   const smtpUrl = options.smtpUrl ?? ctx.config.smtpUrl;
   const from = options.from ?? ctx.config.mailFrom;
-  let step = 1;
-  if (ctx.db.dialect === 'mysql') {
-    const [rows] = await ctx.db.sequelize.query('SELECT @@auto_increment_increment AS step');
-    step = Number((rows as Array<{ step: number }>)[0]?.step ?? 1) || 1;
-  }
+  const step = await idStep(ctx.db.sequelize);
   const settings: QueueSettings = {
     publicUrl: ctx.config.publicUrl,
     gapGraceMs: options.gapGraceMs ?? 500,
