@@ -56,8 +56,12 @@ describe('secrecy and access', () => {
     const asOfficer = await api().get(`/api/registers/${reg}/entries`).set((await as('officer')).auth).query({ limit: 1000 });
     const line = asOfficer.body.items.find((e: { documentId: number }) => e.documentId === secretId);
     expect(line).to.include({ hidden: true, subject: null });
+    const reads = () => AuditRecord.count({ where: { entityType: 'document', entityId: String(secretId), action: 'document.read' } });
+    const before = await reads();
     const asClerk = await api().get(`/api/registers/${reg}/entries`).set((await as('clerk')).auth).query({ limit: 1000 });
     expect(asClerk.body.items.find((e: { documentId: number }) => e.documentId === secretId).subject).to.contain('สอบสวน');
+    // Seeing the subject in the book is a read of the letter: audited, as search and the export are.
+    expect(await reads()).to.equal(before + 1);
   });
 });
 

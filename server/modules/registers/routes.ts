@@ -7,11 +7,10 @@ import { buddhistYear } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { assertClerk } from '../documents/policy';
-import { presentDocument } from '../documents/service';
+import { presentDocument, logSecretReads } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
 import { registerRows, toCsv, toHtml } from './export';
-import { logSecretReads } from '../documents/service';
 import { startIncomingRouting } from '../workflow/routing';
 
 const TAG = 'Registers';
@@ -75,6 +74,8 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       // the book, but its subject only shows to those who may read it.
       const { rows, secretDocs, docs } = await registerRows(actor, reg, year, entries);
       const readable = new Set(secretDocs.map((d) => d.id));
+      // Showing a secret letter's subject is a read of it, as in search and the export.
+      await logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} entries`);
       const items = entries.map((e, i) => {
         const doc = e.documentId ? docs.get(e.documentId) : undefined;
         const hidden = !!doc && doc.secrecy !== 'normal' && !readable.has(doc.id);
