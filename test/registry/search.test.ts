@@ -38,6 +38,9 @@ describe('search', () => {
     const doc = await api().post('/api/documents').set(clerk).send(incomingLetter({ subject: 'ขอเชิญประชุมเชิงปฏิบัติการพัฒนาระบบสารบรรณอิเล็กทรอนิกส์', letterNumber: 'นร ๐๑๐๕/๑๒๓๔', urgency: 'urgent' }));
     incomingId = doc.body.id;
     await api().post(`/api/registers/${await registerOf('clerk', 'incoming')}/entries`).set(clerk).send({ documentId: incomingId });
+    // A second letter about a meeting, so that paging has two pages when this suite runs on its own.
+    const second = await api().post('/api/documents').set(clerk).send(incomingLetter({ subject: 'ขอเชิญประชุมคณะทำงานจัดทำแผนปฏิบัติราชการ', letterNumber: 'นร 0105/5678' }));
+    await api().post(`/api/registers/${await registerOf('clerk', 'incoming')}/entries`).set(clerk).send({ documentId: second.body.id });
     secretId = (await api().post('/api/documents').set(clerk).send(outgoingLetter({ subject: 'ผลการประชุมเชิงปฏิบัติการลับเฉพาะ', secrecy: 'confidential' }))).body.id;
   });
 
