@@ -19,6 +19,8 @@ export interface Config {
   /** Hydrated engines kept in memory (each ~0.6–2 MB); waiting instances live in the database. */
   engineCacheSize: number;
   jobPollMs: number;
+  /** Server processes on this machine sharing the port (node:cluster); 0: one per CPU core. MariaDB only. */
+  serverProcesses: number;
   /** Set: Socket.io fans out across processes through Redis (@socket.io/redis-adapter). */
   redisUrl?: string;
   /** Set: e-mail goes out through this SMTP server; unset: mail is queued and logged as not sent. */
@@ -58,6 +60,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     logRequests: process.env.LOG_REQUESTS === 'true',
     engineCacheSize: int('WORKFLOW_ENGINE_CACHE', 64),
     jobPollMs: int('WORKFLOW_JOB_POLL_MS', 1000),
+    serverProcesses: int('SERVER_PROCESSES', 1),
     redisUrl: process.env.REDIS_URL || undefined,
     smtpUrl: process.env.SMTP_URL || undefined,
     mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',

@@ -1,4 +1,5 @@
 // Notifications: live updates (Socket.io) and e-mail, both fed from the outbox.
+import cluster from 'node:cluster';
 import type { Server as HttpServer } from 'node:http';
 import type { AppContext } from '../../context';
 import { attachRealtime, Realtime } from './realtime';
@@ -15,7 +16,7 @@ export interface Notifications {
 }
 
 export async function startNotifications(httpServer: HttpServer, ctx: AppContext, log: (line: string) => void): Promise<Notifications> {
-  const realtime = await attachRealtime(httpServer, ctx, { redisUrl: ctx.config.redisUrl, pollMs: ctx.config.outboxPollMs, log });
+  const realtime = await attachRealtime(httpServer, ctx, { redisUrl: ctx.config.redisUrl, pollMs: ctx.config.outboxPollMs, log, clusterWorker: cluster.isWorker });
   const mail = await startMailWorker(ctx, { log });
   // Outbox rows are the delivery log, not the record (history and audit are): old ones go, hourly.
   const prune = () => pruneOutbox(ctx.db, ctx.config.outboxKeepDays)

@@ -12,6 +12,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { createClient } from 'redis';
 import type { AppContext } from '../../context';
 import { AppError, toAppError } from '../../lib/errors';
@@ -28,6 +29,10 @@ export interface RealtimeOptions {
   /** How long a gap in outbox ids is waited for before asking whether it is still in flight (see tail.ts). */
   gapGraceMs?: number;
   redisUrl?: string;
+  /** One of several server processes of a node:cluster primary: without Redis, the processes nudge
+   * each other through the primary (@socket.io/cluster-adapter); browsers use WebSocket only, since
+   * the primary hands each connection to any process and long-polling needs one process per session. */
+  clusterWorker?: boolean;
   /** A replay reads at most this many outbox rows; a client further behind is told to re-read ('resync'). */
   replayScanLimit?: number;
   log?: (line: string) => void;
@@ -75,7 +80,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
   const pollMs = options.pollMs ?? 1000;
   const gapGraceMs = options.gapGraceMs ?? 500;
   const inFlight = inFlightProbe(ctx.db.sequelize);
-  const io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+  const io = new Server(httpServer, { serveClient: false, cors: { origin: false }, ...(options.clusterWorker ? { transports: ['websocket' as const] } : {}) });
   const redisClients: Array<ReturnType<typeof createClient>> = [];
 
   if (options.redisUrl) {
@@ -87,8 +92,12 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
     await Promise.all([pub.connect(), sub.connect()]);
     redisClients.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: 'saraban' }));
+  } else if (options.clusterWorker) {
+    io.adapter(createClusterAdapter());
   }
 
+  /** Other processes hear of this one's commits (through Redis or the cluster's primary). */
+  const fanOut = Boolean(options.redisUrl || options.clusterWorker);
   const step = await idStep(ctx.db.sequelize);
 
   io.use(async (socket, next) => {
@@ -211,7 +220,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
   const onCommit = () => {
     void kick();
     // Other processes tail the outbox now rather than at their next poll.
-    if (redisClients.length) io.serverSideEmit('outbox:committed');
+    if (fanOut) io.serverSideEmit('outbox:committed');
   };
   outboxSignal.on('committed', onCommit);
   io.on('outbox:committed' as never, (() => void kick()) as never);
