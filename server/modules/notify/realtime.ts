@@ -22,6 +22,7 @@ import { outboxSignal } from '../events/outbox';
 import { addressedTo, audienceRooms, mayWatchMonitors, payloadOf, roomsFor } from './rooms';
 import { subtreeOf } from '../org/policy';
 import { idStep, inFlightProbe, lastEventId, readAfter } from './tail';
+import { rounds } from './rounds';
 
 export interface RealtimeOptions {
   /** Safety-net poll of the outbox (ms). */
@@ -129,9 +130,6 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
   // --- the per-process dispatcher: one serial loop -------------------------------------------
   let cursor = await lastEventId();
   const waitingReplay = new Map<string, AppSocket>();
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
 
   async function replay(socket: AppSocket): Promise<void> {
     const data = socket.data;
@@ -174,26 +172,8 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
     }
   }
 
-  function kick(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await round();
-        } catch (err) {
-          log(`realtime delivery: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const delivery = rounds(round, (err) => log(`realtime delivery: ${err instanceof Error ? err.message : String(err)}`));
+  const kick = delivery.kick;
 
   io.on('connection', (raw) => {
     const socket = raw as AppSocket;
@@ -229,15 +209,11 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
 
   return {
     io,
-    flush: async () => {
-      await kick();
-      if (running) await running;
-    },
+    flush: delivery.flush,
     close: async () => {
-      closed = true;
       clearInterval(poll);
       outboxSignal.off('committed', onCommit);
-      if (running) await running.catch(() => {});
+      await delivery.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       for (const c of redisClients) await c.quit().catch(() => {});

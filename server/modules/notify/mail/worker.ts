@@ -6,6 +6,7 @@ import type { AppContext } from '../../../context';
 import { outboxSignal } from '../../events/outbox';
 import { consumeEvents, ensureCursor, Queued, QueueSettings, runDigests, sendDue } from './queue';
 import { idStep } from '../tail';
+import { rounds } from '../rounds';
 
 export interface MailWorkerOptions {
   smtpUrl?: string;
@@ -48,9 +49,6 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
     : null;
   if (!transport) log('SMTP_URL is not set: e-mail is queued and logged, not sent');
 
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
 
   async function round(): Promise<void> {
     const queued: Queued[] = [];
@@ -69,26 +67,8 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
     }
   }
 
-  function kick(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await round();
-        } catch (err) {
-          log(`mail: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const delivery = rounds(round, (err) => log(`mail: ${err instanceof Error ? err.message : String(err)}`));
+  const kick = delivery.kick;
 
   // Mail is not a live channel: a round soon after a commit (coalescing bursts), and a timer.
   let soon: NodeJS.Timeout | null = null;
@@ -103,16 +83,12 @@ export async function startMailWorker(ctx: AppContext, options: MailWorkerOption
   timer.unref();
 
   return {
-    run: async () => {
-      await kick();
-      if (running) await running;
-    },
+    run: delivery.flush,
     close: async () => {
-      closed = true;
       clearInterval(timer);
       if (soon) clearTimeout(soon);
       outboxSignal.off('committed', onCommit);
-      if (running) await running.catch(() => {});
+      await delivery.close();
       transport?.close();
     },
   };
