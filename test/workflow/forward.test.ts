@@ -1,7 +1,7 @@
 // Forwarding a letter outside a process step: a real task for the recipient, in their inbox and
 // in the letter's route, audited, inside the organisation, and secret letters only to a person.
 import { expect } from 'chai';
-import { api, login, Session } from '../helpers/factories';
+import { api, buildUser, login, orgByCode, Session } from '../helpers/factories';
 import { complete, inbox } from '../helpers/workflow';
 import { incomingLetter, registerOf } from '../registry/helpers';
 import { AuditRecord, Position, Unit, User } from '../../server/db/models';
@@ -93,6 +93,29 @@ describe('forwarding a letter to a person, unit or position', () => {
     expect(task.title).to.not.contain('การสอบสวนวินัย');
     const audit = await AuditRecord.findOne({ where: { entityType: 'document', entityId: String(id), action: 'document.forwarded' } });
     expect(JSON.parse(audit!.data)).to.deep.include({ namedRecipient: true, note: null });
+  });
+
+  it('lets the secrets custodian take a named reader off a secret letter (and name one again), audited; nobody else', async () => {
+    const id = await registered({ secrecy: 'secret', subject: 'เรื่องลับมากการตรวจสอบพิเศษ' });
+    expect((await forward(clerk, id, { toUserId: await userId('officer') })).status).to.equal(201);
+    const custodian = await login((await buildUser((await orgByCode('สธ 02')).id, { roles: ['secrets_custodian', 'staff'] })).username);
+    const readers = async (s: Session) => api().get(`/api/documents/${id}/readers`).set(s.auth);
+    expect((await readers(custodian)).body.items.map((r: { userId: number }) => r.userId)).to.deep.equal([await userId('officer')]);
+    expect((await readers(clerk)).status, 'the author may see who reads it').to.equal(200);
+    expect((await readers(officer)).status, 'a named reader may not').to.equal(403);
+
+    const reader = (s: Session, method: 'put' | 'delete', who: number) => api()[method](`/api/documents/${id}/readers/${who}`).set(s.auth);
+    expect((await reader(clerk, 'delete', await userId('officer'))).status, 'only the custodian').to.equal(403);
+    expect((await reader(custodian, 'delete', await userId('officer'))).status).to.equal(204);
+    expect((await api().get(`/api/documents/${id}`).set(officer.auth)).status, 'no longer readable').to.equal(404);
+    expect((await reader(custodian, 'put', await userId('cm.clerk'))).status, 'not of another organisation').to.equal(422);
+    expect((await reader(custodian, 'put', await userId('officer'))).status).to.equal(204);
+    expect((await api().get(`/api/documents/${id}`).set(officer.auth)).status, 'readable again').to.equal(200);
+    const audit = await AuditRecord.findAll({ where: { entityType: 'document', entityId: String(id), action: ['document.reader.removed', 'document.reader.named'] }, order: [['seq', 'ASC']] });
+    expect(audit.map((a) => a.action)).to.deep.equal(['document.reader.removed', 'document.reader.named']);
+
+    const normal = await registered();
+    expect((await api().put(`/api/documents/${normal}/readers/${await userId('officer')}`).set(custodian.auth)).status, 'a normal letter has no named readers').to.equal(422);
   });
 
   it('refuses a body with no or two recipients (400), a letter that is not registered (409), and a start that skips the checks (403)', async () => {

@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import * as S from './schemas';
 import * as svc from './service';
 import { assertRead } from './policy';
+import { forbidden } from '../../lib/errors';
 import { addEndorsement, listEndorsements, presentEndorsement } from './endorsements';
 
 const TAG = 'Documents';
@@ -65,5 +66,25 @@ export function registerDocumentRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, body, actor }) => presentEndorsement(await addEndorsement(sequelize, actor, await load(actor, params.id), body)),
   });
 
-  void z;
+  const Reader = z.object({ userId: z.number().int(), displayName: z.string().nullable(), since: z.string() }).openapi('NamedReader');
+  api.route({
+    method: 'get', path: '/documents/:id/readers', tag: TAG, summary: 'Who is named to read a secret letter (for its author and the secrets custodian)',
+    params: idParam, response: S.listOf(Reader),
+    handler: async ({ params, actor }) => {
+      const doc = await load(actor, params.id);
+      if (!actor.roles.has('secrets_custodian') && doc.createdById !== actor.userId) throw forbidden('Only the letter\'s author and the secrets custodian see who is named to read it.');
+      return { items: await svc.namedRecipients(doc.id) };
+    },
+  });
+
+  const readerParams = z.object({ id: idParam.shape.id, userId: idParam.shape.id });
+  for (const [method, named] of [['put', true], ['delete', false]] as const) {
+    api.route({
+      method, path: '/documents/:id/readers/:userId', tag: TAG, params: readerParams, status: 204,
+      summary: named ? 'Name a reader of a secret letter (secrets custodian; audited)' : 'Take a named reader off a secret letter (secrets custodian; audited)',
+      handler: async ({ params, actor }) => {
+        await svc.setNamedRecipient(sequelize, actor, await load(actor, params.id), params.userId, named);
+      },
+    });
+  }
 }

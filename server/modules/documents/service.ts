@@ -72,6 +72,31 @@ async function setRecipients(t: Transaction, actor: Actor, documentId: number, u
   if (unique.length) await DocumentRecipient.bulkCreate(unique.map((userId) => ({ documentId, userId })), { transaction: t });
 }
 
+/** The people named to read a secret letter (besides its author and the secrets custodian). */
+export async function namedRecipients(documentId: number) {
+  const rows = await DocumentRecipient.findAll({ where: { documentId }, order: [['createdAt', 'ASC'], ['userId', 'ASC']] });
+  const users = new Map((await User.findAll({ where: { id: rows.map((r) => r.userId) } })).map((u) => [u.id, u]));
+  return rows.map((r) => ({ userId: r.userId, displayName: users.get(r.userId)?.displayName ?? null, since: new Date(r.createdAt).toISOString() }));
+}
+
+/**
+ * The secrets custodian names or un-names a reader of a secret letter at any time (drafts set theirs
+ * through the draft; forwarding names the person it goes to). Audited either way.
+ */
+export async function setNamedRecipient(sequelize: Sequelize, actor: Actor, doc: Document, userId: number, named: boolean): Promise<void> {
+  if (!actor.roles.has('secrets_custodian')) throw forbidden('Only the secrets custodian (นายทะเบียนหนังสือลับ) names who may read a secret letter.');
+  if (!isSecret(doc)) throw unprocessable('Only a secret letter (ลับ, ลับมาก) has named readers; everyone of the organisation may read this one.');
+  await writeTransaction(sequelize, async (t) => {
+    const user = await User.findOne({ where: { id: userId, organisationId: doc.organisationId }, transaction: t });
+    if (!user) throw unprocessable('The reader must be a user of the letter\'s organisation.', [{ field: 'userId', message: 'unknown or outside the organisation' }]);
+    const existing = await DocumentRecipient.findOne({ where: { documentId: doc.id, userId }, transaction: t });
+    if (named === Boolean(existing)) return; // already so: nothing to record
+    if (named) await DocumentRecipient.create({ documentId: doc.id, userId }, { transaction: t });
+    else await DocumentRecipient.destroy({ where: { documentId: doc.id, userId }, transaction: t });
+    await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: named ? 'document.reader.named' : 'document.reader.removed', actorId: actor.userId, data: { userId, secrecy: doc.secrecy } });
+  });
+}
+
 async function snapshot(t: Transaction, doc: Document, actorId: number) {
   await DocumentVersion.create({ documentId: doc.id, version: doc.version, content: JSON.stringify(presentDocument(doc)), createdById: actorId }, { transaction: t });
 }
