@@ -38,20 +38,35 @@ export function forgetActors(): void {
 
 let watching = false;
 
-/** Forgets kept actors whenever what they are made of changes, and again once the change commits. */
+/** Whose actor a changed row is part of (null: anyone's, e.g. a group's key). */
+const ownerOf = (row: unknown): number | null => {
+  if (row instanceof User) return row.id;
+  if (row instanceof GroupMember) return row.userId;
+  if (row instanceof Delegation) return row.delegateUserId;
+  return null;
+};
+
+/**
+ * Forgets kept actors whenever what they are made of changes, and again once the change commits: the
+ * one person a row belongs to (a sign-in's lastLoginAt forgets only that user), everyone otherwise.
+ */
 export function watchActorSources(): void {
   if (watching) return;
   watching = true;
-  const forget = (options?: { transaction?: Transaction | null }) => {
-    actors.clear();
-    options?.transaction?.afterCommit(() => actors.clear());
+  const forget = (userId: number | null, options?: { transaction?: Transaction | null }) => {
+    const drop = () => {
+      if (userId === null) actors.clear();
+      else actors.delete(userId);
+    };
+    drop();
+    options?.transaction?.afterCommit(drop);
   };
   for (const model of [User, Group, GroupMember, Delegation] as unknown as Array<typeof User>) {
-    model.afterSave((_, options) => forget(options));
-    model.afterDestroy((_, options) => forget(options));
-    model.afterBulkCreate((_, options) => forget(options));
-    model.afterBulkUpdate((options) => forget(options));
-    model.afterBulkDestroy((options) => forget(options));
+    model.afterSave((row, options) => forget(ownerOf(row), options));
+    model.afterDestroy((row, options) => forget(ownerOf(row), options));
+    model.afterBulkCreate((_, options) => forget(null, options));
+    model.afterBulkUpdate((options) => forget(null, options));
+    model.afterBulkDestroy((options) => forget(null, options));
   }
 }
 
