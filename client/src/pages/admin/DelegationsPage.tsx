@@ -1,8 +1,7 @@
 // Delegations of authority: appoint someone to act for a position (ปฏิบัติราชการแทน or
 // รักษาราชการแทน) under an order with its number and dates, and revoke it.
 import { useState } from 'react';
-import { Button, Group, NativeSelect, Radio, SimpleGrid, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Group, NativeSelect, Radio, SimpleGrid, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { modals } from './confirm';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -10,7 +9,7 @@ import { api } from '../../lib/api';
 import { positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
 import type { Delegation, Position, User } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
+import { FormModal, ListPage, ListTable, RowButton, byId, choices, requiredFields, useAdminOrg, useList, useListChange, useSubmit } from './kit';
 
 /** `datetime-local` values are Bangkok wall-clock time; the server takes instants with an offset. */
 const bangkokInput = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16);
@@ -21,7 +20,7 @@ function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; p
   const initialValues = { principalPositionId: '', delegateUserId: '', capacity: 'acting_for', startsAt: bangkokInput(new Date()), endsAt: '', orderNumber: '', orderDate: '', note: '' };
   const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['startsAt', 'orderNumber'], ['principalPositionId', 'delegateUserId']) });
   const listPath = `/organisations/${orgId}/delegations`;
-  const { onSubmit, busy, formError } = useSubmit(
+  const submit = useSubmit(
     form,
     (v) =>
       api.post<Delegation>(listPath, {
@@ -38,17 +37,17 @@ function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; p
   );
   const preview = (v: string) => (v ? date(fromBangkokInput(v), 'dateTime') : undefined);
   return (
-    <FormModal opened onClose={onClose} title={t('delegation.new')} onSubmit={onSubmit} busy={busy} formError={formError}>
+    <FormModal opened onClose={onClose} title={t('delegation.new')} {...submit}>
       <NativeSelect
         label={t('delegation.principal')}
         required
-        data={[{ value: '', label: '—' }, ...positions.map((p) => ({ value: String(p.id), label: positionTitle(p, locale) }))]}
+        data={choices('—', positions, (p) => positionTitle(p, locale))}
         {...form.getInputProps('principalPositionId')}
       />
       <NativeSelect
         label={t('delegation.delegate')}
         required
-        data={[{ value: '', label: '—' }, ...users.map((u) => ({ value: String(u.id), label: `${userName(u, locale)} (${u.username})` }))]}
+        data={choices('—', users, (u) => `${userName(u, locale)} (${u.username})`)}
         {...form.getInputProps('delegateUserId')}
       />
       <Radio.Group label={t('delegation.capacity')} required {...form.getInputProps('capacity')}>
@@ -71,73 +70,54 @@ function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; p
 export function DelegationsPage() {
   const { t, locale, date } = useI18n();
   const { orgId, select } = useAdminOrg();
-  const queryClient = useQueryClient();
   const listPath = `/organisations/${orgId}/delegations`;
   const delegations = useList<Delegation>(listPath);
   const positions = useList<Position>(`/organisations/${orgId}/positions`);
   const users = useList<User>(`/organisations/${orgId}/users`);
   const [creating, setCreating] = useState(false);
-  const positionById = new Map((positions.data ?? []).map((p) => [p.id, p]));
-  const userById = new Map((users.data ?? []).map((u) => [u.id, u]));
-  const revoke = useMutation({
-    mutationFn: (id: number) => api.post<Delegation>(`/delegations/${id}/revoke`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: [listPath] }),
-  });
+  const positionById = byId(positions.data);
+  const userById = byId(users.data);
+  const revoke = useListChange((id: number) => api.post<Delegation>(`/delegations/${id}/revoke`), listPath);
 
   return (
-    <>
-      <PageHeader title={t('delegation.title')} action={<Button onClick={() => setCreating(true)}>{t('delegation.new')}</Button>}>
-        {select}
-      </PageHeader>
-      <QueryError error={delegations.error ?? revoke.error} />
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover aria-label={t('delegation.title')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('delegation.delegate')}</Table.Th>
-              <Table.Th>{t('delegation.capacity')}</Table.Th>
-              <Table.Th>{t('delegation.principal')}</Table.Th>
-              <Table.Th>{t('delegation.startsAt')}</Table.Th>
-              <Table.Th>{t('delegation.endsAt')}</Table.Th>
-              <Table.Th>{t('delegation.orderNumber')}</Table.Th>
-              <Table.Th>{t('common.status')}</Table.Th>
-              <Table.Th>{t('common.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(delegations.data ?? []).map((d) => (
-              <Table.Tr key={d.id}>
-                <Table.Td>{userName(userById.get(d.delegateUserId), locale)}</Table.Td>
-                <Table.Td>{t(`capacity.${d.capacity}`)}</Table.Td>
-                <Table.Td>{positionTitle(positionById.get(d.principalPositionId), locale)}</Table.Td>
-                <Table.Td>{date(d.startsAt, 'shortDateTime')}</Table.Td>
-                <Table.Td>{d.endsAt ? date(d.endsAt, 'shortDateTime') : t('delegation.open')}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">{d.orderNumber}</Text>
-                  {d.orderDate && (
-                    <Text size="xs" c="dimmed">
-                      {date(d.orderDate, 'long')}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge ok={d.active}>
-                    {d.revokedAt ? t('delegation.revoked') : d.active ? t('delegation.active') : t('delegation.ended')}
-                  </StatusBadge>
-                </Table.Td>
-                <Table.Td>
-                  {!d.revokedAt && (
-                    <Button size="xs" variant="subtle" color="red" loading={revoke.isPending && revoke.variables === d.id} onClick={() => modals.confirm(t('delegation.revokeConfirm'), () => revoke.mutate(d.id))}>
-                      {t('delegation.revoke')}
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+    <ListPage title={t('delegation.title')} newLabel={t('delegation.new')} onNew={() => setCreating(true)} filters={select} error={delegations.error ?? revoke.error}>
+      <ListTable
+        label={t('delegation.title')}
+        minWidth={900}
+        rows={delegations.data ?? []}
+        columns={[
+          { header: t('delegation.delegate'), cell: (d) => userName(userById.get(d.delegateUserId), locale) },
+          { header: t('delegation.capacity'), cell: (d) => t(`capacity.${d.capacity}`) },
+          { header: t('delegation.principal'), cell: (d) => positionTitle(positionById.get(d.principalPositionId), locale) },
+          { header: t('delegation.startsAt'), cell: (d) => date(d.startsAt, 'shortDateTime') },
+          { header: t('delegation.endsAt'), cell: (d) => (d.endsAt ? date(d.endsAt, 'shortDateTime') : t('delegation.open')) },
+          {
+            header: t('delegation.orderNumber'),
+            cell: (d) => (
+              <>
+                <Text size="sm">{d.orderNumber}</Text>
+                {d.orderDate && (
+                  <Text size="xs" c="dimmed">
+                    {date(d.orderDate, 'long')}
+                  </Text>
+                )}
+              </>
+            ),
+          },
+          {
+            header: t('common.status'),
+            cell: (d) => <StatusBadge ok={d.active}>{d.revokedAt ? t('delegation.revoked') : d.active ? t('delegation.active') : t('delegation.ended')}</StatusBadge>,
+          },
+        ]}
+        actions={(d) =>
+          !d.revokedAt && (
+            <RowButton color="red" loading={revoke.isPending && revoke.variables === d.id} onClick={() => modals.confirm(t('delegation.revokeConfirm'), () => revoke.mutate(d.id))}>
+              {t('delegation.revoke')}
+            </RowButton>
+          )
+        }
+      />
       {creating && <DelegationForm orgId={orgId} positions={positions.data ?? []} users={users.data ?? []} onClose={() => setCreating(false)} />}
-    </>
+    </ListPage>
   );
 }

@@ -90,9 +90,9 @@ function EditOrganisation({ org }: { org: Organisation }) {
 
 function NewOrganisation({ parent, onClose }: { parent: Organisation; onClose: (created?: Organisation) => void }) {
   const { t } = useI18n();
-  const { form, onSubmit, busy, formError } = useOrganisationForm(null, parent, onClose);
+  const { form, ...submit } = useOrganisationForm(null, parent, onClose);
   return (
-    <FormModal opened onClose={() => onClose()} title={t('org.new')} onSubmit={onSubmit} busy={busy} formError={formError}>
+    <FormModal opened onClose={() => onClose()} title={t('org.new')} {...submit}>
       <OrganisationFields form={form} />
     </FormModal>
   );

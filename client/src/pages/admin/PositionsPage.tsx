@@ -1,14 +1,13 @@
 // Positions and the chain of command: whom each position reports to, and the chain above it.
 import { useState } from 'react';
-import { Button, Checkbox, Group, List, Modal, NativeSelect, Table, Text, TextInput } from '@mantine/core';
+import { Checkbox, List, Modal, NativeSelect, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
-import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { unitName, positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
 import type { List as ListOf, Position, Unit, User } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
+import { ActiveBadge, FormModal, ListPage, ListTable, QueryError, RowActions, RowButton, byId, choices, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useEditing, useList, useSubmit } from './kit';
 
 /** Positions in chain-of-command order: each one followed by those reporting to it, with its depth. */
 export function commandTree(positions: Position[]): Array<{ position: Position; depth: number }> {
@@ -44,7 +43,7 @@ function PositionForm({ orgId, position, positions, units, onClose }: { orgId: n
   };
   const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['titleTh']) });
   const listPath = `/organisations/${orgId}/positions`;
-  const { onSubmit, busy, formError } = useSubmit(
+  const submit = useSubmit(
     form,
     (v) => {
       const { active, ...rest } = { ...nullIfEmpty(v, ['titleEn']), unitId: idOrNull(v.unitId), reportsToId: idOrNull(v.reportsToId) };
@@ -54,13 +53,13 @@ function PositionForm({ orgId, position, positions, units, onClose }: { orgId: n
     { invalidate: [listPath], onDone: onClose },
   );
   return (
-    <FormModal opened onClose={onClose} title={position ? t('common.edit') : t('position.new')} onSubmit={onSubmit} busy={busy} formError={formError}>
+    <FormModal opened onClose={onClose} title={position ? t('common.edit') : t('position.new')} {...submit}>
       <TextInput label={t('position.titleTh')} required {...form.getInputProps('titleTh')} />
       <TextInput label={t('position.titleEn')} {...form.getInputProps('titleEn')} />
-      <NativeSelect label={t('position.unit')} data={[{ value: '', label: t('common.none') }, ...units.map((u) => ({ value: String(u.id), label: unitName(u, locale) }))]} {...form.getInputProps('unitId')} />
+      <NativeSelect label={t('position.unit')} data={choices(t('common.none'), units, (u) => unitName(u, locale))} {...form.getInputProps('unitId')} />
       <NativeSelect
         label={t('position.reportsTo')}
-        data={[{ value: '', label: t('position.top') }, ...positions.filter((p) => p.id !== position?.id).map((p) => ({ value: String(p.id), label: positionTitle(p, locale) }))]}
+        data={choices(t('position.top'), positions.filter((p) => p.id !== position?.id), (p) => positionTitle(p, locale))}
         {...form.getInputProps('reportsToId')}
       />
       {position && <Checkbox label={t('common.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
@@ -93,68 +92,54 @@ export function PositionsPage() {
   const { orgId, select } = useAdminOrg();
   const positions = useList<Position>(`/organisations/${orgId}/positions`);
   const units = useList<Unit>(`/organisations/${orgId}/units`);
-  const [editing, setEditing] = useState<Position | null | 'new'>(null);
+  const editing = useEditing<Position>();
   const [chainOf, setChainOf] = useState<Position | null>(null);
-  const byId = new Map((positions.data ?? []).map((p) => [p.id, p]));
-  const unitById = new Map((units.data ?? []).map((u) => [u.id, u]));
+  const positionById = byId(positions.data);
+  const unitById = byId(units.data);
   const users = useList<User>(`/organisations/${orgId}/users`);
   const holders = new Map<number, User[]>();
   for (const u of users.data ?? []) if (u.positionId && u.active) holders.set(u.positionId, [...(holders.get(u.positionId) ?? []), u]);
 
   return (
-    <>
-      <PageHeader title={t('position.title')} action={<Button onClick={() => setEditing('new')}>{t('position.new')}</Button>}>
-        {select}
-      </PageHeader>
-      <QueryError error={positions.error} />
-      <Table.ScrollContainer minWidth={600}>
-        <Table striped highlightOnHover aria-label={t('position.title')} data-testid="positions-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('position.titleTh')}</Table.Th>
-              <Table.Th>{t('position.holder')}</Table.Th>
-              <Table.Th>{t('position.unit')}</Table.Th>
-              <Table.Th>{t('position.reportsTo')}</Table.Th>
-              <Table.Th>{t('common.status')}</Table.Th>
-              <Table.Th>{t('common.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {commandTree(positions.data ?? []).map(({ position: p, depth }) => (
-              <Table.Tr key={p.id}>
-                <Table.Td style={{ paddingInlineStart: `calc(var(--table-horizontal-spacing, 10px) + ${depth * 1.25}rem)` }}>
-                  {depth > 0 && (
-                    <Text span c="dimmed" aria-hidden>
-                      └{' '}
-                    </Text>
-                  )}
-                  {positionTitle(p, locale)}
-                </Table.Td>
-                <Table.Td>{(holders.get(p.id) ?? []).map((u) => userName(u, locale)).join(', ') || '—'}</Table.Td>
-                <Table.Td>{p.unitId ? unitName(unitById.get(p.unitId), locale) : '—'}</Table.Td>
-                <Table.Td>{p.reportsToId ? positionTitle(byId.get(p.reportsToId), locale) : t('position.top')}</Table.Td>
-                <Table.Td>
-                  <StatusBadge ok={p.active}>
-                    {p.active ? t('common.active') : t('common.inactive')}
-                  </StatusBadge>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    <Button size="xs" variant="subtle" onClick={() => setEditing(p)} aria-label={`${t('common.edit')} ${positionTitle(p, locale)}`}>
-                      {t('common.edit')}
-                    </Button>
-                    <Button size="xs" variant="subtle" onClick={() => setChainOf(p)} aria-label={`${t('position.chain')} ${positionTitle(p, locale)}`}>
-                      {t('position.chain')}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {editing && <PositionForm orgId={orgId} position={editing === 'new' ? null : editing} positions={positions.data ?? []} units={units.data ?? []} onClose={() => setEditing(null)} />}
+    <ListPage title={t('position.title')} newLabel={t('position.new')} onNew={editing.create} filters={select} error={positions.error}>
+      <ListTable
+        label={t('position.title')}
+        testId="positions-table"
+        rows={commandTree(positions.data ?? [])}
+        rowKey={(r) => r.position.id}
+        columns={[
+          {
+            header: t('position.titleTh'),
+            style: ({ depth }) => ({ paddingInlineStart: `calc(var(--table-horizontal-spacing, 10px) + ${depth * 1.25}rem)` }),
+            cell: ({ position: p, depth }) => (
+              <>
+                {depth > 0 && (
+                  <Text span c="dimmed" aria-hidden>
+                    └{' '}
+                  </Text>
+                )}
+                {positionTitle(p, locale)}
+              </>
+            ),
+          },
+          { header: t('position.holder'), cell: ({ position: p }) => (holders.get(p.id) ?? []).map((u) => userName(u, locale)).join(', ') || '—' },
+          { header: t('position.unit'), cell: ({ position: p }) => (p.unitId ? unitName(unitById.get(p.unitId), locale) : '—') },
+          { header: t('position.reportsTo'), cell: ({ position: p }) => (p.reportsToId ? positionTitle(positionById.get(p.reportsToId), locale) : t('position.top')) },
+          { header: t('common.status'), cell: ({ position: p }) => <ActiveBadge active={p.active} /> },
+        ]}
+        actions={({ position: p }) => (
+          <RowActions>
+            <RowButton onClick={() => editing.edit(p)} label={`${t('common.edit')} ${positionTitle(p, locale)}`}>
+              {t('common.edit')}
+            </RowButton>
+            <RowButton onClick={() => setChainOf(p)} label={`${t('position.chain')} ${positionTitle(p, locale)}`}>
+              {t('position.chain')}
+            </RowButton>
+          </RowActions>
+        )}
+      />
+      {editing.open && <PositionForm orgId={orgId} position={editing.item} positions={positions.data ?? []} units={units.data ?? []} onClose={editing.close} />}
       {chainOf && <ChainModal position={chainOf} onClose={() => setChainOf(null)} />}
-    </>
+    </ListPage>
   );
 }

@@ -1,16 +1,17 @@
 // Units (กอง, กลุ่มงาน) of an organisation: list, add, change.
-import { useState } from 'react';
-import { Button, Checkbox, NativeSelect, Table, TextInput } from '@mantine/core';
+import { Checkbox, NativeSelect, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { unitName } from './names';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { Unit } from '../../lib/types';
-import { FormModal, PageHeader, QueryError, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
+import { ActiveBadge, FormModal, ListPage, ListTable, RowButton, byId, choices, idOrNull, nullIfEmpty, requiredFields, useAdminOrg, useEditing, useList, useSubmit } from './kit';
 
 export const UNIT_KINDS = ['division', 'section', 'office', 'bureau'] as const;
+
+/** A unit kind in the UI language; a kind the UI does not know is shown as the server has it. */
+const kindLabel = (kind: string, t: ReturnType<typeof useI18n>['t']) => ((UNIT_KINDS as readonly string[]).includes(kind) ? t(`unit.kind.${kind}` as MessageKey) : kind);
 
 function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit | null; units: Unit[]; onClose: () => void }) {
   const { t, locale } = useI18n();
@@ -25,7 +26,7 @@ function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit |
   };
   const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['nameTh', 'kind']) });
   const listPath = `/organisations/${orgId}/units`;
-  const { onSubmit, busy, formError } = useSubmit(
+  const submit = useSubmit(
     form,
     (v) => {
       const { active, ...rest } = { ...nullIfEmpty(v, ['nameEn', 'ownerCode']), parentUnitId: idOrNull(v.parentUnitId) };
@@ -36,18 +37,18 @@ function UnitForm({ orgId, unit, units, onClose }: { orgId: number; unit: Unit |
   );
   const kinds = Array.from(new Set([...UNIT_KINDS, form.values.kind]));
   return (
-    <FormModal opened onClose={onClose} title={unit ? t('common.edit') : t('unit.new')} onSubmit={onSubmit} busy={busy} formError={formError}>
+    <FormModal opened onClose={onClose} title={unit ? t('common.edit') : t('unit.new')} {...submit}>
       <TextInput label={t('unit.nameTh')} required {...form.getInputProps('nameTh')} />
       <TextInput label={t('unit.nameEn')} {...form.getInputProps('nameEn')} />
       <NativeSelect
         label={t('unit.kind')}
-        data={kinds.map((k) => ({ value: k, label: (UNIT_KINDS as readonly string[]).includes(k) ? t(`unit.kind.${k}` as MessageKey) : k }))}
+        data={kinds.map((k) => ({ value: k, label: kindLabel(k, t) }))}
         {...form.getInputProps('kind')}
       />
       <TextInput label={t('unit.ownerCode')} placeholder="สธ 0201.2" {...form.getInputProps('ownerCode')} />
       <NativeSelect
         label={t('unit.parent')}
-        data={[{ value: '', label: t('common.none') }, ...units.filter((u) => u.id !== unit?.id).map((u) => ({ value: String(u.id), label: unitName(u, locale) }))]}
+        data={choices(t('common.none'), units.filter((u) => u.id !== unit?.id), (u) => unitName(u, locale))}
         {...form.getInputProps('parentUnitId')}
       />
       <Checkbox label={t('unit.keepsOwnRegister')} {...form.getInputProps('keepsOwnRegister', { type: 'checkbox' })} />
@@ -60,50 +61,28 @@ export function UnitsPage() {
   const { t, locale } = useI18n();
   const { orgId, select } = useAdminOrg();
   const units = useList<Unit>(`/organisations/${orgId}/units`);
-  const [editing, setEditing] = useState<Unit | null | 'new'>(null);
-  const byId = new Map((units.data ?? []).map((u) => [u.id, u]));
-
+  const editing = useEditing<Unit>();
+  const unitById = byId(units.data);
   return (
-    <>
-      <PageHeader title={t('unit.title')} action={<Button onClick={() => setEditing('new')}>{t('unit.new')}</Button>}>
-        {select}
-      </PageHeader>
-      <QueryError error={units.error} />
-      <Table.ScrollContainer minWidth={600}>
-        <Table striped highlightOnHover aria-label={t('unit.title')} data-testid="units-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('unit.nameTh')}</Table.Th>
-              <Table.Th>{t('unit.kind')}</Table.Th>
-              <Table.Th>{t('unit.ownerCode')}</Table.Th>
-              <Table.Th>{t('unit.parent')}</Table.Th>
-              <Table.Th>{t('common.status')}</Table.Th>
-              <Table.Th>{t('common.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(units.data ?? []).map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{unitName(u, locale)}</Table.Td>
-                <Table.Td>{(UNIT_KINDS as readonly string[]).includes(u.kind) ? t(`unit.kind.${u.kind}` as MessageKey) : u.kind}</Table.Td>
-                <Table.Td>{u.ownerCode ?? '—'}</Table.Td>
-                <Table.Td>{u.parentUnitId ? unitName(byId.get(u.parentUnitId), locale) : '—'}</Table.Td>
-                <Table.Td>
-                  <StatusBadge ok={u.active}>
-                    {u.active ? t('common.active') : t('common.inactive')}
-                  </StatusBadge>
-                </Table.Td>
-                <Table.Td>
-                  <Button size="xs" variant="subtle" onClick={() => setEditing(u)} aria-label={`${t('common.edit')} ${unitName(u, locale)}`}>
-                    {t('common.edit')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {editing && <UnitForm orgId={orgId} unit={editing === 'new' ? null : editing} units={units.data ?? []} onClose={() => setEditing(null)} />}
-    </>
+    <ListPage title={t('unit.title')} newLabel={t('unit.new')} onNew={editing.create} filters={select} error={units.error}>
+      <ListTable
+        label={t('unit.title')}
+        testId="units-table"
+        rows={units.data ?? []}
+        columns={[
+          { header: t('unit.nameTh'), cell: (u) => unitName(u, locale) },
+          { header: t('unit.kind'), cell: (u) => kindLabel(u.kind, t) },
+          { header: t('unit.ownerCode'), cell: (u) => u.ownerCode ?? '—' },
+          { header: t('unit.parent'), cell: (u) => (u.parentUnitId ? unitName(unitById.get(u.parentUnitId), locale) : '—') },
+          { header: t('common.status'), cell: (u) => <ActiveBadge active={u.active} /> },
+        ]}
+        actions={(u) => (
+          <RowButton onClick={() => editing.edit(u)} label={`${t('common.edit')} ${unitName(u, locale)}`}>
+            {t('common.edit')}
+          </RowButton>
+        )}
+      />
+      {editing.open && <UnitForm orgId={orgId} unit={editing.item} units={units.data ?? []} onClose={editing.close} />}
+    </ListPage>
   );
 }

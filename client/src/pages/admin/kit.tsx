@@ -1,11 +1,12 @@
 // Shared pieces of the admin pages: which organisation is administered, lists, and forms
 // whose server validation errors appear next to their fields.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type CSSProperties, type Key, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, NativeSelect, Stack, Title } from '@mantine/core';
+import { Alert, Button, Group, Modal, NativeSelect, Stack, Table, Title } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { StatusBadge } from '../../components/StatusBadge';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
@@ -119,8 +120,9 @@ export function useSubmit<V, R>(form: UseFormReturnType<V>, send: (values: V) =>
   return { onSubmit, busy: mutation.isPending, formError, reset: () => setFormError(null) };
 }
 
+/** A modal form; takes what useSubmit returns as it is (`{...submit}`). */
 export function FormModal({ opened, onClose, title, onSubmit, busy, formError, children }: {
-  opened: boolean; onClose: () => void; title: string; onSubmit: (e?: React.FormEvent<HTMLFormElement>) => void; busy: boolean; formError: string | null; children: ReactNode;
+  opened: boolean; onClose: () => void; title: string; onSubmit: (e?: React.FormEvent<HTMLFormElement>) => void; busy: boolean; formError: string | null; reset?: () => void; children: ReactNode;
 }) {
   const { t } = useI18n();
   return (
@@ -163,3 +165,113 @@ export function requiredFields<V>(t: ReturnType<typeof useI18n>['t'], keys: (key
 }
 
 export const idOrNull = (value: string) => (value ? Number(value) : null);
+
+/** Choices for a NativeSelect of items by id, after an empty first choice ("none", "—", …). */
+export function choices<T extends { id: number }>(empty: string, items: T[], label: (item: T) => string) {
+  return [{ value: '', label: empty }, ...items.map((item) => ({ value: String(item.id), label: label(item) }))];
+}
+
+/** A list's items by id, for showing what a row refers to (its unit, position, person). */
+export function byId<T extends { id: number }>(items: T[] | undefined): Map<number, T> {
+  return new Map((items ?? []).map((item) => [item.id, item]));
+}
+
+/** Which item a page's form is open for: none (closed), a new one (item null), or one from the list. */
+export function useEditing<T>() {
+  const [open, setOpen] = useState<{ item: T | null } | null>(null);
+  return { open: open != null, item: open?.item ?? null, create: () => setOpen({ item: null }), edit: (item: T) => setOpen({ item }), close: () => setOpen(null) };
+}
+
+/**
+ * A change made from a list page (revoke, add or remove a member) rather than through a form:
+ * afterwards onDone runs and the list at `invalidate` is fetched again.
+ */
+export function useListChange<A>(send: (arg: A) => Promise<unknown>, invalidate: string, onDone?: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: () => {
+      onDone?.();
+      return queryClient.invalidateQueries({ queryKey: [invalidate] });
+    },
+  });
+}
+
+/**
+ * An admin list page: its title with the button that adds one, the organisation choice (and any
+ * filter beside it), what went wrong loading, then the list itself.
+ */
+export function ListPage({ title, newLabel, onNew, filters, error, children }: { title: string; newLabel: string; onNew: () => void; filters: ReactNode; error: unknown; children: ReactNode }) {
+  return (
+    <>
+      <PageHeader title={title} action={<Button onClick={onNew}>{newLabel}</Button>}>
+        {filters}
+      </PageHeader>
+      <QueryError error={error} />
+      {children}
+    </>
+  );
+}
+
+/** A column of a ListTable: its header, what a row shows in it, and any style of that cell. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+  style?: (row: T) => CSSProperties;
+}
+
+/** The table of an admin list page: the given columns, then a last column with each row's actions. */
+export function ListTable<T>({ label, testId, minWidth = 600, rows, rowKey = (row) => (row as { id: number }).id, columns, actions }: {
+  label: string; testId?: string; minWidth?: number; rows: T[]; rowKey?: (row: T) => Key; columns: Column<T>[]; actions: (row: T) => ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped highlightOnHover aria-label={label} data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((c) => (
+              <Table.Th key={c.header}>{c.header}</Table.Th>
+            ))}
+            <Table.Th>{t('common.actions')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={rowKey(row)}>
+              {columns.map((c) => (
+                <Table.Td key={c.header} style={c.style?.(row)}>
+                  {c.cell(row)}
+                </Table.Td>
+              ))}
+              <Table.Td>{actions(row)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** A small button in a row's actions cell; several go side by side in RowActions. */
+export function RowButton({ onClick, label, color, loading, children }: { onClick: () => void; label?: string; color?: string; loading?: boolean; children: ReactNode }) {
+  return (
+    <Button size="xs" variant="subtle" color={color} loading={loading} onClick={onClick} aria-label={label}>
+      {children}
+    </Button>
+  );
+}
+
+export function RowActions({ children }: { children: ReactNode }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      {children}
+    </Group>
+  );
+}
+
+/** The status column's word for an item that can be switched off. */
+export function ActiveBadge({ active }: { active: boolean }) {
+  const { t } = useI18n();
+  return <StatusBadge ok={active}>{active ? t('common.active') : t('common.inactive')}</StatusBadge>;
+}

@@ -1,5 +1,5 @@
-// How units, positions and people are named in the UI language (Thai unless English is chosen and given).
-import type { Position, Unit, User } from '../../lib/types';
+// How units, positions, groups and people are named in the UI language (Thai unless English is chosen and given).
+import type { Group, Position, Unit, User } from '../../lib/types';
 
 export function unitName(u: Unit | undefined, locale: string) {
   return u ? (locale === 'en' && u.nameEn) || u.nameTh : '—';
@@ -11,4 +11,8 @@ export function positionTitle(p: Position | undefined, locale: string) {
 
 export function userName(u: User | undefined, locale: string) {
   return u ? (locale === 'en' && u.nameEn) || u.displayName : '—';
+}
+
+export function groupName(g: Group, locale: string) {
+  return (locale === 'en' && g.nameEn) || g.nameTh;
 }
