@@ -152,6 +152,8 @@ describe('admin pages in a real browser', function () {
       expect(choices).to.include('สำนักงานสาธารณสุขจังหวัดลำปาง');
 
       await page.getByRole('button', { name: 'ออกจากระบบ' }).click();
+      // Signing out tells the server first: navigating away before it is done would keep the session.
+      await page.waitForURL('**/login');
       await signIn(page, 'somchai.j', 'a-long-enough-password');
       await page.getByTestId('who-am-i').getByText('นายสมชาย ใจดี').waitFor();
       await page.getByTestId('who-am-i').getByText('นักจัดการงานทั่วไป').waitFor();

@@ -69,8 +69,10 @@ export function UserHeader() {
         size="xs"
         px={{ base: 6, sm: 'sm' }}
         onClick={async () => {
+          // Home first: the sign-in page sends whoever signs in next back to where the session ended,
+          // and after a sign-out that is not their page (an admin page, another person's task).
+          navigate('/', { replace: true });
           await logout();
-          navigate('/login');
         }}
       >
         {t('logout')}
