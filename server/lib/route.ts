@@ -5,6 +5,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z, ErrorSchema } from './openapi';
 import { AppError } from './errors';
 
+/** Field messages in Thai for a client that prefers it (Accept-Language: th; the web app sends its
+ * UI language); English otherwise. A schema's own message is kept as written. */
+const thai = { error: z.locales.th().localeError };
+
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyZod = z.ZodType;
 type Infer<T> = T extends AnyZod ? z.output<T> : undefined;
@@ -95,7 +99,7 @@ export class Api<A> {
         ['body', spec.body, req.body],
       ] as const) {
         if (!schema) continue;
-        const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
+        const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}), req.acceptsLanguages('en', 'th') === 'th' ? thai : undefined);
         if (result.success) parsed[location] = result.data;
         else problems.push(...issuesOf(location, result.error));
       }

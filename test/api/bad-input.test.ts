@@ -25,6 +25,19 @@ describe('bad input gets a clean 4xx JSON error and leaves nothing behind', () =
     expect(paths).to.include.members(['password', 'firstNameTh', 'lastNameTh']);
   });
 
+  it('says what is wrong in Thai to a client that prefers Thai, in English otherwise', async () => {
+    const send = (language?: string) => {
+      const req = api().post(`/api/organisations/${central.id}/units`).set(admin.auth);
+      return (language ? req.set('accept-language', language) : req).send({ kind: 'section', nameTh: '' });
+    };
+    const messageOf = (res: { body: { error: { details: Array<{ path: string; message: string }> } } }) => res.body.error.details.find((d) => d.path === 'nameTh')!.message;
+    const th = await send('th-TH,th;q=0.9,en;q=0.8');
+    expectError(th, 400);
+    expect(messageOf(th)).to.match(/[\u0E00-\u0E7F]/);
+    expect(messageOf(await send())).to.not.match(/[\u0E00-\u0E7F]/);
+    expect(messageOf(await send('en-GB'))).to.not.match(/[\u0E00-\u0E7F]/);
+  });
+
   it('wrong types and unknown fields: 400', async () => {
     expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 5, nameTh: ['a'] }), 400);
     expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: 'x', isAdmin: true }), 400);

@@ -182,6 +182,7 @@ export async function request<T = unknown>(path: string, options: RequestOptions
     const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : options.blob ? '*/*' : 'application/json' };
     const token = await accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
+    headers['accept-language'] = document.documentElement.lang || 'th'; // field messages in the UI's language
     const capacity = actingCapacity();
     if (capacity) headers['x-acting-capacity'] = String(capacity);
     // A multipart upload goes as it is (the browser sets the boundary); anything else as JSON.
