@@ -86,7 +86,7 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
                   <Table.Td>{date(a.createdAt, 'short')}</Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      {previewable(a.mime) && (
+                      {previewable(a.mime) && open?.id !== a.id && (
                         <Button size="xs" variant="light" onClick={() => setPicked(a)} aria-label={`${t('doc.preview')} ${a.filename}`}>
                           {t('doc.preview')}
                         </Button>

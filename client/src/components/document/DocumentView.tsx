@@ -1,6 +1,6 @@
 // One letter as a reader sees it: its marks (urgency in red, secrecy), its fields with B.E. dates,
 // the receive stamp or its number, files, endorsement chain and route. Shown on the document page
-// and, as the `task` variant, in the inbox's task panel: there its heading sits under the task's,
+// and, as the `task` variant, in the inbox's task panel: there the task's heading already names the letter,
 // its main PDF is open from the start, and a letter the step's worker may not read (a secret one)
 // is simply left out, since the task itself can still be done.
 import type { ReactNode } from 'react';
@@ -59,9 +59,12 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
   return (
     <Stack data-testid={inTask ? 'letter' : 'document-view'}>
       <LetterMarks doc={d} />
-      <Title order={inTask ? 3 : 2} size={inTask ? 'h4' : 'h3'}>
-        {d.subject}
-      </Title>
+      {/* In a task the panel's heading is already the letter's subject (the table repeats it). */}
+      {!inTask && (
+        <Title order={2} size="h3">
+          {d.subject}
+        </Title>
+      )}
       {d.registration && d.direction === 'incoming' && <ReceiveStamp registration={d.registration} agency={me?.organisation.nameTh ?? ''} />}
       <Table.ScrollContainer minWidth={320}>
         <Table variant="vertical" withTableBorder>
