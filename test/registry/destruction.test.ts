@@ -131,6 +131,19 @@ describe('destruction of expired documents (committee review, National Archives 
     await complete(await as('director'), (await taskOf(await as('director'), again.body.instanceId, 'committee_review')).id, { decision: 'object' });
   });
 
+  it('lets go of the documents of a destruction run an administrator cancels (a run stuck on a failed step no longer holds them)', async () => {
+    const doc = await expiredDocument('หนังสือในรอบทำลายที่ยกเลิก', []);
+    const first = await approve({ year: YEAR, documentIds: [doc.id], committee });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    expect((await approve({ year: YEAR, documentIds: [doc.id], committee })).status, 'held by the running run').to.equal(409);
+    const cancelled = await api().post(`/api/workflow/instances/${first.body.instanceId}/cancel`).set((await as('admin')).auth).send({ reason: 'คณะกรรมการชุดใหม่' });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+    const again = await approve({ year: YEAR, documentIds: [doc.id], committee });
+    expect(again.status, JSON.stringify(again.body)).to.equal(201);
+    expect((await Document.findByPk(doc.id))!.status).to.not.equal('destroyed');
+    await complete(await as('director'), (await taskOf(await as('director'), again.body.instanceId, 'committee_review')).id, { decision: 'object' });
+  });
+
   it('keeps a file uploaded again while a destruction deletes the same content: the upload waits for the blob lock and puts the file back', async () => {
     const file = pdf();
     const sha = hashOf(file);

@@ -207,6 +207,26 @@ describe('the workflow runtime', () => {
     expect(runtime.hotEngines).to.equal(0);
   });
 
+  it('lets an administrator cancel a running instance with a reason: its task leaves the inbox, nothing more can happen, and history says who and why', async () => {
+    const key = `cancel_${Date.now()}`;
+    await deployXml(designer, threeStepXml(key, 'registry_clerk'));
+    const { instance, tasks: [a] } = await startInstance(clerk, key);
+    const cancel = (session: Session, body: Record<string, unknown>) => api().post(`/api/workflow/instances/${instance.id}/cancel`).set(session.auth).send(body);
+    expect((await cancel(clerk, { reason: 'ลงทะเบียนผิดเรื่อง' })).status, 'not an administrator').to.equal(403);
+    expect((await cancel(admin, {})).status, 'a reason is required').to.equal(400);
+    const res = await cancel(admin, { reason: 'ลงทะเบียนผิดเรื่อง' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.include({ status: 'cancelled', version: instance.version + 1 });
+    expect((await inbox(clerk, { processKey: key })).total).to.equal(0);
+    expect((await Task.findByPk(a.id))!.status).to.equal('cancelled');
+    await complete(clerk, a.id, {}, 409);
+    expect((await cancel(admin, { reason: 'อีกครั้ง' })).status).to.equal(409);
+    const history = await api().get(`/api/workflow/instances/${instance.id}/history`).set(admin.auth);
+    const entry = history.body.items.find((h: { event: string }) => h.event === 'instance.cancelled');
+    expect(entry).to.deep.include({ userId: (await User.findOne({ where: { username: 'admin' } }))!.id, detail: { reason: 'ลงทะเบียนผิดเรื่อง' } });
+    expect(history.body.items.some((h: { event: string; taskId: number }) => h.event === 'task.cancelled' && h.taskId === a.id)).to.equal(true);
+  });
+
   it('writes outbox events with the task in the same transaction', async () => {
     const key = `events_${Date.now()}`;
     await deployXml(designer, threeStepXml(key, 'registry_clerk'));

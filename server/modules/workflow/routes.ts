@@ -229,6 +229,18 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
 
   api.route({
+    method: 'post', path: '/workflow/instances/:id/cancel', tag: TAG, params: idParam, response: S.Instance,
+    summary: 'Cancel a running instance, with a reason (administrators): its open tasks, timers and incidents end with it',
+    body: z.object({ reason: z.string().trim().min(3).max(500) }).strict(),
+    handler: async ({ params, body, actor }) => {
+      const instance = await ProcessInstance.findByPk(params.id, { attributes: { exclude: ['state'] } });
+      if (!instance) throw notFound('Process instance');
+      await assertAdministerInstance(actor, instance);
+      return presentInstance(await runtime.cancel(instance.id, { userId: actor.userId, reason: body.reason }));
+    },
+  });
+
+  api.route({
     method: 'post', path: '/workflow/incidents/:id/retry', tag: TAG, summary: 'Retry the failed step of an incident (administrators)', params: idParam, response: S.IncidentSchema,
     handler: async ({ params, actor }) => {
       const incident = await Incident.findByPk(params.id);

@@ -222,9 +222,7 @@ export class WorkflowRuntime {
       const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
       if (!(endedHere || c.engineEnded)) continue;
       cancelled++;
-      await task.update({ status: 'cancelled', updatedAt: now }, { transaction: t });
-      history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.cancelled', taskId: task.id, at: now });
-      events.push({ type: 'task.cancelled', organisationId: instance.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t), summary: { taskId: task.id, instanceId: instance.id, name: task.name } });
+      await this.cancelTask(task, now, t, { history, events });
     }
 
     // New user tasks (a recovered wait already has its row).
@@ -335,6 +333,13 @@ export class WorkflowRuntime {
     return task;
   }
 
+  /** An open task whose step will not be worked any more: its row, history and event. */
+  private async cancelTask(task: Task, now: Date, t: Transaction, effects: CommandEffects): Promise<void> {
+    await task.update({ status: 'cancelled', updatedAt: now }, { transaction: t });
+    effects.history.push({ instanceId: task.instanceId, organisationId: task.organisationId, processKey: task.processKey, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.cancelled', taskId: task.id, at: now });
+    effects.events.push({ type: 'task.cancelled', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: await this.audienceOf(task, t), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } });
+  }
+
   async audienceOf(task: Task, t?: Transaction) {
     return audienceFrom(task, await TaskCandidate.findAll({ where: { taskId: task.id }, transaction: t }));
   }
@@ -418,6 +423,43 @@ export class WorkflowRuntime {
           await recordEvents(t, [{ type: 'incident.raised', organisationId: instance.organisationId, subject: { type: 'incident', id: incident.id }, audience: { processKeys: [instance.processKey] }, summary: { incidentId: incident.id, instanceId: instance.id, elementId: job.elementId } }]);
         }
       }
+    });
+  }
+
+  /**
+   * Cancels a running instance (an administrator's decision, with a reason): its open tasks, jobs and
+   * incidents end with it, in one version-checked transaction, and its engine leaves memory. A
+   * destruction run that is cancelled lets go of its documents (they are held while it runs).
+   */
+  async cancel(instanceId: number, by: { userId: number; reason: string }): Promise<ProcessInstance> {
+    return this.queue.run(instanceId, async () => {
+      const instance = await ProcessInstance.findByPk(instanceId, { attributes: { exclude: ['state'] } });
+      if (!instance) throw new AppError(404, 'not_found', 'Process instance was not found.');
+      if (instance.status !== 'running') throw conflict(`The process instance is ${instance.status}; only a running one can be cancelled.`);
+      await writeTransaction(this.db.sequelize, async (t) => {
+        const now = new Date();
+        const [changed] = await ProcessInstance.update(
+          { status: 'cancelled', endedAt: now, version: instance.version + 1, updatedAt: now },
+          { where: { id: instanceId, version: instance.version, status: 'running' }, transaction: t },
+        );
+        if (changed !== 1) throw conflict('Someone else changed this process at the same moment; reload and try again.');
+        const base = { instanceId, organisationId: instance.organisationId, processKey: instance.processKey };
+        const history: Array<Record<string, unknown>> = [];
+        const events: DomainEvent[] = [];
+        for (const task of await Task.findAll({ where: { instanceId, status: 'open' }, transaction: t })) await this.cancelTask(task, now, t, { history, events });
+        await WorkflowJob.update({ status: 'cancelled', lockedBy: null, lockedUntil: null }, { where: { instanceId, status: { [Op.in]: ['pending', 'running', 'failed'] } }, transaction: t });
+        await Incident.update({ status: 'resolved', resolvedAt: now, resolvedById: by.userId }, { where: { instanceId, status: 'open' }, transaction: t });
+        history.push({ ...base, event: 'instance.cancelled', userId: by.userId, detail: JSON.stringify({ reason: by.reason }), at: now });
+        events.push(
+          { type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instanceId }, audience: { processKeys: [instance.processKey] }, summary: { instanceId, processKey: instance.processKey, cancelled: true } },
+          { type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId } },
+        );
+        await appendRows(this.db.sequelize, 'workflow_history', history, t);
+        await recordEvents(t, events);
+        instance.set({ status: 'cancelled', endedAt: now, version: instance.version + 1 });
+      });
+      this.hot.delete(instanceId); // deleting a kept engine stops it
+      return instance;
     });
   }
 
