@@ -81,6 +81,27 @@ describe('the monitor in a real browser', function () {
     });
   });
 
+  it('lets an administrator cancel a running instance from its page, with a reason', async () => {
+    const clerk = await tokenOf('clerk');
+    const started = (await call(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject: 'ทดสอบยกเลิกกระบวนงาน', urgency: 1 } } })) as { instance: { id: number } };
+    await h.withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.goto(`/monitor/instances/${started.instance.id}`);
+      await page.getByRole('heading', { name: `เรื่องเลขที่ ${started.instance.id}` }).waitFor();
+      await page.getByRole('button', { name: 'ยกเลิกกระบวนงาน' }).click();
+      const dialog = page.getByRole('dialog');
+      const confirm = dialog.getByRole('button', { name: 'ยืนยันการยกเลิก' });
+      expect(await confirm.isDisabled(), 'no reason yet').to.equal(true);
+      await dialog.getByLabel('เหตุผลที่ยกเลิก').fill('ลงทะเบียนผิดเรื่อง');
+      await confirm.click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByText('ยกเลิก', { exact: true }).waitFor();
+      await page.getByTestId('instance-history').getByText('ยกเลิกกระบวนงาน').waitFor();
+      expect(await page.getByRole('button', { name: 'ยกเลิกกระบวนงาน' }).count(), 'nothing more to cancel').to.equal(0);
+      await screenshot(page, '43-monitor-instance-cancelled');
+    });
+  });
+
   it('offers the monitor only to managers, and tells a clerk who opens its address that it is for them', async () => {
     await h.withPage(async (page) => {
       await signIn(page, 'clerk');

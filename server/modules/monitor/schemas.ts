@@ -103,6 +103,6 @@ export const InstanceDetail = z
     history: z.array(HistoryItem.extend({ elementName: z.string().nullable(), userName: z.string().nullable() })),
     openTasks: z.array(Task),
     incidents: z.array(IncidentSchema),
-    canRetry: z.boolean().openapi({ description: 'I administer the organisation: I may retry its incidents (POST /workflow/incidents/:id/retry).' }),
+    canRetry: z.boolean().openapi({ description: 'I administer the organisation: I may retry its incidents (POST /workflow/incidents/:id/retry) and cancel the instance (POST /workflow/instances/:id/cancel).' }),
   })
   .openapi('MonitorInstance');

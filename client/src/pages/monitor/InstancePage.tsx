@@ -1,10 +1,11 @@
 // One instance for the monitor (/monitor/instances/:id): its version's diagram with the path taken
 // and the current steps highlighted, open tasks, history (B.E. dates, `10.35 น.`), and incidents,
-// which an administrator of the organisation can retry. Re-read live when the instance changes.
-import { useMemo } from 'react';
+// which an administrator of the organisation can retry; the administrator may also cancel a running
+// instance, with a reason. Re-read live when the instance changes.
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, Modal, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { ApiError } from '../../lib/api';
@@ -29,6 +30,17 @@ export function InstancePage() {
     mutationFn: (incidentId: number) => monitorApi.retry(incidentId),
     onSuccess: () => notifications.show({ color: 'green', message: t('monitor.retried') }),
     onError: (e) => notifications.show({ color: 'red', message: e instanceof ApiError ? e.message : t('common.error') }),
+    onSettled: reload,
+  });
+
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState('');
+  const cancel = useMutation({
+    mutationFn: () => monitorApi.cancel(id, reason.trim()),
+    onSuccess: () => {
+      setCancelling(false);
+      notifications.show({ color: 'green', message: t('monitor.cancelDone') });
+    },
     onSettled: reload,
   });
 
@@ -60,8 +72,24 @@ export function InstancePage() {
       </Anchor>
       <Group justify="space-between" align="end">
         <Title order={2}>{t('monitor.instanceTitle', { id: instance.id })}</Title>
-        <StatusBadge ok={instance.status === 'running'}>{t(`monitor.status.${instance.status}` as MessageKey)}</StatusBadge>
+        <Group gap="sm">
+          {instance.status === 'running' && data.canRetry && (
+            <Button size="xs" color="red" variant="light" onClick={() => setCancelling(true)}>
+              {t('monitor.cancel')}
+            </Button>
+          )}
+          <StatusBadge ok={instance.status === 'running'}>{t(`monitor.status.${instance.status}` as MessageKey)}</StatusBadge>
+        </Group>
       </Group>
+      <Modal opened={cancelling} onClose={() => setCancelling(false)} title={t('monitor.cancel')}>
+        <Stack>
+          <Text size="sm">{t('monitor.cancelHint')}</Text>
+          <Textarea label={t('monitor.cancelReason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={cancel.error instanceof ApiError ? cancel.error.details[0]?.message ?? cancel.error.message : undefined} />
+          <Button color="red" loading={cancel.isPending} disabled={reason.trim().length < 3} onClick={() => cancel.mutate()}>
+            {t('monitor.cancelConfirm')}
+          </Button>
+        </Stack>
+      </Modal>
       <Text>
         {data.definition.name ?? data.definition.key} · {t('monitor.versionN', { version: data.definition.version })} · {instance.organisationName}
       </Text>

@@ -106,4 +106,5 @@ export const monitorApi = {
     api.get<{ items: MonitorInstance[]; total: number }>(`/monitor/instances${query(params)}`),
   instance: (id: number) => api.get<InstanceDetail>(`/monitor/instances/${id}`),
   retry: (incidentId: number) => api.post<Incident>(`/workflow/incidents/${incidentId}/retry`),
+  cancel: (instanceId: number, reason: string) => api.post<unknown>(`/workflow/instances/${instanceId}/cancel`, { reason }),
 };
