@@ -85,9 +85,30 @@ function cpuSeconds(server: RunningServer): number {
   return of(pid) + children.reduce((sum, child) => sum + of(child), 0);
 }
 
+/** A clerk's access token for the load. */
+async function clerkToken(server: RunningServer): Promise<string> {
+  return (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+}
+
+/** Starts one instance and completes its three tasks, timing each completion: true when it ended, false on an error. */
+async function oneInstance(server: RunningServer, token: string, latencies: number[]): Promise<boolean> {
+  const started = await send(server.base, 'POST', '/workflow/instances', token, { processKey: 'bench_approval' });
+  if (started.status !== 201) return false;
+  let taskId: number | undefined = started.body.tasks[0]?.id;
+  while (taskId) {
+    const t0 = performance.now();
+    const res = await send(server.base, 'POST', `/tasks/${taskId}/complete`, token, { variables: {} });
+    latencies.push(performance.now() - t0);
+    if (res.status !== 200) return false;
+    taskId = res.body.next[0]?.id;
+    if (!taskId) return res.body.instanceStatus === 'completed';
+  }
+  return false;
+}
+
 /** Clients spread over the servers (client i talks to server i mod n, as a load balancer with sticky clients would). */
 async function throughput(servers: RunningServer[], clients: number, seconds: number) {
-  const token = (await call(servers[0].base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+  const token = await clerkToken(servers[0]);
   const latencies: number[] = [];
   let completed = 0;
   let errors = 0;
@@ -97,17 +118,8 @@ async function throughput(servers: RunningServer[], clients: number, seconds: nu
   await Promise.all(Array.from({ length: clients }, async (_, client) => {
     const server = servers[client % servers.length];
     while (Date.now() < deadline) {
-      const started = await send(server.base, 'POST', '/workflow/instances', token, { processKey: 'bench_approval' });
-      if (started.status !== 201) { errors++; continue; }
-      let taskId: number | undefined = started.body.tasks[0]?.id;
-      while (taskId) {
-        const t0 = performance.now();
-        const res = await send(server.base, 'POST', `/tasks/${taskId}/complete`, token, { variables: {} });
-        latencies.push(performance.now() - t0);
-        if (res.status !== 200) { errors++; break; }
-        taskId = res.body.next[0]?.id;
-        if (!taskId && res.body.instanceStatus === 'completed') completed++;
-      }
+      if (await oneInstance(server, token, latencies)) completed++;
+      else errors++;
     }
   }));
   const cpuMs = (servers.reduce((sum, server, i) => sum + cpuSeconds(server) - cpu0[i], 0) * 1000) / Math.max(1, completed);
@@ -122,7 +134,7 @@ async function throughput(servers: RunningServer[], clients: number, seconds: nu
  * in flight / throughput); at a fixed offered rate it shows what one person waits for.
  */
 async function paced(servers: RunningServer[], rate: number, seconds: number) {
-  const token = (await call(servers[0].base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+  const token = await clerkToken(servers[0]);
   const latencies: number[] = [];
   let completed = 0;
   let errors = 0;
@@ -130,19 +142,10 @@ async function paced(servers: RunningServer[], rate: number, seconds: number) {
   const t0 = Date.now();
   for (let k = 0; Date.now() - t0 < seconds * 1000; k++) {
     const server = servers[k % servers.length];
-    flows.push((async () => {
-      const started = await send(server.base, 'POST', '/workflow/instances', token, { processKey: 'bench_approval' });
-      if (started.status !== 201) { errors++; return; }
-      let taskId: number | undefined = started.body.tasks[0]?.id;
-      while (taskId) {
-        const s0 = performance.now();
-        const res = await send(server.base, 'POST', `/tasks/${taskId}/complete`, token, { variables: {} });
-        latencies.push(performance.now() - s0);
-        if (res.status !== 200) { errors++; return; }
-        taskId = res.body.next[0]?.id;
-        if (!taskId && res.body.instanceStatus === 'completed') completed++;
-      }
-    })());
+    flows.push(oneInstance(server, token, latencies).then((ok) => {
+      if (ok) completed++;
+      else errors++;
+    }));
     const next = t0 + ((k + 1) * 1000) / rate;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
   }
@@ -186,7 +189,7 @@ async function rssOf(pid: number): Promise<number> {
 
 async function touchSample(server: RunningServer, count: number) {
   // Complete tasks of random waiting instances: every one is hydrated from the database.
-  const token = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+  const token = await clerkToken(server);
   const page = await call(server.base, 'GET', `/tasks?processKey=bench_approval&sort=created&limit=200`, token);
   let done = 0;
   for (const t of page.body.items.slice(0, count)) {
@@ -247,7 +250,7 @@ async function run(dialect: TestDialect, ceil: number) {
       }
     }
     // One waiting instance to copy, then the waiting population.
-    const clerk = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'clerk', password: 'saraban-demo' })).body.accessToken as string;
+    const clerk = await clerkToken(server);
     await call(server.base, 'POST', '/workflow/instances', clerk, { processKey: 'bench_approval' });
     for (const target of WAITING) {
       await stopServer(server.child);

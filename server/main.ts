@@ -71,23 +71,16 @@ async function supervise(config: Config, processes: number): Promise<void> {
   if (!config.redisUrl) setupClusterAdapterPrimary(); // the processes nudge each other through here
 
   let stopping = false;
-  const fork = () => {
-    const worker = cluster.fork();
-    worker.on('message', (m: { type?: string }) => {
-      if (m?.type === READY) worker.emit('saraban:ready');
-    });
-    return worker;
-  };
   await Promise.all(Array.from({ length: processes }, () => new Promise<void>((resolve, reject) => {
-    const worker = fork();
-    worker.once('saraban:ready', () => resolve());
+    const worker = cluster.fork();
+    worker.on('message', (m: { type?: string }) => m?.type === READY && resolve());
     worker.once('exit', (code) => reject(new Error(`a server process exited with ${code} while starting`)));
   })));
   console.log(text);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     log(`server process ${worker.process.pid} ended (${signal ?? code}); starting another`);
-    fork();
+    cluster.fork();
   });
 
   const stop = (signal: string) => {

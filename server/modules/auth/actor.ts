@@ -30,7 +30,7 @@ export interface Actor {
  * server process is seen within ACTOR_MAX_AGE_MS.
  */
 export const ACTOR_MAX_AGE_MS = 5_000;
-const actors = new LRUCache<number, Actor>({ max: 10_000, ttl: ACTOR_MAX_AGE_MS, ttlAutopurge: false });
+const actors = new LRUCache<number, Actor>({ max: 10_000, ttl: ACTOR_MAX_AGE_MS });
 
 export function forgetActors(): void {
   actors.clear();
@@ -79,8 +79,8 @@ export async function loadActor(userId: number): Promise<Actor | null> {
 }
 
 async function readActor(userId: number, now: Date): Promise<Actor | null> {
-  // Every request loads its actor: plain reads of the groups and today's delegations, not nested
-  // Sequelize includes (those cost a few milliseconds of CPU per request).
+  // Plain reads of the groups and today's delegations, not nested Sequelize includes (those cost a
+  // few milliseconds of CPU each time).
   const user = await User.findByPk(userId);
   if (!user || !user.active) return null;
   const sequelize = User.sequelize!;

@@ -51,6 +51,18 @@ export function audienceFrom(task: Task, candidates: Array<{ kind: string; refId
   return { userIds, groupIds: ids('group'), unitIds: ids('unit'), positionIds: ids('position'), processKeys: [task.processKey] };
 }
 
+/** The process's watchers hear that an instance ended. */
+const instanceEnded = (instance: ProcessInstance, extra: Bag = {}): DomainEvent => ({
+  type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instance.id }, audience: { processKeys: [instance.processKey] },
+  summary: { instanceId: instance.id, processKey: instance.processKey, ...extra },
+});
+
+/** The monitor's figures for the process changed (its open work, its ended instances). */
+const monitorChanged = (instance: ProcessInstance): DomainEvent => ({
+  type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] },
+  summary: { processKey: instance.processKey, instanceId: instance.id },
+});
+
 export class WorkflowRuntime {
   private readonly hot: LRUCache<number, EngineHost>;
   private readonly keepHot: boolean;
@@ -268,11 +280,9 @@ export class WorkflowRuntime {
 
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });
-      events.push({ type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instance.id }, audience: { processKeys: [instance.processKey] }, summary: { instanceId: instance.id, processKey: instance.processKey } });
+      events.push(instanceEnded(instance));
     }
-    if (created.length || cancelled || commandEvents || c.engineEnded) {
-      events.push({ type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId: instance.id } });
-    }
+    if (created.length || cancelled || commandEvents || c.engineEnded) events.push(monitorChanged(instance));
     await appendRows(this.db.sequelize, 'workflow_history', history, t);
     await recordEvents(t, events);
     return created;
@@ -450,10 +460,7 @@ export class WorkflowRuntime {
         await WorkflowJob.update({ status: 'cancelled', lockedBy: null, lockedUntil: null }, { where: { instanceId, status: { [Op.in]: ['pending', 'running', 'failed'] } }, transaction: t });
         await Incident.update({ status: 'resolved', resolvedAt: now, resolvedById: by.userId }, { where: { instanceId, status: 'open' }, transaction: t });
         history.push({ ...base, event: 'instance.cancelled', userId: by.userId, detail: JSON.stringify({ reason: by.reason }), at: now });
-        events.push(
-          { type: 'instance.ended', organisationId: instance.organisationId, subject: { type: 'instance', id: instanceId }, audience: { processKeys: [instance.processKey] }, summary: { instanceId, processKey: instance.processKey, cancelled: true } },
-          { type: 'monitor.changed', organisationId: instance.organisationId, subject: { type: 'process', id: instance.processKey }, audience: { processKeys: [instance.processKey] }, summary: { processKey: instance.processKey, instanceId } },
-        );
+        events.push(instanceEnded(instance, { cancelled: true }), monitorChanged(instance));
         await appendRows(this.db.sequelize, 'workflow_history', history, t);
         await recordEvents(t, events);
         instance.set({ status: 'cancelled', endedAt: now, version: instance.version + 1 });
