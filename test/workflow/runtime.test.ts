@@ -90,6 +90,24 @@ describe('the workflow runtime', () => {
     expect((await ProcessInstance.findByPk(second.instance.id))!.status).to.equal('completed');
   });
 
+  it('cancels the other branch\'s open task when a completion ends the instance (terminate end event)', async () => {
+    const key = `terminate_${Date.now()}`;
+    await deployXml(designer, bpmn(key, `
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="fork" />
+      <bpmn:parallelGateway id="fork" />
+      <bpmn:sequenceFlow id="f1" sourceRef="fork" targetRef="decide" /><bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="copy" />
+      <bpmn:userTask id="decide" camunda:candidateGroups="registry_clerk" /><bpmn:userTask id="copy" camunda:candidateGroups="registry_clerk" />
+      <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="stop" /><bpmn:endEvent id="stop"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+      <bpmn:sequenceFlow id="f4" sourceRef="copy" targetRef="e" /><bpmn:endEvent id="e" />`));
+    const { instance, tasks: started } = await startInstance(clerk, key);
+    expect(started.map((t) => t.elementId).sort()).to.deep.equal(['copy', 'decide']);
+    await complete(clerk, started.find((t) => t.elementId === 'decide')!.id);
+    expect((await ProcessInstance.findByPk(instance.id))!.status).to.equal('completed');
+    const copy = (await Task.findOne({ where: { instanceId: instance.id, elementId: 'copy' } }))!;
+    expect(copy.status).to.equal('cancelled');
+    expect((await inbox(clerk, { limit: 200 })).items.map((t) => t.id)).to.not.include(copy.id);
+  });
+
   it('fires, once, a timer that fell due while no server was running (a cold runtime after restart)', async () => {
     const key = `wait_until_${Date.now()}`;
     await deployXml(designer, bpmn(key, `

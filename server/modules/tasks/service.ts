@@ -217,6 +217,7 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       )) as unknown as number;
       if (n !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
       task.set(completed);
+      (effects.closedTasks ??= new Set()).add(task.executionId);
       if (task.documentId) await endorseFromStep(t, actor, capacity, Number(task.documentId), input.variables);
       effects.history.push(historyRow(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }));
       effects.events.push({ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: audienceFrom(task, access.candidates), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } });

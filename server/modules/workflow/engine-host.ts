@@ -30,12 +30,14 @@ export interface Collector {
   waits: WaitInfo[];
   /** Execution ids of activities that ended, left or were discarded during the command. */
   ended: Set<string>;
+  /** Those of them that were user tasks or could hold some (sub-processes): task rows may need closing. */
+  endedTaskHolders: Set<string>;
   history: Array<{ elementId: string; elementType: string; event: string; at: Date }>;
   engineEnded: boolean;
   engineError: Error | null;
 }
 
-export const emptyCollector = (): Collector => ({ waits: [], ended: new Set(), history: [], engineEnded: false, engineError: null });
+export const emptyCollector = (): Collector => ({ waits: [], ended: new Set(), endedTaskHolders: new Set(), history: [], engineEnded: false, engineError: null });
 
 /** camunda:inputParameter values of an element, expressions resolved against the scope. */
 export function inputParameters(behaviour: Bag, scope: Bag): Bag {
@@ -47,6 +49,9 @@ export function inputParameters(behaviour: Bag, scope: Bag): Bag {
   }
   return out;
 }
+
+/** Activity types whose end may leave a task row open: user tasks and what can contain them. */
+const HOLDS_TASKS = new Set(['bpmn:UserTask', 'bpmn:SubProcess', 'bpmn:Transaction', 'bpmn:AdHocSubProcess', 'bpmn:CallActivity']);
 
 const silent = { debug() {}, error() {}, warn() {} };
 const silentLogger = () => silent;
@@ -104,8 +109,10 @@ export class EngineHost {
     const history = (event: string) => (api: { id: string; type: string }) => {
       this.collector?.history.push({ elementId: api.id, elementType: api.type, event, at: new Date() });
     };
-    const ended = (api: { executionId: string; content?: Bag }) => {
-      this.collector?.ended.add(String(api.content?.executionId ?? api.executionId));
+    const ended = (api: { type: string; executionId: string; content?: Bag }) => {
+      const executionId = String(api.content?.executionId ?? api.executionId);
+      this.collector?.ended.add(executionId);
+      if (HOLDS_TASKS.has(api.type)) this.collector?.endedTaskHolders.add(executionId);
     };
     this.listener.on('activity.start', history('activity.start'));
     this.listener.on('activity.end', (api) => (history('activity.end')(api), ended(api)));

@@ -38,6 +38,8 @@ interface CommandResult {
 export interface CommandEffects {
   history: Array<Record<string, unknown>>;
   events: DomainEvent[];
+  /** Execution ids of task rows the command closed itself (the task it completed). */
+  closedTasks?: Set<string>;
 }
 
 /** What a command does besides running the engine: its own rows, in the same transaction. */
@@ -220,15 +222,15 @@ export class WorkflowRuntime {
     }))];
     const base = { instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey };
 
-    // One read of the instance's task rows that matter: the open ones (their activity may have
-    // ended without the API: a boundary timer, the end of the instance) and the rows of new waits.
+    // Open task rows whose activity ended without the API (a boundary timer, the end of the
+    // instance, a sub-process left) are closed. They are read only when such an end happened: not
+    // after a start, nor after a completion that only moved on to the next step.
     const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
-    const waitIds = waits.map((w) => w.executionId);
-    const rows = await this.db.sequelize.query<Task>(
-      `SELECT * FROM tasks WHERE instanceId = :id AND (status = 'open'${waitIds.length ? ' OR executionId IN (:waitIds)' : ''})`,
-      { replacements: { id: instance.id, waitIds }, model: Task, mapToModel: true, transaction: t },
+    const mayLeaveOpen = c.engineEnded || [...c.endedTaskHolders].some((id) => !effects.closedTasks?.has(id));
+    const openTasks = !mayLeaveOpen ? [] : await this.db.sequelize.query<Task>(
+      "SELECT * FROM tasks WHERE instanceId = :id AND status = 'open'",
+      { replacements: { id: instance.id }, model: Task, mapToModel: true, transaction: t },
     );
-    const openTasks = rows.filter((task) => task.status === 'open');
     let cancelled = 0;
     for (const task of openTasks) {
       const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
@@ -237,15 +239,14 @@ export class WorkflowRuntime {
       await this.cancelTask(task, now, t, { history, events });
     }
 
-    // New user tasks (a recovered wait already has its row).
+    // New user tasks. A recovered wait already has its row; a new wait has a new execution id, so
+    // it has none (the unique index on instance and execution id would refuse a second one).
     const created: Task[] = [];
     if (waits.length) {
-      const existing = new Set(rows.map((r) => r.executionId));
       // The organisation chain is read once per hydrated engine (it names whose groups apply).
       host.organisationIds ??= [instance.organisationId, ...(await ancestorsOf(instance.organisationId, t))];
       const organisationIds = host.organisationIds;
       for (const wait of waits) {
-        if (existing.has(wait.executionId)) continue;
         const task = await this.createTask(wait, instance, variables, { organisationIds, groupIds: host.groupIds }, t);
         created.push(task);
         history.push({ ...base, elementId: task.elementId, elementType: 'bpmn:UserTask', event: 'task.created', taskId: task.id, at: now });
