@@ -1,7 +1,7 @@
 // The inbox and what people do with tasks. Inbox queries read indexed task rows, never engine state.
 import { QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../../db';
-import { sqlDate } from '../../db/transaction';
+import { sqlDate, writeStatement } from '../../db/transaction';
 import { writeTransaction } from '../../lib/transaction';
 import { HistoryEntry, Task, User } from '../../db/models';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
@@ -206,16 +206,17 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
         completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId, updatedAt: at,
       };
       // Written out: it runs on every completion (Model.update costs about 0.6 ms more CPU).
-      const n = (await runtime.db.sequelize.query(
-        `UPDATE tasks SET status = 'completed', completedAt = :at, completedById = :by, completedCapacity = :capacity, completedForPositionId = :position,
-           assigneeUserId = :assignee, updatedAt = :at
-         WHERE id = :id AND status = 'open' AND (assigneeUserId = :was OR (assigneeUserId IS NULL AND :was IS NULL)) AND (ownerUserId = :owner OR (ownerUserId IS NULL AND :owner IS NULL))`,
-        {
-          replacements: { at: sqlDate(runtime.db, at), by: actor.userId, capacity: capacity.capacity, position: capacity.positionId, assignee: completed.assigneeUserId, id: task.id, was: task.assigneeUserId, owner: task.ownerUserId },
-          type: QueryTypes.BULKUPDATE, transaction: t,
-        },
-      )) as unknown as number;
-      if (n !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
+      // Still open, and still with the assignee and owner the checks above saw.
+      const still = (column: string, value: number | null) => (value == null ? { sql: `${column} IS NULL`, values: [] } : { sql: `${column} = ?`, values: [value] });
+      const assignee = still('assigneeUserId', task.assigneeUserId ?? null);
+      const owner = still('ownerUserId', task.ownerUserId ?? null);
+      const { changes } = await writeStatement(
+        runtime.db.sequelize, t,
+        `UPDATE tasks SET status = 'completed', completedAt = ?, completedById = ?, completedCapacity = ?, completedForPositionId = ?, assigneeUserId = ?, updatedAt = ?
+         WHERE id = ? AND status = 'open' AND ${assignee.sql} AND ${owner.sql}`,
+        [at, actor.userId, capacity.capacity, capacity.positionId, completed.assigneeUserId, at, task.id, ...assignee.values, ...owner.values],
+      );
+      if (changes !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
       task.set(completed);
       (effects.closedTasks ??= new Set()).add(task.executionId);
       if (task.documentId) await endorseFromStep(t, actor, capacity, Number(task.documentId), input.variables);
