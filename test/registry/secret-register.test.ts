@@ -50,7 +50,7 @@ describe('the secret register (ทะเบียนหนังสือลั�
   });
 
   it('numbers a secret letter received or sent in the secret register and never in an ordinary one', async () => {
-    const received = await draft(clerk, incomingLetter({ secrecy: 'confidential', subject: 'ขอให้สอบสวนข้อเท็จจริงเป็นการลับ' }));
+    const received = await draft(clerk, incomingLetter({ secrecy: 'confidential', subject: 'แจ้งผลการสอบสวนเป็นการลับ' }));
     const refused = await take(clerk, incomingBook, { documentId: received });
     expect(refused.status).to.equal(422);
     expect(refused.body.error.message).to.contain('secret register');
