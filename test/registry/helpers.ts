@@ -1,13 +1,25 @@
 // Shared pieces of the registry tests.
-import { api, login, Session } from '../helpers/factories';
+import { api, buildUser, login, orgByCode, Session } from '../helpers/factories';
 
 export const sessions: Record<string, Session> = {};
 export async function as(username: string): Promise<Session> {
   return (sessions[username] ??= await login(username));
 }
 
-export async function registerOf(username: string, kind: string, unitId: number | null = null): Promise<number> {
-  const res = await api().get('/api/registers').set((await as(username)).auth);
+let custodianSession: Promise<Session> | undefined;
+/** The central office's secrets custodian (นายทะเบียนเอกสารลับ), made on first use: the demo has none. */
+export function custodian(): Promise<Session> {
+  return (custodianSession ??= (async () => login((await buildUser((await orgByCode('สธ 02')).id, { roles: ['secrets_custodian', 'staff'] })).username))());
+}
+
+/** The custodian numbers a secret letter in the central office's secret register. */
+export async function registerSecret(documentId: number) {
+  const s = await custodian();
+  return api().post(`/api/registers/${await registerOf(s, 'secret')}/entries`).set(s.auth).send({ documentId });
+}
+
+export async function registerOf(who: string | Session, kind: string, unitId: number | null = null): Promise<number> {
+  const res = await api().get('/api/registers').set((typeof who === 'string' ? await as(who) : who).auth);
   if (res.status !== 200) throw new Error(`registers: ${res.status} ${JSON.stringify(res.body)}`);
   const reg = res.body.items.find((r: { kind: string; unitId: number | null }) => r.kind === kind && r.unitId === unitId);
   if (!reg) throw new Error(`no ${kind} register`);

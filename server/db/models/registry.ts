@@ -21,8 +21,16 @@ export const SECRECIES = ['normal', 'confidential', 'secret', 'top_secret'] as c
 export type Secrecy = (typeof SECRECIES)[number];
 export const DOCUMENT_STATUSES = ['draft', 'registered', 'sent', 'voided', 'destroyed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
-export const REGISTER_KINDS = ['incoming', 'outgoing', 'circular', 'order'] as const;
+/**
+ * `secret` is the organisation's secret register (ทะเบียนหนังสือลับ, official secrets regulation
+ * B.E. 2544): one book and one running series for secret letters received and sent, kept by the
+ * secrets custodian; each of its lines says which way the letter went (`direction`).
+ */
+export const REGISTER_KINDS = ['incoming', 'outgoing', 'circular', 'order', 'secret'] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
+/** Which way a register line's letter went: received (รับ) or sent out (ส่ง). */
+export const ENTRY_DIRECTIONS = ['incoming', 'outgoing'] as const;
+export type EntryDirection = (typeof ENTRY_DIRECTIONS)[number];
 export const DECISIONS = ['acknowledge', 'proceed', 'agree', 'approve', 'assign', 'return'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -101,6 +109,7 @@ export class RegisterEntry extends Model {
   declare registerId: number;
   declare year: number;
   declare number: number;
+  declare direction: EntryDirection;
   declare documentId: number | null;
   declare status: 'registered' | 'reserved' | 'voided';
   declare letterNumber: string | null;
@@ -239,7 +248,7 @@ export function initRegistryModels(sequelize: Sequelize): void {
   );
   RegisterEntry.init(
     {
-      id, registerId: int(false), year: int(false), number: int(false), documentId: int(), status: str(16, false), letterNumber: str(100),
+      id, registerId: int(false), year: int(false), number: int(false), direction: str(16, false), documentId: int(), status: str(16, false), letterNumber: str(100),
       idempotencyKey: str(100), note: str(500), registeredAt: { type: DataTypes.DATE(3), allowNull: false }, registeredById: int(),
       voidedAt: { type: DataTypes.DATE(3), allowNull: true }, voidedById: int(), voidReason: str(500),
     },

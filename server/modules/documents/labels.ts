@@ -31,4 +31,5 @@ export const DECISION_TH: Record<Decision, string> = {
   acknowledge: 'ทราบ', proceed: 'ดำเนินการ', agree: 'เห็นชอบ', approve: 'อนุมัติ', assign: 'มอบ', return: 'ส่งคืน',
 };
 export const CAPACITY_TH = { self: '', acting_for: 'ปฏิบัติราชการแทน', acting_in_post: 'รักษาราชการแทน' } as const;
-export const REGISTER_KIND_TH = { incoming: 'ทะเบียนหนังสือรับ', outgoing: 'ทะเบียนหนังสือส่ง', circular: 'ทะเบียนหนังสือเวียน (ว)', order: 'ทะเบียนคำสั่ง' } as const;
+export const REGISTER_KIND_TH = { incoming: 'ทะเบียนหนังสือรับ', outgoing: 'ทะเบียนหนังสือส่ง', circular: 'ทะเบียนหนังสือเวียน (ว)', order: 'ทะเบียนคำสั่ง', secret: 'ทะเบียนหนังสือลับ' } as const;
+export const ENTRY_DIRECTION_TH = { incoming: 'รับ', outgoing: 'ส่ง' } as const;

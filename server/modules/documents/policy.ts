@@ -1,10 +1,26 @@
 // Who may read a document: members of the owning organisation; for ลับ / ลับมาก only the named
 // recipients, the author and the organisation's secrets custodian. Nothing crosses organisations.
-import { Document, DocumentRecipient } from '../../db/models';
+// The custodian alone reads every secret letter, so the custodian alone keeps and sees the secret
+// register (ทะเบียนหนังสือลับ): its lines are secret letters.
+import { Document, DocumentRecipient, Register } from '../../db/models';
 import { notFound, forbidden } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 
 export const isSecret = (doc: Pick<Document, 'secrecy'>) => doc.secrecy !== 'normal';
+
+/** The secrets custodian (นายทะเบียนเอกสารลับ) reads every secret letter of the organisation. */
+export const readsAllSecrets = (actor: Actor) => actor.roles.has('secrets_custodian');
+
+/** Whether the actor may know the register exists (list, read, export it); others get 404 for it. */
+export const maySeeRegister = (actor: Actor, reg: Pick<Register, 'organisationId' | 'kind'>) =>
+  reg.organisationId === actor.organisationId && (reg.kind !== 'secret' || readsAllSecrets(actor));
+
+/** Who takes and voids numbers: a registry clerk in the ordinary books, the custodian in the secret one. */
+export function assertRegistrar(actor: Actor, reg: Pick<Register, 'kind'>): void {
+  if (reg.kind === 'secret') {
+    if (!readsAllSecrets(actor)) throw forbidden('Only the secrets custodian (นายทะเบียนเอกสารลับ) registers in the secret register.');
+  } else assertClerk(actor);
+}
 
 /** The ids of the documents the actor may read, with one look at the named recipients for all of them. */
 export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' | 'organisationId' | 'secrecy' | 'createdById'>>): Promise<Set<number>> {
@@ -12,7 +28,7 @@ export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' 
   const askRecipients: number[] = [];
   for (const doc of docs) {
     if (doc.organisationId !== actor.organisationId) continue;
-    if (!isSecret(doc) || actor.roles.has('secrets_custodian') || doc.createdById === actor.userId) readable.add(Number(doc.id));
+    if (!isSecret(doc) || readsAllSecrets(actor) || doc.createdById === actor.userId) readable.add(Number(doc.id));
     else askRecipients.push(Number(doc.id));
   }
   for (let i = 0; i < askRecipients.length; i += 1000) {
@@ -39,7 +55,7 @@ export function assertClerk(actor: Actor): void {
 /** A raw SQL condition on alias `d` selecting exactly the documents the actor may read. */
 export function readableSql(actor: Actor): { sql: string; replacements: Record<string, unknown> } {
   const replacements = { readerOrg: actor.organisationId, reader: actor.userId };
-  if (actor.roles.has('secrets_custodian')) return { sql: 'd.organisationId = :readerOrg', replacements };
+  if (readsAllSecrets(actor)) return { sql: 'd.organisationId = :readerOrg', replacements };
   return {
     sql: "d.organisationId = :readerOrg AND (d.secrecy = 'normal' OR d.createdById = :reader OR EXISTS (SELECT 1 FROM document_recipients r WHERE r.documentId = d.id AND r.userId = :reader))",
     replacements,

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
 import * as svc from './service';
-import { assertRead } from './policy';
+import { assertRead, readsAllSecrets } from './policy';
 import { forbidden } from '../../lib/errors';
 import { addEndorsement, listEndorsements, presentEndorsement } from './endorsements';
 
@@ -72,7 +72,7 @@ export function registerDocumentRoutes(api: Api<Actor>, ctx: AppContext): void {
     params: idParam, response: S.listOf(Reader),
     handler: async ({ params, actor }) => {
       const doc = await load(actor, params.id);
-      if (!actor.roles.has('secrets_custodian') && doc.createdById !== actor.userId) throw forbidden('Only the letter\'s author and the secrets custodian see who is named to read it.');
+      if (!readsAllSecrets(actor) && doc.createdById !== actor.userId) throw forbidden('Only the letter\'s author and the secrets custodian see who is named to read it.');
       return { items: await svc.namedRecipients(doc.id) };
     },
   });

@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/service';
 import { indexDocument } from '../search/tokens';
 import type { Actor } from '../auth/actor';
 import { TYPE_TH, SUBTYPE_TH, URGENCY, SECRECY } from './labels';
-import { isSecret } from './policy';
+import { isSecret, readsAllSecrets } from './policy';
 import * as S from './schemas';
 
 type CreateInput = z.output<typeof S.DocumentCreate>;
@@ -84,7 +84,7 @@ export async function namedRecipients(documentId: number) {
  * through the draft; forwarding names the person it goes to). Audited either way.
  */
 export async function setNamedRecipient(sequelize: Sequelize, actor: Actor, doc: Document, userId: number, named: boolean): Promise<void> {
-  if (!actor.roles.has('secrets_custodian')) throw forbidden('Only the secrets custodian (นายทะเบียนหนังสือลับ) names who may read a secret letter.');
+  if (!readsAllSecrets(actor)) throw forbidden('Only the secrets custodian (นายทะเบียนเอกสารลับ) names who may read a secret letter.');
   if (!isSecret(doc)) throw unprocessable('Only a secret letter (ลับ, ลับมาก) has named readers; everyone of the organisation may read this one.');
   await writeTransaction(sequelize, async (t) => {
     const user = await User.findOne({ where: { id: userId, organisationId: doc.organisationId }, transaction: t });
@@ -103,7 +103,10 @@ async function snapshot(t: Transaction, doc: Document, actorId: number) {
 
 export async function createDocument(sequelize: Sequelize, actor: Actor, input: CreateInput): Promise<Document> {
   assertRules(input);
-  if (input.direction === 'incoming' && !actor.roles.has('registry_clerk')) throw unprocessable('Incoming letters are entered by a registry clerk.', [{ field: 'direction', message: 'registry clerk only' }]);
+  // A secret letter received is the custodian's to register (in the secret register), so the custodian may enter it too.
+  if (input.direction === 'incoming' && !actor.roles.has('registry_clerk') && !(isSecret(input) && readsAllSecrets(actor))) {
+    throw unprocessable('Incoming letters are entered by a registry clerk (a secret one also by the secrets custodian).', [{ field: 'direction', message: 'registry clerk only' }]);
+  }
   return writeTransaction(sequelize, async (t) => {
     if (input.unitId) {
       const unit = await Unit.findByPk(input.unitId, { transaction: t });

@@ -5,7 +5,7 @@ import { Document, Endorsement, Organisation, Register, RegisterEntry, Unit } fr
 import { thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import type { Actor } from '../auth/actor';
 import { readableIds } from '../documents/policy';
-import { DECISION_TH, REGISTER_KIND_TH, SECRECY } from '../documents/labels';
+import { DECISION_TH, ENTRY_DIRECTION_TH, REGISTER_KIND_TH, SECRECY } from '../documents/labels';
 
 export interface RegisterRow {
   number: number;
@@ -18,15 +18,25 @@ export interface RegisterRow {
   subject: string;
   action: string;
   remarks: string;
+  /** รับ or ส่ง: a column of the secret register, which keeps both ways in one series. */
+  direction: string;
+  /** ลับ, ลับมาก, or empty: a column of the secret register. */
+  secrecy: string;
 }
 
-const COLUMNS: Record<'incoming' | 'other', string[]> = {
-  incoming: ['เลขทะเบียนรับ', 'วันที่รับ', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
-  other: ['เลขทะเบียนส่ง', 'วันที่ลงทะเบียน', 'เวลา', 'ที่', 'ลงวันที่', 'จาก', 'ถึง', 'เรื่อง', 'การปฏิบัติ', 'หมายเหตุ'],
+/** A column: its heading and the row field it shows. */
+export type Column = [heading: string, field: keyof RegisterRow];
+const LETTER_COLUMNS: Column[] = [['ที่', 'letterNumber'], ['ลงวันที่', 'letterDate'], ['จาก', 'from'], ['ถึง', 'to'], ['เรื่อง', 'subject'], ['การปฏิบัติ', 'action'], ['หมายเหตุ', 'remarks']];
+const COLUMNS: Record<'incoming' | 'other' | 'secret', Column[]> = {
+  incoming: [['เลขทะเบียนรับ', 'number'], ['วันที่รับ', 'registeredDate'], ['เวลา', 'registeredTime'], ...LETTER_COLUMNS],
+  other: [['เลขทะเบียนส่ง', 'number'], ['วันที่ลงทะเบียน', 'registeredDate'], ['เวลา', 'registeredTime'], ...LETTER_COLUMNS],
+  // Columns of the secret register to verify against the secrets regulation's form (B.E. 2544).
+  secret: [['เลขทะเบียน', 'number'], ['รับ/ส่ง', 'direction'], ['วันที่ลงทะเบียน', 'registeredDate'], ['เวลา', 'registeredTime'], ['ชั้นความลับ', 'secrecy'], ...LETTER_COLUMNS],
 };
+const columnsOf = (kind: Register['kind']) => COLUMNS[kind === 'incoming' || kind === 'secret' ? kind : 'other'];
 
 /** The rows of a register's year (or of the given page of its entries, in order), with the documents they show. */
-export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: string[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
+export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: Column[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
   const entries = page ?? (await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] }));
   const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
   const docs = new Map((await Document.findAll({ where: { id: docIds } })).map((d) => [d.id, d]));
@@ -39,44 +49,52 @@ export async function registerRows(actor: Actor, reg: Register, year: number, pa
   const secretDocs: Document[] = [];
   const rows: RegisterRow[] = [];
   for (const e of entries) {
-    const d = e.documentId ? docs.get(e.documentId) : undefined;
-    const readable = d ? readableSet.has(Number(d.id)) : true;
-    if (d && readable && d.secrecy !== 'normal') secretDocs.push(d);
+    const found = e.documentId ? docs.get(e.documentId) : undefined;
+    const readable = found ? readableSet.has(Number(found.id)) : true;
+    if (found && readable && found.secrecy !== 'normal') secretDocs.push(found);
+    // A secret letter numbered in an ordinary book before the secret register existed keeps its
+    // line (and number); to whoever may not read it the line says only that it is secret.
+    const d = readable ? found : undefined;
+    const secrecy = found && found.secrecy !== 'normal' ? SECRECY[found.secrecy].th : '';
     const decision = d ? lastDecision.get(d.id) : undefined;
     const remarks = [
       e.status === 'voided' ? `ยกเลิกเลข${e.voidReason ? `: ${e.voidReason}` : ''}` : '',
       e.status === 'reserved' ? `จองเลข${e.note ? `: ${e.note}` : ''}` : '',
-      d && d.secrecy !== 'normal' ? SECRECY[d.secrecy].th : '',
+      reg.kind === 'secret' ? '' : secrecy,
     ].filter(Boolean).join(' ');
     rows.push({
       number: e.number,
       registeredDate: thaiDateShort(e.registeredAt),
       registeredTime: thaiTime(e.registeredAt),
-      letterNumber: e.letterNumber ?? d?.letterNumber ?? '',
+      letterNumber: found && !d ? '' : e.letterNumber ?? d?.letterNumber ?? '',
       letterDate: d?.letterDate ? thaiDateOnlyShort(d.letterDate) : '',
-      from: d ? (reg.kind === 'incoming' ? d.senderName ?? '' : owner) : '',
-      to: d ? (reg.kind === 'incoming' ? d.addressee ?? owner : d.addressee ?? '') : '',
-      subject: d ? (readable ? d.subject : `(${SECRECY[d.secrecy].th})`) : '',
-      action: decision && readable ? (decision.decision === 'assign' && decision.assignTo ? `มอบ ${decision.assignTo}` : DECISION_TH[decision.decision!]) : '',
+      from: d ? (e.direction === 'incoming' ? d.senderName ?? '' : owner) : '',
+      to: d ? (e.direction === 'incoming' ? d.addressee ?? owner : d.addressee ?? '') : '',
+      subject: d ? d.subject : found ? `(${secrecy})` : '',
+      action: decision ? (decision.decision === 'assign' && decision.assignTo ? `มอบ ${decision.assignTo}` : DECISION_TH[decision.decision!]) : '',
       remarks,
+      direction: ENTRY_DIRECTION_TH[e.direction],
+      secrecy,
     });
   }
-  return { title: `${reg.nameTh} พ.ศ. ${year}`, columns: COLUMNS[reg.kind === 'incoming' ? 'incoming' : 'other'], rows, secretDocs, docs };
+  return { title: `${reg.nameTh} พ.ศ. ${year}`, columns: columnsOf(reg.kind), rows, secretDocs, docs };
 }
 
 /** Cells that a spreadsheet would run as a formula are prefixed, so the file is only data. */
 const safe = (v: string | number) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-export function toCsv(columns: string[], rows: RegisterRow[]): string {
-  const data = rows.map((r) => [r.number, r.registeredDate, r.registeredTime, r.letterNumber, r.letterDate, r.from, r.to, r.subject, r.action, r.remarks].map(safe));
-  return `\uFEFF${stringify([columns, ...data])}`;
+const cells = (columns: Column[], r: RegisterRow) => columns.map(([, field]) => r[field]);
+
+export function toCsv(columns: Column[], rows: RegisterRow[]): string {
+  const data = rows.map((r) => cells(columns, r).map(safe));
+  return `\uFEFF${stringify([columns.map(([heading]) => heading), ...data])}`;
 }
 
 const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function toHtml(title: string, kind: string, columns: string[], rows: RegisterRow[]): string {
+export function toHtml(title: string, kind: string, columns: Column[], rows: RegisterRow[]): string {
   const body = rows
-    .map((r) => `<tr${r.remarks.startsWith('ยกเลิก') ? ' class="void"' : ''}>${[r.number, r.registeredDate, r.registeredTime, r.letterNumber, r.letterDate, r.from, r.to, r.subject, r.action, r.remarks].map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr${r.remarks.startsWith('ยกเลิก') ? ' class="void"' : ''}>${cells(columns, r).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="th"><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -95,7 +113,7 @@ tr.void td:last-child { text-decoration: none; }
 <body>
 <h1>${esc(title)}</h1>
 <p class="kind">${esc(REGISTER_KIND_TH[kind as keyof typeof REGISTER_KIND_TH] ?? kind)} · ${rows.length} รายการ</p>
-<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead>
+<table><thead><tr>${columns.map(([heading]) => `<th>${esc(heading)}</th>`).join('')}</tr></thead>
 <tbody>
 ${body}
 </tbody></table>

@@ -1,12 +1,10 @@
 // Registers REST: the books of the organisation, registering (numbers), voiding, listing.
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { RegisterEntry } from '../../db/models';
-import { notFound } from '../../lib/errors';
+import { ENTRY_DIRECTIONS, REGISTER_KINDS } from '../../db/models';
 import { buddhistYear } from '../../lib/thai-date';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
-import { assertClerk } from '../documents/policy';
 import { presentDocument, logSecretReads } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
@@ -15,22 +13,25 @@ import { startIncomingRouting } from '../workflow/routing';
 
 const TAG = 'Registers';
 
-const Register = z.object({ id: z.number(), organisationId: z.number(), unitId: z.number().nullable(), kind: z.string(), nameTh: z.string(), active: z.boolean() }).openapi('Register');
+const Register = z
+  .object({ id: z.number(), organisationId: z.number(), unitId: z.number().nullable(), kind: z.enum(REGISTER_KINDS), nameTh: z.string(), active: z.boolean() })
+  .openapi('Register', { description: 'kind secret: the secret register (ทะเบียนหนังสือลับ), listed only for the secrets custodian' });
 const Entry = z
   .object({
-    id: z.number(), registerId: z.number(), year: z.number(), number: z.number(), documentId: z.number().nullable(), status: z.string(), letterNumber: z.string().nullable(),
+    id: z.number(), registerId: z.number(), year: z.number(), number: z.number(), direction: z.enum(ENTRY_DIRECTIONS), documentId: z.number().nullable(), status: z.string(), letterNumber: z.string().nullable(),
     idempotencyKey: z.string().nullable(), note: z.string().nullable(), registeredAt: z.string(), dateTh: z.string(), timeTh: z.string(), voidedAt: z.string().nullable(), voidReason: z.string().nullable(),
   })
   .openapi('RegisterEntry');
 const Row = z
   .object({
     number: z.number(), registeredDate: z.string(), registeredTime: z.string(), letterNumber: z.string(), letterDate: z.string(), from: z.string(), to: z.string(),
-    subject: z.string(), action: z.string(), remarks: z.string(),
+    subject: z.string(), action: z.string(), remarks: z.string(), direction: z.string(), secrecy: z.string(),
   })
-  .openapi('RegisterRow', { description: "the regulation's columns: ที่, ลงวันที่, จาก, ถึง, เรื่อง, การปฏิบัติ, หมายเหตุ" });
+  .openapi('RegisterRow', { description: "the regulation's columns: ที่, ลงวันที่, จาก, ถึง, เรื่อง, การปฏิบัติ, หมายเหตุ; the secret register adds รับ/ส่ง (direction) and ชั้นความลับ (secrecy)" });
 const RegistrationBody = z
   .object({
     documentId: z.number().int().positive().optional().openapi({ description: 'the document to number; without it the number is reserved (จองเลข)' }),
+    direction: z.enum(ENTRY_DIRECTIONS).optional().openapi({ description: 'only for a reservation in the secret register: incoming (รับ) or outgoing (ส่ง, the default)' }),
     idempotencyKey: z.string().trim().min(8).max(100).optional().openapi({ description: 'send the same key when retrying: you get the same number back' }),
     note: z.string().trim().max(500).optional(),
   })
@@ -48,14 +49,13 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'get', path: '/registers', tag: TAG, summary: 'The registers of your organisation (and of units that keep their own book)', response: z.object({ items: z.array(Register) }),
-    handler: async ({ actor }) => ({ items: (await svc.ensureRegisters(sequelize, actor.organisationId)).map(svc.presentRegister) }),
+    handler: async ({ actor }) => ({ items: (await svc.visibleRegisters(sequelize, actor)).map(svc.presentRegister) }),
   });
 
   api.route({
     method: 'post', path: '/registers/:id/entries', tag: TAG, summary: 'Register: take the next running number (a document, or a reservation)',
     params: idParam, body: RegistrationBody, status: 201, response: RegistrationResult,
     handler: async ({ params, body, actor, res }) => {
-      assertClerk(actor);
       const result = await svc.register(sequelize, actor, params.id, body, (t, doc) => startIncomingRouting(ctx.runtime, t, actor, doc));
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
       return { entry: svc.presentEntry(result.entry), document: result.document ? presentDocument(result.document, await svc.findRegister(actor, params.id)) : null, replayed: result.replayed };
@@ -88,20 +88,12 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/register-entries/:id/void', tag: TAG, summary: 'Void a number (it stays in the register as voided, never reused)',
     params: idParam, body: z.object({ reason: z.string().trim().min(3).max(500) }), response: Entry,
-    handler: async ({ params, body, actor }) => {
-      assertClerk(actor);
-      return svc.presentEntry(await svc.voidEntry(sequelize, actor, params.id, body.reason));
-    },
+    handler: async ({ params, body, actor }) => svc.presentEntry(await svc.voidEntry(sequelize, actor, params.id, body.reason)),
   });
 
   api.route({
     method: 'get', path: '/register-entries/:id', tag: TAG, summary: 'One register entry', params: idParam, response: Entry,
-    handler: async ({ params, actor }) => {
-      const entry = await RegisterEntry.findByPk(params.id);
-      if (!entry) throw notFound('Register entry');
-      await svc.findRegister(actor, entry.registerId);
-      return svc.presentEntry(entry);
-    },
+    handler: async ({ params, actor }) => svc.presentEntry((await svc.findEntryById(actor, params.id)).entry),
   });
 
   const exportQuery = z.object({ year: z.coerce.number().int().min(2500).max(2700).openapi({ type: 'integer', description: 'B.E. year, e.g. 2568' }) });

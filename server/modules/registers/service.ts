@@ -2,7 +2,7 @@
 // locked inside the registration's transaction (SELECT … FOR UPDATE on MariaDB; SQLite's IMMEDIATE
 // transaction holds the single writer lock), so numbers are gap-free and never duplicated.
 import { Op, Sequelize, Transaction, UniqueConstraintError } from 'sequelize';
-import { Document, Organisation, Register, RegisterCounter, RegisterEntry, Unit, REGISTER_KINDS, RegisterKind } from '../../db/models';
+import { Document, Organisation, Register, RegisterCounter, RegisterEntry, Unit, REGISTER_KINDS, EntryDirection } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { Retry, writeTransaction } from '../../lib/transaction';
 import { bangkokDate, buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/service';
 import { indexDocument } from '../search/tokens';
 import { recordEvent } from '../events/outbox';
 import { REGISTER_KIND_TH } from '../documents/labels';
+import { assertRegistrar, isSecret, maySeeRegister } from '../documents/policy';
 import type { Actor } from '../auth/actor';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -21,11 +22,14 @@ export function presentRegister(r: Register) {
 
 export function presentEntry(e: RegisterEntry) {
   return {
-    id: e.id, registerId: e.registerId, year: e.year, number: e.number, documentId: e.documentId ?? null, status: e.status, letterNumber: e.letterNumber ?? null,
+    id: e.id, registerId: e.registerId, year: e.year, number: e.number, direction: e.direction, documentId: e.documentId ?? null, status: e.status, letterNumber: e.letterNumber ?? null,
     idempotencyKey: e.idempotencyKey ?? null, note: e.note ?? null, registeredAt: iso(e.registeredAt)!, dateTh: thaiDateShort(e.registeredAt), timeTh: thaiTime(e.registeredAt),
     voidedAt: iso(e.voidedAt), voidReason: e.voidReason ?? null,
   };
 }
+
+/** Kinds of book a scope keeps: the secret register is the organisation's alone (one custodian). */
+const kindsOf = (unitId: number | null) => REGISTER_KINDS.filter((k) => k !== 'secret' || unitId === null);
 
 /** The organisation's books, and those of its units that keep their own; created on first use. */
 export async function ensureRegisters(sequelize: Sequelize, organisationId: number): Promise<Register[]> {
@@ -35,7 +39,7 @@ export async function ensureRegisters(sequelize: Sequelize, organisationId: numb
   const scopes: Array<{ unitId: number | null; name: string }> = [{ unitId: null, name: org.nameTh }, ...units.map((u) => ({ unitId: u.id, name: u.nameTh }))];
   const existing = await Register.findAll({ where: { organisationId } });
   const have = new Set(existing.map((r) => `${r.scopeKey}:${r.kind}`));
-  const missing = scopes.flatMap((s) => REGISTER_KINDS.filter((k) => !have.has(`${s.unitId ?? 0}:${k}`)).map((kind) => ({ ...s, kind })));
+  const missing = scopes.flatMap((s) => kindsOf(s.unitId).filter((k) => !have.has(`${s.unitId ?? 0}:${k}`)).map((kind) => ({ ...s, kind })));
   for (const m of missing) {
     try {
       await writeTransaction(sequelize, async (t) => {
@@ -49,9 +53,15 @@ export async function ensureRegisters(sequelize: Sequelize, organisationId: numb
   return Register.findAll({ where: { organisationId }, order: [['scopeKey', 'ASC'], ['id', 'ASC']] });
 }
 
+/** The books the actor may see (the secret register only for the secrets custodian). */
+export async function visibleRegisters(sequelize: Sequelize, actor: Actor): Promise<Register[]> {
+  return (await ensureRegisters(sequelize, actor.organisationId)).filter((r) => maySeeRegister(actor, r));
+}
+
+/** Not found, rather than forbidden, for a book the actor may not see: the secret register's existence is not revealed. */
 export async function findRegister(actor: Actor, registerId: number): Promise<Register> {
   const register = await Register.findByPk(registerId);
-  if (!register || register.organisationId !== actor.organisationId) throw notFound('Register');
+  if (!register || !maySeeRegister(actor, register)) throw notFound('Register');
   return register;
 }
 
@@ -67,15 +77,23 @@ async function lockCounter(t: Transaction, registerId: number, year: number): Pr
   }
 }
 
-function documentFits(kind: RegisterKind, doc: Document): string | null {
-  if (kind === 'incoming') return doc.direction === 'incoming' ? null : 'only incoming letters go into the incoming register';
+/** Which way a document goes in a book: the ordinary books are one way each; the secret one both. */
+const directionOf = (doc: Document): EntryDirection => (doc.direction === 'incoming' ? 'incoming' : 'outgoing');
+const directionOfBook = (reg: Register): EntryDirection | null => (reg.kind === 'secret' ? null : reg.kind === 'incoming' ? 'incoming' : 'outgoing');
+
+function documentFits(reg: Register, doc: Document): string | null {
+  if (reg.kind === 'secret') return isSecret(doc) ? null : 'only secret letters (ลับ, ลับมาก) go into the secret register';
+  if (isSecret(doc)) return 'a secret letter (ลับ, ลับมาก) is registered in the secret register (ทะเบียนหนังสือลับ) by the secrets custodian';
+  if (reg.kind === 'incoming') return doc.direction === 'incoming' ? null : 'only incoming letters go into the incoming register';
   if (doc.direction === 'incoming') return 'an incoming letter goes into the incoming register';
-  if (kind === 'order' && !(doc.type === 'directive' && doc.subType === 'order')) return 'only orders (คำสั่ง) are numbered in the order series';
+  if (reg.kind === 'order' && !(doc.type === 'directive' && doc.subType === 'order')) return 'only orders (คำสั่ง) are numbered in the order series';
   return null;
 }
 
 export interface RegistrationInput {
   documentId?: number;
+  /** Only for a reservation in the secret register: received or sent (sent by default). */
+  direction?: EntryDirection;
   idempotencyKey?: string;
   note?: string;
   /** For tests of the year boundary; the server clock otherwise. */
@@ -94,6 +112,11 @@ export type IncomingRouter = (t: Transaction, doc: Document) => Promise<unknown>
 
 export async function register(sequelize: Sequelize, actor: Actor, registerId: number, input: RegistrationInput, route?: IncomingRouter): Promise<Registration> {
   const reg = await findRegister(actor, registerId);
+  assertRegistrar(actor, reg);
+  const bookDirection = directionOfBook(reg);
+  if (input.direction && ((bookDirection && input.direction !== bookDirection) || input.documentId)) {
+    throw unprocessable('direction is only given for a reservation in the secret register; otherwise the register or the letter decides it.', [{ field: 'direction', message: 'not allowed here' }]);
+  }
   return writeTransaction(sequelize, async (t) => {
     const now = input.now ?? new Date();
     const year = buddhistYear(now);
@@ -112,34 +135,35 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
       if (!doc || doc.organisationId !== actor.organisationId) throw unprocessable('documentId is not a document of your organisation.', [{ field: 'documentId', message: 'not found' }]);
       if (doc.registerId) throw conflict(`The document is already registered (number ${doc.registerNumber}/${doc.registerYear}).`);
       if (doc.status !== 'draft') throw conflict(`The document is ${doc.status}.`);
-      const misfit = documentFits(reg.kind, doc);
+      const misfit = documentFits(reg, doc);
       if (misfit) throw unprocessable(misfit, [{ field: 'documentId', message: misfit }]);
     }
+    const direction = bookDirection ?? (doc ? directionOf(doc) : input.direction ?? 'outgoing');
     const number = counter.lastNumber + 1;
     await RegisterCounter.update({ lastNumber: number }, { where: { registerId: reg.id, year }, transaction: t });
 
     let letterNumber: string | null = null;
-    if (reg.kind === 'incoming') letterNumber = doc?.letterNumber ?? null;
+    if (direction === 'incoming') letterNumber = doc?.letterNumber ?? null;
     else letterNumber = formatLetterNumber(reg.kind, await ownerCodeFor(t, reg, doc), number, year);
 
     const entry = await RegisterEntry.create(
       {
-        registerId: reg.id, year, number, documentId: doc?.id ?? null, status: doc ? 'registered' : 'reserved', letterNumber,
+        registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, status: doc ? 'registered' : 'reserved', letterNumber,
         idempotencyKey: input.idempotencyKey ?? null, note: input.note ?? null, registeredAt: now, registeredById: actor.userId,
       },
       { transaction: t },
     );
     if (doc) {
       const changes: Record<string, unknown> = { status: 'registered', registerId: reg.id, registerYear: year, registerNumber: number, registeredAt: now };
-      if (reg.kind !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
+      if (direction !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
       await doc.update(changes, { transaction: t });
       await indexDocument(t, doc);
     }
     await appendAudit(t, {
       organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: doc ? 'register.entry.registered' : 'register.entry.reserved', actorId: actor.userId,
-      data: { registerId: reg.id, year, number, documentId: doc?.id ?? null, letterNumber },
+      data: { registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, letterNumber },
     });
-    if (doc && reg.kind === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
+    if (doc && direction === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
     return { entry, document: doc, replayed: false };
   });
 }
@@ -166,23 +190,33 @@ export async function onIncomingLetterRegistered(t: Transaction, doc: Document, 
     organisationId: doc.organisationId,
     subject: { type: 'document', id: doc.id },
     audience: { unitIds: doc.unitId ? [doc.unitId] : [] },
-    summary: { documentId: doc.id, registerId: entry.registerId, year: entry.year, number: entry.number, urgency: doc.urgency, secrecy: doc.secrecy },
+    // A secret letter's push names no book or number: the unit's members may not know the secret register.
+    summary: isSecret(doc)
+      ? { documentId: doc.id, urgency: doc.urgency, secrecy: doc.secrecy }
+      : { documentId: doc.id, registerId: entry.registerId, year: entry.year, number: entry.number, urgency: doc.urgency, secrecy: doc.secrecy },
   });
+}
+
+/** An entry of a book the actor may see (locked when in a transaction); 404 otherwise. */
+export async function findEntryById(actor: Actor, entryId: number, t?: Transaction): Promise<{ entry: RegisterEntry; reg: Register }> {
+  const entry = await RegisterEntry.findByPk(entryId, t ? { transaction: t, lock: t.LOCK.UPDATE } : {});
+  const reg = entry ? await Register.findByPk(entry.registerId, { transaction: t }) : null;
+  if (!entry || !reg || !maySeeRegister(actor, reg)) throw notFound('Register entry');
+  return { entry, reg };
 }
 
 /** A voided number stays in the book, marked voided, and is never given out again. */
 export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: number, reason: string): Promise<RegisterEntry> {
   return writeTransaction(sequelize, async (t) => {
-    const entry = await RegisterEntry.findByPk(entryId, { transaction: t, lock: t.LOCK.UPDATE });
-    const reg = entry ? await Register.findByPk(entry.registerId, { transaction: t }) : null;
-    if (!entry || !reg || reg.organisationId !== actor.organisationId) throw notFound('Register entry');
+    const { entry, reg } = await findEntryById(actor, entryId, t);
+    assertRegistrar(actor, reg);
     if (entry.status === 'voided') throw conflict('The number is already voided.');
     await entry.update({ status: 'voided', voidedAt: new Date(), voidedById: actor.userId, voidReason: reason }, { transaction: t });
     // The letter itself goes back to unnumbered (a draft), so it can be numbered again; the voided
     // line keeps pointing at it as history.
     if (entry.documentId) {
       const reset: Record<string, unknown> = { status: 'draft', registerId: null, registerYear: null, registerNumber: null, registeredAt: null };
-      if (reg.kind !== 'incoming') Object.assign(reset, { letterNumber: null, letterNumberKey: null });
+      if (entry.direction !== 'incoming') Object.assign(reset, { letterNumber: null, letterNumberKey: null });
       await Document.update(reset, { where: { id: entry.documentId, registerId: reg.id, registerNumber: entry.number }, transaction: t });
       const doc = await Document.findByPk(entry.documentId, { transaction: t });
       if (doc) await indexDocument(t, doc);

@@ -29,7 +29,13 @@ export interface LetterRoute {
   current: Array<{ taskId: number; name: string; since: string; dueAt: string | null; holders: Array<{ kind: string; name: string }> }>;
   done: Array<{ taskId: number; name: string; completedByName: string | null; completedAt: string | null; note: string | null }>;
 }
-export interface Register { id: number; unitId: number | null; kind: 'incoming' | 'outgoing' | 'circular' | 'order'; nameTh: string; active: boolean }
-export interface RegisterRow { number: number; registeredDate: string; registeredTime: string; letterNumber: string; letterDate: string; from: string; to: string; subject: string; action: string; remarks: string }
-export interface RegisterEntry { id: number; number: number; year: number; documentId: number | null; status: string; dateTh: string; timeTh: string; row: RegisterRow; hidden: boolean }
+/** kind secret: the secret register (ทะเบียนหนังสือลับ), which the server lists for the secrets custodian only. */
+export interface Register { id: number; unitId: number | null; kind: 'incoming' | 'outgoing' | 'circular' | 'order' | 'secret'; nameTh: string; active: boolean }
+export interface RegisterRow {
+  number: number; registeredDate: string; registeredTime: string; letterNumber: string; letterDate: string; from: string; to: string; subject: string; action: string; remarks: string;
+  direction: string; secrecy: string;
+}
+export interface RegisterEntry {
+  id: number; number: number; year: number; direction: 'incoming' | 'outgoing'; documentId: number | null; status: string; dateTh: string; timeTh: string; row: RegisterRow; hidden: boolean;
+}
 export interface RegistrationResult { entry: RegisterEntry; document: DocumentRecord | null; replayed: boolean }

@@ -1,5 +1,6 @@
 // ลงทะเบียนรับ: enter an incoming letter, attach its files, and take the next number of the
-// incoming register, which starts the letter's routing on the server. One submission is one
+// incoming register (a secret letter: of the secret register, by the secrets custodian), which
+// starts the letter's routing on the server. One submission is one
 // idempotency key: a second click or a retry after a lost answer gets the same number back.
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -13,7 +14,7 @@ import { LetterMarks } from '../../components/document/DocumentView';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, newIdempotencyKey } from './LetterForm';
-import { FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
+import { booksFor, FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
 
 interface Attempt {
   key: string;
@@ -27,10 +28,11 @@ export function IncomingPage() {
   const { t } = useI18n();
   const { me } = useAuth();
   const registers = useRegisters();
-  const incoming = (registers.data ?? []).filter((r) => r.kind === 'incoming' && r.active);
-  const [registerId, setRegisterId] = useState<number | null>(null);
-  const chosen = registerId ?? incoming[0]?.id ?? null;
   const [values, setValues] = useState(() => emptyLetter('incoming'));
+  const secret = values.secrecy !== 'normal';
+  const incoming = booksFor(registers.data ?? [], values.secrecy).filter((r) => r.kind === 'incoming' || r.kind === 'secret');
+  const [registerId, setRegisterId] = useState<number | null>(null);
+  const chosen = incoming.find((r) => r.id === registerId)?.id ?? incoming[0]?.id ?? null;
   const [mainFiles, setMainFiles] = useState<File[]>([]);
   const [enclosureFiles, setEnclosureFiles] = useState<File[]>([]);
   const [formKey, setFormKey] = useState(0);
@@ -106,7 +108,11 @@ export function IncomingPage() {
       <Stack maw={900}>
         <Title order={2}>{t('registry.incoming.title')}</Title>
         {incoming.length > 1 && <RegisterSelect registers={incoming} value={chosen} onChange={setRegisterId} />}
-        {registers.isSuccess && incoming.length === 0 && <Alert color="red">{t('registry.noRegister')}</Alert>}
+        {registers.isSuccess && incoming.length === 0 && (
+          <Alert color={secret ? 'yellow' : 'red'} data-testid="no-register">
+            {t(secret ? 'registry.secret.custodianOnly' : 'registry.noRegister')}
+          </Alert>
+        )}
         <LetterFields direction="incoming" values={values} onChange={setValues} errors={errors} />
         <Group key={formKey} align="start" gap="xl" wrap="wrap">
           <FilePicker id="incoming-main-file" label={t('doc.mainFile')} onChange={setMainFiles} />

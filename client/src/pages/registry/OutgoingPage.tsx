@@ -15,11 +15,11 @@ import { documentKeys, useDocument } from '../../components/document/queries';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, Register, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, letterValues, newIdempotencyKey, type LetterValues } from './LetterForm';
-import { FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
+import { booksFor, FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
 
-/** The registers a draft may be numbered in (the server's rule: orders only in the order series). */
+/** The registers a draft may be numbered in (the server's rules: orders only in the order series, secret letters only in the secret register). */
 function fitting(registers: Register[], doc: DocumentRecord): Register[] {
-  return registers.filter((r) => r.active && r.kind !== 'incoming' && (r.kind !== 'order' || (doc.type === 'directive' && doc.subType === 'order')));
+  return booksFor(registers, doc.secrecy).filter((r) => r.kind !== 'incoming' && (r.kind !== 'order' || (doc.type === 'directive' && doc.subType === 'order')));
 }
 
 export function NewDraftPage() {
@@ -215,6 +215,7 @@ export function DraftPage() {
             {t('registry.outgoing.number')}
           </Title>
           <Text size="sm">{t('registry.outgoing.numberHint')}</Text>
+          {registers.isSuccess && books.length === 0 && d.secrecy !== 'normal' && <Alert color="yellow">{t('registry.secret.custodianOnly')}</Alert>}
           <Group align="end">
             <RegisterSelect registers={books} value={target} onChange={setRegisterId} />
             <Button color="green" loading={register.isPending} disabled={target == null || save.isPending} onClick={() => target != null && !register.isPending && register.mutate(target)}>

@@ -1,10 +1,11 @@
 // ทะเบียนหนังสือ: one register's entries of a B.E. year with the regulation's columns, paged;
 // voided numbers stay in the book, struck through. The CSV file and the printable page come from
-// the server's export (fetched with the token), and the page itself prints.
+// the server's export (fetched with the token), and the page itself prints. The secret register
+// (listed for the secrets custodian only) adds รับ/ส่ง and ชั้นความลับ columns.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -13,7 +14,9 @@ import type { RegisterEntry } from '../../components/document/types';
 import { recentYears, RegisterSelect, useRegisters } from './common';
 
 const PAGE = 50;
-const COLUMNS: MessageKey[] = ['registry.col.number', 'registry.col.date', 'registry.col.time', 'registry.col.letterNumber', 'registry.col.letterDate', 'registry.col.from', 'registry.col.to', 'registry.col.subject', 'registry.col.action', 'registry.col.remarks'];
+const LETTER_COLUMNS: MessageKey[] = ['registry.col.letterNumber', 'registry.col.letterDate', 'registry.col.from', 'registry.col.to', 'registry.col.subject', 'registry.col.action', 'registry.col.remarks'];
+const COLUMNS: MessageKey[] = ['registry.col.number', 'registry.col.date', 'registry.col.time', ...LETTER_COLUMNS];
+const SECRET_COLUMNS: MessageKey[] = ['registry.col.number', 'registry.col.direction', 'registry.col.date', 'registry.col.time', 'registry.col.secrecy', ...LETTER_COLUMNS];
 
 export function RegistersPage() {
   const { t } = useI18n();
@@ -38,6 +41,7 @@ export function RegistersPage() {
   const items = (entries.data?.items ?? []).slice(0, PAGE);
   const hasMore = (entries.data?.items.length ?? 0) > PAGE;
   const book = books.find((r) => r.id === registerId);
+  const secret = book?.kind === 'secret';
   const exportPath = (format: 'csv' | 'html') => `/registers/${registerId}/export.${format}?year=${year}`;
   const openPrintable = async () => {
     // Opened first, filled after: a window opened after an await is taken for a pop-up and blocked.
@@ -80,14 +84,26 @@ export function RegistersPage() {
         </Button>
       </Group>
       {failed && <Alert color="red">{t('common.error')}</Alert>}
-      <Title order={3} size="h4">
-        {book?.nameTh} {t('registry.beYear', { year })}
-      </Title>
+      <Group gap="sm">
+        {secret && (
+          <Badge color="red" size="lg" radius="sm" data-testid="secret-register">
+            {t('registry.secret.title')}
+          </Badge>
+        )}
+        <Title order={3} size="h4">
+          {book?.nameTh} {t('registry.beYear', { year })}
+        </Title>
+      </Group>
+      {secret && (
+        <Text size="sm" c="dimmed" className="no-print">
+          {t('registry.secret.note')}
+        </Text>
+      )}
       <Table.ScrollContainer minWidth={1000}>
         <Table striped withTableBorder data-testid="register-table">
           <Table.Thead>
             <Table.Tr>
-              {COLUMNS.map((c) => (
+              {(secret ? SECRET_COLUMNS : COLUMNS).map((c) => (
                 <Table.Th key={c}>{t(c)}</Table.Th>
               ))}
             </Table.Tr>
@@ -99,8 +115,14 @@ export function RegistersPage() {
               return (
                 <Table.Tr key={e.id} data-status={e.status} style={voided ? { textDecoration: 'line-through', color: 'var(--mantine-color-gray-6)' } : undefined}>
                   <Table.Td>{r.number}</Table.Td>
+                  {secret && <Table.Td>{t(`registry.direction.${e.direction}`)}</Table.Td>}
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredDate}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredTime}</Table.Td>
+                  {secret && (
+                    <Table.Td c="red.8" fw={700}>
+                      {r.secrecy}
+                    </Table.Td>
+                  )}
                   <Table.Td>{r.letterNumber}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.letterDate}</Table.Td>
                   <Table.Td>{r.from}</Table.Td>

@@ -9,10 +9,10 @@ import { IncomingPage } from './IncomingPage';
 import { DraftPage, NewDraftPage } from './OutgoingPage';
 import { RegistersPage } from './RegistersPage';
 import { SearchPage } from './SearchPage';
-import { useIsClerk } from './common';
+import { useIsClerk, useIsCustodian } from './common';
 
-const TABS: Array<{ to: string; label: MessageKey; clerk?: boolean }> = [
-  { to: 'incoming', label: 'registry.tab.incoming', clerk: true },
+const TABS: Array<{ to: string; label: MessageKey; registrar?: boolean }> = [
+  { to: 'incoming', label: 'registry.tab.incoming', registrar: true },
   { to: 'outgoing', label: 'registry.tab.outgoing' },
   { to: 'registers', label: 'registry.tab.registers' },
   { to: 'search', label: 'registry.tab.search' },
@@ -21,8 +21,11 @@ const TABS: Array<{ to: string; label: MessageKey; clerk?: boolean }> = [
 export function RegistryPage() {
   const { t } = useI18n();
   const clerk = useIsClerk();
+  // The custodian enters the secret letters received, so the custodian has the incoming tab too.
+  const custodian = useIsCustodian();
+  const registrar = clerk || custodian;
   const { pathname } = useLocation();
-  const tabs = TABS.filter((tab) => !tab.clerk || clerk);
+  const tabs = TABS.filter((tab) => !tab.registrar || registrar);
   return (
     <Stack>
       <nav aria-label={t('nav.registry')} className="no-print">
@@ -49,8 +52,8 @@ export function RegistryPage() {
         </Group>
       </nav>
       <Routes>
-        <Route index element={<Navigate to={clerk ? 'incoming' : 'search'} replace />} />
-        <Route path="incoming" element={clerk ? <IncomingPage /> : <Navigate to="/registry/search" replace />} />
+        <Route index element={<Navigate to={registrar ? 'incoming' : 'search'} replace />} />
+        <Route path="incoming" element={registrar ? <IncomingPage /> : <Navigate to="/registry/search" replace />} />
         <Route path="outgoing" element={<NewDraftPage />} />
         <Route path="outgoing/:id" element={<DraftPage />} />
         <Route path="registers" element={<RegistersPage />} />

@@ -12,6 +12,11 @@ import type { Register } from '../../components/document/types';
 export const useRegisters = () => useQuery({ queryKey: ['registers'], queryFn: () => api.get<{ items: Register[] }>('/registers'), select: (d) => d.items });
 
 export const useIsClerk = () => useAuth().me?.user.roles?.includes('registry_clerk') ?? false;
+/** The secrets custodian (นายทะเบียนเอกสารลับ) registers secret letters, in the secret register. */
+export const useIsCustodian = () => useAuth().me?.user.roles?.includes('secrets_custodian') ?? false;
+
+/** The books a letter may be numbered in: a secret one only in the secret register, others never there. */
+export const booksFor = (registers: Register[], secrecy: string) => registers.filter((r) => r.active && (r.kind === 'secret') === (secrecy !== 'normal'));
 
 export function RegisterSelect({ registers, value, onChange, label = 'registry.register' }: { registers: Register[]; value: number | null; onChange: (id: number) => void; label?: MessageKey }) {
   const { t } = useI18n();
