@@ -50,6 +50,18 @@ describe('search', () => {
     expect(res.body.items.map((d: { id: number }) => d.id)).to.include(incomingId);
   });
 
+  it('tells Thai words apart that differ only in a tone mark (ขอ, ข้อ): a letter may hold both, and each finds only its own', async () => {
+    const clerk = (await as('clerk')).auth;
+    const both = await api().post('/api/documents').set(clerk).send(incomingLetter({ subject: 'ขอความเห็นต่อข้อเสนอโครงการ', letterNumber: 'นร 0105/7001' }));
+    expect(both.status, JSON.stringify(both.body)).to.equal(201);
+    const clause = await api().post('/api/documents').set(clerk).send(incomingLetter({ subject: 'แก้ไขข้อบังคับว่าด้วยการประชุม', letterNumber: 'นร 0105/7002' }));
+    expect(clause.status, JSON.stringify(clause.body)).to.equal(201);
+    expect(tokenize('ขอความเห็นต่อข้อเสนอโครงการ')).to.include.members(['ขอ', 'ข้อ']);
+    const found = async (q: string) => (await api().get('/api/search/documents').query({ q, limit: 100 }).set(clerk)).body.items.map((d: { id: number }) => d.id);
+    expect(await found('ขอ')).to.include(both.body.id).and.not.include(clause.body.id);
+    expect(await found('ข้อ')).to.include.members([both.body.id, clause.body.id]);
+  });
+
   it('finds a letter number typed with other spacing and Arabic digits', async () => {
     const s = (await as('officer')).auth;
     for (const q of ['นร0105/1234', 'นร 0105/1234']) {
