@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { RefreshToken, User } from '../../server/db/models';
+import { ROTATION_GRACE_MS } from '../../server/modules/auth/tokens';
 
 describe('sign-in', () => {
   it('returns an access token and a refresh token for a demo login, and /me names the organisation', async () => {
@@ -62,12 +64,14 @@ describe('sign-in', () => {
     }
   });
 
-  it('rotates refresh tokens: the old one stops working, and reusing it revokes the whole family', async () => {
+  it('rotates refresh tokens: the old one stops working, and reusing it after the grace window revokes the whole family', async () => {
     const first = await login('officer');
     const refreshed = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken });
     expect(refreshed.status).to.equal(200);
     expect(refreshed.body.refreshToken).to.not.equal(first.refreshToken);
     expect((await api().get('/api/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`)).status).to.equal(200);
+    const tokenHash = crypto.createHash('sha256').update(first.refreshToken).digest('hex');
+    await RefreshToken.update({ revokedAt: new Date(Date.now() - ROTATION_GRACE_MS - 1000) }, { where: { tokenHash } });
 
     const reuse = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken });
     expect(reuse.status).to.equal(401);
