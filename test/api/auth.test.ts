@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
+import { ageRotation, api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { RefreshToken, User } from '../../server/db/models';
-import { ROTATION_GRACE_MS } from '../../server/modules/auth/tokens';
 
 describe('sign-in', () => {
   it('returns an access token and a refresh token for a demo login, and /me names the organisation', async () => {
@@ -70,8 +68,7 @@ describe('sign-in', () => {
     expect(refreshed.status).to.equal(200);
     expect(refreshed.body.refreshToken).to.not.equal(first.refreshToken);
     expect((await api().get('/api/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`)).status).to.equal(200);
-    const tokenHash = crypto.createHash('sha256').update(first.refreshToken).digest('hex');
-    await RefreshToken.update({ revokedAt: new Date(Date.now() - ROTATION_GRACE_MS - 1000) }, { where: { tokenHash } });
+    await ageRotation(first.refreshToken);
 
     const reuse = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken });
     expect(reuse.status).to.equal(401);

@@ -1,12 +1,10 @@
 // The web app's refresh token in an httpOnly cookie: its attributes, refresh by cookie with the
 // session header (CSRF), the grace window for concurrent tabs, and sign-out clearing it.
-import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Response } from 'supertest';
-import { api, buildOrganisation, buildUser, DEMO_PASSWORD } from '../helpers/factories';
+import { ageRotation, api, buildOrganisation, buildUser, DEMO_PASSWORD, refreshTokenRow } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
-import { RefreshToken, type User } from '../../server/db/models';
-import { ROTATION_GRACE_MS } from '../../server/modules/auth/tokens';
+import type { User } from '../../server/db/models';
 
 const WEB = { 'X-Saraban-Session': 'cookie' };
 
@@ -24,13 +22,6 @@ function refreshCookieOf(res: Response): { value: string; attributes: Record<str
 }
 
 const cookieHeader = (token: string) => ({ Cookie: `saraban_refresh=${token}` });
-const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
-
-/** Moves a rotated token's rotation back in time, past the grace window. */
-async function ageRotation(token: string): Promise<void> {
-  await RefreshToken.update({ revokedAt: new Date(Date.now() - ROTATION_GRACE_MS - 1000) }, { where: { tokenHash: hashOf(token) } });
-}
-
 async function webLogin(user: User, headers: Record<string, string> = {}) {
   const res = await api().post('/api/auth/login').set(WEB).set(headers).send({ username: user.username, password: DEMO_PASSWORD });
   expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -79,7 +70,7 @@ describe('refresh token in an httpOnly cookie (web app)', () => {
     const next = refreshCookieOf(res)!;
     expect(next.value).to.not.equal(token);
     expect(next.attributes.httponly).to.equal(true);
-    expect((await RefreshToken.findOne({ where: { tokenHash: hashOf(token) } }))!.revokedAt).to.not.equal(null);
+    expect((await refreshTokenRow(token))!.revokedAt).to.not.equal(null);
     expect((await api().get('/api/me').set('Authorization', `Bearer ${res.body.accessToken}`)).status).to.equal(200);
     expect((await refreshByCookie(next.value)).status).to.equal(200);
   });
@@ -89,7 +80,7 @@ describe('refresh token in an httpOnly cookie (web app)', () => {
     const res = await api().post('/api/auth/refresh').set(cookieHeader(token)).send({});
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('session_header_missing');
-    expect((await RefreshToken.findOne({ where: { tokenHash: hashOf(token) } }))!.revokedAt).to.equal(null);
+    expect((await refreshTokenRow(token))!.revokedAt).to.equal(null);
     expect((await refreshByCookie(token)).status).to.equal(200);
   });
 
@@ -100,8 +91,8 @@ describe('refresh token in an httpOnly cookie (web app)', () => {
     expect(res.status).to.equal(200);
     expect(res.body.refreshToken).to.be.a('string');
     expect(refreshCookieOf(res)).to.equal(undefined);
-    expect((await RefreshToken.findOne({ where: { tokenHash: hashOf(script.body.refreshToken) } }))!.revokedAt).to.not.equal(null);
-    expect((await RefreshToken.findOne({ where: { tokenHash: hashOf(web.token) } }))!.revokedAt).to.equal(null);
+    expect((await refreshTokenRow(script.body.refreshToken))!.revokedAt).to.not.equal(null);
+    expect((await refreshTokenRow(web.token))!.revokedAt).to.equal(null);
   });
 
   it('lets two tabs refresh at once with the same cookie, but a reuse after the grace window still revokes the session', async () => {
