@@ -95,6 +95,14 @@ describe('refresh token in an httpOnly cookie (web app)', () => {
     expect((await refreshTokenRow(web.token))!.revokedAt).to.equal(null);
   });
 
+  it('moves a body token into the cookie when the header asks (a browser upgrading from the localStorage session)', async () => {
+    const old = await api().post('/api/auth/login').send({ username: user.username, password: DEMO_PASSWORD });
+    const res = await api().post('/api/auth/refresh').set(WEB).send({ refreshToken: old.body.refreshToken });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.not.have.property('refreshToken');
+    expect((await refreshByCookie(refreshCookieOf(res)!.value)).status).to.equal(200);
+  });
+
   it('lets two tabs refresh at once with the same cookie, but a reuse after the grace window still revokes the session', async () => {
     const { token } = await webLogin(user);
     const [a, b] = await Promise.all([refreshByCookie(token), refreshByCookie(token)]);
