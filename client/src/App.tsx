@@ -27,6 +27,12 @@ const pageLoader = (
   </Center>
 );
 
+const wholePageLoader = (
+  <Center h="100vh">
+    <Loader aria-label="loading" />
+  </Center>
+);
+
 /** Pages for a role: others see why they cannot use it (the server refuses their writes anyway). */
 function RequireRole({ role, children }: { role: 'admin' | 'designer'; children: ReactNode }) {
   const { isAdmin, isDesigner } = useAuth();
@@ -46,8 +52,9 @@ function TaskLink() {
 }
 
 export function App() {
-  const { signedIn, me } = useAuth();
+  const { restoring, signedIn, me } = useAuth();
   const location = useLocation();
+  if (restoring) return wholePageLoader; // until the refresh cookie says whether we are signed in
   if (!signedIn) {
     return (
       <Routes>
@@ -56,13 +63,7 @@ export function App() {
       </Routes>
     );
   }
-  if (!me) {
-    return (
-      <Center h="100vh">
-        <Loader aria-label="loading" />
-      </Center>
-    );
-  }
+  if (!me) return wholePageLoader;
   return (
     <Routes>
       <Route path="/login" element={<Navigate to="/" replace />} />

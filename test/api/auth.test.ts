@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
+import { ageRotation, api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { RefreshToken, User } from '../../server/db/models';
 
@@ -62,12 +62,13 @@ describe('sign-in', () => {
     }
   });
 
-  it('rotates refresh tokens: the old one stops working, and reusing it revokes the whole family', async () => {
+  it('rotates refresh tokens: the old one stops working, and reusing it after the grace window revokes the whole family', async () => {
     const first = await login('officer');
     const refreshed = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken });
     expect(refreshed.status).to.equal(200);
     expect(refreshed.body.refreshToken).to.not.equal(first.refreshToken);
     expect((await api().get('/api/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`)).status).to.equal(200);
+    await ageRotation(first.refreshToken);
 
     const reuse = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken });
     expect(reuse.status).to.equal(401);

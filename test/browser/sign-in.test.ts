@@ -56,6 +56,13 @@ describe('sign-in, header and language in a real browser', function () {
       const loaded = await page.evaluate('document.fonts.ready.then(() => [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family))');
       expect(loaded).to.include('Sarabun');
       await screenshot(page, '02-home-director');
+      // The refresh token is an httpOnly cookie for /api/auth only: no script of the page can read it.
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'saraban_refresh');
+      expect(cookie, 'refresh cookie').to.not.equal(undefined);
+      expect([cookie!.httpOnly, cookie!.sameSite, cookie!.path]).to.deep.equal([true, 'Strict', '/api/auth']);
+      const readable = (await page.evaluate('JSON.stringify([document.cookie, { ...localStorage }, { ...sessionStorage }])')) as string;
+      expect(readable).to.not.include(cookie!.value);
+      expect(readable).to.not.match(/refresh/i);
 
       const deputyValue = await capacity.locator('option').nth(1).getAttribute('value');
       await capacity.selectOption(deputyValue!);
@@ -135,21 +142,61 @@ describe('sign-in, header and language in a real browser', function () {
       // ACCESS_TOKEN_TTL=70 s: the app refreshes about a minute before expiry, i.e. after ~10 s.
       const refreshed = await page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'), { timeout: 30000 });
       expect(refreshed.status()).to.equal(200);
+      // A reload keeps the user signed in on the same page: the access token lived only in memory,
+      // and the page gets a new one through the refresh cookie.
+      await page.getByRole('link', { name: 'กล่องงาน' }).click();
+      await page.waitForURL('**/inbox');
       const me = page.waitForResponse((r) => r.url().endsWith('/api/me'));
       await page.reload();
       expect((await me).status()).to.equal(200);
+      await page.getByRole('button', { name: 'ออกจากระบบ' }).waitFor();
+      expect(new URL(page.url()).pathname).to.equal('/inbox');
       await page.getByRole('button', { name: 'ออกจากระบบ' }).click();
       await page.waitForURL('**/login');
+      // Signing out cleared the cookie through the server: a reload does not sign in again.
+      expect((await page.context().cookies()).map((c) => c.name)).to.not.include('saraban_refresh');
       await page.goto('/');
       await page.waitForURL('**/login');
+      expect(await page.getByTestId('session-ended').count()).to.equal(0);
     });
+  });
+
+  it('keeps two tabs signed in when both refresh with the same cookie at once (the grace window), and later reloads still work', async () => {
+    const { context, page } = await h.newPage();
+    try {
+      await signIn(page, 'clerk');
+      const other = await context.newPage();
+      await other.goto('/');
+      await other.getByRole('button', { name: 'ออกจากระบบ' }).waitFor();
+      // Both refreshes are held until both are sent, so both carry the one cookie the browser has.
+      const held: Array<() => void> = [];
+      await context.route('**/api/auth/refresh', async (route) => {
+        await new Promise<void>((resolve) => {
+          held.push(resolve);
+          if (held.length === 2) held.forEach((go) => go());
+        });
+        await route.continue();
+      });
+      const refreshes = [page, other].map((p) => p.waitForResponse((r) => r.url().endsWith('/api/auth/refresh')));
+      await Promise.all([page.reload(), other.reload()]);
+      const [a, b] = await Promise.all(refreshes);
+      expect(await a.request().headerValue('cookie')).to.equal(await b.request().headerValue('cookie'));
+      expect([a.status(), b.status()]).to.deep.equal([200, 200]);
+      await context.unroute('**/api/auth/refresh');
+      for (const p of [page, other]) await p.getByRole('button', { name: 'ออกจากระบบ' }).waitFor();
+      await page.reload();
+      await page.getByRole('button', { name: 'ออกจากระบบ' }).waitFor();
+      expect(new URL(page.url()).pathname).to.equal('/');
+    } finally {
+      await context.close();
+    }
   });
 
   it('sends a user whose sessions were ended elsewhere back to sign-in, saying why', async () => {
     await h.withPage(async (page) => {
       await signIn(page, 'officer');
-      const session = JSON.parse((await page.evaluate('localStorage.getItem("saraban.session")')) as string) as { accessToken: string };
-      const ended = await apiOf(h.baseUrl).request(session.accessToken, 'POST', '/auth/logout', { everywhere: true });
+      const { request, tokenOf } = apiOf(h.baseUrl);
+      const ended = await request(await tokenOf('officer'), 'POST', '/auth/logout', { everywhere: true });
       expect(ended.status).to.equal(204);
       await page.reload();
       await page.waitForURL('**/login');

@@ -1,7 +1,8 @@
 // Small factories for test data, and sign-in helpers.
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { Organisation, Group, GroupMember, User, Unit, Position, RoleKey, ROLE_KEYS } from '../../server/db/models';
+import { Organisation, Group, GroupMember, User, Unit, Position, RefreshToken, RoleKey, ROLE_KEYS } from '../../server/db/models';
+import { ROTATION_GRACE_MS } from '../../server/modules/auth/tokens';
 import { createOrganisation } from '../../server/modules/org/service';
 import { hashPassword } from '../../server/modules/auth/passwords';
 import { testEnv } from './env';
@@ -54,6 +55,14 @@ export async function login(username: string, password = DEMO_PASSWORD): Promise
 }
 
 export const api = () => request(testEnv().app);
+
+/** The row of a refresh token (the database keeps only its SHA-256). */
+export const refreshTokenRow = (token: string) => RefreshToken.findOne({ where: { tokenHash: crypto.createHash('sha256').update(token).digest('hex') } });
+
+/** Moves a rotated refresh token's rotation back in time, past the grace window. */
+export async function ageRotation(token: string): Promise<void> {
+  await (await refreshTokenRow(token))!.update({ revokedAt: new Date(Date.now() - ROTATION_GRACE_MS - 1000) });
+}
 
 export async function orgByCode(agencyCode: string): Promise<Organisation> {
   const org = await Organisation.findOne({ where: { agencyCode } });

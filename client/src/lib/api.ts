@@ -1,5 +1,6 @@
-// The one way the web app talks to the server: JSON over /api with the access token,
-// refreshed before it expires (and once more on a 401), and the acting capacity header.
+// The one way the web app talks to the server: JSON over /api with the access token (in memory),
+// refreshed through the httpOnly refresh cookie before it expires (and once more on a 401), and
+// the acting capacity header.
 export interface FieldIssue {
   location?: string;
   path?: string;
@@ -19,51 +20,56 @@ export class ApiError extends Error {
   }
 }
 
+/** The access token, kept in memory only. The refresh token is an httpOnly cookie the page never sees. */
 export interface Tokens {
   accessToken: string;
-  refreshToken: string;
   /** Epoch milliseconds when the access token expires. */
   expiresAt: number;
 }
 
 interface TokenPair {
   accessToken: string;
-  refreshToken: string;
   expiresIn: number;
 }
 
-const SESSION_KEY = 'saraban.session';
+/** Asks the server to keep the refresh token in its cookie, and lets a refresh use that cookie. */
+const SESSION_HEADER = { 'x-saraban-session': 'cookie' };
+/** Where earlier versions kept the refresh token: read once to move it into the cookie, then removed. */
+const LEGACY_SESSION_KEY = 'saraban.session';
 const CAPACITY_KEY = 'saraban.capacity';
 const EXPIRED_KEY = 'saraban.sessionEnded';
+/** Set when signing out could not reach the server (the cookie may still be alive): no automatic sign-in until the next login. */
+const SIGNED_OUT_KEY = 'saraban.signedOut';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
 
 type Listener = (tokens: Tokens | null) => void;
 const listeners = new Set<Listener>();
 
-function readTokens(): Tokens | null {
+function takeLegacyRefreshToken(): string | undefined {
   try {
-    const raw = localStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Tokens) : null;
+    const raw = localStorage.getItem(LEGACY_SESSION_KEY);
+    localStorage.removeItem(LEGACY_SESSION_KEY);
+    return raw ? ((JSON.parse(raw) as { refreshToken?: string }).refreshToken ?? undefined) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
-let tokens: Tokens | null = readTokens();
+let legacyRefreshToken = takeLegacyRefreshToken();
+let tokens: Tokens | null = null;
+
+// Tabs share the cookie but not their memory: a sign-in or sign-out in one is told to the others.
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('saraban.session');
 
 function setTokens(next: Tokens | null): void {
   tokens = next;
-  if (next) localStorage.setItem(SESSION_KEY, JSON.stringify(next));
-  else localStorage.removeItem(SESSION_KEY);
   for (const l of listeners) l(next);
 }
 
-// Another tab that refreshed or signed out shares the outcome with this one.
-window.addEventListener('storage', (event) => {
-  if (event.key !== SESSION_KEY) return;
-  tokens = readTokens();
-  for (const l of listeners) l(tokens);
+tabs?.addEventListener('message', (event: MessageEvent<string>) => {
+  if (event.data === 'signed-out') setTokens(null);
+  else if (event.data === 'signed-in') void refresh();
 });
 
 /** True once after the server ended the session (not a sign-out): the sign-in page says so. */
@@ -94,7 +100,6 @@ export function setActingCapacity(positionId: number | null): void {
 
 const toTokens = (pair: TokenPair): Tokens => ({
   accessToken: pair.accessToken,
-  refreshToken: pair.refreshToken,
   expiresAt: Date.now() + pair.expiresIn * 1000,
 });
 
@@ -110,33 +115,30 @@ async function errorOf(res: Response): Promise<ApiError> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', ...SESSION_HEADER }, body: JSON.stringify({ username, password }) });
   if (!res.ok) throw await errorOf(res);
+  localStorage.removeItem(SIGNED_OUT_KEY);
   setTokens(toTokens((await res.json()) as TokenPair));
+  tabs?.postMessage('signed-in');
 }
 
 let refreshing: Promise<Tokens | null> | null = null;
 
-/** Exchanges the refresh token for a new pair; one exchange at a time (the server rotates it). */
+/** A new access token from the refresh cookie (which the server rotates); one exchange at a time in this tab. */
 export function refresh(): Promise<Tokens | null> {
   if (refreshing) return refreshing;
-  const used = tokens?.refreshToken;
-  if (!used) return Promise.resolve(null);
   refreshing = (async () => {
     try {
-      const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: used }) });
+      const body = legacyRefreshToken ? { refreshToken: legacyRefreshToken } : {};
+      const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json', ...SESSION_HEADER }, body: JSON.stringify(body) });
+      legacyRefreshToken = undefined;
       if (res.ok) {
         setTokens(toTokens((await res.json()) as TokenPair));
         return tokens;
       }
-      // Another tab may have rotated it first: take its pair if there is a newer one.
-      const stored = readTokens();
-      if (stored && stored.refreshToken !== used) {
-        setTokens(stored);
-        return stored;
-      }
-      if (res.status === 401 || res.status === 400 || res.status === 422) {
-        sessionStorage.setItem(EXPIRED_KEY, '1');
+      if (res.status >= 400 && res.status < 500) {
+        // No cookie at all is simply not signed in; a cookie the server refused is a session that ended.
+        if (tokens || (await errorOf(res)).code !== 'no_refresh_token') sessionStorage.setItem(EXPIRED_KEY, '1');
         setTokens(null);
       }
       return null;
@@ -149,17 +151,25 @@ export function refresh(): Promise<Tokens | null> {
   return refreshing;
 }
 
+let restoring: Promise<void> | undefined;
+
+/** On page load: signed in again through the refresh cookie, unless this browser was signed out. */
+export function restoreSession(): Promise<void> {
+  restoring ??= localStorage.getItem(SIGNED_OUT_KEY) === '1' ? Promise.resolve() : refresh().then(() => undefined);
+  return restoring;
+}
+
 export async function logout(): Promise<void> {
-  const current = tokens;
-  if (current) {
+  if (tokens) {
     try {
-      await request('/auth/logout', { method: 'POST', body: { refreshToken: current.refreshToken } });
+      await request('/auth/logout', { method: 'POST', body: {} }); // the server revokes the session and clears the cookie
     } catch {
-      // signing out locally matters more than telling the server
+      localStorage.setItem(SIGNED_OUT_KEY, '1');
     }
   }
   setActingCapacity(null);
   setTokens(null);
+  tabs?.postMessage('signed-out');
 }
 
 async function accessToken(): Promise<string | null> {
@@ -179,7 +189,7 @@ export interface RequestOptions {
 
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
   const send = async () => {
-    const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : options.blob ? '*/*' : 'application/json' };
+    const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : options.blob ? '*/*' : 'application/json', ...SESSION_HEADER };
     const token = await accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
     headers['accept-language'] = document.documentElement.lang || 'th'; // field messages in the UI's language

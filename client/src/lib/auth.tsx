@@ -6,6 +6,8 @@ import * as client from './api';
 import type { Capacity, Me } from './types';
 
 interface Auth {
+  /** True while the page load asks the server (through the refresh cookie) whether we are signed in. */
+  restoring: boolean;
   signedIn: boolean;
   me: Me | undefined;
   loadingMe: boolean;
@@ -24,9 +26,16 @@ const AuthContext = createContext<Auth | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [tokens, setTokens] = useState(client.currentTokens());
+  const [restoring, setRestoring] = useState(true);
   const [capacityId, setCapacityId] = useState<number | null>(client.actingCapacity());
 
   useEffect(() => client.onTokens(setTokens), []);
+  useEffect(() => {
+    void client.restoreSession().then(() => {
+      setTokens(client.currentTokens());
+      setRestoring(false);
+    });
+  }, []);
 
   // Refresh the access token a minute before it expires, so a page left open stays signed in.
   const expiresAt = tokens?.expiresAt;
@@ -66,6 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Auth>(() => {
     const roles = new Set(me?.user.roles ?? []);
     return {
+      restoring,
       signedIn,
       me,
       loadingMe: signedIn && meQuery.isLoading,
@@ -84,7 +94,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setCapacityId(null);
       },
     };
-  }, [signedIn, me, meQuery.isLoading, capacity, setCapacity]);
+  }, [restoring, signedIn, me, meQuery.isLoading, capacity, setCapacity]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,5 +1,5 @@
 // Sign-in: login, refresh, logout, password change, and "who am I".
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { Api } from '../../lib/route';
 import { z } from '../../lib/openapi';
@@ -8,6 +8,7 @@ import { Organisation, Position, Unit, User } from '../../db/models';
 import type { AppContext } from '../../context';
 import { forgetActors, type Actor } from './actor';
 import * as S from './schemas';
+import { clearRefreshCookie, presentedRefreshToken, setRefreshCookie, wantsCookie } from './refresh-cookie';
 import { User as UserSchema, Organisation as OrganisationSchema, Unit as UnitSchema, Position as PositionSchema } from '../org/schemas';
 import { presentUser, presentOrganisation, presentUnit, presentPosition, userGroups } from '../org/service';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
@@ -43,17 +44,19 @@ function loginLimiters(ctx: AppContext): RequestHandler[] {
 
 export function registerAuthRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { sequelize } = ctx.db;
-  const pair = async (user: User, refreshToken?: string) => ({
-    accessToken: signAccessToken(ctx.tokens, user),
-    tokenType: 'Bearer' as const,
-    expiresIn: ctx.tokens.accessTokenTtlSeconds,
-    refreshToken: refreshToken ?? (await issueRefreshToken(ctx.tokens, user.id)),
-  });
+  /** A new token pair; the refresh token goes into the cookie for the web app, in the body otherwise. */
+  const pair = async (req: Request, res: Response, user: User, refreshToken?: string) => {
+    const token = refreshToken ?? (await issueRefreshToken(ctx.tokens, user.id));
+    const access = { accessToken: signAccessToken(ctx.tokens, user), tokenType: 'Bearer' as const, expiresIn: ctx.tokens.accessTokenTtlSeconds };
+    if (!wantsCookie(req)) return { ...access, refreshToken: token };
+    setRefreshCookie(req, res, ctx.tokens, token);
+    return access;
+  };
 
   api.route({
     method: 'post', path: '/auth/login', tag: TAG, summary: 'Sign in with username and password', public: true,
     before: loginLimiters(ctx), body: S.LoginBody, response: S.TokenPair,
-    handler: async ({ body }) => {
+    handler: async ({ body, req, res }) => {
       const user = await User.findOne({ where: { username: body.username.toLowerCase() } });
       if (!user) {
         await burnPasswordCheck(body.password);
@@ -62,41 +65,51 @@ export function registerAuthRoutes(api: Api<Actor>, ctx: AppContext): void {
       if (!(await verifyPassword(user.passwordHash, body.password))) throw unauthorized('Wrong username or password.', 'invalid_credentials');
       if (!user.active) throw unauthorized('This account is disabled.', 'account_inactive');
       await user.update({ lastLoginAt: new Date() });
-      return pair(user);
+      return pair(req, res, user);
     },
   });
 
   api.route({
     method: 'post', path: '/auth/refresh', tag: TAG, summary: 'Exchange a refresh token for a new token pair (the old one is revoked)', public: true,
+    description: 'The refresh token comes in the body, or else from the web app\'s cookie (with the header `X-Saraban-Session: cookie`); the body wins if both are given.',
     body: S.RefreshBody, response: S.TokenPair,
-    handler: async ({ body }) => {
-      const { user, refreshToken } = await rotateRefreshToken(sequelize, ctx.tokens, body.refreshToken);
-      return pair(user, refreshToken);
+    handler: async ({ body, req, res }) => {
+      const presented = presentedRefreshToken(req, body?.refreshToken);
+      if (!presented) throw unauthorized('No refresh token: send it in the body, or sign in again.', 'no_refresh_token');
+      try {
+        const { user, refreshToken } = await rotateRefreshToken(sequelize, ctx.tokens, presented.token);
+        return await pair(req, res, user, refreshToken);
+      } catch (err) {
+        // A cookie that cannot refresh any more is of no use: the browser stops sending it.
+        if (presented.source === 'cookie' && err instanceof AppError && err.status === 401) clearRefreshCookie(req, res);
+        throw err;
+      }
     },
   });
 
   api.route({
-    method: 'post', path: '/auth/logout', tag: TAG, summary: 'Sign out: revoke this refresh token, or every session with everywhere=true',
+    method: 'post', path: '/auth/logout', tag: TAG, summary: 'Sign out: end this session (its refresh token from the body or the cookie), or every session with everywhere=true',
     body: S.LogoutBody, status: 204,
-    handler: async ({ body, actor }) => {
+    handler: async ({ body, actor, req, res }) => {
+      if (wantsCookie(req) || body.everywhere) clearRefreshCookie(req, res);
       if (body.everywhere) {
         await sequelize.transaction(async (transaction) => {
           await revokeAllRefreshTokens(actor.userId, transaction);
           await User.increment('tokenVersion', { where: { id: actor.userId }, transaction });
           transaction.afterCommit(forgetActors); // increment runs no model hooks
         });
-      } else if (body.refreshToken) {
-        await revokeRefreshToken(actor.userId, body.refreshToken);
-      } else {
-        throw unprocessable('Give the refreshToken to revoke, or everywhere: true.');
+        return;
       }
+      const presented = presentedRefreshToken(req, body.refreshToken);
+      if (!presented) throw unprocessable('Give the refreshToken to revoke, or everywhere: true.');
+      await revokeRefreshToken(actor.userId, presented.token);
     },
   });
 
   api.route({
     method: 'post', path: '/auth/password', tag: TAG, summary: 'Change my password (ends all my sessions and returns a new token pair)',
     body: S.PasswordBody, response: S.TokenPair,
-    handler: async ({ body, actor }) => {
+    handler: async ({ body, actor, req, res }) => {
       const user = actor.user;
       if (!(await verifyPassword(user.passwordHash, body.currentPassword))) throw new AppError(403, 'wrong_password', 'The current password is wrong.');
       if (body.newPassword === body.currentPassword) throw unprocessable('The new password must differ from the current one.');
@@ -105,7 +118,7 @@ export function registerAuthRoutes(api: Api<Actor>, ctx: AppContext): void {
         await user.update({ passwordHash, tokenVersion: user.tokenVersion + 1 }, { transaction });
         await revokeAllRefreshTokens(user.id, transaction);
       });
-      return pair(user);
+      return pair(req, res, user);
     },
   });
 

@@ -8,7 +8,11 @@ export const LoginBody = z
   .strict()
   .openapi('LoginRequest');
 
-export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict().openapi('RefreshRequest');
+export const RefreshBody = z
+  .object({ refreshToken: z.string().min(10).max(200).optional().openapi({ description: 'Leave out to use the web app\'s cookie (needs X-Saraban-Session: cookie).' }) })
+  .strict()
+  .optional()
+  .openapi('RefreshRequest');
 
 export const LogoutBody = z
   .object({
@@ -31,7 +35,7 @@ export const TokenPair = z
     accessToken: z.string(),
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int().openapi({ description: 'Seconds until the access token expires.' }),
-    refreshToken: z.string(),
+    refreshToken: z.string().optional().openapi({ description: 'Absent when the request had X-Saraban-Session: cookie: then it is set as an httpOnly cookie instead.' }),
   })
   .openapi('TokenPair');
 

@@ -1,9 +1,10 @@
 // Short-lived JWT access tokens and revocable, rotating refresh tokens.
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { Op, Sequelize } from 'sequelize';
+import { Op, Sequelize, Transaction } from 'sequelize';
 import { RefreshToken, User } from '../../db/models';
 import { unauthorized } from '../../lib/errors';
+import { writeTransaction } from '../../lib/transaction';
 
 export interface TokenSettings {
   secret: string;
@@ -45,7 +46,7 @@ export function verifyAccessToken(settings: TokenSettings, token: string): Acces
   }
 }
 
-export async function issueRefreshToken(settings: TokenSettings, userId: number, familyId: string = crypto.randomUUID(), transaction?: import('sequelize').Transaction): Promise<string> {
+export async function issueRefreshToken(settings: TokenSettings, userId: number, familyId: string = crypto.randomUUID(), transaction?: Transaction): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   await RefreshToken.create(
     { userId, tokenHash: sha256(token), familyId, expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000), revokedAt: null },
@@ -55,36 +56,63 @@ export async function issueRefreshToken(settings: TokenSettings, userId: number,
 }
 
 /**
- * Exchanges a refresh token for a new pair. The old token is revoked (rotation); presenting a
- * token that was already rotated means it leaked, so its whole family is revoked.
+ * A rotated refresh token may be presented again for this long and still be exchanged. Two tabs of
+ * the web app share one cookie: when both refresh at once (a reload, two timers), the later request
+ * carries the token the earlier one just rotated, and the cookie from the earlier answer may be
+ * lost (a reload aborts the fetch). 10 s covers a slow phone network and clock drift between server
+ * processes, and opens far less than the 15-minute access token a thief of the cookie gets anyway.
+ */
+export const ROTATION_GRACE_MS = 10_000;
+
+/**
+ * Exchanges a refresh token for a new one in the same family, revoking the old one (rotation).
+ * Presenting a rotated token again within ROTATION_GRACE_MS, while its family still has a live token,
+ * gets another new token; later, it means the token leaked, so its whole family is revoked.
  */
 export async function rotateRefreshToken(sequelize: Sequelize, settings: TokenSettings, token: string) {
-  const presented = await RefreshToken.findOne({ where: { tokenHash: sha256(token) } });
-  if (!presented) throw unauthorized('The refresh token is not valid.', 'invalid_refresh_token');
-  if (presented.revokedAt) {
-    // Committed on its own: the refusal below must not roll the family's revocation back.
-    await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: presented.familyId, revokedAt: null } });
-    throw unauthorized('The refresh token was revoked; sign in again.', 'refresh_token_revoked');
-  }
-  return sequelize.transaction(async (transaction) => {
-    const row = (await RefreshToken.findByPk(presented.id, { transaction }))!;
+  const outcome = await writeTransaction(sequelize, async (transaction) => {
+    // Locked: of two concurrent refreshes with one token, the second reads it already rotated.
+    const row = await RefreshToken.findOne({ where: { tokenHash: sha256(token) }, lock: transaction.LOCK.UPDATE, transaction });
+    if (!row) throw unauthorized('The refresh token is not valid.', 'invalid_refresh_token');
+    if (row.revokedAt && !(await withinGrace(row, transaction))) return { reusedFamily: row.familyId };
     if (row.expiresAt.getTime() <= Date.now()) throw unauthorized('The refresh token has expired; sign in again.', 'refresh_token_expired');
     const user = await User.findByPk(row.userId, { transaction });
     if (!user || !user.active) throw unauthorized('The account is not active.', 'account_inactive');
-    // Conditional update: of two concurrent refreshes with one token, only one wins.
-    const [changed] = await RefreshToken.update({ revokedAt: new Date() }, { where: { id: row.id, revokedAt: null }, transaction });
-    if (changed !== 1) throw unauthorized('The refresh token was revoked; sign in again.', 'refresh_token_revoked');
+    if (!row.revokedAt) await row.update({ revokedAt: new Date() }, { transaction });
     const refreshToken = await issueRefreshToken(settings, user.id, row.familyId, transaction);
     return { user, refreshToken };
   });
+  if ('reusedFamily' in outcome) {
+    // Committed on its own: the refusal below must not roll the family's revocation back.
+    await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: outcome.reusedFamily, revokedAt: null } });
+    throw unauthorized('The refresh token was revoked; sign in again.', 'refresh_token_revoked');
+  }
+  return outcome;
 }
 
+/**
+ * Rotated moments ago, and the session goes on: a logout, a logout everywhere, a password change
+ * or a detected theft leaves no live token in the family, and then there is no grace.
+ */
+async function withinGrace(row: RefreshToken, transaction: Transaction): Promise<boolean> {
+  if (Date.now() - row.revokedAt!.getTime() >= ROTATION_GRACE_MS) return false;
+  const live = await RefreshToken.findOne({
+    where: { familyId: row.familyId, revokedAt: null, expiresAt: { [Op.gt]: new Date() } },
+    lock: transaction.LOCK.UPDATE,
+    transaction,
+  });
+  return live !== null;
+}
+
+/** Ends the session a refresh token belongs to: the token and every token rotated from the same sign-in. */
 export async function revokeRefreshToken(userId: number, token: string): Promise<boolean> {
-  const [changed] = await RefreshToken.update({ revokedAt: new Date() }, { where: { userId, tokenHash: sha256(token), revokedAt: null } });
+  const row = await RefreshToken.findOne({ where: { userId, tokenHash: sha256(token) } });
+  if (!row) return false;
+  const [changed] = await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: row.familyId, revokedAt: null } });
   return changed > 0;
 }
 
-export async function revokeAllRefreshTokens(userId: number, transaction?: import('sequelize').Transaction): Promise<void> {
+export async function revokeAllRefreshTokens(userId: number, transaction?: Transaction): Promise<void> {
   await RefreshToken.update({ revokedAt: new Date() }, { where: { userId, revokedAt: null }, transaction });
 }
 
