@@ -258,6 +258,14 @@ describe('the registry in a real browser', function () {
       await row.getByText(subject).waitFor();
       expect(await row.innerText()).to.match(/ส่ง[\s\S]*ลับ/);
       await screenshot(page, '38-registry-secret-register');
+      // Not a registry clerk: the incoming form takes only secret letters, and says so up front.
+      await page.goto('/registry/incoming');
+      await page.getByTestId('secret-only').waitFor();
+      const submit = page.getByRole('button', { name: 'ลงทะเบียนรับ', exact: true });
+      expect(await submit.isDisabled()).to.equal(true);
+      await page.getByLabel('ชั้นความลับ').selectOption({ label: 'ลับ' });
+      await page.getByTestId('secret-only').waitFor({ state: 'detached' });
+      expect(await submit.isDisabled()).to.equal(false);
     });
 
     const clerk = await tokenOf('clerk');

@@ -14,7 +14,7 @@ import { LetterMarks } from '../../components/document/DocumentView';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, RegistrationResult } from '../../components/document/types';
 import { emptyLetter, letterBody, LetterFields, newIdempotencyKey } from './LetterForm';
-import { booksFor, FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
+import { booksFor, FilePicker, refusal, RegisterSelect, useIsClerk, useRegisters, useSingleFlight } from './common';
 
 interface Attempt {
   key: string;
@@ -30,6 +30,10 @@ export function IncomingPage() {
   const registers = useRegisters();
   const [values, setValues] = useState(() => emptyLetter('incoming'));
   const secret = values.secrecy !== 'normal';
+  // The secrets custodian may come here without being a registry clerk: then only secret letters
+  // (a normal one is the clerk's to register), said before anything is typed rather than after.
+  const clerk = useIsClerk();
+  const secretOnly = !clerk && !secret;
   const incoming = booksFor(registers.data ?? [], values.secrecy).filter((r) => r.kind === 'incoming' || r.kind === 'secret');
   const [registerId, setRegisterId] = useState<number | null>(null);
   const chosen = incoming.find((r) => r.id === registerId)?.id ?? incoming[0]?.id ?? null;
@@ -113,6 +117,11 @@ export function IncomingPage() {
             {t(secret ? 'registry.secret.custodianOnly' : 'registry.noRegister')}
           </Alert>
         )}
+        {secretOnly && (
+          <Alert color="yellow" data-testid="secret-only">
+            {t('registry.secret.custodianEntersSecretOnly')}
+          </Alert>
+        )}
         <LetterFields direction="incoming" values={values} onChange={setValues} errors={errors} />
         <Group key={formKey} align="start" gap="xl" wrap="wrap">
           <FilePicker id="incoming-main-file" label={t('doc.mainFile')} onChange={setMainFiles} />
@@ -124,7 +133,7 @@ export function IncomingPage() {
           </Alert>
         )}
         <Group>
-          <Button type="submit" loading={submit.isPending} disabled={chosen == null}>
+          <Button type="submit" loading={submit.isPending} disabled={chosen == null || secretOnly}>
             {t('registry.incoming.submit')}
           </Button>
         </Group>
