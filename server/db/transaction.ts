@@ -56,6 +56,15 @@ export async function writeStatement(sequelize: Sequelize, t: Transaction, sql: 
 
 const ROWS_PER_STATEMENT = 200;
 
+/** `INSERT INTO table (columns) VALUES ` and one row's `(?, …)`, identifiers quoted for the dialect. */
+function insertInto(sequelize: Sequelize, table: string, columns: string[]) {
+  const q = sequelize.getQueryInterface();
+  return {
+    head: `INSERT INTO ${q.quoteIdentifier(table)} (${columns.map((c) => q.quoteIdentifier(c)).join(', ')}) VALUES `,
+    tuple: `(${columns.map(() => '?').join(', ')})`,
+  };
+}
+
 /**
  * Appends rows to a table in multi-row INSERTs, without building model instances: for
  * append-only logs written on every command (history, outbox). A column missing from a row is
@@ -63,10 +72,8 @@ const ROWS_PER_STATEMENT = 200;
  */
 export async function appendRows(sequelize: Sequelize, table: string, rows: Array<Record<string, unknown>>, transaction: Transaction): Promise<void> {
   if (!rows.length) return;
-  const q = sequelize.getQueryInterface();
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const head = `INSERT INTO ${q.quoteIdentifier(table)} (${columns.map((c) => q.quoteIdentifier(c)).join(', ')}) VALUES `;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const { head, tuple } = insertInto(sequelize, table, columns);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     await writeStatement(sequelize, transaction, head + chunk.map(() => tuple).join(', '), chunk.flatMap((row) => columns.map((c) => row[c])));
@@ -75,8 +82,7 @@ export async function appendRows(sequelize: Sequelize, table: string, rows: Arra
 
 /** Inserts one row without building a model instance and returns its id (for rows every command writes). */
 export async function insertRow(sequelize: Sequelize, table: string, row: Record<string, unknown>, transaction: Transaction): Promise<number> {
-  const q = sequelize.getQueryInterface();
   const columns = Object.keys(row);
-  const sql = `INSERT INTO ${q.quoteIdentifier(table)} (${columns.map((c) => q.quoteIdentifier(c)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  return (await writeStatement(sequelize, transaction, sql, columns.map((c) => row[c]))).insertId;
+  const { head, tuple } = insertInto(sequelize, table, columns);
+  return (await writeStatement(sequelize, transaction, head + tuple, columns.map((c) => row[c]))).insertId;
 }
