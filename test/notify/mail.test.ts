@@ -131,6 +131,9 @@ describe('e-mail notifications', () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail.subject).to.equal('งานใหม่ถึงท่าน: ต้องถึงแน่นอน');
     expect(smtp.refused).to.equal(3);
+    // The worker marks the row sent just after the SMTP server took the mail: give it that moment.
+    const sentRow = () => MailMessage.findOne({ where: { userId: user.id, status: 'sent' } });
+    for (const started = Date.now(); !(await sentRow()) && Date.now() - started < 5000; ) await new Promise((r) => setTimeout(r, 20));
     const row = (await MailMessage.findOne({ where: { userId: user.id } }))!;
     expect(row).to.include({ status: 'sent', attempts: 4 });
     expect(lines.filter((l) => l.includes('not sent'))).to.have.length(3);
