@@ -76,6 +76,7 @@ describe('a secret letter’s text on every read path', () => {
     const task = await api().get(`/api/tasks/${screen}`).set(otherClerk.auth);
     expect(task.status).to.equal(200);
     expect(task.body.title).to.equal(null);
+    expect(task.body.may.complete, 'a step on a letter is completed by its readers only').to.equal(false);
     const comments = await api().get(`/api/tasks/${screen}/comments`).set(otherClerk.auth);
     expect(comments.status).to.equal(200);
     expect(comments.body.items.map((c: { text: string | null }) => c.text)).to.deep.equal([null]);

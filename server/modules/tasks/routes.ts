@@ -65,10 +65,13 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     method: 'get', path: '/tasks/:id', tag: TAG, summary: 'A task with its form and what I may do with it', params: idParam, response: TaskWithRights,
     handler: async ({ params, actor }) => {
       const { task, access } = await svc.loadVisible(params.id, actor);
+      const disclose = await disclosure(actor, [task]);
+      // A step on a letter is completed only by a reader of it (service.ts): say so before the form is filled.
+      const works = access.canWork && disclose(task);
       return {
-        ...(await presentedOne(actor, task)),
+        ...presentTask(task, disclose),
         formFields: task.formFields ? JSON.parse(task.formFields) : [],
-        may: { claim: access.canClaim, unclaim: access.canUnclaim, complete: access.canWork, delegate: access.canWork && task.assigneeUserId === actor.userId, reassign: access.canReassign },
+        may: { claim: access.canClaim, unclaim: access.canUnclaim, complete: works, delegate: works && task.assigneeUserId === actor.userId, reassign: access.canReassign },
         actingAs: { capacity: access.capacity, positionId: access.positionId },
       };
     },
