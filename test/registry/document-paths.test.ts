@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { api, buildUser, login, orgByCode, Session } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
 import { incomingLetter, registerOf, registerSecret } from './helpers';
-import { Endorsement, HistoryEntry, ProcessInstance, Task } from '../../server/db/models';
+import { DestructionItem, Document, Endorsement, HistoryEntry, ProcessInstance, Task, User } from '../../server/db/models';
+import { buddhistYear } from '../../server/lib/thai-date';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -105,5 +106,23 @@ describe('every path into a letter checks that the caller may read it', () => {
     expect(patch.status, JSON.stringify(patch.body)).to.equal(422);
     const message = await api().post(`/api/workflow/instances/${instance!.id}/messages`).set(admin.auth).send({ messageId: 'reply', variables: { documentIds: [secretId] } });
     expect(message.status, JSON.stringify(message.body)).to.equal(422);
+  });
+
+  it('refuses to put a secret letter to destruction for someone who may not read it (422, nothing started)', async () => {
+    const author = (await User.findOne({ where: { username: 'clerk' } }))!;
+    const expired = await Document.create({
+      organisationId: author.organisationId, direction: 'incoming', type: 'external', status: 'registered', urgency: 'normal', secrecy: 'secret', letterDate: '1998-03-01',
+      createdById: author.id, subject: 'รายงานลับที่ครบอายุการเก็บ', registerYear: 2541, registerNumber: 7, retentionYears: 10,
+    });
+    const year = buddhistYear(new Date());
+    const list = await api().get('/api/retention/destruction-list').query({ year }).set(otherClerk.auth);
+    const line = list.body.items.find((i: { documentId: number }) => i.documentId === expired.id);
+    expect(line.subject, 'listed, its subject hidden').to.equal('(ลับมาก)');
+    const instances = await ProcessInstance.count({ where: { processKey: 'document_destruction' } });
+    const res = await api().post('/api/retention/destruction-list/approve').set(otherClerk.auth).send({ year, documentIds: [expired.id], committee: { chair: 'director', members: ['sectionhead', 'deputy'] } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
+    expect(res.body.error.details).to.deep.equal([{ field: 'documentIds', message: `${expired.id} is a secret letter you may not read` }]);
+    expect(await ProcessInstance.count({ where: { processKey: 'document_destruction' } })).to.equal(instances);
+    expect(await DestructionItem.count({ where: { documentId: expired.id } })).to.equal(0);
   });
 });
