@@ -10,6 +10,7 @@ import { thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { appendAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import { CAPACITY_TH, DECISION_TH } from './labels';
+import { assertRead } from './policy';
 import * as S from './schemas';
 
 export function presentEndorsement(e: Endorsement) {
@@ -77,6 +78,8 @@ export async function endorseFromStep(t: Transaction, actor: Actor, signer: Sign
   if (!text) return null;
   const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
   if (!doc) return null;
+  // The last guard of every path that writes an endorsement from a step: only a reader signs.
+  await assertRead(actor, doc, t);
   const decision = (DECISIONS as readonly unknown[]).includes(variables.decision) ? (variables.decision as Decision) : undefined;
   let assignTo: string | undefined;
   if (decision === 'assign' && variables.assignUnitId != null) assignTo = (await Unit.findByPk(Number(variables.assignUnitId), { transaction: t }))?.nameTh;

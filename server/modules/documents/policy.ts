@@ -2,8 +2,9 @@
 // recipients, the author and the organisation's secrets custodian. Nothing crosses organisations.
 // The custodian alone reads every secret letter, so the custodian alone keeps and sees the secret
 // register (ทะเบียนหนังสือลับ): its lines are secret letters.
+import type { Transaction } from 'sequelize';
 import { Document, DocumentRecipient, Register } from '../../db/models';
-import { notFound, forbidden } from '../../lib/errors';
+import { notFound, forbidden, unprocessable } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 
 export const isSecret = (doc: Pick<Document, 'secrecy'>) => doc.secrecy !== 'normal';
@@ -23,7 +24,7 @@ export function assertRegistrar(actor: Actor, reg: Pick<Register, 'kind'>): void
 }
 
 /** The ids of the documents the actor may read, with one look at the named recipients for all of them. */
-export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' | 'organisationId' | 'secrecy' | 'createdById'>>): Promise<Set<number>> {
+export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' | 'organisationId' | 'secrecy' | 'createdById'>>, transaction?: Transaction): Promise<Set<number>> {
   const readable = new Set<number>();
   const askRecipients: number[] = [];
   for (const doc of docs) {
@@ -32,20 +33,44 @@ export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' 
     else askRecipients.push(Number(doc.id));
   }
   for (let i = 0; i < askRecipients.length; i += 1000) {
-    const named = await DocumentRecipient.findAll({ where: { documentId: askRecipients.slice(i, i + 1000), userId: actor.userId }, attributes: ['documentId'], raw: true });
+    const named = await DocumentRecipient.findAll({ where: { documentId: askRecipients.slice(i, i + 1000), userId: actor.userId }, attributes: ['documentId'], raw: true, transaction });
     for (const r of named) readable.add(Number(r.documentId));
   }
   return readable;
 }
 
-export async function canRead(actor: Actor, doc: Document): Promise<boolean> {
-  return (await readableIds(actor, [doc])).has(Number(doc.id));
+export async function canRead(actor: Actor, doc: Document, transaction?: Transaction): Promise<boolean> {
+  return (await readableIds(actor, [doc], transaction)).has(Number(doc.id));
 }
 
 /** Not found rather than forbidden: an unreadable document's existence is not revealed. */
-export async function assertRead(actor: Actor, doc: Document | null): Promise<Document> {
-  if (!doc || !(await canRead(actor, doc))) throw notFound('Document');
+export async function assertRead(actor: Actor, doc: Document | null, transaction?: Transaction): Promise<Document> {
+  if (!doc || !(await canRead(actor, doc, transaction))) throw notFound('Document');
   return doc;
+}
+
+/**
+ * The one door for a document id given to any route or command (start a process for it, complete
+ * a step on it, endorse it): the same read and secrecy check as reading it, 404 when it is missing
+ * or not the actor's to read. Writing into a letter one may not read is never allowed.
+ */
+export async function readableDocument(actor: Actor, documentId: number, options: { transaction?: Transaction; lock?: boolean } = {}): Promise<Document> {
+  const { transaction, lock } = options;
+  const doc = await Document.findByPk(documentId, { transaction, ...(lock && transaction ? { lock: transaction.LOCK.UPDATE } : {}) });
+  return assertRead(actor, doc, transaction);
+}
+
+/**
+ * Process variables that carry a letter's identity or content. `documentIds` (the letters a
+ * destruction destroys) is only ever set by the product from an approved destruction list; on an
+ * instance for a letter, `document` is set by the product from the letter itself (what its
+ * secrecy lets tasks and events show). A request setting them could point a process at letters
+ * its caller may not read, or make a secret letter look normal. Without a letter, `document` is
+ * the designer's own data.
+ */
+export function assertNoDocumentVariables(variables: Record<string, unknown> | undefined, hasLetter: boolean, field = 'variables'): void {
+  const set = ['documentIds', ...(hasLetter ? ['document'] : [])].filter((name) => variables && Object.prototype.hasOwnProperty.call(variables, name));
+  if (set.length) throw unprocessable(`${set.map((n) => `"${n}"`).join(', ')}: set by the product from the letter itself, not by a request.`, set.map((n) => ({ field: `${field}.${n}`, message: 'set by the product' })));
 }
 
 export function assertClerk(actor: Actor): void {

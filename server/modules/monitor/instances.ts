@@ -9,6 +9,7 @@ import { notFound } from '../../lib/errors';
 import { letterNumberKey } from '../../lib/letter-number';
 import type { Actor } from '../auth/actor';
 import { readableSql } from '../documents/policy';
+import { disclosure } from '../documents/present';
 import { administers } from '../org/policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from '../workflow/present';
 import { activitiesOf } from '../workflow/definitions';
@@ -107,9 +108,9 @@ export async function instanceDetail(db: Database, actor: Actor, id: number) {
   const docs = instance.documentId ? await readableDocuments(db, actor, [Number(instance.documentId)]) : new Map<number, Document>();
   const doc = instance.documentId ? docs.get(Number(instance.documentId)) : undefined;
   const open = tasks.filter((t) => t.status === 'open');
-  // Endorsements and task titles carry the letter's content: shown only inside the letter's own
-  // organisation and to those who may read it (documents never cross organisations).
-  const showContent = instance.organisationId === actor.organisationId && (!instance.documentId || !!doc);
+  // Endorsements and task titles carry the letter's content: the one disclosure rule decides.
+  const disclose = await disclosure(actor, [instance]);
+  const showContent = disclose(instance);
   const activeElementIds = [...new Set([...open.map((t) => t.elementId), ...jobs.map((j) => j.elementId), ...incidents.filter((i) => i.status === 'open' && i.elementId).map((i) => i.elementId!)])];
   return {
     instance: { ...presentInstance(instance), organisationId: instance.organisationId, organisationName: (await organisationNames([instance.organisationId])).get(instance.organisationId) ?? null },
@@ -120,10 +121,9 @@ export async function instanceDetail(db: Database, actor: Actor, id: number) {
     path: history.filter((h) => h.event === 'activity.end' && h.elementId).map((h) => ({ elementId: h.elementId!, elementType: h.elementType, name: names.get(h.elementId!) ?? null, at: h.at.toISOString() })),
     activeElementIds,
     history: history.map((h) => {
-      const item = presentHistory(h);
-      return { ...item, detail: showContent ? item.detail : null, elementName: h.elementId ? (names.get(h.elementId) ?? null) : null, userName: h.userId ? (people.get(h.userId) ?? null) : null };
+      return { ...presentHistory(h, showContent), elementName: h.elementId ? (names.get(h.elementId) ?? null) : null, userName: h.userId ? (people.get(h.userId) ?? null) : null };
     }),
-    openTasks: open.map((t) => ({ ...presentTask(t), title: showContent ? t.title : null })),
+    openTasks: open.map((t) => presentTask(t, disclose)),
     incidents: incidents.map(presentIncident),
     canRetry: await administers(actor, instance.organisationId),
   };

@@ -140,7 +140,7 @@ export function registerOrgRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, body, actor }) => {
       await svc.findOr404(Organisation, params.orgId, 'Organisation');
       await assertAdminister(actor, params.orgId);
-      const user = await svc.createUser(sequelize, params.orgId, body);
+      const user = await svc.createUser(sequelize, params.orgId, body, actor.userId);
       return svc.presentUser(user, await svc.userGroups(user.id));
     },
   });
@@ -158,7 +158,7 @@ export function registerOrgRoutes(api: Api<Actor>, ctx: AppContext): void {
       const user = await svc.findOr404(User, params.id, 'User');
       await assertAdminister(actor, user.organisationId);
       if (user.id === actor.userId && body.active === false) throw unprocessable('You cannot deactivate your own account.');
-      await svc.updateUser(sequelize, user, body);
+      await svc.updateUser(sequelize, user, body, actor.userId);
       return svc.presentUser(user, await svc.userGroups(user.id));
     },
   });
@@ -205,7 +205,7 @@ export function registerOrgRoutes(api: Api<Actor>, ctx: AppContext): void {
         const group = await svc.findOr404(Group, params.id, 'Group');
         await assertAdminister(actor, group.organisationId);
         if (!member && group.key === 'system_admin' && params.userId === actor.userId) throw unprocessable('You cannot remove yourself from the administrators.');
-        await svc.setMembership(sequelize, group, params.userId, member);
+        await svc.setMembership(sequelize, group, params.userId, member, actor.userId);
       },
     });
   }

@@ -6,6 +6,8 @@ import { notFound, unprocessable } from '../../lib/errors';
 import { hashPassword } from '../auth/passwords';
 import { revokeAllRefreshTokens } from '../auth/tokens';
 import { ancestorsOf, forgetOrgTree } from './policy';
+import { writeTransaction } from '../../lib/transaction';
+import { appendAudit } from '../audit/service';
 
 export const ROLE_NAMES: Record<(typeof ROLE_KEYS)[number], [string, string]> = {
   system_admin: ['ผู้ดูแลระบบ', 'System administrator'],
@@ -140,20 +142,38 @@ async function assertUserRefs(organisationId: number, input: UserInput, transact
   for (const g of input.groupIds ?? []) await assertBelongs(Group, g, [organisationId], 'groupIds', transaction);
 }
 
-export async function createUser(sequelize: Sequelize, organisationId: number, input: UserInput) {
+// The secrets custodian (นายทะเบียนเอกสารลับ) reads every secret letter of the organisation, so who
+// is given or loses that role is in the audit chain, like the custodian's reads themselves.
+const CUSTODIAN = 'secrets_custodian';
+
+/** Appends the grant or removal of the custodian's role when `before` and `after` differ. */
+async function auditCustodian(t: Transaction, group: Group, userId: number, before: boolean, after: boolean, actorId: number) {
+  if (group.key !== CUSTODIAN || before === after) return;
+  await appendAudit(t, {
+    organisationId: group.organisationId, entityType: 'group', entityId: group.id, action: after ? 'group.member.added' : 'group.member.removed', actorId,
+    data: { group: CUSTODIAN, userId },
+  });
+}
+
+const custodianGroup = (organisationId: number, transaction: Transaction) => Group.findOne({ where: { organisationId, key: CUSTODIAN }, transaction });
+const isMember = async (groupId: number, userId: number, transaction: Transaction) => (await GroupMember.count({ where: { groupId, userId }, transaction })) > 0;
+
+export async function createUser(sequelize: Sequelize, organisationId: number, input: UserInput, actorId: number) {
   const passwordHash = await hashPassword(input.password!);
-  return sequelize.transaction(async (transaction) => {
+  return writeTransaction(sequelize, async (transaction) => {
     await assertUserRefs(organisationId, input, transaction);
     const { password: _p, groupIds, ...fields } = input;
     const user = await User.create({ ...fields, organisationId, passwordHash }, { transaction });
     if (groupIds?.length) await GroupMember.bulkCreate([...new Set(groupIds)].map((groupId) => ({ groupId, userId: user.id })), { transaction });
+    const custodian = await custodianGroup(organisationId, transaction);
+    if (custodian) await auditCustodian(transaction, custodian, user.id, false, (groupIds ?? []).includes(custodian.id), actorId);
     return user;
   });
 }
 
-export async function updateUser(sequelize: Sequelize, user: User, input: UserInput) {
+export async function updateUser(sequelize: Sequelize, user: User, input: UserInput, actorId: number) {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return sequelize.transaction(async (transaction) => {
+  return writeTransaction(sequelize, async (transaction) => {
     await assertUserRefs(user.organisationId, input, transaction);
     const { password: _p, groupIds, ...fields } = input;
     // A new password or a disabled account ends every session of the user.
@@ -161,8 +181,11 @@ export async function updateUser(sequelize: Sequelize, user: User, input: UserIn
     await user.update({ ...fields, ...(passwordHash ? { passwordHash } : {}), ...(endSessions ? { tokenVersion: user.tokenVersion + 1 } : {}) }, { transaction });
     if (endSessions) await revokeAllRefreshTokens(user.id, transaction);
     if (groupIds) {
+      const custodian = await custodianGroup(user.organisationId, transaction);
+      const wasCustodian = custodian ? await isMember(custodian.id, user.id, transaction) : false;
       await GroupMember.destroy({ where: { userId: user.id }, transaction });
       await GroupMember.bulkCreate([...new Set(groupIds)].map((groupId) => ({ groupId, userId: user.id })), { transaction });
+      if (custodian) await auditCustodian(transaction, custodian, user.id, wasCustodian, groupIds.includes(custodian.id), actorId);
     }
     return user;
   });
@@ -173,11 +196,13 @@ export async function userGroups(userId: number): Promise<Group[]> {
   return rows.length ? Group.findAll({ where: { id: { [Op.in]: rows.map((r) => r.groupId) } }, order: [['id', 'ASC']] }) : [];
 }
 
-export async function setMembership(sequelize: Sequelize, group: Group, userId: number, member: boolean) {
-  return sequelize.transaction(async (transaction) => {
+export async function setMembership(sequelize: Sequelize, group: Group, userId: number, member: boolean, actorId: number) {
+  return writeTransaction(sequelize, async (transaction) => {
     await assertBelongs(User, userId, [group.organisationId], 'userId', transaction);
+    const was = await isMember(group.id, userId, transaction);
     if (member) await GroupMember.findOrCreate({ where: { groupId: group.id, userId }, transaction });
     else await GroupMember.destroy({ where: { groupId: group.id, userId }, transaction });
+    await auditCustodian(transaction, group, userId, was, member, actorId);
   });
 }
 

@@ -87,6 +87,14 @@ export function registerRetentionRoutes(api: Api<Actor>, ctx: AppContext): void 
       const documentIds = [...new Set(body.documentIds)];
       const outside = documentIds.filter((id) => !listed.has(id));
       if (outside.length) throw unprocessable(`Some documents are not on the destruction list of ${body.year}.`, outside.map((id) => ({ field: 'documentIds', message: `${id} is not on the list` })));
+      // Destroying a letter is the last write into it: a secret one the approver may not read stays
+      // on the list (its subject hidden) for one who may — its author, a named reader, the custodian.
+      const listedDocs = await Document.findAll({ where: { id: { [Op.in]: documentIds } }, attributes: ['id', 'organisationId', 'secrecy', 'createdById'] });
+      const readable = await readableIds(actor, listedDocs);
+      const unreadable = documentIds.filter((id) => !readable.has(id));
+      if (unreadable.length) {
+        throw unprocessable('หนังสือลับที่ท่านไม่มีสิทธิ์อ่านขอทำลายไม่ได้ ให้ผู้มีสิทธิ์อ่าน (นายทะเบียนเอกสารลับ) ดำเนินการ (Secret letters you may not read are put to destruction by someone who may read them.)', unreadable.map((id) => ({ field: 'documentIds', message: `${id} is a secret letter you may not read` })));
+      }
       const definition = await activeDefinition(actor.organisationId, DESTRUCTION_PROCESS);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const instance = await writeTransaction(ctx.db.sequelize, async (t) => {

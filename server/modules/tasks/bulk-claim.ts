@@ -8,6 +8,7 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { Task as TaskSchema } from '../workflow/schemas';
 import { presentTask } from '../workflow/present';
+import { disclosure } from '../documents/present';
 import { claim } from './service';
 
 /** claimed: now mine; taken: someone else claimed or finished it first; refused: not mine to claim; not_found: no such task. */
@@ -31,7 +32,8 @@ export function registerBulkClaimRoutes(api: Api<Actor>, ctx: AppContext): void 
       const results: Array<z.infer<typeof ClaimResult>> = [];
       for (const id of [...new Set(body.ids)]) {
         try {
-          results.push({ id, outcome: 'claimed', message: null, task: presentTask(await claim(ctx.db, id, actor)) });
+          const task = await claim(ctx.db, id, actor);
+          results.push({ id, outcome: 'claimed', message: null, task: presentTask(task, await disclosure(actor, [task])) });
         } catch (err) {
           const outcome = err instanceof AppError ? OUTCOME[err.status as keyof typeof OUTCOME] : undefined;
           if (!outcome) throw err;

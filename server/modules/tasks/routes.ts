@@ -7,6 +7,8 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { Task as TaskSchema } from '../workflow/schemas';
 import { presentTask } from '../workflow/present';
+import { disclosure } from '../documents/present';
+import type { Task } from '../../db/models';
 import * as svc from './service';
 
 const TAG = 'Tasks';
@@ -27,6 +29,13 @@ const TaskWithRights = TaskSchema.extend({
   actingAs: z.object({ capacity: z.string(), positionId: z.number().int().nullable() }),
 }).openapi('TaskDetail');
 
+/** Tasks as this reader may see them (a title from a letter only to its readers). */
+async function presented(actor: Actor, tasks: Task[]) {
+  const disclose = await disclosure(actor, tasks);
+  return tasks.map((t) => presentTask(t, disclose));
+}
+const presentedOne = async (actor: Actor, task: Task) => (await presented(actor, [task]))[0];
+
 export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { db, runtime } = ctx;
   const page = z.object({ items: z.array(TaskSchema), total: z.number().int() });
@@ -36,7 +45,7 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     query: inboxQuery, response: page,
     handler: async ({ query, actor }) => {
       const { items, total } = await svc.inbox(db, actor, { ...query, overdue: query.overdue === 'true', scope: { kind: 'mine' } });
-      return { items: items.map((t) => presentTask(t)), total };
+      return { items: await presented(actor, items), total };
     },
   });
 
@@ -48,7 +57,7 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
       const member = (query.kind === 'group' && actor.groupIds.includes(query.id)) || (query.kind === 'unit' && actor.unitId === query.id) || (query.kind === 'position' && actor.capacities.some((c) => c.positionId === query.id));
       if (!member) throw forbidden(`You do not belong to that ${query.kind}.`);
       const { items, total } = await svc.inbox(db, actor, { ...query, overdue: query.overdue === 'true', scope: { kind: query.kind, id: query.id } });
-      return { items: items.map((t) => presentTask(t)), total };
+      return { items: await presented(actor, items), total };
     },
   });
 
@@ -56,10 +65,13 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     method: 'get', path: '/tasks/:id', tag: TAG, summary: 'A task with its form and what I may do with it', params: idParam, response: TaskWithRights,
     handler: async ({ params, actor }) => {
       const { task, access } = await svc.loadVisible(params.id, actor);
+      const disclose = await disclosure(actor, [task]);
+      // A step on a letter is completed only by a reader of it (service.ts): say so before the form is filled.
+      const works = access.canWork && disclose(task);
       return {
-        ...presentTask(task),
+        ...presentTask(task, disclose),
         formFields: task.formFields ? JSON.parse(task.formFields) : [],
-        may: { claim: access.canClaim, unclaim: access.canUnclaim, complete: access.canWork, delegate: access.canWork && task.assigneeUserId === actor.userId, reassign: access.canReassign },
+        may: { claim: access.canClaim, unclaim: access.canUnclaim, complete: works, delegate: works && task.assigneeUserId === actor.userId, reassign: access.canReassign },
         actingAs: { capacity: access.capacity, positionId: access.positionId },
       };
     },
@@ -68,18 +80,18 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
   for (const [action, summary] of [['claim', 'Claim a task of my group'], ['unclaim', 'Give a claimed task back to the group']] as const) {
     api.route({
       method: 'post', path: `/tasks/:id/${action}`, tag: TAG, summary, params: idParam, response: TaskSchema,
-      handler: async ({ params, actor }) => presentTask(await svc[action](db, params.id, actor)),
+      handler: async ({ params, actor }) => presentedOne(actor, await svc[action](db, params.id, actor)),
     });
   }
 
   const toUser = z.object({ userId: z.number().int().positive() }).strict();
   api.route({
     method: 'post', path: '/tasks/:id/delegate', tag: TAG, summary: 'Delegate my task to a colleague (I stay its owner)', params: idParam, body: toUser, response: TaskSchema,
-    handler: async ({ params, body, actor }) => presentTask(await svc.delegate(db, params.id, actor, body.userId)),
+    handler: async ({ params, body, actor }) => presentedOne(actor, await svc.delegate(db, params.id, actor, body.userId)),
   });
   api.route({
     method: 'post', path: '/tasks/:id/reassign', tag: TAG, summary: "Reassign a subordinate's task (supervisors and administrators)", params: idParam, body: toUser, response: TaskSchema,
-    handler: async ({ params, body, actor }) => presentTask(await svc.reassign(db, params.id, actor, body.userId)),
+    handler: async ({ params, body, actor }) => presentedOne(actor, await svc.reassign(db, params.id, actor, body.userId)),
   });
 
   api.route({
@@ -92,7 +104,8 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: z.object({ task: TaskSchema, next: z.array(TaskSchema), instanceStatus: z.string() }),
     handler: async ({ params, body, actor }) => {
       const { instance, createdTasks, task } = await svc.complete(runtime, params.id, actor, body);
-      return { task: presentTask(task), next: createdTasks.map((t) => presentTask(t)), instanceStatus: instance.status };
+      const [shown, ...next] = await presented(actor, [task, ...createdTasks]);
+      return { task: shown, next, instanceStatus: instance.status };
     },
   });
 
@@ -105,11 +118,12 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
   api.route({
     method: 'get', path: '/tasks/:id/comments', tag: TAG, summary: 'Comments on a task', params: idParam,
-    response: z.object({ items: z.array(z.object({ userId: z.number().int().nullable(), text: z.string(), at: z.string() })) }),
+    response: z.object({ items: z.array(z.object({ userId: z.number().int().nullable(), text: z.string().nullable().openapi({ description: 'null when the task is on a letter I may not read' }), at: z.string() })) }),
     handler: async ({ params, actor }) => {
       const { task } = await svc.loadVisible(params.id, actor);
+      const shown = (await disclosure(actor, [task]))(task);
       const rows = await HistoryEntry.findAll({ where: { taskId: task.id, event: 'task.commented' }, order: [['id', 'ASC']] });
-      return { items: rows.map((r) => ({ userId: r.userId, text: String(JSON.parse(r.detail ?? '{}').text ?? ''), at: r.at.toISOString() })) };
+      return { items: rows.map((r) => ({ userId: r.userId, text: shown ? String(JSON.parse(r.detail ?? '{}').text ?? '') : null, at: r.at.toISOString() })) };
     },
   });
 }

@@ -11,6 +11,7 @@ import { audienceFrom, type WorkflowRuntime } from '../workflow/runtime';
 import { validateFormVariables, FormField } from '../workflow/forms';
 import { taskAccess, TaskAccess } from './policy';
 import { endorseFromStep } from '../documents/endorsements';
+import { assertNoDocumentVariables, readableDocument } from '../documents/policy';
 
 export interface InboxQuery {
   processKey?: string;
@@ -167,8 +168,14 @@ export async function reassign(db: Database, taskId: number, actor: Actor, userI
   return changeAssignment(db, task, actor, access, 'task.reassigned', { assigneeUserId: userId, ownerUserId: null }, { assigneeUserId: task.assigneeUserId }, { from: task.assigneeUserId, to: userId });
 }
 
+/** A task on a letter is worked only by those who may read the letter (404 as reading it would). */
+async function assertReadsLetterOf(task: Task, actor: Actor): Promise<void> {
+  if (task.documentId != null) await readableDocument(actor, Number(task.documentId));
+}
+
 export async function comment(db: Database, taskId: number, actor: Actor, text: string) {
   const { task, access } = await loadVisible(taskId, actor);
+  await assertReadsLetterOf(task, actor);
   await writeTransaction(db.sequelize, (t) => history(task, 'task.commented', actor, access, { text }, t));
 }
 
@@ -181,6 +188,9 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
   const { task, access } = await loadVisible(taskId, actor);
   if (task.status !== 'open') throw conflict(`The task is already ${task.status}.`);
   if (!access.canWork) throw forbidden(task.assigneeUserId ? 'Someone else has claimed this task.' : 'You are not a performer of this task.');
+  // Completing a step on a letter writes into it (an endorsement, its route and register line).
+  await assertReadsLetterOf(task, actor);
+  assertNoDocumentVariables(input.variables, task.documentId != null);
   let capacity = access;
   if (input.actingPositionId !== undefined) {
     const chosen = actor.capacities.find((c) => c.positionId === input.actingPositionId);

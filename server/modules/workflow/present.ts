@@ -1,10 +1,14 @@
+// How workflow rows leave the server. What a row carries from its letter (a task's title, a history
+// detail) goes out only through the reader's Disclosure (documents/present.ts), so every read path
+// shows the same.
 import type { HistoryEntry, Incident, ProcessInstance, Task } from '../../db/models';
+import type { Disclosure } from '../documents/present';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export function presentTask(t: Task, now = new Date()) {
+export function presentTask(t: Task, disclose: Disclosure, now = new Date()) {
   return {
-    id: Number(t.id), instanceId: Number(t.instanceId), processKey: t.processKey, elementId: t.elementId, name: t.name, title: t.title, status: t.status,
+    id: Number(t.id), instanceId: Number(t.instanceId), processKey: t.processKey, elementId: t.elementId, name: t.name, title: disclose(t) ? t.title : null, status: t.status,
     assigneeUserId: t.assigneeUserId, ownerUserId: t.ownerUserId, priority: t.priority, urgency: t.urgency,
     dueAt: iso(t.dueAt), overdue: t.status === 'open' && !!t.dueAt && new Date(t.dueAt) < now, formKey: t.formKey,
     documentId: t.documentId == null ? null : Number(t.documentId), createdAt: iso(t.createdAt)!, completedAt: iso(t.completedAt),
@@ -18,10 +22,11 @@ export function presentInstance(i: ProcessInstance) {
   };
 }
 
-export function presentHistory(h: HistoryEntry) {
+/** `shown`: the reader's disclosure of the history's instance (a detail carries variables, endorsements, comments). */
+export function presentHistory(h: HistoryEntry, shown: boolean) {
   return {
     id: Number(h.id), elementId: h.elementId, elementType: h.elementType, event: h.event, taskId: h.taskId == null ? null : Number(h.taskId),
-    userId: h.userId, capacity: h.capacity, forPositionId: h.forPositionId, detail: h.detail ? JSON.parse(h.detail) : null, at: iso(h.at)!,
+    userId: h.userId, capacity: h.capacity, forPositionId: h.forPositionId, detail: shown && h.detail ? JSON.parse(h.detail) : null, at: iso(h.at)!,
   };
 }
 

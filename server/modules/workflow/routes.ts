@@ -11,12 +11,12 @@ import * as S from './schemas';
 import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
-import { circulate, routeOfDocument, stepNames } from './routing';
+import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
-import { assertClerk } from '../documents/policy';
 import { Document } from '../../db/models';
-import { assertRead as assertReadDocument } from '../documents/policy';
+import { assertClerk, assertNoDocumentVariables, assertRead as assertReadDocument, readableDocument } from '../documents/policy';
+import { disclosure } from '../documents/present';
 
 const TAG = 'Workflow';
 
@@ -88,13 +88,17 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       // Destruction is started only from an approved destruction list, where its inputs are checked.
       if (body.processKey === 'document_destruction') throw forbidden('Start a destruction from the destruction list (POST /api/retention/destruction-list/approve).');
       if (body.processKey === FORWARD_KEY) throw forbidden('Forward a letter with POST /api/documents/:id/forward, where the recipient is checked.');
+      // A process for a letter writes into it (endorsements, its route): only for a letter the starter may read.
+      const doc = body.documentId === undefined ? null : await readableDocument(actor, body.documentId);
+      assertNoDocumentVariables(body.variables, doc !== null);
       const definition = await activeDefinition(actor.organisationId, body.processKey);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({
         definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
-        starterUsername: actor.user.username, variables: body.variables ?? {}, documentId: body.documentId ?? null, businessKey: body.businessKey ?? null,
+        starterUsername: actor.user.username, variables: { ...body.variables, ...(doc ? { document: documentVariables(doc) } : {}) }, documentId: doc ? Number(doc.id) : null, businessKey: body.businessKey ?? null,
       });
-      return { instance: presentInstance(instance), tasks: createdTasks.map((t) => presentTask(t)) };
+      const disclose = await disclosure(actor, [instance]);
+      return { instance: presentInstance(instance), tasks: createdTasks.map((t) => presentTask(t, disclose)) };
     },
   });
 
@@ -129,7 +133,8 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const incidents = await Incident.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
       const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } } });
       const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId)])];
-      return { instance: presentInstance(instance), tasks: tasks.map((t) => presentTask(t)), incidents: incidents.map(presentIncident), activeElementIds: active };
+      const disclose = await disclosure(actor, [instance]);
+      return { instance: presentInstance(instance), tasks: tasks.map((t) => presentTask(t, disclose)), incidents: incidents.map(presentIncident), activeElementIds: active };
     },
   });
 
@@ -140,7 +145,8 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const instance = await loadInstance(params.id, actor);
       const names = await stepNames(instance.definitionId);
       const rows = await HistoryEntry.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
-      return { items: rows.map((h) => ({ ...presentHistory(h), name: h.elementId ? (names.get(h.elementId) ?? null) : null })) };
+      const shown = (await disclosure(actor, [instance]))(instance);
+      return { items: rows.map((h) => ({ ...presentHistory(h, shown), name: h.elementId ? (names.get(h.elementId) ?? null) : null })) };
     },
   });
 
@@ -151,6 +157,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     response: S.Instance,
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
+      assertNoDocumentVariables(body.variables, instance.documentId != null);
       const { instance: updated } = await runtime.command(instance.id, (host) => {
         const before = host.collector!.ended.size;
         Object.assign(host.variables(), body.variables ?? {});
@@ -169,6 +176,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
       await assertAdministerInstance(actor, instance);
+      assertNoDocumentVariables(body.variables, instance.documentId != null);
       const { instance: updated } = await runtime.command(instance.id, (host) => void Object.assign(host.variables(), body.variables), async (t, inst) => {
         await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'variables.changed', userId: actor.userId, detail: JSON.stringify({ names: Object.keys(body.variables) }), at: new Date() }, { transaction: t });
       });
