@@ -19,7 +19,7 @@ export interface Database {
   dialect: Dialect;
   /** What /api/health reports: dialect and server version, never credentials. */
   describe(): Promise<{ dialect: Dialect; version: string }>;
-  /** Queries run outside the transaction of the command that was running them (see watchStrayQueries). */
+  /** Queries run outside the transaction of the command that was running them (see watchStrayQueries; not watched in production). */
   strayQueries: { count: number; samples: string[] };
   close(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export interface PoolOptions {
  * The model classes are process-wide: only the app's database binds them (`models: true`, the
  * default). Schema tools and tests that open a second database pass `models: false`.
  */
-export function createDatabase(url: string, options: { logging?: boolean; pool?: PoolOptions; models?: boolean } = {}): Database {
+export function createDatabase(url: string, options: { logging?: boolean; pool?: PoolOptions; models?: boolean; watchStrayQueries?: boolean } = {}): Database {
   const common: Options = {
     logging: options.logging ? (sql: string) => console.log(sql) : false,
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
@@ -124,7 +124,8 @@ export function createDatabase(url: string, options: { logging?: boolean; pool?:
     throw new Error(`DATABASE_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.split(':')[0]}:")`);
   }
   if (options.models !== false) initModels(sequelize);
-  const strayQueries = watchStrayQueries(sequelize);
+  // Watched in development and tests; production does not pay for the async context.
+  const strayQueries = (options.watchStrayQueries ?? process.env.NODE_ENV !== 'production') ? watchStrayQueries(sequelize) : { count: 0, samples: [] };
   return {
     sequelize,
     dialect,
