@@ -11,7 +11,7 @@ import { deployShippedProcesses } from './modules/workflow/definitions';
 
 export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
   const log = options.log ?? (() => {});
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, { pool: config.dbPool });
   watchActorSources();
   await db.sequelize.authenticate();
   const migrated = await migrate(db);

@@ -1,4 +1,5 @@
 // Runtime configuration from environment variables, each with a working default.
+import os from 'node:os';
 import { dataDir, databaseUrl } from '../config/database';
 
 export interface Config {
@@ -21,6 +22,10 @@ export interface Config {
   jobPollMs: number;
   /** Server processes on this machine sharing the port (node:cluster); 0: one per CPU core. MariaDB only. */
   serverProcesses: number;
+  /** MariaDB/MySQL connections per server process (DB_POOL_MAX) and how long a request waits for one (DB_POOL_ACQUIRE_MS). */
+  dbPool: { max: number; acquireMs: number };
+  /** How often each open socket's session is re-checked (ms): a revoked one closes within this time at most. */
+  socketSessionCheckMs: number;
   /** Set: Socket.io fans out across processes through Redis (@socket.io/redis-adapter). */
   redisUrl?: string;
   /** Set: e-mail goes out through this SMTP server; unset: mail is queued and logged as not sent. */
@@ -42,6 +47,16 @@ function int(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * A command holds one connection (all its queries use its transaction), so a pool of 20 keeps two
+ * cores busy; more only queues on row locks inside MariaDB. The processes of one machine share
+ * MariaDB's max_connections (151 by default): together they stay under 120 unless told otherwise.
+ */
+function defaultPoolMax(serverProcesses: number): number {
+  const processes = serverProcesses === 0 ? os.availableParallelism() : Math.max(1, serverProcesses);
+  return Math.max(5, Math.min(20, Math.floor(120 / processes)));
+}
+
 export function loadConfig(overrides: Partial<Config> = {}): Config {
   const port = int('PORT', 3000);
   const config: Config = {
@@ -61,6 +76,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     engineCacheSize: int('WORKFLOW_ENGINE_CACHE', 64),
     jobPollMs: int('WORKFLOW_JOB_POLL_MS', 1000),
     serverProcesses: int('SERVER_PROCESSES', 1),
+    dbPool: { max: int('DB_POOL_MAX', defaultPoolMax(int('SERVER_PROCESSES', 1))), acquireMs: int('DB_POOL_ACQUIRE_MS', 30_000) },
+    socketSessionCheckMs: int('SOCKET_SESSION_CHECK_MS', 2000),
     redisUrl: process.env.REDIS_URL || undefined,
     smtpUrl: process.env.SMTP_URL || undefined,
     mailFrom: process.env.MAIL_FROM || 'Saraban <saraban@localhost>',

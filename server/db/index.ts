@@ -2,7 +2,8 @@
 // MariaDB/MySQL through mysql2. Migrations and seeders are the same files sequelize-cli runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sequelize, Options, QueryInterface } from 'sequelize';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Sequelize, Options, QueryInterface, Transaction } from 'sequelize';
 import { Umzug, UmzugStorage } from 'umzug';
 import { initModels } from './models';
 
@@ -18,14 +19,22 @@ export interface Database {
   dialect: Dialect;
   /** What /api/health reports: dialect and server version, never credentials. */
   describe(): Promise<{ dialect: Dialect; version: string }>;
+  /** Queries run outside the transaction of the command that was running them (see watchStrayQueries; not watched in production). */
+  strayQueries: { count: number; samples: string[] };
   close(): Promise<void>;
+}
+
+/** MariaDB/MySQL connection pool of one process: DB_POOL_MAX connections, DB_POOL_ACQUIRE_MS wait for one. */
+export interface PoolOptions {
+  max?: number;
+  acquireMs?: number;
 }
 
 /**
  * The model classes are process-wide: only the app's database binds them (`models: true`, the
  * default). Schema tools and tests that open a second database pass `models: false`.
  */
-export function createDatabase(url: string, options: { logging?: boolean; poolMax?: number; models?: boolean } = {}): Database {
+export function createDatabase(url: string, options: { logging?: boolean; pool?: PoolOptions; models?: boolean; watchStrayQueries?: boolean } = {}): Database {
   const common: Options = {
     logging: options.logging ? (sql: string) => console.log(sql) : false,
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
@@ -105,21 +114,58 @@ export function createDatabase(url: string, options: { logging?: boolean; poolMa
       dialect: 'mysql',
       timezone: '+00:00',
       dialectOptions: { charset: 'utf8mb4' },
-      pool: { max: options.poolMax ?? 20, min: 0, idle: 10000, acquire: 30000 },
+      // Every query of a command runs on its transaction's connection, so a command holds one
+      // connection at most and a queue of waiting commands cannot starve the pool: commands beyond
+      // \`max\` wait for a connection (up to \`acquire\` ms, then 503) instead of holding one while
+      // waiting for a row lock. Keep processes × max under the server's max_connections (151).
+      pool: { max: options.pool?.max ?? 20, min: 0, idle: 10000, acquire: options.pool?.acquireMs ?? 30000 },
     });
   } else {
     throw new Error(`DATABASE_URL must start with sqlite:, mysql:// or mariadb:// (got "${url.split(':')[0]}:")`);
   }
   if (options.models !== false) initModels(sequelize);
+  // Watched in development and tests; production does not pay for the async context.
+  const strayQueries = (options.watchStrayQueries ?? process.env.NODE_ENV !== 'production') ? watchStrayQueries(sequelize) : { count: 0, samples: [] };
   return {
     sequelize,
     dialect,
+    strayQueries,
     async describe() {
       const [rows] = await sequelize.query(dialect === 'sqlite' ? 'SELECT sqlite_version() AS version' : 'SELECT VERSION() AS version');
       return { dialect, version: String((rows as Array<{ version: string }>)[0].version) };
     },
     close: () => sequelize.close(),
   };
+}
+
+/**
+ * Every query inside a command must use the command's transaction: one made on another pooled
+ * connection while the transaction holds a row lock (a register's counter) waits for a free
+ * connection that the queued commands all hold, and the pool starves (MariaDB: "Operation
+ * timeout" after 30 s). Managed transactions run their callback in an async context that names
+ * the transaction; a query in that context without a transaction is counted (and the first few
+ * kept) so that tests can assert there are none. It is never blocked: a read-only lookup on its
+ * own connection is correct, only a risk under load.
+ */
+function watchStrayQueries(sequelize: Sequelize): Database['strayQueries'] {
+  const running = new AsyncLocalStorage<Transaction>();
+  const stray = { count: 0, samples: [] as string[] };
+  const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  sequelize.transaction = ((...args: unknown[]) => {
+    const fn = args[args.length - 1];
+    if (typeof fn !== 'function') return transaction(...args);
+    return transaction(...args.slice(0, -1), (t: Transaction) => running.run(t, () => fn(t)));
+  }) as typeof sequelize.transaction;
+  const query = sequelize.query.bind(sequelize) as (sql: unknown, options?: { transaction?: Transaction | null }) => Promise<unknown>;
+  sequelize.query = ((sql: unknown, options?: { transaction?: Transaction | null }) => {
+    const t = running.getStore();
+    if (t && !options?.transaction && !(t as unknown as { finished?: string }).finished) {
+      stray.count++;
+      if (stray.samples.length < 20) stray.samples.push(String(typeof sql === 'object' && sql ? (sql as { query?: string }).query : sql).slice(0, 200));
+    }
+    return query(sql, options);
+  }) as typeof sequelize.query;
+  return stray;
 }
 
 /** Stores names without their extension, so compiled (.js) and source (.ts) runs agree, and

@@ -1,6 +1,6 @@
 // One error type and one handler: every failure leaves as { error: { code, message, details } }.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BaseError, UniqueConstraintError, ForeignKeyConstraintError, ValidationError as SequelizeValidationError } from 'sequelize';
+import { BaseError, ConnectionAcquireTimeoutError, UniqueConstraintError, ForeignKeyConstraintError, ValidationError as SequelizeValidationError } from 'sequelize';
 
 export class AppError extends Error {
   constructor(
@@ -41,6 +41,11 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof SequelizeValidationError) {
     return unprocessable('The record is not valid.', err.errors.map((x) => ({ field: x.path, message: x.message })));
+  }
+  // Every database connection of this process stayed busy for DB_POOL_ACQUIRE_MS: overload, not a
+  // fault; nothing was written, and the client may try again shortly.
+  if (err instanceof ConnectionAcquireTimeoutError) {
+    return new AppError(503, 'busy', 'The server is busy; nothing was changed. Try again in a few seconds.', undefined, { 'Retry-After': '5' });
   }
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError(e.status, 'bad_request', e.message ?? 'Bad request.');

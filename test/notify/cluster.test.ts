@@ -36,6 +36,8 @@ if (testDialect() === 'mariadb') {
         DATABASE_URL: database.url, REDIS_URL, SMTP_URL: smtp.url, JWT_SECRET: 'cluster-test-secret-0123456789abcdef',
         // The safety-net poll is out of reach of this test: only the Redis fan-out can deliver in time.
         OUTBOX_POLL_MS: '600000',
+        // So is the periodic session check: only the revocation carried through Redis closes sockets in time.
+        SOCKET_SESSION_CHECK_MS: '600000',
       };
       // One after the other: the first migrates and seeds the empty database.
       processes.push(await startServerProcess(env));
@@ -112,6 +114,28 @@ if (testDialect() === 'mariadb') {
       } finally {
         await conn.end();
       }
+    });
+
+    it('closes, at once, the sockets on both processes of a user who logs out everywhere through the first', async function () {
+      this.timeout(30000);
+      const [first, second] = processes;
+      const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sectionhead', password: 'saraban-demo' }) });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const sockets = [await connect(second.url, { token: accessToken }), await connect(first.url, { token: accessToken })];
+      clients.push(...sockets);
+      const reasons = sockets.map((c) => new Promise<string>((resolve) => c.socket.once('disconnect', resolve)));
+      const res = await fetch(`${first.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ everywhere: true }) });
+      expect(res.status).to.equal(204);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('a socket was still open 5 s after the logout')), 5000)));
+      try {
+        expect(await Promise.race([Promise.all(reasons), late])).to.deep.equal(['io server disconnect', 'io server disconnect']);
+      } finally {
+        clearTimeout(timer);
+      }
+      // The second process forgot the actor it kept: the old token is refused there at once.
+      const refused = await connect(second.url, { token: accessToken }).then((c) => (c.close(), null), (err: Error & { data?: { code?: string } }) => err.data?.code);
+      expect(refused).to.equal('token_revoked');
     });
   });
 }

@@ -69,7 +69,8 @@ describe('several server processes on one port (SERVER_PROCESSES)', () => {
     this.timeout(180000);
     database = await createThrowawayDatabase('mariadb', 'procs');
     // The safety-net poll is out of reach: only the processes' nudges through the primary deliver in time.
-    server = await startServer({ DATABASE_URL: database.url, SERVER_PROCESSES: '2', JWT_SECRET, OUTBOX_POLL_MS: '600000' }, await freePort());
+    // So is the periodic session check: only a revocation carried through the primary closes sockets in time.
+    server = await startServer({ DATABASE_URL: database.url, SERVER_PROCESSES: '2', JWT_SECRET, OUTBOX_POLL_MS: '600000', SOCKET_SESSION_CHECK_MS: '600000' }, await freePort());
   });
   after(async function () {
     this.timeout(60000);
@@ -96,6 +97,24 @@ describe('several server processes on one port (SERVER_PROCESSES)', () => {
       expect(started.status, JSON.stringify(started.body)).to.equal(201);
       const taskId = String(started.body.tasks[0].id);
       await socket.waitFor((events) => events.some((e) => e.type === 'task.created' && e.subject.id === taskId), 5000);
+    }
+  });
+
+  it('closes at once the sockets, on both processes, of a user who logs out everywhere', async function () {
+    this.timeout(60000);
+    const officer = (await call(server.base, 'POST', '/auth/login', undefined, { username: 'officer', password: 'saraban-demo' })).body.accessToken as string;
+    // Four sockets: the primary deals the connections out in turn, so both processes hold some.
+    const sockets: TestClient[] = [];
+    for (let i = 0; i < 4; i++) sockets.push(await connect(server.base.replace(/\/api$/, ''), { token: officer }));
+    clients.push(...sockets);
+    const reasons = sockets.map((c) => new Promise<string>((resolve) => c.socket.once('disconnect', resolve)));
+    expect((await fresh(server.base, 'POST', '/auth/logout', officer, { everywhere: true })).status).to.equal(204);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('a socket was still open 5 s after the logout')), 5000)));
+    try {
+      expect(await Promise.race([Promise.all(reasons), late])).to.deep.equal(Array(4).fill('io server disconnect'));
+    } finally {
+      clearTimeout(timer);
     }
   });
 

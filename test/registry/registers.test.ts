@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { api, buildOrganisation, buildUser, login } from '../helpers/factories';
+import { api, buildOrganisation, buildUser, login, orgByCode } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { loadActor } from '../../server/modules/auth/actor';
 import { register } from '../../server/modules/registers/service';
-import { OutboxEvent, Unit, User } from '../../server/db/models';
+import { OutboxEvent, ProcessInstance, Task, Unit, User } from '../../server/db/models';
 import { as, incomingLetter, outgoingLetter, registerOf } from './helpers';
 
 describe('registers and running numbers', () => {
@@ -24,6 +24,32 @@ describe('registers and running numbers', () => {
     expect(numbers).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
     const listed = await api().get(`/api/registers/${outgoing}/entries`).query({ limit: 1000 }).set(s.auth);
     expect(listed.body.items.map((e: { number: number }) => e.number)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('registers 200 incoming letters in parallel, each starting its routing, with exactly the numbers 1..200 and no 5xx', async function () {
+    this.timeout(180000);
+    // An office below the demo ministry: it routes letters with the ministry's incoming_letter process.
+    const org = await buildOrganisation({ parentId: (await orgByCode('สธ')).id });
+    const clerk = await buildUser(org.id, { roles: ['registry_clerk', 'staff'] });
+    const s = await login(clerk.username);
+    const regs = await api().get('/api/registers').set(s.auth);
+    const incoming = regs.body.items.find((r: { kind: string; unitId: number | null }) => r.kind === 'incoming' && r.unitId === null).id;
+    const docs: number[] = [];
+    for (let i = 0; i < 200; i += 20) {
+      const made = await Promise.all(Array.from({ length: 20 }, (_, j) => api().post('/api/documents').set(s.auth).send(incomingLetter({ letterNumber: `นร 0105/${i + j + 1}` }))));
+      docs.push(...made.map((r) => { expect(r.status, JSON.stringify(r.body)).to.equal(201); return r.body.id as number; }));
+    }
+    const stray = testEnv().ctx.db.strayQueries;
+    Object.assign(stray, { count: 0, samples: [] });
+    const results = await Promise.all(docs.map((documentId) => api().post(`/api/registers/${incoming}/entries`).set(s.auth).send({ documentId })));
+    // A query outside the registration's transaction is what starved MariaDB's pool.
+    expect(stray.samples, 'queries outside the registration transaction').to.deep.equal([]);
+    expect(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${JSON.stringify(r.body)}`), 'failed registrations').to.deep.equal([]);
+    expect(results.map((r) => r.body.entry.number).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 1));
+    // Each letter's routing started with its registration: one instance per letter, each waiting at screening.
+    const instances = await ProcessInstance.findAll({ where: { documentId: docs, processKey: 'incoming_letter' } });
+    expect(instances.map((i) => Number(i.documentId)).sort((a, b) => a - b)).to.deep.equal([...docs].sort((a, b) => a - b));
+    expect(await Task.count({ where: { documentId: docs, elementId: 'screen', status: 'open' } })).to.equal(200);
   });
 
   it('returns the same number when a client retries with the same idempotency key', async () => {

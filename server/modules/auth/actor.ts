@@ -36,6 +36,11 @@ export function forgetActors(): void {
   actors.clear();
 }
 
+/** Forgets one user's kept actor (their sessions ended through another server process). */
+export function forgetActor(userId: number): void {
+  actors.delete(userId);
+}
+
 let watching = false;
 
 /** Whose actor a changed row is part of (null: anyone's, e.g. a group's key). */

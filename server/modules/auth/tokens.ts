@@ -5,6 +5,7 @@ import { Op, Sequelize, Transaction } from 'sequelize';
 import { RefreshToken, User } from '../../db/models';
 import { unauthorized } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
+import { announceSessionsEnded } from './sessions';
 
 export interface TokenSettings {
   secret: string;
@@ -112,8 +113,11 @@ export async function revokeRefreshToken(userId: number, token: string): Promise
   return changed > 0;
 }
 
+/** Ends every session of a user (logout everywhere, password change, account disabled): the caller
+ * also bumps the user's token version in the same transaction; open sockets are closed after commit. */
 export async function revokeAllRefreshTokens(userId: number, transaction?: Transaction): Promise<void> {
   await RefreshToken.update({ revokedAt: new Date() }, { where: { userId, revokedAt: null }, transaction });
+  announceSessionsEnded(userId, transaction);
 }
 
 /** Expired and long-revoked tokens are of no use; keeps the table small. */

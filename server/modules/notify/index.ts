@@ -16,7 +16,7 @@ export interface Notifications {
 }
 
 export async function startNotifications(httpServer: HttpServer, ctx: AppContext, log: (line: string) => void): Promise<Notifications> {
-  const realtime = await attachRealtime(httpServer, ctx, { redisUrl: ctx.config.redisUrl, pollMs: ctx.config.outboxPollMs, log, clusterWorker: cluster.isWorker });
+  const realtime = await attachRealtime(httpServer, ctx, { redisUrl: ctx.config.redisUrl, pollMs: ctx.config.outboxPollMs, sessionCheckMs: ctx.config.socketSessionCheckMs, log, clusterWorker: cluster.isWorker });
   const mail = await startMailWorker(ctx, { log });
   // Outbox rows are the delivery log, not the record (history and audit are): old ones go, hourly.
   const prune = () => pruneOutbox(ctx.db, ctx.config.outboxKeepDays)

@@ -16,7 +16,9 @@ import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapte
 import { createClient } from 'redis';
 import type { AppContext } from '../../context';
 import { AppError, toAppError } from '../../lib/errors';
-import { loadActor, Actor } from '../auth/actor';
+import { forgetActor, loadActor, Actor } from '../auth/actor';
+import { sessionSignal } from '../auth/sessions';
+import { watchSessions } from './sessions';
 import { verifyAccessToken } from '../auth/tokens';
 import { outboxSignal } from '../events/outbox';
 import { addressedTo, audienceRooms, mayWatchMonitors, payloadOf, roomsFor } from './rooms';
@@ -36,6 +38,8 @@ export interface RealtimeOptions {
   clusterWorker?: boolean;
   /** A replay reads at most this many outbox rows; a client further behind is told to re-read ('resync'). */
   replayScanLimit?: number;
+  /** How often each socket's session is checked against the database (ms): see sessions.ts. */
+  sessionCheckMs?: number;
   log?: (line: string) => void;
 }
 
@@ -48,12 +52,17 @@ export interface Realtime {
 
 interface SocketData {
   actor: Actor;
+  /** The token version the socket's access token was issued under. */
+  tokenVersion: number;
   rooms: string[];
   /** Events after this id are replayed before the socket goes live (null: live only). */
   resumeAfter: number | null;
 }
 
 type AppSocket = Socket & { data: SocketData & { replayed?: () => void; waitUntil?: number } };
+
+/** Every socket of a user, in every process (never the target of an event: see rooms.ts). */
+const sessionRoom = (userId: number) => `session:${userId}`;
 
 function tokenOf(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -111,6 +120,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
       if (actor.user.tokenVersion !== claims.tv) throw new AppError(401, 'token_revoked', 'The session was ended (logout or password change); sign in again.');
       const data = (socket as AppSocket).data;
       data.actor = actor;
+      data.tokenVersion = claims.tv;
       data.rooms = roomsFor(actor, mayWatchMonitors(actor) ? await subtreeOf(actor.organisationId) : []);
       data.resumeAfter = eventIdOf((socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId);
       // The socket lives no longer than its token: the client reconnects with a fresh one, which
@@ -177,6 +187,8 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
 
   io.on('connection', (raw) => {
     const socket = raw as AppSocket;
+    // Joined at once, before any replay: an ended session closes the socket whatever it is doing.
+    socket.join(sessionRoom(socket.data.actor.userId));
     const resume = (after: number | null, done?: () => void) => {
       for (const room of socket.data.rooms) socket.leave(room);
       socket.data.resumeAfter = after;
@@ -206,12 +218,25 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
   io.on('outbox:committed' as never, (() => void kick()) as never);
   const poll = setInterval(() => void kick(), pollMs);
   poll.unref();
+  const sessions = watchSessions(io, { checkMs: options.sessionCheckMs ?? 2000, log });
+  // A session ended through this process: its user's sockets close in every process (the adapter
+  // carries the disconnect to the others), which also forget the actor they keep for a few seconds
+  // (auth/actor.ts), so a reconnect with the old token is refused there too. The periodic check is
+  // the safety net.
+  const onSessionsEnded = (userId: number) => {
+    if (fanOut) io.serverSideEmit('session:ended', userId);
+    io.in(sessionRoom(userId)).disconnectSockets(true);
+  };
+  sessionSignal.on('ended', onSessionsEnded);
+  io.on('session:ended' as never, ((userId: unknown) => forgetActor(Number(userId))) as never);
 
   return {
     io,
     flush: delivery.flush,
     close: async () => {
       clearInterval(poll);
+      sessions.stop();
+      sessionSignal.off('ended', onSessionsEnded);
       outboxSignal.off('committed', onCommit);
       await delivery.close();
       io.disconnectSockets(true);

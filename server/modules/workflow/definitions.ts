@@ -3,7 +3,7 @@
 // version of a key uses the nearest ancestor's (the ministry's processes serve its offices).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Op } from 'sequelize';
+import { Op, Transaction } from 'sequelize';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
@@ -37,10 +37,11 @@ export async function deploy(db: Database, input: { organisationId: number; xml:
   });
 }
 
-/** The version new instances of `key` use in an organisation: its own active one, else the nearest ancestor's. */
-export async function activeDefinition(organisationId: number, key: string): Promise<ProcessDefinition> {
-  const chain = [organisationId, ...(await ancestorsOf(organisationId))];
-  const rows = await ProcessDefinition.findAll({ where: { key, isActive: true, organisationId: { [Op.in]: chain } }, attributes: { exclude: ['xml', 'sourceContext'] } });
+/** The version new instances of `key` use in an organisation: its own active one, else the nearest ancestor's.
+ * Inside a command, pass its transaction (a second pooled connection could starve the pool). */
+export async function activeDefinition(organisationId: number, key: string, transaction?: Transaction): Promise<ProcessDefinition> {
+  const chain = [organisationId, ...(await ancestorsOf(organisationId, transaction))];
+  const rows = await ProcessDefinition.findAll({ where: { key, isActive: true, organisationId: { [Op.in]: chain } }, attributes: { exclude: ['xml', 'sourceContext'] }, transaction });
   const found = chain.map((id) => rows.find((r) => r.organisationId === id)).find(Boolean);
   if (!found) throw notFound(`Process "${key}"`);
   return found;

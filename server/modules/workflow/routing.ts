@@ -25,7 +25,7 @@ export function documentVariables(doc: Document) {
 export async function startIncomingRouting(runtime: WorkflowRuntime, t: Transaction, actor: Actor, doc: Document): Promise<number | null> {
   let definition;
   try {
-    definition = await activeDefinition(doc.organisationId, INCOMING_ROUTING_KEY);
+    definition = await activeDefinition(doc.organisationId, INCOMING_ROUTING_KEY, t);
   } catch {
     return null; // the organisation routes letters by hand: no routing process deployed
   }

@@ -90,10 +90,10 @@ export class WorkflowRuntime {
     this.keepHot = size > 0;
   }
 
-  private async source(definitionId: number) {
+  private async source(definitionId: number, transaction?: Transaction) {
     let entry = this.sources.get(definitionId);
     if (!entry) {
-      const def = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'key', 'sourceContext'] });
+      const def = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'key', 'sourceContext'], transaction });
       if (!def) throw new Error(`process definition ${definitionId} is missing`);
       entry = { json: JSON.parse(def.sourceContext), key: def.key };
       this.sources.set(definitionId, entry);
@@ -103,7 +103,8 @@ export class WorkflowRuntime {
 
   /** Starts an instance of a deployed version. */
   async start(input: { definition: ProcessDefinition; organisationId: number; starter: Performer | null; starterUsername?: string; variables: Bag; documentId?: number | null; businessKey?: string | null; transaction?: Transaction }): Promise<CommandResult> {
-    const source = await this.source(input.definition.id);
+    // Inside a caller's transaction every read uses it too: see watchStrayQueries (db/index.ts).
+    const source = await this.source(input.definition.id, input.transaction);
     const host = new EngineHost(input.definition.id, source.json, `${input.definition.key}`);
     host.collector = emptyCollector();
     const variables: Bag = {
