@@ -83,7 +83,12 @@ function extensionValues(el: Moddle): Moddle[] {
   return ext?.values ?? [];
 }
 
-export async function parseAndValidate(xml: string): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
+export interface ValidateOptions {
+  /** True only when the product deploys its own processes/ files (deployShippedProcesses). */
+  shipped?: boolean;
+}
+
+export async function parseAndValidate(xml: string, options: ValidateOptions = {}): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
   const problems: ElementProblem[] = [];
   if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }] };
   let context: Awaited<ReturnType<typeof readBpmn>>;
@@ -105,6 +110,7 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
   const messageIds = new Set(((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Message').map((m) => m.id));
   // Messages, signals, errors and escalations: the engine resolves their names and codes.
   for (const e of (root.rootElements as Moddle[]) ?? []) if (e.$type !== 'bpmn:Process') checkAttributes(problems, e);
+  const mainKey = String(executable[0].id);
 
   for (const process of processes) {
     const all = flowElementsOf(process);
@@ -173,8 +179,13 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
         case 'bpmn:SendTask':
         case 'bpmn:BusinessRuleTask': {
           const topic = el.type === 'external' ? el.topic : undefined;
-          if (!topic || !Object.hasOwn(SERVICE_TOPICS, String(topic))) {
+          const service = topic ? SERVICE_TOPICS[String(topic)] : undefined;
+          if (!topic || !Object.hasOwn(SERVICE_TOPICS, String(topic)) || !service) {
             problems.push({ elementId: id, message: `งานบริการต้องเป็น external task ที่ระบบรู้จัก — A service task must be an external task (camunda:type="external") with a known topic: ${Object.keys(SERVICE_TOPICS).join(', ')}.` });
+          } else if (service.shippedOnly && !(options.shipped && service.shippedOnly.includes(mainKey))) {
+            // A designer's diagram could skip the steps that make such a topic safe (the destruction
+            // committee): it runs only inside the process the product ships and deploys itself.
+            problems.push({ elementId: id, message: `งานบริการ "${String(topic)}" ใช้ได้เฉพาะในกระบวนงานที่ระบบติดตั้งมา (${service.shippedOnly.join(', ')}) — The topic ${String(topic)} runs only in the process the product ships and deploys itself (${service.shippedOnly.join(', ')}); a deployed diagram cannot use it.` });
           }
           break;
         }
