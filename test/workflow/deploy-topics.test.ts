@@ -12,6 +12,8 @@ import { as } from '../registry/helpers';
 import { Document, ProcessDefinition, User, WorkflowJob } from '../../server/db/models';
 import { JobScheduler } from '../../server/modules/workflow/scheduler';
 import { readBpmn, typeResolver } from '../../server/modules/workflow/bpmn';
+import { deployShippedProcesses } from '../../server/modules/workflow/definitions';
+import { isShipped } from '../../server/modules/workflow/services';
 import { buddhistYear } from '../../server/lib/thai-date';
 
 const YEAR = buddhistYear(new Date());
@@ -91,5 +93,18 @@ describe('deploying BPMN: the destroy-documents topic is bound to the shipped de
     await api().patch(`/api/workflow/instances/${instanceId}/variables`).set((await as('admin')).auth).send({ variables: { documentIds: [approvedDoc.id] } });
     await runJobs(new Date(Date.now() + 60_000));
     expect((await Document.findByPk(approvedDoc.id))!.status).to.equal('destroyed');
+  });
+
+  it('marks, at start-up, the destruction versions an earlier release seeded (the shipped XML, deployed by no one), so their runs still destroy', async () => {
+    const seeded = await ProcessDefinition.findAll({ where: { key: 'document_destruction', deployedById: null } });
+    expect(seeded.length).to.be.greaterThan(0);
+    for (const row of seeded) {
+      expect(isShipped(row.sourceContext)).to.equal(true);
+      const { sarabanShipped, ...unmarked } = JSON.parse(row.sourceContext);
+      expect(sarabanShipped).to.equal(true);
+      await row.update({ sourceContext: JSON.stringify(unmarked) });
+    }
+    await deployShippedProcesses(testEnv().ctx.db);
+    for (const row of seeded) expect(isShipped((await ProcessDefinition.findByPk(row.id))!.sourceContext)).to.equal(true);
   });
 });
