@@ -77,6 +77,7 @@ describe('deploying BPMN: expressions', () => {
     const scope = { document: { subject: 'เรื่อง', urgency: 3 }, a: {} };
     expect(resolveTemplate('${document.urgency >= 3}', scope)).to.equal(true);
     expect(resolveTemplate('เรื่อง: ${document.subject}', scope)).to.equal('เรื่อง: เรื่อง');
+    expect(resolveTemplate('เรื่อง: ${subject}', { subject: 'ราคา $& บาท $1' }), 'a value is text, not a replacement pattern').to.equal('เรื่อง: ราคา $& บาท $1');
     expect(() => resolveTemplate("${a['constructor']}", scope)).to.throw(/"constructor" is not a variable/);
     expect(() => resolveTemplate("${a['constructor']['constructor']}", scope)).to.throw(/"constructor" is not a variable/);
     expect(() => engineExpressions.resolveExpression("${environment['constructor']}", { environment: { variables: {} } })).to.throw(/"constructor" is not a variable/);

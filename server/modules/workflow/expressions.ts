@@ -166,7 +166,8 @@ export function resolveTemplate(template: unknown, scope: Record<string, unknown
   let out = template;
   for (const part of parts) {
     const value = evaluate(part, scope);
-    out = out.replace(`\${${part}}`, value == null ? '' : String(value));
+    // A function, so that `$&` or `$1` in a value is not read as a replacement pattern.
+    out = out.replace(`\${${part}}`, () => (value == null ? '' : String(value)));
   }
   return out;
 }
