@@ -3,7 +3,7 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import * as elements from 'bpmn-elements';
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
-import { checkExpression, expressionsIn } from './expressions';
+import { checkExpression, expressionsIn, ExpressionError } from './expressions';
 import { parsePerformers } from './performers';
 import { SERVICE_TOPICS } from './services';
 
@@ -56,9 +56,26 @@ function checkTemplate(problems: ElementProblem[], elementId: string | null, wha
     try {
       checkExpression(expr);
     } catch (err) {
-      problems.push({ elementId, message: `นิพจน์ไม่ถูกต้อง — ${what}: the expression \${${expr}} does not parse (${(err as Error).message}).` });
+      const message = (err as Error).message;
+      problems.push({
+        elementId,
+        message: err instanceof ExpressionError && err.kind === 'forbidden'
+          ? `นิพจน์ใช้สิ่งที่ไม่อนุญาต — ${what}: the expression \${${expr}} is not allowed: ${message}`
+          : `นิพจน์ไม่ถูกต้อง — ${what}: the expression \${${expr}} does not parse (${message}).`,
+      });
     }
   }
+}
+
+// Attributes that hold ids, references or plain words the runtime never evaluates.
+const NOT_EVALUATED = new Set(['id', '$type', 'elementVariable']);
+
+/** Every expression written in an element's own attributes (name, performers, due and follow-up
+ * dates, priority, form key, message and error names…), the unknown-namespace ones too: whatever
+ * the runtime may resolve is checked, without a list to keep in step with the modeler. */
+function checkAttributes(problems: ElementProblem[], el: Moddle) {
+  for (const [attr, value] of Object.entries(el)) if (!NOT_EVALUATED.has(attr)) checkTemplate(problems, el.id ?? null, attr, value);
+  for (const [attr, value] of Object.entries((el.$attrs as Bag | undefined) ?? {})) if (!attr.startsWith('xmlns')) checkTemplate(problems, el.id ?? null, attr, value);
 }
 
 function extensionValues(el: Moddle): Moddle[] {
@@ -66,7 +83,12 @@ function extensionValues(el: Moddle): Moddle[] {
   return ext?.values ?? [];
 }
 
-export async function parseAndValidate(xml: string): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
+export interface ValidateOptions {
+  /** True only when the product deploys its own processes/ files (deployShippedProcesses). */
+  shipped?: boolean;
+}
+
+export async function parseAndValidate(xml: string, options: ValidateOptions = {}): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
   const problems: ElementProblem[] = [];
   if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }] };
   let context: Awaited<ReturnType<typeof readBpmn>>;
@@ -86,6 +108,9 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
   }
   const processIds = new Set(processes.map((p) => p.id));
   const messageIds = new Set(((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Message').map((m) => m.id));
+  // Messages, signals, errors and escalations: the engine resolves their names and codes.
+  for (const e of (root.rootElements as Moddle[]) ?? []) if (e.$type !== 'bpmn:Process') checkAttributes(problems, e);
+  const mainKey = String(executable[0].id);
 
   for (const process of processes) {
     const all = flowElementsOf(process);
@@ -100,6 +125,7 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
     }
     for (const el of all) {
       const id = el.id ?? null;
+      checkAttributes(problems, el);
       switch (el.$type) {
         case 'bpmn:ScriptTask':
           problems.push({ elementId: id, message: 'ไม่อนุญาตงานสคริปต์เพราะจะรันโค้ดบนเซิร์ฟเวอร์ — Script tasks run code on the server and are not allowed; use a service task with a known topic or a user task.' });
@@ -126,9 +152,6 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
         case 'bpmn:UserTask': {
           const performer = [el.assignee, el.candidateUsers, el.candidateGroups].filter((v) => typeof v === 'string' && v.trim());
           if (!performer.length) problems.push({ elementId: id, message: 'งานนี้ยังไม่ระบุผู้ปฏิบัติ — A user task needs a performer: set assignee, candidate users or candidate groups.' });
-          for (const [attr, value] of [['assignee', el.assignee], ['candidateUsers', el.candidateUsers], ['candidateGroups', el.candidateGroups], ['dueDate', el.dueDate], ['priority', el.priority], ['formKey', el.formKey]] as const) {
-            checkTemplate(problems, id, attr, value);
-          }
           for (const [attr, value] of [['candidateUsers', el.candidateUsers], ['candidateGroups', el.candidateGroups]] as const) {
             if (typeof value !== 'string') continue;
             try {
@@ -137,8 +160,11 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
               problems.push({ elementId: id, message: `${attr}: ${(err as Error).message}` });
             }
           }
-          if (typeof el.dueDate === 'string' && !expressionsIn(el.dueDate).length && !/^P/.test(el.dueDate) && Number.isNaN(Date.parse(el.dueDate))) {
-            problems.push({ elementId: id, message: 'dueDate must be an ISO-8601 date-time, a duration such as P3D, or an expression.' });
+          for (const attr of ['dueDate', 'followUpDate'] as const) {
+            const value = el[attr];
+            if (typeof value === 'string' && !expressionsIn(value).length && !/^P/.test(value) && Number.isNaN(Date.parse(value))) {
+              problems.push({ elementId: id, message: `${attr} must be an ISO-8601 date-time, a duration such as P3D, or an expression.` });
+            }
           }
           for (const v of extensionValues(el)) {
             if (v.$type !== 'camunda:FormData') continue;
@@ -153,8 +179,13 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
         case 'bpmn:SendTask':
         case 'bpmn:BusinessRuleTask': {
           const topic = el.type === 'external' ? el.topic : undefined;
-          if (!topic || !(String(topic) in SERVICE_TOPICS)) {
+          const service = topic ? SERVICE_TOPICS[String(topic)] : undefined;
+          if (!topic || !Object.hasOwn(SERVICE_TOPICS, String(topic)) || !service) {
             problems.push({ elementId: id, message: `งานบริการต้องเป็น external task ที่ระบบรู้จัก — A service task must be an external task (camunda:type="external") with a known topic: ${Object.keys(SERVICE_TOPICS).join(', ')}.` });
+          } else if (service.shippedOnly && !(options.shipped && service.shippedOnly.includes(mainKey))) {
+            // A designer's diagram could skip the steps that make such a topic safe (the destruction
+            // committee): it runs only inside the process the product ships and deploys itself.
+            problems.push({ elementId: id, message: `งานบริการ "${String(topic)}" ใช้ได้เฉพาะในกระบวนงานที่ระบบติดตั้งมา (${service.shippedOnly.join(', ')}) — The topic ${String(topic)} runs only in the process the product ships and deploys itself (${service.shippedOnly.join(', ')}); a deployed diagram cannot use it.` });
           }
           break;
         }
@@ -169,15 +200,16 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
       if (loop) {
         checkTemplate(problems, id, 'Multi-instance collection', loop.collection);
         checkTemplate(problems, id, 'Loop cardinality', (loop.loopCardinality as Bag | undefined)?.body);
+        checkTemplate(problems, id, 'Loop condition', (loop.loopCondition as Bag | undefined)?.body);
         const completion = loop.completionCondition as Bag | undefined;
         if (completion?.language) problems.push({ elementId: id, message: 'A completion condition in a script language runs code on the server; use an expression.' });
         else checkTemplate(problems, id, 'Completion condition', completion?.body);
       }
       for (const def of (el.eventDefinitions as Moddle[] | undefined) ?? []) {
         if (def.$type === 'bpmn:TimerEventDefinition') {
-          const value = ['timeDuration', 'timeDate', 'timeCycle'].map((k) => (def[k] as Bag | undefined)?.body).find((v) => v !== undefined);
-          if (typeof value !== 'string' || !value.trim()) problems.push({ elementId: id, message: 'A timer needs a duration (P3D), a date or a cycle.' });
-          else checkTemplate(problems, id, 'Timer', value);
+          const values = ['timeDuration', 'timeDate', 'timeCycle'].map((k) => (def[k] as Bag | undefined)?.body).filter((v) => v !== undefined);
+          if (!values.some((v) => typeof v === 'string' && v.trim())) problems.push({ elementId: id, message: 'A timer needs a duration (P3D), a date or a cycle.' });
+          for (const value of values) checkTemplate(problems, id, 'Timer', value);
         }
         if (def.$type === 'bpmn:MessageEventDefinition') {
           const ref = (def.messageRef as Moddle | undefined)?.id;
@@ -186,6 +218,7 @@ export async function parseAndValidate(xml: string): Promise<{ problems: Element
         if (def.$type === 'bpmn:ConditionalEventDefinition') {
           const cond = def.condition as Bag | undefined;
           if (cond?.language) problems.push({ elementId: id, message: 'A conditional event in a script language runs code on the server; use an expression.' });
+          else checkTemplate(problems, id, 'Condition', cond?.body);
         }
       }
       for (const v of extensionValues(el)) {

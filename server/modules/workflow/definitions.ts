@@ -10,7 +10,8 @@ import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
 import { AppError, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
-import { parseAndValidate, ElementProblem } from './bpmn';
+import { parseAndValidate, ElementProblem, ValidateOptions } from './bpmn';
+import { isShipped, markShipped } from './services';
 
 export class InvalidBpmn extends AppError {
   constructor(public problems: ElementProblem[]) {
@@ -18,20 +19,22 @@ export class InvalidBpmn extends AppError {
   }
 }
 
-export async function validateBpmn(xml: string) {
-  const { problems, parsed } = await parseAndValidate(xml);
+export async function validateBpmn(xml: string, options: ValidateOptions = {}) {
+  const { problems, parsed } = await parseAndValidate(xml, options);
   if (problems.length || !parsed) throw new InvalidBpmn(problems);
   return parsed;
 }
 
-export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean }): Promise<ProcessDefinition> {
-  const parsed = await validateBpmn(input.xml);
+/** `shipped` is for deployShippedProcesses alone: the routes never pass it. */
+export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean; shipped?: boolean }): Promise<ProcessDefinition> {
+  const parsed = await validateBpmn(input.xml, { shipped: input.shipped });
+  const sourceContext = input.shipped ? markShipped(parsed.sourceContext) : parsed.sourceContext;
   return writeTransaction(db.sequelize, async (t) => {
     const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     const activate = input.activate !== false;
     if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     return ProcessDefinition.create(
-      { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml: input.xml, sourceContext: parsed.sourceContext, deployedById: input.deployedById },
+      { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml: input.xml, sourceContext, deployedById: input.deployedById },
       { transaction: t },
     );
   });
@@ -97,14 +100,24 @@ export async function deployShippedProcesses(db: Database): Promise<string[]> {
   const deployed: string[] = [];
   for (const file of files) {
     const xml = fs.readFileSync(path.join(folder, file), 'utf8');
-    const parsed = await validateBpmn(xml);
+    const parsed = await validateBpmn(xml, { shipped: true });
+    await markShippedVersions(db, parsed.key, xml);
     for (const root of roots) {
       if (await ProcessDefinition.count({ where: { organisationId: root.id, key: parsed.key } })) continue;
-      await deploy(db, { organisationId: root.id, xml, deployedById: null });
+      await deploy(db, { organisationId: root.id, xml, deployedById: null, shipped: true });
       deployed.push(`${parsed.key}@${root.agencyCode}`);
     }
   }
   return deployed;
+}
+
+/** Marks the versions the product deployed before shipped versions were marked: deployed by no
+ * one (the seeding) with, byte for byte, the shipped file's XML. */
+async function markShippedVersions(db: Database, key: string, xml: string): Promise<void> {
+  const rows = await ProcessDefinition.findAll({ where: { key, deployedById: null }, attributes: ['id', 'xml', 'sourceContext'] });
+  for (const row of rows.filter((r) => r.xml === xml && !isShipped(r.sourceContext))) {
+    await writeTransaction(db.sequelize, (t) => ProcessDefinition.update({ sourceContext: markShipped(row.sourceContext) }, { where: { id: row.id }, transaction: t }));
+  }
 }
 
 export interface ActivityInfo {

@@ -1,12 +1,22 @@
 // Camunda-style expressions (`${approved}`, `${outcome == 'approve'}`,
 // `${document.urgency >= 3 && amount > 1000}`) evaluated by Jexl: a real expression language
-// with its own parser and interpreter — no eval, no node:vm, no method calls on objects.
+// with its own parser and interpreter — no eval, no node:vm.
+//
+// What an expression may contain is decided here, once, for deploy and run time alike: literals,
+// operators, variables and member access on them, filters over arrays, and the functions
+// registered below. Method calls, computed keys and names that lead out of the data (`constructor`,
+// `__proto__`, `process`, …) are refused, so a deployed diagram can only read its own variables.
 import { Jexl } from 'jexl';
+import type Ast from 'jexl/Ast';
+import { LRUCache } from 'lru-cache';
 
 const jexl = new Jexl();
 jexl.addFunction('now', () => new Date().toISOString());
 jexl.addFunction('size', (value: unknown) => (Array.isArray(value) || typeof value === 'string' ? value.length : 0));
 jexl.addFunction('empty', (value: unknown) => value == null || value === '' || (Array.isArray(value) && value.length === 0));
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Lexer = require('jexl/dist/Lexer') as new (grammar: unknown) => { tokenize(text: string): Array<{ type?: string; value: unknown; raw: string }> };
 
 const WHOLE = /^\s*\$\{([\s\S]*)\}\s*$/;
 
@@ -38,14 +48,113 @@ export function expressionsIn(text: string): string[] {
 export const isExpression = (text: unknown): boolean => typeof text === 'string' && WHOLE.test(text) && expressionsIn(text).length === 1;
 export const hasExpression = (text: unknown): boolean => typeof text === 'string' && expressionsIn(text).length > 0;
 
-/** Throws with the parser's message when an expression does not parse. */
-export function checkExpression(expression: string): void {
-  if (!expression.trim()) throw new Error('the expression is empty');
-  jexl.compile(expression);
+/** Why an expression is refused: it does not parse, or it uses something expressions may not. */
+export class ExpressionError extends Error {
+  constructor(
+    readonly kind: 'syntax' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
+// Every name an object inherits (constructor, __proto__, toString, hasOwnProperty, …) reaches the
+// machinery behind the data, and the runtime's globals are none of a process's business.
+const FORBIDDEN_NAMES = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype', 'process', 'mainModule', 'require', 'module', 'exports', 'global', 'globalThis', 'window', 'self',
+  'Function', 'eval', 'import', 'arguments', 'caller', 'callee', 'Reflect', 'Proxy', '__dirname', '__filename',
+]);
+
+const forbiddenName = (name: unknown): boolean => typeof name === 'string' && (FORBIDDEN_NAMES.has(name) || name.startsWith('__'));
+
+const registered = (pool: 'functions' | 'transforms') => Object.keys((jexl._grammar as unknown as Record<string, Record<string, unknown> | undefined>)[pool] ?? {});
+
+function checkNode(node: Ast | undefined): void {
+  if (!node) return;
+  switch (node.type) {
+    case 'Literal':
+      return;
+    case 'Identifier':
+      if (forbiddenName(node.value)) throw new ExpressionError('forbidden', `"${node.value}" is not a variable an expression may read.`);
+      return checkNode(node.from);
+    case 'FilterExpression':
+      checkNode(node.subject);
+      // `list[.field == 1]` filters an array (its names are checked like any other); `a['key']`
+      // and `a[0]` read one member. A computed key (`a[b]`) could name anything at run time.
+      if (node.relative) return checkNode(node.expr);
+      if (node.expr.type !== 'Literal') throw new ExpressionError('forbidden', 'a member can only be named by a literal (a.b, a[\'b\'] or a[0]), not computed.');
+      if (forbiddenName(node.expr.value)) throw new ExpressionError('forbidden', `"${String(node.expr.value)}" is not a variable an expression may read.`);
+      return;
+    case 'BinaryExpression':
+      checkNode(node.left);
+      return checkNode(node.right);
+    case 'UnaryExpression':
+      return checkNode(node.right);
+    case 'ConditionalExpression':
+      checkNode(node.test);
+      checkNode(node.consequent);
+      return checkNode(node.alternate);
+    case 'ArrayLiteral':
+      return node.value.forEach(checkNode);
+    case 'ObjectLiteral':
+      for (const [key, value] of Object.entries(node.value)) {
+        if (forbiddenName(key)) throw new ExpressionError('forbidden', `"${key}" cannot be a key.`);
+        checkNode(value);
+      }
+      return;
+    case 'FunctionCall': {
+      const known = registered(node.pool);
+      if (!known.includes(node.name)) {
+        throw new ExpressionError('forbidden', `${node.name}() is not a function expressions know${known.length ? ` (${known.map((n) => `${n}()`).join(', ')})` : ''}.`);
+      }
+      return node.args.forEach(checkNode);
+    }
+    default:
+      throw new ExpressionError('forbidden', `${(node as { type: string }).type} is not allowed in an expression.`);
+  }
+}
+
+/**
+ * Compiles an expression after checking what it may do; throws an ExpressionError otherwise.
+ * Nothing is evaluated.
+ */
+export function compileExpression(expression: string) {
+  if (!expression.trim()) throw new ExpressionError('syntax', 'the expression is empty');
+  let tokens: ReturnType<InstanceType<typeof Lexer>['tokenize']> = [];
+  let compiled: ReturnType<typeof jexl.compile>;
+  try {
+    tokens = new Lexer(jexl._grammar).tokenize(expression);
+    compiled = jexl.compile(expression);
+  } catch (err) {
+    // The parser trips over `constructor` and other inherited names (its grammar is a plain
+    // object): say what is wrong rather than "unexpected token".
+    const name = tokens.find((t) => t.type !== 'literal' && forbiddenName(t.raw.trim()));
+    if (name) throw new ExpressionError('forbidden', `"${name.raw.trim()}" is not a variable an expression may read.`);
+    throw new ExpressionError('syntax', (err as Error).message);
+  }
+  // Jexl parses `a.b(…)` as a call of the function `b` and drops `a.`: look at the tokens.
+  for (let i = 1; i + 1 < tokens.length; i++) {
+    if (tokens[i].type === 'identifier' && tokens[i - 1].type === 'dot' && tokens[i + 1].type === 'openParen') {
+      throw new ExpressionError('forbidden', `method calls (.${tokens[i].raw.trim()}(…)) are not allowed; expressions read variables and call only ${registered('functions').map((n) => `${n}()`).join(', ')}.`);
+    }
+  }
+  checkNode(compiled._getAst());
+  return compiled;
+}
+
+/** Throws an ExpressionError when an expression does not parse or is not allowed. */
+export function checkExpression(expression: string): void {
+  compileExpression(expression);
+}
+
+// Expressions come from deployed versions, so there are few of them: each is checked and compiled once.
+const compiledCache = new LRUCache<string, ReturnType<typeof compileExpression>>({ max: 2000 });
+
 export function evaluate(expression: string, scope: Record<string, unknown>): unknown {
-  return jexl.evalSync(expression, scope);
+  let compiled = compiledCache.get(expression);
+  if (!compiled) compiledCache.set(expression, (compiled = compileExpression(expression)));
+  return compiled.evalSync(scope);
 }
 
 /** A whole `${expr}` gives the value itself; text with expressions inside gives text. */
@@ -57,7 +166,8 @@ export function resolveTemplate(template: unknown, scope: Record<string, unknown
   let out = template;
   for (const part of parts) {
     const value = evaluate(part, scope);
-    out = out.replace(`\${${part}}`, value == null ? '' : String(value));
+    // A function, so that `$&` or `$1` in a value is not read as a replacement pattern.
+    out = out.replace(`\${${part}}`, () => (value == null ? '' : String(value)));
   }
   return out;
 }
