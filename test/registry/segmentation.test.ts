@@ -2,7 +2,9 @@
 // time that grows faster than its length (a 120,000-character body took 9 s on the event loop),
 // so texts are segmented in pieces, and long ones on a worker thread before the transaction.
 import { expect } from 'chai';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { WorkerPool } from '../../server/lib/worker-pool';
 import { api } from '../helpers/factories';
 import { normaliseText, segmentation, tokenize, tokenizeTexts } from '../../server/modules/search/tokens';
 import { thaiText } from '../helpers/thai-text';
@@ -60,5 +62,16 @@ describe('word segmentation never stalls the server', () => {
     expect(segmentation.lastThreadId, 'segmented on a worker thread').to.be.above(0).and.not.equal(threadId);
     expect(await found('ต่อท้าย')).to.include(created.body.id);
     expect(await found('ปัจฉิมลิขิต')).not.to.include(created.body.id);
+  });
+
+  it('refuses a job that fails in a worker with its error, and keeps serving the next', async () => {
+    const pool = new WorkerPool<{ texts: unknown }, { tokens: string[][] }>(path.resolve(__dirname, '../../server/modules/search/segment-worker'), 1);
+    try {
+      const failed = await pool.run({ texts: null }).then(() => null, (err: Error) => err);
+      expect(failed?.message).to.match(/null/);
+      expect((await pool.run({ texts: ['ขอเชิญประชุม'] })).tokens).to.deep.equal([['ขอ', 'เชิญ', 'ประชุม']]);
+    } finally {
+      await pool.close();
+    }
   });
 });
