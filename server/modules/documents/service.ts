@@ -8,7 +8,7 @@ import { writeTransaction } from '../../lib/transaction';
 import { letterNumberKey } from '../../lib/letter-number';
 import { thaiDateOnlyFull, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { appendAudit } from '../audit/service';
-import { indexDocument } from '../search/tokens';
+import { indexDocument, prepareTokens } from '../search/tokens';
 import type { Actor } from '../auth/actor';
 import { TYPE_TH, SUBTYPE_TH, URGENCY, SECRECY } from './labels';
 import { isSecret, readsAllSecrets } from './policy';
@@ -107,6 +107,7 @@ export async function createDocument(sequelize: Sequelize, actor: Actor, input: 
   if (input.direction === 'incoming' && !actor.roles.has('registry_clerk') && !(isSecret(input) && readsAllSecrets(actor))) {
     throw unprocessable('Incoming letters are entered by a registry clerk (a secret one also by the secrets custodian).', [{ field: 'direction', message: 'registry clerk only' }]);
   }
+  const prepared = await prepareTokens(input); // segmenting a long body holds no transaction
   return writeTransaction(sequelize, async (t) => {
     if (input.unitId) {
       const unit = await Unit.findByPk(input.unitId, { transaction: t });
@@ -121,13 +122,15 @@ export async function createDocument(sequelize: Sequelize, actor: Actor, input: 
     );
     if (input.recipientUserIds) await setRecipients(t, actor, doc.id, input.recipientUserIds);
     await snapshot(t, doc, actor.userId);
-    await indexDocument(t, doc);
+    await indexDocument(t, doc, prepared);
     await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.created', actorId: actor.userId, data: { type: doc.type, direction: doc.direction, secrecy: doc.secrecy, version: 1 } });
     return doc;
   });
 }
 
 export async function updateDocument(sequelize: Sequelize, actor: Actor, documentId: number, input: UpdateInput): Promise<Document> {
+  // Segmenting a long body holds no transaction; a text changed meanwhile is redone in it.
+  const prepared = await prepareTokens(await Document.findByPk(documentId), input);
   return writeTransaction(sequelize, async (t) => {
     const doc = (await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE }))!;
     if (doc.status !== 'draft') throw conflict(`The document is ${doc.status} and frozen: numbered or sent documents are not changed (make a new document instead).`);
@@ -142,7 +145,7 @@ export async function updateDocument(sequelize: Sequelize, actor: Actor, documen
     await doc.update({ ...columnsOf(changes), version: doc.version + 1 }, { transaction: t });
     if (changes.recipientUserIds) await setRecipients(t, actor, doc.id, changes.recipientUserIds);
     await snapshot(t, doc, actor.userId);
-    await indexDocument(t, doc);
+    await indexDocument(t, doc, prepared);
     await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.updated', actorId: actor.userId, data: { version: doc.version, fields: Object.keys(changes) } });
     return doc;
   });

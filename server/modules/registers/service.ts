@@ -8,7 +8,7 @@ import { Retry, writeTransaction } from '../../lib/transaction';
 import { bangkokDate, buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { formatLetterNumber, letterNumberKey } from '../../lib/letter-number';
 import { appendAudit } from '../audit/service';
-import { indexDocument } from '../search/tokens';
+import { indexDocument, prepareTokens } from '../search/tokens';
 import { recordEvent } from '../events/outbox';
 import { REGISTER_KIND_TH } from '../documents/labels';
 import { assertRegistrar, isSecret, maySeeRegister } from '../documents/policy';
@@ -117,6 +117,8 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
   if (input.direction && ((bookDirection && input.direction !== bookDirection) || input.documentId)) {
     throw unprocessable('direction is only given for a reservation in the secret register; otherwise the register or the letter decides it.', [{ field: 'direction', message: 'not allowed here' }]);
   }
+  // The letter's words are segmented before the counter row is locked (its new number is redone inside).
+  const prepared = await prepareTokens(input.documentId ? await Document.findByPk(input.documentId) : null);
   return writeTransaction(sequelize, async (t) => {
     const now = input.now ?? new Date();
     const year = buddhistYear(now);
@@ -157,7 +159,7 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
       const changes: Record<string, unknown> = { status: 'registered', registerId: reg.id, registerYear: year, registerNumber: number, registeredAt: now };
       if (direction !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
       await doc.update(changes, { transaction: t });
-      await indexDocument(t, doc);
+      await indexDocument(t, doc, prepared);
     }
     await appendAudit(t, {
       organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: doc ? 'register.entry.registered' : 'register.entry.reserved', actorId: actor.userId,
@@ -207,6 +209,8 @@ export async function findEntryById(actor: Actor, entryId: number, t?: Transacti
 
 /** A voided number stays in the book, marked voided, and is never given out again. */
 export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: number, reason: string): Promise<RegisterEntry> {
+  const voided = await RegisterEntry.findByPk(entryId);
+  const prepared = await prepareTokens(voided?.documentId ? await Document.findByPk(voided.documentId) : null); // outside the transaction
   return writeTransaction(sequelize, async (t) => {
     const { entry, reg } = await findEntryById(actor, entryId, t);
     assertRegistrar(actor, reg);
@@ -219,7 +223,7 @@ export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: num
       if (entry.direction !== 'incoming') Object.assign(reset, { letterNumber: null, letterNumberKey: null });
       await Document.update(reset, { where: { id: entry.documentId, registerId: reg.id, registerNumber: entry.number }, transaction: t });
       const doc = await Document.findByPk(entry.documentId, { transaction: t });
-      if (doc) await indexDocument(t, doc);
+      if (doc) await indexDocument(t, doc, prepared);
     }
     await appendAudit(t, { organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: 'register.entry.voided', actorId: actor.userId, data: { registerId: reg.id, year: entry.year, number: entry.number, reason } });
     return entry;
