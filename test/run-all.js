@@ -1,6 +1,7 @@
 // `npm test`: the whole suite on the embedded SQLite, then again on MariaDB.
 // When MariaDB is not reachable the MariaDB pass says so loudly; with CI=true that fails the run.
-const { spawn } = require('node:child_process');
+// The SQLite pass drives Chromium: scripts/ensure-test-deps.sh installs it first when missing.
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 const mysql = require('mysql2/promise');
 
@@ -45,7 +46,15 @@ function banner(lines) {
   console.log(`\n${'!'.repeat(width)}\n${lines.map((l) => `! ${l.padEnd(width - 4)} !`).join('\n')}\n${'!'.repeat(width)}\n`);
 }
 
+/** Chromium and a Thai font for the browser tests (SQLite pass): installed, or one line saying what to install. */
+function ensureBrowserDeps() {
+  const run = spawnSync('bash', [path.join(root, 'scripts', 'ensure-test-deps.sh')], { cwd: root, stdio: 'inherit' });
+  if (run.error) console.error(`npm test: could not check the browser tests' Debian packages (chromium, fonts-thai-tlwg): ${run.error.message}`);
+  return run.status === 0;
+}
+
 (async () => {
+  if ((!only || only === 'sqlite') && !ensureBrowserDeps()) process.exit(1);
   const results = [];
   let failed = false;
   for (const dialect of ['sqlite', 'mariadb']) {

@@ -76,6 +76,24 @@ describe('attachments', () => {
     }
   });
 
+  it('answers a body that ends inside a file with 400 and keeps no temporary file (it used to end the process)', async () => {
+    const cut = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4';
+    const res = await api().post(`/api/documents/${documentId}/attachments`).set((await as('clerk')).auth)
+      .set('content-type', 'multipart/form-data; boundary=b').send(cut);
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.body.error).to.include({ code: 'bad_request' });
+    expect(res.body.error.message).to.contain('Unexpected end of form');
+    expect(fs.readdirSync(path.join(dataDir, 'tmp'))).to.deep.equal([]);
+    // A whole file before the cut is not kept either.
+    const afterOne = `--b\r\nContent-Disposition: form-data; name="file"; filename="one.pdf"\r\n\r\n${pdf.toString('latin1')}\r\n${cut}`;
+    const before = await Blob.count();
+    const second = await api().post(`/api/documents/${documentId}/attachments`).set((await as('clerk')).auth)
+      .set('content-type', 'multipart/form-data; boundary=b').send(afterOne);
+    expect(second.status, JSON.stringify(second.body)).to.equal(400);
+    expect(await Blob.count()).to.equal(before);
+    expect(fs.readdirSync(path.join(dataDir, 'tmp'))).to.deep.equal([]);
+  });
+
   it('lets only those who may read the document read its files', async () => {
     const list = await api().get(`/api/documents/${documentId}/attachments`).set((await as('clerk')).auth);
     const id = list.body.items[0].id;

@@ -16,7 +16,7 @@ import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
 import { assertRead } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
-import { blobPath, placeBlob, streamToTemp, StoredUpload } from './storage';
+import { blobPath, placeBlob, streamToTemp, StoredUpload, tempDir } from './storage';
 
 /** What a government correspondence file may be: PDF, images and office documents. */
 export const ALLOWED_MIME = new Set([
@@ -49,26 +49,53 @@ interface ParsedFile extends StoredUpload {
   role: 'main' | 'enclosure';
 }
 
-function parseMultipart(req: Request, dataDir: string, maxBytes: number): Promise<ParsedFile[]> {
+/**
+ * Reads the files of a multipart body into temporary files. A body that cannot be read (cut
+ * short, malformed, the client gone) is a 400, and every temporary file of the request is removed
+ * before the promise settles.
+ */
+async function parseMultipart(req: Request, dataDir: string, maxBytes: number): Promise<ParsedFile[]> {
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 20, fields: 20 }, defParamCharset: 'utf8' });
+  } catch {
+    throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
+  }
+  const dir = await tempDir(dataDir); // before the body flows: each file is piped the moment it starts
   return new Promise((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 20, fields: 20 }, defParamCharset: 'utf8' });
-    } catch {
-      reject(new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.'));
-      return;
-    }
     const pending: Array<Promise<ParsedFile>> = [];
+    let unreadable: AppError | undefined;
+    const refuse = (err: Error) => (unreadable ??= badRequest(`The multipart body could not be read: ${err.message}`));
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      void Promise.allSettled(pending).then(async (results) => {
+        const files = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const failed = unreadable ?? results.find((r) => r.status === 'rejected')?.reason;
+        if (!failed) return resolve(files);
+        await Promise.all(files.map((f) => fs.promises.rm(f.tempPath, { force: true })));
+        reject(failed);
+      });
+    };
     let role: 'main' | 'enclosure' = 'enclosure';
     bb.on('field', (name, value) => {
       if (name === 'role' && (value === 'main' || value === 'enclosure')) role = value;
     });
     bb.on('file', (_field, stream, info) => {
       const fileRole = role;
-      pending.push(streamToTemp(dataDir, stream).then((u) => ({ ...u, filename: info.filename || 'file', role: fileRole })));
+      stream.on('error', refuse); // a body cut short errors here first: the client's fault, a 400
+      pending.push(streamToTemp(dir, stream).then((u) => ({ ...u, filename: info.filename || 'file', role: fileRole })));
     });
-    bb.on('error', (err) => reject(badRequest(`The multipart body could not be read: ${(err as Error).message}`)));
-    bb.on('close', () => Promise.all(pending).then(resolve, reject));
+    bb.on('error', (err) => {
+      refuse(err as Error);
+      req.unpipe(bb);
+      req.resume(); // drain what is left, so the 400 can be answered
+      finish();
+    });
+    bb.on('close', finish);
+    // A client that goes away mid-upload: stop, so its temporary files are removed.
+    req.on('close', () => !req.complete && bb.destroy(new Error('the upload was cut off')));
     req.pipe(bb);
   });
 }

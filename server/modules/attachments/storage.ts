@@ -18,10 +18,20 @@ export function blobPath(dataDir: string, sha256: string): string {
   return path.join(dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 }
 
-/** Streams to DATA_DIR/tmp, hashing on the way. */
-export async function streamToTemp(dataDir: string, source: Readable & { truncated?: boolean }): Promise<StoredUpload> {
+/** DATA_DIR/tmp, made before a request body is read (see `streamToTemp`). */
+export async function tempDir(dataDir: string): Promise<string> {
   const dir = path.join(dataDir, 'tmp');
   await fs.promises.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Streams to a new file in `dir` (from `tempDir`), hashing on the way. Not async on purpose: the
+ * pipeline must hear `source` in the same tick busboy hands it over, or an error busboy emits on
+ * it meanwhile (a body cut short) has no listener and ends the process. A failed upload leaves
+ * no file behind.
+ */
+export function streamToTemp(dir: string, source: Readable & { truncated?: boolean }): Promise<StoredUpload> {
   const tempPath = path.join(dir, `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.part`);
   const hash = crypto.createHash('sha256');
   let size = 0;
@@ -32,8 +42,13 @@ export async function streamToTemp(dataDir: string, source: Readable & { truncat
       cb(null, chunk);
     },
   });
-  await pipeline(source, meter, fs.createWriteStream(tempPath));
-  return { tempPath, sha256: hash.digest('hex'), size, truncated: !!source.truncated };
+  return pipeline(source, meter, fs.createWriteStream(tempPath)).then(
+    () => ({ tempPath, sha256: hash.digest('hex'), size, truncated: !!source.truncated }),
+    async (err: unknown) => {
+      await fs.promises.rm(tempPath, { force: true });
+      throw err;
+    },
+  );
 }
 
 /**

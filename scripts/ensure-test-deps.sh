@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# What `npm test` needs from the system beyond node_modules: Debian's Chromium for the browser tests
+# and a Thai font for the pages they draw. On a fresh machine (root, apt-get) they are installed;
+# elsewhere one line says what to install, and the test run stops before it starts.
+set -euo pipefail
+
+need=()
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  # A Chromium of one's own: ours to check, not to install.
+  [ -x "$CHROMIUM_PATH" ] || { echo "npm test: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file; point it at Chromium, or unset it to use Debian's chromium (apt-get install chromium)." >&2; exit 1; }
+else
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
+[ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || need+=(fonts-thai-tlwg)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "[test] installing ${need[*]} (Debian packages the browser tests need)"
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine has no package lists yet, and old lists may name versions long gone.
+  if apt-get update -qq && apt-get install -y -q "${need[@]}" >/tmp/saraban-test-deps.log 2>&1; then
+    echo "[test] installed ${need[*]}"
+    exit 0
+  fi
+  echo "npm test: installing ${need[*]} with apt-get failed (see /tmp/saraban-test-deps.log); install them, then run npm test again." >&2
+  exit 1
+fi
+echo "npm test: the browser tests need Debian packages that are missing: install them as root (apt-get install -y ${need[*]}), or set CHROMIUM_PATH to a Chromium of your own." >&2
+exit 1
