@@ -1,4 +1,4 @@
-// Builds the Express app (no listen): tests drive it with supertest, main.ts serves it.
+// Builds the Express app (no listen): tests drive it with supertest, serve.ts serves it (main.ts supervises).
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';

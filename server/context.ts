@@ -10,6 +10,6 @@ export interface AppContext {
   db: Database;
   tokens: TokenSettings;
   runtime: WorkflowRuntime;
-  /** Started by main.ts; tests run due jobs themselves. */
+  /** Started by serve.ts; tests run due jobs themselves. */
   scheduler?: JobScheduler;
 }

@@ -26,7 +26,7 @@ export interface Harness {
 
 export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium was not found at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH.`);
+    throw new Error(`Chromium was not found at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; npm test does this through scripts/ensure-test-deps.sh) or set CHROMIUM_PATH.`);
   }
   if (!fs.existsSync(path.join(ROOT, 'client', 'dist', 'index.html'))) {
     throw new Error('The web app is not built (client/dist/index.html is missing): run `npm run build:client` (npm install does it).');
