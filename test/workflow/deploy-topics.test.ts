@@ -6,13 +6,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import Serializer from 'moddle-context-serializer';
 import { api } from '../helpers/factories';
-import { bpmn, complete, startInstance, taskOf } from '../helpers/workflow';
+import { bpmn, complete, taskOf } from '../helpers/workflow';
 import { testEnv } from '../helpers/env';
 import { as } from '../registry/helpers';
 import { Document, ProcessDefinition, User, WorkflowJob } from '../../server/db/models';
 import { JobScheduler } from '../../server/modules/workflow/scheduler';
 import { readBpmn, typeResolver } from '../../server/modules/workflow/bpmn';
-import { deployShippedProcesses } from '../../server/modules/workflow/definitions';
+import { activeDefinition, deployShippedProcesses } from '../../server/modules/workflow/definitions';
 import { isShipped } from '../../server/modules/workflow/services';
 import { buddhistYear } from '../../server/lib/thai-date';
 
@@ -65,7 +65,9 @@ describe('deploying BPMN: the destroy-documents topic is bound to the shipped de
     const sourceContext = Serializer((await readBpmn(xml)) as never, typeResolver()).serialize();
     await ProcessDefinition.create({ organisationId: orgId, key, name: null, version: 1, isActive: true, xml, sourceContext, deployedById: null });
     const doc = await expired('หนังสือครบอายุ กระบวนงานที่ไม่ได้ติดตั้งมากับระบบ');
-    const started = await startInstance(await as('clerk'), key, { documentIds: [doc.id] });
+    // Requests may not set documentIds (the API refuses them, documents/policy); only the runtime's own callers can.
+    expect((await api().post('/api/workflow/instances').set((await as('clerk')).auth).send({ processKey: key, variables: { documentIds: [doc.id] } })).status).to.equal(422);
+    const started = await testEnv().ctx.runtime.start({ definition: await activeDefinition(orgId, key), organisationId: orgId, starter: null, variables: { documentIds: [doc.id] } });
     await runJobs();
     expect((await Document.findByPk(doc.id))!.status).to.equal('registered');
     const job = await WorkflowJob.findOne({ where: { instanceId: started.instance.id, elementId: 'purge' } });
@@ -80,8 +82,11 @@ describe('deploying BPMN: the destroy-documents topic is bound to the shipped de
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const instanceId = res.body.instanceId as number;
     for (const member of ['director', 'sectionhead', 'deputy']) await complete(await as(member), (await taskOf(await as(member), instanceId, 'committee_review')).id, { decision: 'approve' });
+    // A correction through the API is refused outright; the run-time check guards any other way in.
     const patched = await api().patch(`/api/workflow/instances/${instanceId}/variables`).set((await as('admin')).auth).send({ variables: { documentIds: [approvedDoc.id, otherDoc.id] } });
-    expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+    expect(patched.status, JSON.stringify(patched.body)).to.equal(422);
+    const setDocumentIds = (ids: number[]) => testEnv().ctx.runtime.command(instanceId, (host) => void Object.assign(host.variables(), { documentIds: ids }));
+    await setDocumentIds([approvedDoc.id, otherDoc.id]);
     await complete(await as('clerk'), (await taskOf(await as('clerk'), instanceId, 'archives_approval')).id, { archivesLetterNumber: 'วธ 0404/5678' });
     await runJobs();
     expect((await Document.findByPk(otherDoc.id))!.status).to.equal('registered');
@@ -90,7 +95,7 @@ describe('deploying BPMN: the destroy-documents topic is bound to the shipped de
     expect(job!.lastError).to.match(new RegExp(`Documents ${otherDoc.id} are not on the destruction list`));
 
     // Corrected back to the approved list, the retried step destroys the approved document.
-    await api().patch(`/api/workflow/instances/${instanceId}/variables`).set((await as('admin')).auth).send({ variables: { documentIds: [approvedDoc.id] } });
+    await setDocumentIds([approvedDoc.id]);
     await runJobs(new Date(Date.now() + 60_000));
     expect((await Document.findByPk(approvedDoc.id))!.status).to.equal('destroyed');
   });
