@@ -118,7 +118,7 @@ export class Api<A> {
     });
 
     const validate: RequestHandler = (req, res, next) => {
-      const problems: ReturnType<typeof issuesOf> = [];
+      const problems: Array<{ location: string; path: string; message: string; status?: number }> = [];
       const parsed: Record<string, unknown> = {};
       const prefersThai = req.acceptsLanguages('en', 'th') === 'th';
       for (const [location, schema, value] of [
