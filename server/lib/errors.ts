@@ -33,6 +33,8 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'The request body is too large.');
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(415, 'unsupported_encoding', e.message ?? 'Unsupported encoding.');
+  // The router decodes path parameters with decodeURIComponent: `/api/documents/%FF` is the client's mistake.
+  if (err instanceof URIError) return new AppError(400, 'malformed_uri', 'The address holds malformed percent-encoding.');
   if (err instanceof UniqueConstraintError) {
     return conflict('A record with the same unique value already exists.', err.errors.map((x) => ({ field: x.path, message: x.message })));
   }

@@ -51,7 +51,34 @@ const errorResponses = {
 };
 
 function issuesOf(location: string, error: z.ZodError) {
-  return error.issues.map((issue) => ({ location, path: issue.path.join('.'), message: issue.message }));
+  return error.issues.map((issue) => ({ location, path: issue.path.join('.'), message: issue.message, status: (issue as { params?: { status?: number } }).params?.status }));
+}
+
+/** Deeper than any request body of this API; checked before a schema walks the value. */
+const MAX_INPUT_DEPTH = 64;
+// NUL ends strings in SQLite's C API (the query breaks) and an unpaired surrogate is not
+// UTF-8 at all (MariaDB refuses it): neither is text a person wrote, so no route accepts them.
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const notTextMessage = { en: 'Contains a NUL character or an unpaired surrogate, which is not text.', th: 'มีอักขระ NUL หรืออักขระที่ไม่ใช่ข้อความ' };
+
+/** Every string and key of an input, checked without recursion: the first poisoned one, or too deep. */
+function screen(location: string, value: unknown, thai: boolean) {
+  const stack: Array<[unknown, string[]]> = [[value, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (path.length > MAX_INPUT_DEPTH) {
+      return { location, path: path.slice(0, 3).join('.') + '…', message: thai ? `ซ้อนกันลึกเกิน ${MAX_INPUT_DEPTH} ชั้น` : `Nested more than ${MAX_INPUT_DEPTH} levels deep.`, status: 413 };
+    }
+    if (typeof v === 'string' && NOT_TEXT.test(v)) return { location, path: path.join('.'), message: notTextMessage[thai ? 'th' : 'en'] };
+    if (v && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        if (NOT_TEXT.test(key)) return { location, path: [...path, '(a key)'].join('.'), message: notTextMessage[thai ? 'th' : 'en'] };
+        stack.push([child, [...path, key]]);
+      }
+    }
+  }
+  return undefined;
 }
 
 export class Api<A> {
@@ -91,19 +118,28 @@ export class Api<A> {
     });
 
     const validate: RequestHandler = (req, res, next) => {
-      const problems: ReturnType<typeof issuesOf> = [];
+      const problems: Array<{ location: string; path: string; message: string; status?: number }> = [];
       const parsed: Record<string, unknown> = {};
+      const prefersThai = req.acceptsLanguages('en', 'th') === 'th';
       for (const [location, schema, value] of [
         ['params', spec.params, req.params],
         ['query', spec.query, req.query],
         ['body', spec.body, req.body],
       ] as const) {
+        const poisoned = screen(location, value, prefersThai);
+        if (poisoned) {
+          problems.push(poisoned);
+          continue;
+        }
         if (!schema) continue;
-        const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}), req.acceptsLanguages('en', 'th') === 'th' ? thai : undefined);
+        const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}), prefersThai ? thai : undefined);
         if (result.success) parsed[location] = result.data;
         else problems.push(...issuesOf(location, result.error));
       }
-      if (problems.length) return next(new AppError(400, 'validation_failed', 'The request is not valid.', problems));
+      if (problems.some((p) => p.status === 413)) {
+        return next(new AppError(413, 'payload_too_large', 'The request is too large or too deeply nested.', problems.map(({ status: _s, ...p }) => p)));
+      }
+      if (problems.length) return next(new AppError(400, 'validation_failed', 'The request is not valid.', problems.map(({ status: _s, ...p }) => p)));
       res.locals.input = parsed;
       next();
     };

@@ -80,6 +80,46 @@ describe('bad input gets a clean 4xx JSON error and leaves nothing behind', () =
     expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: 'ก'.repeat(300) }), 400);
   });
 
+  it('malformed percent-encoding in a path or a query: 400, not a URIError 500', async () => {
+    expectError(await api().get('/api/documents/%FF').set(admin.auth), 400);
+    expectError(await api().get('/api/organisations/%E0%A4/users').set(admin.auth), 400);
+    expect((await api().get('/api/search/documents?q=%E0%A4').set(admin.auth)).status).to.be.lessThan(500);
+  });
+
+  it('refuses NUL and unpaired surrogates in any string with 400, the unauthenticated sign-in included', async () => {
+    for (const username of ['ad\u0000min', 'a\ud800', '\udc00x']) {
+      const res = await api().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.77').send({ username, password: 'whatever-it-is' });
+      expectError(res, 400);
+      expect(res.body.error.details[0].path).to.equal('username');
+    }
+    expectError(await api().get('/api/organisations?q=%00').set(admin.auth), 400);
+    expectError(await api().post(`/api/organisations/${central.id}/units`).set(admin.auth).send({ kind: 'section', nameTh: 'หน่วย', 'x\u0000': 1 }), 400);
+    // A well-formed pair (an emoji) is text.
+    expect((await api().get(`/api/organisations/${central.id}/users`).query({ q: '😀' }).set(admin.auth)).status).to.equal(200);
+  });
+
+  it('refuses process variables nested 1,000 (or 17) deep or over 256 KB with 413, on every route that takes them', async () => {
+    const clerk = await login('clerk');
+    // 5,000 deep is refused by the JSON parser already (400); 1,000 parses, and used to reach the engine.
+    const deep = JSON.parse('{"a":'.repeat(1000) + '1' + '}'.repeat(1000));
+    const nested17 = JSON.parse('{"a":'.repeat(17) + '1' + '}'.repeat(17));
+    const big = { note: 'ก'.repeat(100000) };
+    const sends = [
+      (variables: unknown) => api().post('/api/workflow/instances').set(clerk.auth).send({ processKey: 'incoming_letter', variables }),
+      (variables: unknown) => api().post('/api/workflow/instances/1/messages').set(admin.auth).send({ messageId: 'm', variables }),
+      (variables: unknown) => api().patch('/api/workflow/instances/1/variables').set(admin.auth).send({ variables }),
+      (variables: unknown) => api().post('/api/tasks/1/complete').set(clerk.auth).send({ variables }),
+    ];
+    for (const send of sends) {
+      for (const variables of [{ deep }, { nested17 }, big]) {
+        const res = await send(variables);
+        expect(res.status, JSON.stringify(res.body).slice(0, 400)).to.equal(413);
+        expectError(res, 413);
+        expect(res.body.error.code).to.equal('payload_too_large');
+      }
+    }
+  });
+
   it('unknown routes: JSON 404', async () => {
     const res = await api().get('/api/no-such-thing').set(admin.auth);
     expectError(res, 404);

@@ -99,7 +99,7 @@ export const Group = z
   .openapi('Group');
 export const GroupCreate = z
   .object({
-    key: z.string().trim().regex(/^[a-z][a-z0-9_.-]{1,63}$/, 'Use 2–64 lower-case letters, digits, _ . or -, starting with a letter.'),
+    key: z.string().trim().max(64).regex(/^[a-z][a-z0-9_.-]{1,63}$/, 'Use 2–64 lower-case letters, digits, _ . or -, starting with a letter.'),
     nameTh: text(255),
     nameEn: optionalText(255),
   })
@@ -132,6 +132,7 @@ const username = z
   .string()
   .trim()
   .toLowerCase()
+  .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3–64 letters a–z, digits, . _ or -.');
 export const UserCreate = z
   .object({

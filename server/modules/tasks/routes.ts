@@ -5,7 +5,7 @@ import { forbidden } from '../../lib/errors';
 import { HistoryEntry } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
-import { Task as TaskSchema } from '../workflow/schemas';
+import { Task as TaskSchema, ProcessVariables } from '../workflow/schemas';
 import { presentTask } from '../workflow/present';
 import { disclosure } from '../documents/present';
 import type { Task } from '../../db/models';
@@ -97,7 +97,7 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/tasks/:id/complete', tag: TAG, summary: 'Complete a task with its form values (409 if it is no longer open)', params: idParam,
     body: z.object({
-      variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Variable names start with a letter; letters, digits and _ only.'), z.unknown()).default({}),
+      variables: ProcessVariables.default({}),
       comment: z.string().max(5000).optional(),
       actingPositionId: z.number().int().positive().optional().openapi({ description: 'The position I act for (when I hold several capacities).' }),
     }).strict(),

@@ -153,7 +153,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workflow/instances/:id/messages', tag: TAG, summary: 'Deliver a message (a reply from outside) to an instance waiting for it',
     params: idParam,
-    body: z.object({ messageId: z.string().min(1).max(128), variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()).optional() }).strict(),
+    body: z.object({ messageId: z.string().min(1).max(128), variables: S.ProcessVariables.optional() }).strict(),
     response: S.Instance,
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
@@ -172,7 +172,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'patch', path: '/workflow/instances/:id/variables', tag: TAG, summary: 'Correct process variables (administrators; e.g. before retrying an incident)',
-    params: idParam, body: z.object({ variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()) }).strict(), response: S.Instance,
+    params: idParam, body: z.object({ variables: S.ProcessVariables }).strict(), response: S.Instance,
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
       await assertAdministerInstance(actor, instance);

@@ -1,4 +1,7 @@
 import { z } from '../../lib/openapi';
+import { ProcessVariables } from '../../lib/variables';
+
+export { ProcessVariables };
 
 export const BpmnBody = z
   .object({
@@ -32,7 +35,7 @@ export const StartInstanceBody = z
     processKey: z.string().min(1).max(128),
     businessKey: z.string().max(128).optional(),
     documentId: z.number().int().positive().optional(),
-    variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Variable names start with a letter; letters, digits and _ only.'), z.unknown()).optional(),
+    variables: ProcessVariables.optional(),
   })
   .strict()
   .openapi('StartInstance');
