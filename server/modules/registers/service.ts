@@ -117,7 +117,16 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
   if (input.direction && ((bookDirection && input.direction !== bookDirection) || input.documentId)) {
     throw unprocessable('direction is only given for a reservation in the secret register; otherwise the register or the letter decides it.', [{ field: 'direction', message: 'not allowed here' }]);
   }
-  return writeTransaction(sequelize, async (t) => {
+  return writeTransaction(sequelize, (t) => registerWithin(t, actor, reg, input, route));
+}
+
+/**
+ * The registration itself, in the caller's transaction `t` (the caller found the book and checked
+ * the registrar): accepting an arrived letter registers it in the transaction that marks it received.
+ */
+export async function registerWithin(t: Transaction, actor: Actor, reg: Register, input: RegistrationInput, route?: IncomingRouter): Promise<Registration> {
+  const bookDirection = directionOfBook(reg);
+  {
     const now = input.now ?? new Date();
     const year = buddhistYear(now);
     const counter = await lockCounter(t, reg.id, year);
@@ -165,7 +174,7 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
     });
     if (doc && direction === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
     return { entry, document: doc, replayed: false };
-  });
+  }
 }
 
 /** ที่ of an outgoing letter: the issuing unit's owner code, else the book's unit, else the agency code. */

@@ -1,0 +1,195 @@
+// Sending a numbered letter to other organisations of the deployment: one delivery per recipient,
+// written with its history, the audit links and the outbox events in the transaction of the send,
+// so a crash loses nothing and a retry does nothing twice. The receiving side is in receive.ts.
+import { Op, Sequelize, Transaction, literal, WhereOptions } from 'sequelize';
+import { Delivery, DeliveryEvent, DeliveryStatus, Document, Group, Organisation, User, OPEN_DELIVERY_STATUSES, DeliveryRole } from '../../db/models';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
+import { writeTransaction } from '../../lib/transaction';
+import { thaiDateShort, thaiTime } from '../../lib/thai-date';
+import { appendAudit } from '../audit/service';
+import { recordEvents, DomainEvent } from '../events/outbox';
+import type { Actor } from '../auth/actor';
+import { addressRefusal, assertMaySend, assertSender, traySecrecies } from './policy';
+
+export interface RecipientInput {
+  organisationId: number;
+  role: DeliveryRole;
+}
+
+/** The groups whose sockets hear of a delivery on one side: its clerks, or its custodian for a secret letter. */
+async function sideGroups(t: Transaction, organisationId: number, secret: boolean): Promise<number[]> {
+  const groups = await Group.findAll({ where: { organisationId, key: secret ? 'secrets_custodian' : 'registry_clerk' }, attributes: ['id'], transaction: t });
+  return groups.map((g) => Number(g.id));
+}
+
+/** What a pushed event says of a delivery: ids and statuses only, never the letter's subject. */
+const summaryOf = (d: Delivery, extra: Record<string, unknown> = {}) => ({
+  deliveryId: Number(d.id), status: d.status, urgency: d.urgency, secret: d.secrecy !== 'normal',
+  senderOrganisationId: Number(d.senderOrganisationId), recipientOrganisationId: d.recipientOrganisationId ?? null, ...extra,
+});
+
+/**
+ * Records a status a delivery reached: its history line, an audit link in each organisation's chain
+ * (in id order, so two chains are always locked in the same order), and a push to each side.
+ */
+export async function recordChange(t: Transaction, d: Delivery, status: DeliveryStatus, actor: Actor | null, note: string | null, extra: Record<string, unknown> = {}): Promise<void> {
+  await DeliveryEvent.create({ deliveryId: d.id, status, actorId: actor?.userId ?? null, organisationId: actor?.organisationId ?? null, note, createdAt: new Date() }, { transaction: t });
+  const orgs = [Number(d.senderOrganisationId), ...(d.recipientOrganisationId ? [Number(d.recipientOrganisationId)] : [])].sort((a, b) => a - b);
+  for (const organisationId of new Set(orgs)) {
+    await appendAudit(t, { organisationId, entityType: 'delivery', entityId: d.id, action: `delivery.${status}`, actorId: actor?.userId ?? null, data: { documentId: Number(d.documentId), recipientOrganisationId: d.recipientOrganisationId, note, ...extra } });
+  }
+  const secret = d.secrecy !== 'normal';
+  const events: DomainEvent[] = [
+    { type: `delivery.${status}`, organisationId: Number(d.senderOrganisationId), subject: { type: 'delivery', id: d.id }, audience: { groupIds: await sideGroups(t, Number(d.senderOrganisationId), secret), userIds: d.sentById ? [Number(d.sentById)] : [] }, summary: summaryOf(d, { documentId: Number(d.documentId), ...extra }) },
+  ];
+  if (d.recipientKind === 'organisation' && d.recipientOrganisationId) {
+    events.push({ type: status === 'delivered' ? 'delivery.arrived' : `delivery.${status}`, organisationId: Number(d.recipientOrganisationId), subject: { type: 'delivery', id: d.id }, audience: { groupIds: await sideGroups(t, Number(d.recipientOrganisationId), secret) }, summary: summaryOf(d, extra) });
+  }
+  await recordEvents(t, events);
+}
+
+/** A letter that may travel: numbered (registered, with its ที่), outgoing, not voided, not top secret. */
+function assertSendable(doc: Document): void {
+  if (doc.secrecy === 'top_secret') throw unprocessable('เอกสารลับที่สุดส่งทางระบบอิเล็กทรอนิกส์ไม่ได้ (Top secret documents may not travel electronically.)', [{ field: 'secrecy', message: 'top_secret' }]);
+  if (doc.direction === 'incoming') throw conflict('A received letter is not sent on: forward it inside the organisation, or write a new letter.');
+  if (!['registered', 'sent'].includes(doc.status) || !doc.letterNumber || !doc.registerId) {
+    throw conflict(`ส่งได้เฉพาะหนังสือที่ออกเลขแล้ว (Only a numbered letter is sent; this one is ${doc.status === 'draft' ? 'not numbered yet' : doc.status}.)`, { status: doc.status });
+  }
+}
+
+/** The organisations named, each active and addressable; 422 names the unknown or inactive ones, 403 the ones not addressable. */
+async function recipientOrganisations(t: Transaction, actor: Actor, recipients: RecipientInput[]): Promise<Map<number, Organisation>> {
+  const ids = recipients.map((r) => r.organisationId);
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (twice.length) throw unprocessable(`Organisation ${twice.join(', ')} is named more than once.`, twice.map((id) => ({ field: `recipients.${ids.lastIndexOf(id)}.organisationId`, message: `organisation ${id} is already a recipient` })));
+  const orgs = new Map((await Organisation.findAll({ where: { id: { [Op.in]: ids } }, transaction: t })).map((o) => [Number(o.id), o]));
+  const problems = recipients.flatMap((r, i) => {
+    const org = orgs.get(r.organisationId);
+    if (!org) return [{ field: `recipients.${i}.organisationId`, message: `unknown organisation ${r.organisationId}` }];
+    if (!org.active) return [{ field: `recipients.${i}.organisationId`, message: `${org.nameTh} (${org.agencyCode}) is inactive` }];
+    return [];
+  });
+  if (problems.length) throw unprocessable(`Some recipients cannot receive letters: ${problems.map((p) => p.message).join('; ')}.`, problems);
+  for (const org of orgs.values()) {
+    const refusal = addressRefusal(actor.organisationId, org);
+    if (refusal) throw forbidden(refusal);
+  }
+  return orgs;
+}
+
+/** One letter goes once to a recipient at a time: a new delivery needs the earlier one closed (not received). */
+async function assertNotLive(t: Transaction, doc: Document, orgIds: number[]): Promise<void> {
+  const live = await Delivery.findAll({ where: { documentId: doc.id, recipientKind: 'organisation', recipientOrganisationId: { [Op.in]: orgIds }, status: { [Op.in]: [...OPEN_DELIVERY_STATUSES, 'received'] } }, transaction: t });
+  if (live.length) {
+    throw conflict(`The letter was already sent to ${live.map((d) => `${d.recipientName} (${d.status})`).join(', ')}: withdraw it first to send again.`, live.map((d) => ({ deliveryId: Number(d.id), organisationId: d.recipientOrganisationId, status: d.status })));
+  }
+}
+
+/** Creates the delivery to one organisation of the deployment: in its tray at once (sent, then delivered). */
+async function deliverTo(t: Transaction, actor: Actor, doc: Document, org: Organisation, role: DeliveryRole, previousDeliveryId: number | null, now: Date): Promise<Delivery> {
+  const d = await Delivery.create(
+    {
+      documentId: doc.id, senderOrganisationId: doc.organisationId, sentById: actor.userId, recipientKind: 'organisation', recipientOrganisationId: org.id,
+      recipientAgencyId: null, recipientEmail: null, recipientName: org.nameTh, role, secrecy: doc.secrecy, urgency: doc.urgency,
+      status: 'sent', sentAt: now, previousDeliveryId,
+    },
+    { transaction: t },
+  );
+  await DeliveryEvent.create({ deliveryId: d.id, status: 'sent', actorId: actor.userId, organisationId: actor.organisationId, note: previousDeliveryId ? `resent (delivery ${previousDeliveryId})` : null, createdAt: now }, { transaction: t });
+  // Same deployment: the tray is this database, so the letter is in it when the send commits.
+  await d.update({ status: 'delivered', deliveredAt: now }, { transaction: t });
+  await recordChange(t, d, 'delivered', actor, null, { role, previousDeliveryId });
+  return d;
+}
+
+/** Sends a numbered letter to organisations of the deployment (ONE transaction for all recipients). */
+export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId: number, recipients: RecipientInput[]): Promise<Delivery[]> {
+  return writeTransaction(sequelize, async (t) => {
+    const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!doc || doc.organisationId !== actor.organisationId) throw notFound('Document');
+    assertSendable(doc);
+    assertMaySend(actor, doc);
+    const orgs = await recipientOrganisations(t, actor, recipients);
+    await assertNotLive(t, doc, [...orgs.keys()]);
+    const now = new Date();
+    const out: Delivery[] = [];
+    for (const r of recipients) out.push(await deliverTo(t, actor, doc, orgs.get(r.organisationId)!, r.role, null, now));
+    if (doc.status === 'registered') await doc.update({ status: 'sent' }, { transaction: t });
+    await appendAudit(t, {
+      organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.sent', actorId: actor.userId,
+      data: { letterNumber: doc.letterNumber, deliveries: out.map((d) => ({ id: Number(d.id), organisationId: d.recipientOrganisationId, role: d.role })) },
+    });
+    return out;
+  });
+}
+
+/** A status the sender sees as the end of the line, with its words. */
+async function closedMessage(t: Transaction, d: Delivery): Promise<string> {
+  if (d.status === 'received') {
+    const who = d.receivedById ? await User.findByPk(d.receivedById, { transaction: t }) : null;
+    return `already accepted by ${d.recipientName}${who ? ` (${who.displayName})` : ''} on ${thaiDateShort(d.receivedAt!)} ${thaiTime(d.receivedAt!)}, เลขรับ ${d.receiveNumber}/${d.receiveYear}`;
+  }
+  return `already ${d.status}`;
+}
+
+/** The sender takes back a letter not yet accepted (it leaves the recipient's tray). */
+export async function withdraw(sequelize: Sequelize, actor: Actor, deliveryId: number, reason: string | null): Promise<Delivery> {
+  return writeTransaction(sequelize, async (t) => {
+    const d = assertSender(actor, await Delivery.findByPk(deliveryId, { transaction: t, lock: t.LOCK.UPDATE }));
+    if (!OPEN_DELIVERY_STATUSES.includes(d.status)) throw conflict(`The letter cannot be withdrawn: ${await closedMessage(t, d)}.`, { status: d.status });
+    await d.update({ status: 'withdrawn', closedAt: new Date(), closedById: actor.userId, reason }, { transaction: t });
+    await recordChange(t, d, 'withdrawn', actor, reason);
+    return d;
+  });
+}
+
+/** Sends a withdrawn, rejected or returned letter again to the same recipient: a new delivery linked to the old one. */
+export async function resend(sequelize: Sequelize, actor: Actor, deliveryId: number): Promise<Delivery> {
+  return writeTransaction(sequelize, async (t) => {
+    const old = assertSender(actor, await Delivery.findByPk(deliveryId, { transaction: t, lock: t.LOCK.UPDATE }));
+    if (!['withdrawn', 'rejected', 'returned'].includes(old.status)) throw conflict(`Only a withdrawn, rejected or returned letter is resent; this one is ${old.status}.`, { status: old.status });
+    const again = await Delivery.findOne({ where: { previousDeliveryId: old.id }, transaction: t });
+    if (again) throw conflict(`This delivery was already resent (delivery ${again.id}).`, { deliveryId: Number(again.id) });
+    const doc = (await Document.findByPk(old.documentId, { transaction: t, lock: t.LOCK.UPDATE }))!;
+    assertSendable(doc);
+    assertMaySend(actor, doc);
+    const orgs = await recipientOrganisations(t, actor, [{ organisationId: Number(old.recipientOrganisationId), role: old.role }]);
+    await assertNotLive(t, doc, [...orgs.keys()]);
+    const d = await deliverTo(t, actor, doc, orgs.get(Number(old.recipientOrganisationId))!, old.role, Number(old.id), new Date());
+    await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.resent', actorId: actor.userId, data: { deliveryId: Number(d.id), previousDeliveryId: Number(old.id) } });
+    return d;
+  });
+}
+
+const urgencyOrder = literal("CASE urgency WHEN 'most_urgent' THEN 4 WHEN 'very_urgent' THEN 3 WHEN 'deadline' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END");
+
+/** The ordinary and/or secret deliveries the actor handles; 403 for someone who handles neither. */
+function secrecyWhere(actor: Actor): WhereOptions {
+  const kinds = traySecrecies(actor);
+  if (!kinds.length) throw forbidden('เฉพาะเจ้าหน้าที่สารบรรณหรือนายทะเบียนเอกสารลับ (Only registry clerks and the secrets custodian handle deliveries.)');
+  if (kinds.length === 2) return {};
+  return kinds[0] === 'normal' ? { secrecy: 'normal' } : { secrecy: { [Op.ne]: 'normal' } };
+}
+
+export interface OutgoingFilter { status?: DeliveryStatus; pending?: 'true' | 'false'; olderThanHours?: number; documentId?: number; limit: number; offset: number }
+
+/** The sending organisation's deliveries; pending + olderThanHours: "sent, not yet received for more than N hours". */
+export async function outgoing(actor: Actor, q: OutgoingFilter): Promise<Delivery[]> {
+  const where: Record<string | symbol, unknown> = { senderOrganisationId: actor.organisationId, ...secrecyWhere(actor) };
+  if (q.status) where.status = q.status;
+  else if (q.pending === 'true') where.status = { [Op.in]: OPEN_DELIVERY_STATUSES };
+  if (q.olderThanHours !== undefined) where.sentAt = { [Op.lt]: new Date(Date.now() - q.olderThanHours * 3_600_000) };
+  if (q.documentId) where.documentId = q.documentId;
+  return Delivery.findAll({ where, order: [['sentAt', 'DESC'], ['id', 'DESC']], limit: q.limit, offset: q.offset });
+}
+
+/** The arrivals tray (หนังสือรอลงรับ): most urgent first, then oldest first. */
+export async function arrivals(actor: Actor, q: { status?: DeliveryStatus; limit: number; offset: number }): Promise<Delivery[]> {
+  const where = { recipientKind: 'organisation', recipientOrganisationId: actor.organisationId, status: q.status ?? { [Op.in]: OPEN_DELIVERY_STATUSES }, ...secrecyWhere(actor) };
+  return Delivery.findAll({ where, order: [[urgencyOrder, 'DESC'], ['sentAt', 'ASC'], ['id', 'ASC']], limit: q.limit, offset: q.offset });
+}
+
+/** A letter's deliveries, for its page (the caller checked the actor reads the letter). */
+export async function ofDocument(doc: Document): Promise<Delivery[]> {
+  return Delivery.findAll({ where: { documentId: doc.id }, order: [['id', 'ASC']] });
+}
