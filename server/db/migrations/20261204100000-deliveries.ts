@@ -50,6 +50,10 @@ export async function up(qi: QueryInterface): Promise<void> {
   await qi.addIndex('deliveries', ['senderOrganisationId', 'status', 'sentAt'], { name: 'deliveries_sender_status' });
   // A delivery is resent at most once, even by two clerks at the same moment.
   await qi.addIndex('deliveries', ['previousDeliveryId'], { name: 'deliveries_previous', unique: true });
+  // Every other foreign key gets its own named index (MariaDB would make unnamed ones otherwise).
+  for (const [column, name] of [['sentById', 'sent_by'], ['receivedById', 'received_by'], ['receivedDocumentId', 'received_document'], ['receiveEntryId', 'receive_entry'], ['closedById', 'closed_by']]) {
+    await qi.addIndex('deliveries', [column], { name: `deliveries_${name}` });
+  }
   await qi.createTable(
     'delivery_events',
     {
@@ -64,6 +68,7 @@ export async function up(qi: QueryInterface): Promise<void> {
     utf8,
   );
   await qi.addIndex('delivery_events', ['deliveryId'], { name: 'delivery_events_delivery' });
+  await qi.addIndex('delivery_events', ['actorId'], { name: 'delivery_events_actor' });
 }
 
 export async function down(qi: QueryInterface): Promise<void> {
