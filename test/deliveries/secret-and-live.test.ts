@@ -25,6 +25,9 @@ describe('secret letters and live arrivals', () => {
     this.timeout(30000);
     const documentId = await numberedLetter(centralCustodian, { secrecy: 'confidential', subject: 'ผลการสอบสวนข้อเท็จจริงกรณีร้องเรียน' }, 'secret');
     expect((await send(c.clerk, documentId, [{ organisationId: c.cm.id }])).status, 'the clerk does not even see it').to.equal(404);
+    const nobody = await send(centralCustodian, documentId, [{ organisationId: c.kk.id }]);
+    expect(nobody.status, 'Khon Kaen has no custodian to receive it').to.equal(422);
+    expect(nobody.body.error.message).to.contain(c.kk.nameTh);
     const sent = await send(centralCustodian, documentId, [{ organisationId: c.cm.id }]);
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
     const deliveryId = sent.body.items[0].id;

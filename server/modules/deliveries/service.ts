@@ -77,6 +77,16 @@ async function recipientOrganisations(t: Transaction, actor: Actor, recipients: 
   return orgs;
 }
 
+/** A secret letter waits for a custodian: an organisation without one could never open its tray (422 names it). */
+async function assertCustodians(t: Transaction, orgs: Organisation[]): Promise<void> {
+  const rows = await Group.findAll({ where: { organisationId: { [Op.in]: orgs.map((o) => o.id) }, key: 'secrets_custodian' }, include: [{ model: User, as: 'members', where: { active: true }, attributes: ['id'], required: true }], attributes: ['organisationId'], transaction: t });
+  const kept = new Set(rows.map((g) => Number(g.organisationId)));
+  const missing = orgs.filter((o) => !kept.has(Number(o.id)));
+  if (missing.length) {
+    throw unprocessable(`หน่วยงานปลายทางยังไม่มีนายทะเบียนเอกสารลับ: ${missing.map((o) => o.nameTh).join(', ')} (No secrets custodian to receive a secret letter.)`, missing.map((o) => ({ field: 'recipients', message: `${o.nameTh} has no secrets custodian` })));
+  }
+}
+
 /** One letter goes once to a recipient at a time: a new delivery needs the earlier one closed (not received). */
 async function assertNotLive(t: Transaction, doc: Document, orgIds: number[]): Promise<void> {
   const live = await Delivery.findAll({ where: { documentId: doc.id, recipientKind: 'organisation', recipientOrganisationId: { [Op.in]: orgIds }, status: { [Op.in]: [...OPEN_DELIVERY_STATUSES, 'received'] } }, transaction: t });
@@ -110,6 +120,7 @@ export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId:
     assertSendable(doc);
     assertMaySend(actor, doc);
     const orgs = await recipientOrganisations(t, actor, recipients);
+    if (doc.secrecy !== 'normal') await assertCustodians(t, [...orgs.values()]);
     await assertNotLive(t, doc, [...orgs.keys()]);
     const now = new Date();
     const out: Delivery[] = [];
@@ -154,6 +165,7 @@ export async function resend(sequelize: Sequelize, actor: Actor, deliveryId: num
     assertSendable(doc);
     assertMaySend(actor, doc);
     const orgs = await recipientOrganisations(t, actor, [{ organisationId: Number(old.recipientOrganisationId), role: old.role }]);
+    if (doc.secrecy !== 'normal') await assertCustodians(t, [...orgs.values()]);
     await assertNotLive(t, doc, [...orgs.keys()]);
     const d = await deliverTo(t, actor, doc, orgs.get(Number(old.recipientOrganisationId))!, old.role, Number(old.id), new Date());
     await appendAudit(t, { organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.resent', actorId: actor.userId, data: { deliveryId: Number(d.id), previousDeliveryId: Number(old.id) } });
