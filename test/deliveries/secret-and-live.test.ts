@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { api, buildUser, login, Session } from '../helpers/factories';
 import { connect, listen, TestClient, tokenFor } from '../helpers/realtime';
 import { testEnv } from '../helpers/env';
-import { Document, User } from '../../server/db/models';
+import { AuditRecord, Document, User } from '../../server/db/models';
 import { attachRealtime, Realtime } from '../../server/modules/notify/realtime';
 import { act, Cast, numberedLetter, registerOf, send, theCast, tray, useTempFiles } from './helpers';
 
@@ -43,6 +43,8 @@ describe('secret letters and live arrivals', () => {
     expect(item!.letter).to.include({ secrecy: 'confidential', secrecyTh: 'ลับ' });
     const file = await api().get(`/api/deliveries/${deliveryId}/files/${item!.files[0].id}`).set(cmCustodian.auth);
     expect(file.status).to.equal(200);
+    const reads = await AuditRecord.findAll({ where: { organisationId: c.cm.id, entityType: 'delivery', entityId: String(deliveryId), action: 'delivery.read' } });
+    expect(reads.map((r) => JSON.parse(r.data).what), "reading a secret letter in the tray is logged in the reader's chain").to.include.members(['arrivals tray', `file ${item!.files[0].id}`]);
 
     const accepted = await act(cmCustodian, deliveryId, 'accept');
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);

@@ -8,7 +8,6 @@ import { notFound } from '../../lib/errors';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { assertRead } from '../documents/policy';
-import { logSecretRead } from '../documents/service';
 import { blobPath } from '../attachments/storage';
 import { startIncomingRouting } from '../workflow/routing';
 import * as S from './schemas';
@@ -41,6 +40,7 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, actor }) => {
       const doc = await assertRead(actor, await Document.findByPk(params.id));
       const rows = await svc.ofDocument(doc);
+      await svc.logSecretDeliveryReads(sequelize, actor, rows, 'letter deliveries');
       return { items: await presentDeliveries(rows, 'sender', rows.length > 0 && mayManageSent(actor, rows[0])) };
     },
   });
@@ -48,20 +48,29 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'get', path: '/deliveries/outgoing', tag: TAG, summary: "The organisation's sent deliveries; pending=true&olderThanHours=N: sent, not yet received for more than N hours",
     query: S.OutgoingQuery, response: S.listOf(S.Delivery),
-    handler: async ({ query, actor }) => ({ items: await presentDeliveries(await svc.outgoing(actor, query), 'sender') }),
+    handler: async ({ query, actor }) => {
+      const rows = await svc.outgoing(actor, query);
+      await svc.logSecretDeliveryReads(sequelize, actor, rows, 'outgoing list');
+      return { items: await presentDeliveries(rows, 'sender') };
+    },
   });
 
   api.route({
     method: 'get', path: '/deliveries/arrivals', tag: TAG, summary: 'The arrivals tray (หนังสือรอลงรับ): letters sent to your organisation, most urgent first',
     description: 'Registry clerks see ordinary letters; a secret letter (ลับ, ลับมาก) reaches only the secrets custodian.',
     query: S.ArrivalsQuery, response: S.listOf(S.Delivery),
-    handler: async ({ query, actor }) => ({ items: await presentDeliveries(await svc.arrivals(actor, query), 'recipient') }),
+    handler: async ({ query, actor }) => {
+      const rows = await svc.arrivals(actor, query);
+      await svc.logSecretDeliveryReads(sequelize, actor, rows, 'arrivals tray');
+      return { items: await presentDeliveries(rows, 'recipient') };
+    },
   });
 
   api.route({
     method: 'get', path: '/deliveries/:id', tag: TAG, summary: 'One delivery with its history (for the sending or the receiving side)', params: idParam, response: S.DeliveryDetail,
     handler: async ({ params, actor }) => {
       const { delivery, side } = assertSeen(actor, await Delivery.findByPk(params.id));
+      await svc.logSecretDeliveryReads(sequelize, actor, [delivery], 'delivery');
       return { ...(await presentDelivery(delivery, side)), history: await presentHistory(Number(delivery.id)) };
     },
   });
@@ -75,8 +84,7 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
       if (side === 'recipient' && !['sent', 'delivered', 'received'].includes(delivery.status)) throw notFound('Delivery');
       const file = await Attachment.findByPk(params.fileId);
       if (!file || Number(file.documentId) !== Number(delivery.documentId)) throw notFound('File');
-      const doc = (await Document.findByPk(delivery.documentId))!;
-      await logSecretRead(sequelize, actor, doc, `delivery ${delivery.id} file ${file.id}`);
+      await svc.logSecretDeliveryReads(sequelize, actor, [delivery], `file ${file.id}`);
       const path = blobPath(ctx.config.dataDir, file.sha256);
       if (!fs.existsSync(path)) throw notFound('The stored file');
       res.setHeader('Content-Type', file.mime);

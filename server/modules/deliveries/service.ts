@@ -205,3 +205,14 @@ export async function arrivals(actor: Actor, q: { status?: DeliveryStatus; limit
 export async function ofDocument(doc: Document): Promise<Delivery[]> {
   return Delivery.findAll({ where: { documentId: doc.id }, order: [['id', 'ASC']] });
 }
+
+/** Seeing a secret letter through its delivery (a tray line, its files) is a read of it, logged in the reader's own chain. */
+export async function logSecretDeliveryReads(sequelize: Sequelize, actor: Actor, rows: Delivery[], what: string): Promise<void> {
+  const secret = rows.filter((d) => d.secrecy !== 'normal');
+  if (!secret.length) return;
+  await writeTransaction(sequelize, async (t) => {
+    for (const d of secret) {
+      await appendAudit(t, { organisationId: actor.organisationId, entityType: 'delivery', entityId: d.id, action: 'delivery.read', actorId: actor.userId, data: { what, documentId: Number(d.documentId), secrecy: d.secrecy } });
+    }
+  });
+}
