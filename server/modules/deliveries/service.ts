@@ -106,7 +106,9 @@ interface Target {
  * Creates the deliveries to organisations of the deployment. Same deployment: the tray is this
  * database, so each letter is in its tray (sent, then delivered) when the send commits. A circular
  * to 50 writes 50 delivery rows, but its history, the outbox events and the group look-up in one
- * statement each, and one audit link per organisation (the sender's lists every delivery).
+ * statement each, and one audit link in the sender's chain listing every delivery. The recipients'
+ * chains record what each recipient does with it (accepted, rejected, returned): a letter in a tray
+ * is not yet a record of the recipient, and a link per recipient was two thirds of a send's statements.
  */
 async function deliverAll(t: Transaction, actor: Actor, doc: Document, targets: Target[], now: Date): Promise<Delivery[]> {
   const out: Delivery[] = [];
@@ -128,10 +130,6 @@ async function deliverAll(t: Transaction, actor: Actor, doc: Document, targets: 
     organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.sent', actorId: actor.userId,
     data: { letterNumber: doc.letterNumber, deliveries: out.map((d) => ({ id: Number(d.id), organisationId: d.recipientOrganisationId, role: d.role, previousDeliveryId: d.previousDeliveryId })) },
   });
-  // Recipient chains in id order, as recordChange does, so concurrent sends lock them in one order.
-  for (const d of [...out].sort((a, b) => Number(a.recipientOrganisationId) - Number(b.recipientOrganisationId))) {
-    await appendAudit(t, { organisationId: Number(d.recipientOrganisationId), entityType: 'delivery', entityId: d.id, action: 'delivery.delivered', actorId: actor.userId, data: { documentId: Number(doc.id), senderOrganisationId: doc.organisationId, role: d.role } });
-  }
   const secret = doc.secrecy !== 'normal';
   const groups = await Group.findAll({ where: { organisationId: { [Op.in]: [doc.organisationId, ...out.map((d) => Number(d.recipientOrganisationId))] }, key: secret ? 'secrets_custodian' : 'registry_clerk' }, attributes: ['id', 'organisationId'], transaction: t });
   const groupsOf = (organisationId: number) => groups.filter((g) => Number(g.organisationId) === organisationId).map((g) => Number(g.id));
