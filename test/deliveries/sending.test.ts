@@ -58,6 +58,9 @@ describe('sending letters between organisations', () => {
     const files = await Attachment.findAll({ where: { documentId: [documentId, copy.id] } });
     expect(new Set(files.map((f) => f.sha256)).size, 'the same file, stored once').to.equal(1);
     expect(files).to.have.length(2);
+    const cameFrom = await api().get(`/api/documents/${copy.id}/deliveries`).set(c.cmClerk.auth);
+    expect(cameFrom.body.items.map((d: { id: number; sender: { organisationId: number }; documentId: number | null }) => [d.id, d.sender.organisationId, d.documentId]), 'the received letter keeps its link to the sent one')
+      .to.deep.equal([[byOrg.get(c.cm.id), c.central.id, null]]);
     const routed = await ProcessInstance.findAll({ where: { documentId: copy.id } });
     expect(routed.map((i) => i.processKey)).to.deep.equal(['incoming_letter']);
     expect(accepted.body.instanceId).to.equal(Number(routed[0].id));

@@ -35,13 +35,14 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
 
   api.route({
-    method: 'get', path: '/documents/:id/deliveries', tag: TAG, summary: "Every recipient's delivery of a letter and its status (the letter's page)",
+    method: 'get', path: '/documents/:id/deliveries', tag: TAG, summary: "Every recipient's delivery of a sent letter and its status; for a letter received through the system, the delivery that brought it",
     params: idParam, response: S.listOf(S.Delivery),
     handler: async ({ params, actor }) => {
       const doc = await assertRead(actor, await Document.findByPk(params.id));
-      const rows = await svc.ofDocument(doc);
+      const { rows, side } = await svc.ofDocument(doc);
       await svc.logSecretDeliveryReads(sequelize, actor, rows, 'letter deliveries');
-      return { items: await presentDeliveries(rows, 'sender', rows.length > 0 && mayManageSent(actor, rows[0])) };
+      // The received letter's page shows where it came from; acting on it is done (it was accepted).
+      return { items: await presentDeliveries(rows, side, side === 'sender' && rows.length > 0 && mayManageSent(actor, rows[0])) };
     },
   });
 

@@ -225,9 +225,14 @@ export async function arrivals(actor: Actor, q: { status?: DeliveryStatus; limit
   return Delivery.findAll({ where, order: [[urgencyOrder, 'DESC'], ['sentAt', 'ASC'], ['id', 'ASC']], limit: q.limit, offset: q.offset });
 }
 
-/** A letter's deliveries, for its page (the caller checked the actor reads the letter). */
-export async function ofDocument(doc: Document): Promise<Delivery[]> {
-  return Delivery.findAll({ where: { documentId: doc.id }, order: [['id', 'ASC']] });
+/**
+ * A letter's deliveries, for its page (the caller checked the actor reads the letter): a sent letter's
+ * recipients, or for a letter received through the system the delivery that brought it (the link to
+ * the sent one).
+ */
+export async function ofDocument(doc: Document): Promise<{ rows: Delivery[]; side: 'sender' | 'recipient' }> {
+  if (doc.direction === 'incoming') return { rows: await Delivery.findAll({ where: { receivedDocumentId: doc.id } }), side: 'recipient' };
+  return { rows: await Delivery.findAll({ where: { documentId: doc.id }, order: [['id', 'ASC']] }), side: 'sender' };
 }
 
 /** Seeing a secret letter through its delivery (a tray line, its files) is a read of it, logged in the reader's own chain. */
