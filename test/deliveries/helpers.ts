@@ -38,12 +38,19 @@ export async function sessionIn(organisationId: number, roles: Array<'registry_c
   return login((await buildUser(organisationId, { roles })).username);
 }
 
-let dataDir: string | undefined;
-/** Files go to a throwaway folder for this run. */
+/** Files go to a throwaway folder while the calling suite runs; the setting is put back after it
+ * (other parts, such as the destruction process, keep the folder they were started with). */
 export function useTempFiles(): void {
+  let saved: string;
+  let dir: string;
   before(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-deliveries-'));
-    testEnv().ctx.config.dataDir = dataDir;
+    saved = testEnv().ctx.config.dataDir;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saraban-deliveries-'));
+    testEnv().ctx.config.dataDir = dir;
+  });
+  after(() => {
+    testEnv().ctx.config.dataDir = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 }
 
