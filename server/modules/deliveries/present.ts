@@ -17,7 +17,7 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
   if (!rows.length) return [];
   const docIds = [...new Set(rows.map((d) => Number(d.documentId)))];
   const [docs, orgs, files, people, resends] = await Promise.all([
-    Document.findAll({ where: { id: { [Op.in]: docIds } } }).then(byId),
+    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy'] }).then(byId),
     Organisation.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((d) => Number(d.senderOrganisationId)))] } } }).then(byId),
     Attachment.findAll({ where: { documentId: { [Op.in]: docIds } }, order: [['id', 'ASC']] }),
     User.findAll({ where: { id: { [Op.in]: rows.map((d) => d.receivedById).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
