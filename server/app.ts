@@ -24,6 +24,7 @@ import { registerSearchRoutes } from './modules/search/routes';
 import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
+import { registerDeliveryRoutes } from './modules/deliveries/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -57,6 +58,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerAttachmentRoutes(api, ctx);
   registerRetentionRoutes(api, ctx);
   registerMonitorRoutes(api, ctx);
+  registerDeliveryRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -8,6 +8,7 @@ import { initWorkflowModels } from './workflow';
 import { initNotifyModels } from './notify';
 import { initRegistryModels } from './registry';
 import { initPreferenceModels } from './preferences';
+import { initDeliveryModels } from './deliveries';
 
 export * from './org';
 export * from './user';
@@ -17,6 +18,7 @@ export * from './workflow';
 export * from './notify';
 export * from './registry';
 export * from './preferences';
+export * from './deliveries';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -28,6 +30,7 @@ export function initModels(sequelize: Sequelize): void {
   initNotifyModels(sequelize);
   initRegistryModels(sequelize);
   initPreferenceModels(sequelize);
+  initDeliveryModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

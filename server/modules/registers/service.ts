@@ -8,7 +8,7 @@ import { Retry, writeTransaction } from '../../lib/transaction';
 import { bangkokDate, buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { formatLetterNumber, letterNumberKey } from '../../lib/letter-number';
 import { appendAudit } from '../audit/service';
-import { indexDocument, prepareTokens } from '../search/tokens';
+import { indexDocument, prepareTokens, PreparedTokens } from '../search/tokens';
 import { recordEvent } from '../events/outbox';
 import { REGISTER_KIND_TH } from '../documents/labels';
 import { assertRegistrar, isSecret, maySeeRegister } from '../documents/policy';
@@ -119,55 +119,63 @@ export async function register(sequelize: Sequelize, actor: Actor, registerId: n
   }
   // The letter's words are segmented before the counter row is locked (its new number is redone inside).
   const prepared = await prepareTokens(input.documentId ? await Document.findByPk(input.documentId) : null);
-  return writeTransaction(sequelize, async (t) => {
-    const now = input.now ?? new Date();
-    const year = buddhistYear(now);
-    const counter = await lockCounter(t, reg.id, year);
-    if (input.idempotencyKey) {
-      const earlier = await RegisterEntry.findOne({ where: { registerId: reg.id, idempotencyKey: input.idempotencyKey }, transaction: t });
-      if (earlier) {
-        if ((earlier.documentId ?? undefined) !== input.documentId) throw conflict('This idempotency key was already used for a different registration.', { entryId: earlier.id });
-        const doc = earlier.documentId ? await Document.findByPk(earlier.documentId, { transaction: t }) : null;
-        return { entry: earlier, document: doc, replayed: true };
-      }
-    }
-    let doc: Document | null = null;
-    if (input.documentId) {
-      doc = await Document.findByPk(input.documentId, { transaction: t, lock: t.LOCK.UPDATE });
-      if (!doc || doc.organisationId !== actor.organisationId) throw unprocessable('documentId is not a document of your organisation.', [{ field: 'documentId', message: 'not found' }]);
-      if (doc.registerId) throw conflict(`The document is already registered (number ${doc.registerNumber}/${doc.registerYear}).`);
-      if (doc.status !== 'draft') throw conflict(`The document is ${doc.status}.`);
-      const misfit = documentFits(reg, doc);
-      if (misfit) throw unprocessable(misfit, [{ field: 'documentId', message: misfit }]);
-    }
-    const direction = bookDirection ?? (doc ? directionOf(doc) : input.direction ?? 'outgoing');
-    const number = counter.lastNumber + 1;
-    await RegisterCounter.update({ lastNumber: number }, { where: { registerId: reg.id, year }, transaction: t });
+  return writeTransaction(sequelize, (t) => registerWithin(t, actor, reg, input, route, prepared));
+}
 
-    let letterNumber: string | null = null;
-    if (direction === 'incoming') letterNumber = doc?.letterNumber ?? null;
-    else letterNumber = formatLetterNumber(reg.kind, await ownerCodeFor(t, reg, doc), number, year);
-
-    const entry = await RegisterEntry.create(
-      {
-        registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, status: doc ? 'registered' : 'reserved', letterNumber,
-        idempotencyKey: input.idempotencyKey ?? null, note: input.note ?? null, registeredAt: now, registeredById: actor.userId,
-      },
-      { transaction: t },
-    );
-    if (doc) {
-      const changes: Record<string, unknown> = { status: 'registered', registerId: reg.id, registerYear: year, registerNumber: number, registeredAt: now };
-      if (direction !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
-      await doc.update(changes, { transaction: t });
-      await indexDocument(t, doc, prepared);
+/**
+ * The registration itself, in the caller's transaction `t` (the caller found the book and checked
+ * the registrar): accepting an arrived letter registers it in the transaction that marks it received.
+ * `prepared`: the letter's words segmented before the transaction (search/tokens.ts prepareTokens).
+ */
+export async function registerWithin(t: Transaction, actor: Actor, reg: Register, input: RegistrationInput, route?: IncomingRouter, prepared?: PreparedTokens): Promise<Registration> {
+  const bookDirection = directionOfBook(reg);
+  const now = input.now ?? new Date();
+  const year = buddhistYear(now);
+  const counter = await lockCounter(t, reg.id, year);
+  if (input.idempotencyKey) {
+    const earlier = await RegisterEntry.findOne({ where: { registerId: reg.id, idempotencyKey: input.idempotencyKey }, transaction: t });
+    if (earlier) {
+      if ((earlier.documentId ?? undefined) !== input.documentId) throw conflict('This idempotency key was already used for a different registration.', { entryId: earlier.id });
+      const doc = earlier.documentId ? await Document.findByPk(earlier.documentId, { transaction: t }) : null;
+      return { entry: earlier, document: doc, replayed: true };
     }
-    await appendAudit(t, {
-      organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: doc ? 'register.entry.registered' : 'register.entry.reserved', actorId: actor.userId,
-      data: { registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, letterNumber },
-    });
-    if (doc && direction === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
-    return { entry, document: doc, replayed: false };
+  }
+  let doc: Document | null = null;
+  if (input.documentId) {
+    doc = await Document.findByPk(input.documentId, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!doc || doc.organisationId !== actor.organisationId) throw unprocessable('documentId is not a document of your organisation.', [{ field: 'documentId', message: 'not found' }]);
+    if (doc.registerId) throw conflict(`The document is already registered (number ${doc.registerNumber}/${doc.registerYear}).`);
+    if (doc.status !== 'draft') throw conflict(`The document is ${doc.status}.`);
+    const misfit = documentFits(reg, doc);
+    if (misfit) throw unprocessable(misfit, [{ field: 'documentId', message: misfit }]);
+  }
+  const direction = bookDirection ?? (doc ? directionOf(doc) : input.direction ?? 'outgoing');
+  const number = counter.lastNumber + 1;
+  await RegisterCounter.update({ lastNumber: number }, { where: { registerId: reg.id, year }, transaction: t });
+
+  let letterNumber: string | null = null;
+  if (direction === 'incoming') letterNumber = doc?.letterNumber ?? null;
+  else letterNumber = formatLetterNumber(reg.kind, await ownerCodeFor(t, reg, doc), number, year);
+
+  const entry = await RegisterEntry.create(
+    {
+      registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, status: doc ? 'registered' : 'reserved', letterNumber,
+      idempotencyKey: input.idempotencyKey ?? null, note: input.note ?? null, registeredAt: now, registeredById: actor.userId,
+    },
+    { transaction: t },
+  );
+  if (doc) {
+    const changes: Record<string, unknown> = { status: 'registered', registerId: reg.id, registerYear: year, registerNumber: number, registeredAt: now };
+    if (direction !== 'incoming') Object.assign(changes, { letterNumber, letterNumberKey: letterNumberKey(letterNumber!), letterDate: doc.letterDate ?? bangkokDate(now) });
+    await doc.update(changes, { transaction: t });
+    await indexDocument(t, doc, prepared);
+  }
+  await appendAudit(t, {
+    organisationId: reg.organisationId, entityType: 'register_entry', entityId: entry.id, action: doc ? 'register.entry.registered' : 'register.entry.reserved', actorId: actor.userId,
+    data: { registerId: reg.id, year, number, direction, documentId: doc?.id ?? null, letterNumber },
   });
+  if (doc && direction === 'incoming') await onIncomingLetterRegistered(t, doc, entry, route);
+  return { entry, document: doc, replayed: false };
 }
 
 /** ที่ of an outgoing letter: the issuing unit's owner code, else the book's unit, else the agency code. */

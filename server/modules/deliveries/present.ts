@@ -1,0 +1,70 @@
+// The one presenter of deliveries, for the sender's views, the arrivals tray and every reply. Rows
+// are presented in batches: the letters, organisations, files and people of a page in one look each.
+import { Op } from 'sequelize';
+import { Attachment, Delivery, DeliveryEvent, Document, Organisation, User, OPEN_DELIVERY_STATUSES } from '../../db/models';
+import { thaiDateOnlyFull } from '../../lib/thai-date';
+import { SECRECY, SUBTYPE_TH, TYPE_TH, URGENCY } from '../documents/labels';
+
+export const STATUS_TH = { sent: 'ส่งแล้ว', delivered: 'รอลงรับ', received: 'ลงรับแล้ว', rejected: 'ปฏิเสธการรับ', returned: 'ส่งผิดหน่วยงาน (ส่งคืน)', withdrawn: 'ดึงหนังสือกลับ' } as const;
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+const byId = <T extends { id: unknown }>(rows: T[]) => new Map(rows.map((r) => [Number(r.id), r]));
+
+export type Side = 'sender' | 'recipient';
+
+/** `canAct`: whether the reader may act on this side (a staff member reading the letter's page only looks). */
+export async function presentDeliveries(rows: Delivery[], side: Side, canAct = true) {
+  if (!rows.length) return [];
+  const docIds = [...new Set(rows.map((d) => Number(d.documentId)))];
+  const [docs, orgs, files, people, resends] = await Promise.all([
+    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy'] }).then(byId),
+    Organisation.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((d) => Number(d.senderOrganisationId)))] } } }).then(byId),
+    Attachment.findAll({ where: { documentId: { [Op.in]: docIds } }, order: [['id', 'ASC']] }),
+    User.findAll({ where: { id: { [Op.in]: rows.map((d) => d.receivedById).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
+    Delivery.findAll({ where: { previousDeliveryId: { [Op.in]: rows.map((d) => d.id) } }, attributes: ['id', 'previousDeliveryId'] }),
+  ]);
+  const resentAs = new Map(resends.map((r) => [Number(r.previousDeliveryId), Number(r.id)]));
+  return rows.map((d) => {
+    const doc = docs.get(Number(d.documentId))!;
+    const sender = orgs.get(Number(d.senderOrganisationId))!;
+    const open = OPEN_DELIVERY_STATUSES.includes(d.status);
+    const resent = resentAs.get(Number(d.id)) ?? null;
+    return {
+      id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: STATUS_TH[d.status], role: d.role,
+      recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, agencyId: d.recipientAgencyId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
+      sender: { organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
+      letter: {
+        letterNumber: doc.letterNumber ?? null, letterDate: doc.letterDate ?? null, letterDateTh: doc.letterDate ? thaiDateOnlyFull(doc.letterDate) : null, subject: doc.subject,
+        type: doc.type, typeTh: doc.subType ? `${TYPE_TH[doc.type]} (${SUBTYPE_TH[doc.subType] ?? doc.subType})` : TYPE_TH[doc.type],
+        urgency: doc.urgency, urgencyTh: URGENCY[doc.urgency].th, urgencyLevel: URGENCY[doc.urgency].level, urgentBy: iso(doc.urgentBy), secrecy: doc.secrecy, secrecyTh: SECRECY[doc.secrecy].th,
+      },
+      files: files.filter((f) => Number(f.documentId) === Number(doc.id)).map((f) => ({ id: Number(f.id), role: f.role, filename: f.filename, mime: f.mime, size: Number(f.size) })),
+      sentAt: iso(d.sentAt)!, deliveredAt: iso(d.deliveredAt), receivedAt: iso(d.receivedAt),
+      received: d.status === 'received'
+        ? {
+          byId: d.receivedById ?? null, byName: d.receivedById ? people.get(Number(d.receivedById))?.displayName ?? null : null,
+          registerId: d.receiveRegisterId ?? null, year: d.receiveYear ?? null, number: d.receiveNumber ?? null, documentId: side === 'recipient' ? d.receivedDocumentId ?? null : null,
+        }
+        : null,
+      closedAt: iso(d.closedAt), reason: d.reason ?? null, previousDeliveryId: d.previousDeliveryId ?? null, resentAsId: resent,
+      may: {
+        accept: canAct && side === 'recipient' && open, reject: canAct && side === 'recipient' && open, return: canAct && side === 'recipient' && open,
+        withdraw: canAct && side === 'sender' && open, resend: canAct && side === 'sender' && ['withdrawn', 'rejected', 'returned'].includes(d.status) && resent === null,
+      },
+    };
+  });
+}
+
+export async function presentDelivery(d: Delivery, side: Side, canAct = true) {
+  return (await presentDeliveries([d], side, canAct))[0];
+}
+
+/** The history of a delivery, oldest first, with the names of who acted. */
+export async function presentHistory(deliveryId: number) {
+  const lines = await DeliveryEvent.findAll({ where: { deliveryId }, order: [['id', 'ASC']] });
+  const people = byId(await User.findAll({ where: { id: { [Op.in]: lines.map((l) => l.actorId).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }));
+  return lines.map((l) => ({
+    status: l.status, at: iso(l.createdAt)!, actorId: l.actorId ?? null, actorName: l.actorId ? people.get(Number(l.actorId))?.displayName ?? null : null,
+    organisationId: l.organisationId ?? null, note: l.note ?? null,
+  }));
+}
