@@ -3,6 +3,7 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import * as elements from 'bpmn-elements';
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
+import { ISOInterval, getDate } from '@0dep/piso';
 import { checkExpression, expressionsIn, ExpressionError } from './expressions';
 import { parsePerformers } from './performers';
 import { SERVICE_TOPICS } from './services';
@@ -19,6 +20,8 @@ export interface ParsedDefinition {
   key: string;
   name: string | null;
   sourceContext: string;
+  /** What deploys but is ignored (unknown vendor attributes, diagram-only references…). */
+  warnings: ElementProblem[];
 }
 
 /** An element as bpmn-moddle reads it. */
@@ -26,6 +29,16 @@ export type Moddle = { $type: string; id?: string; name?: string; [k: string]: u
 type Bag = Record<string, unknown>;
 
 const typeResolver = () => TypeResolver(elements as never);
+
+/**
+ * The XML as the server reads and keeps it. It arrives as text in a JSON body: already Unicode, so
+ * an encoding declaration from the file it came from (ISO-8859-1, windows-874, from older tools'
+ * exports) no longer says anything true about it. It is made to say UTF-8 — which is how the server
+ * stores and serves it — instead of the parser "falling back" and the deployment being refused.
+ */
+export function normaliseXmlDeclaration(xml: string): string {
+  return xml.replace(/^(\uFEFF?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
+}
 
 /** Reads BPMN XML with the Camunda extensions (throws on XML that is not BPMN 2.0). */
 export async function readBpmn(xml: string): Promise<{ rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> }> {
@@ -67,6 +80,85 @@ function checkTemplate(problems: ElementProblem[], elementId: string | null, wha
   }
 }
 
+// Namespaces of BPMN itself: what the parser does not understand there is a broken file.
+const BPMN_PREFIXES = new Set(['', 'bpmn', 'bpmn2', 'bpmndi', 'dc', 'di', 'xsi']);
+// Elements the runtime never reads: a dangling reference in them changes nothing that runs.
+const DIAGRAM_ONLY = new Set(['bpmn:Association', 'bpmn:TextAnnotation', 'bpmn:Group', 'bpmn:DataStoreReference', 'bpmn:DataObjectReference', 'bpmn:Participant', 'bpmn:MessageFlow', 'bpmn:CategoryValue']);
+
+/**
+ * A parser warning that changes nothing at run time, as a warning to give back with the
+ * deployment, or null when it is a problem. Camunda 7 ignores attributes and extension elements it
+ * does not know (camunda:historyTimeToLive on <definitions>, another vendor's metadata), and the
+ * diagram interchange is drawing only.
+ */
+function harmlessWarning(w: { message: string; element?: Moddle }): ElementProblem | null {
+  const message = w.message.split('\n')[0];
+  const elementId = w.element?.id ?? null;
+  const attribute = /^unknown attribute <(?:([^:>]*):)?([^>]+)>/.exec(message);
+  if (attribute && !BPMN_PREFIXES.has(attribute[1] ?? '')) {
+    return { elementId, message: `${attribute[1]}:${attribute[2]} ถูกละไว้ — is not an attribute the server (or Camunda 7, on ${w.element?.$type ?? 'this element'}) acts on; it is ignored.` };
+  }
+  const content = /^unparsable content <([^:>]+):([^>]+)>/.exec(message);
+  if (content && !BPMN_PREFIXES.has(content[1])) return { elementId, message: `<${content[1]}:${content[2]}> ถูกละไว้ — is not an extension the server (or Camunda 7) acts on; it is ignored.` };
+  const reference = /^unresolved reference <([^>]+)>/.exec(message);
+  if (reference && w.element && (w.element.$type.startsWith('bpmndi:') || DIAGRAM_ONLY.has(w.element.$type))) {
+    return { elementId, message: `${w.element.$type} refers to "${reference[1]}", which is not in the file; it is drawing only and is ignored.` };
+  }
+  return null;
+}
+
+// Camunda 7 attributes that tune Camunda's own job executor, history and tasklist: nothing here
+// does what they ask, and nothing runs differently without them.
+const ASYNC = 'the server has no asynchronous continuations (every step is committed when the instance waits)';
+const UNHONOURED: Record<string, string> = {
+  historyTimeToLive: 'the server keeps the history of every instance (no history clean-up)',
+  versionTag: 'versions are numbered at deploy (no version tags)',
+  jobPriority: 'the server has no job priorities',
+  taskPriority: 'the server has no external-task priorities',
+  isStartableInTasklist: 'the server has no Camunda Tasklist',
+  asyncBefore: ASYNC,
+  asyncAfter: ASYNC,
+  exclusive: ASYNC,
+};
+
+function unhonoured(warnings: ElementProblem[], el: Moddle) {
+  for (const [attr, why] of Object.entries(UNHONOURED)) {
+    // Only what the diagram writes: the parser also answers with Camunda's defaults.
+    if (!Object.hasOwn(el, attr) || el[attr] === undefined) continue;
+    warnings.push({ elementId: el.id ?? null, message: `camunda:${attr} ถูกละไว้ — ${why}; it is ignored.` });
+  }
+}
+
+/** A literal timer value, read the way the engine will read it (an expression is checked as one). */
+function checkTimer(problems: ElementProblem[], elementId: string | null, kind: string, value: string) {
+  const text = value.trim();
+  if (!text || expressionsIn(text).length) return;
+  if (kind === 'timeCycle' && (/\s/.test(text) || /[*?]/.test(text))) {
+    problems.push({ elementId, message: `ไม่รองรับ cron — A Quartz cron cycle ("${text}") is not supported: write the cycle in ISO 8601, e.g. R/P1D (every day), R/PT1H (every hour) or R3/PT10H (three times, ten hours apart).` });
+    return;
+  }
+  try {
+    if (kind === 'timeDate') {
+      if (Number.isNaN(getDate(text).getTime())) throw new Error('not a date');
+    } else new ISOInterval(text).parse();
+  } catch (err) {
+    const example = kind === 'timeDate' ? 'an ISO 8601 date-time such as 2026-01-31T09:00:00+07:00' : kind === 'timeCycle' ? 'an ISO 8601 cycle such as R/P1D' : 'an ISO 8601 duration such as P3D or PT4H';
+    problems.push({ elementId, message: `${kind} "${text}" is not ${example} (${(err as Error).message}).` });
+  }
+}
+
+/** `x` and `!x` (or `not x`): one of the two conditions always holds. */
+function complementary(conditions: string[]): boolean {
+  const core = (c: string) => {
+    const parts = expressionsIn(c);
+    return parts.length === 1 ? parts[0].replace(/\s+/g, ' ').trim() : null;
+  };
+  const negated = (e: string) => /^(?:!|not\b)\s*(.+)$/.exec(e)?.[1].replace(/^\((.*)\)$/, '$1').trim() ?? null;
+  const exprs = conditions.map(core);
+  if (exprs.some((e) => e === null)) return false;
+  return exprs.some((a) => exprs.some((b) => negated(b!) === a));
+}
+
 // Attributes that hold ids, references or plain words the runtime never evaluates.
 const NOT_EVALUATED = new Set(['id', '$type', 'elementVariable']);
 
@@ -88,23 +180,28 @@ export interface ValidateOptions {
   shipped?: boolean;
 }
 
-export async function parseAndValidate(xml: string, options: ValidateOptions = {}): Promise<{ problems: ElementProblem[]; parsed?: ParsedDefinition }> {
+export async function parseAndValidate(xml: string, options: ValidateOptions = {}): Promise<{ problems: ElementProblem[]; warnings: ElementProblem[]; parsed?: ParsedDefinition }> {
   const problems: ElementProblem[] = [];
-  if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }] };
+  const warnings: ElementProblem[] = [];
+  if (!xml || !xml.trim()) return { problems: [{ elementId: null, message: 'ไม่มีเนื้อหา BPMN — The BPMN XML is empty.' }], warnings };
   let context: Awaited<ReturnType<typeof readBpmn>>;
   try {
-    context = await readBpmn(xml);
+    context = await readBpmn(normaliseXmlDeclaration(xml));
   } catch (err) {
-    return { problems: [{ elementId: null, message: `ไฟล์ไม่ใช่ BPMN 2.0 ที่ถูกต้อง — The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }] };
+    return { problems: [{ elementId: null, message: `ไฟล์ไม่ใช่ BPMN 2.0 ที่ถูกต้อง — The XML is not well-formed BPMN 2.0: ${(err as Error).message.split('\n')[0]}` }], warnings };
   }
-  for (const w of context.warnings ?? []) problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
+  for (const w of context.warnings ?? []) {
+    const harmless = harmlessWarning(w);
+    if (harmless) warnings.push(harmless);
+    else problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
+  }
 
   const root = context.rootElement;
   const processes = processesOf(root);
   const executable = processes.filter((p) => p.isExecutable);
-  if (executable.length === 0) return { problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'ไม่มีกระบวนงานที่ทำงานได้ — There is no executable process (set isExecutable="true").' }] };
+  if (executable.length === 0) return { warnings, problems: [...problems, { elementId: processes[0]?.id ?? null, message: 'ไม่มีกระบวนงานที่ทำงานได้ — There is no executable process (set isExecutable="true").' }] };
   if (executable.length > 1) {
-    return { problems: [...problems, ...executable.slice(1).map((p) => ({ elementId: p.id ?? null, message: 'Only one executable process per file: each would start with every instance.' }))] };
+    return { warnings, problems: [...problems, ...executable.slice(1).map((p) => ({ elementId: p.id ?? null, message: 'Only one executable process per file: each would start with every instance.' }))] };
   }
   const processIds = new Set(processes.map((p) => p.id));
   const messageIds = new Set(((root.rootElements as Moddle[]) ?? []).filter((e) => e.$type === 'bpmn:Message').map((m) => m.id));
@@ -113,6 +210,7 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
   const mainKey = String(executable[0].id);
 
   for (const process of processes) {
+    unhonoured(warnings, process);
     const all = flowElementsOf(process);
     // <bpmn:outgoing> children are optional in the XML: derive flows from sourceRef/targetRef.
     const incoming = new Map<string, number>();
@@ -126,6 +224,7 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
     for (const el of all) {
       const id = el.id ?? null;
       checkAttributes(problems, el);
+      unhonoured(warnings, el);
       switch (el.$type) {
         case 'bpmn:ScriptTask':
           problems.push({ elementId: id, message: 'ไม่อนุญาตงานสคริปต์เพราะจะรันโค้ดบนเซิร์ฟเวอร์ — Script tasks run code on the server and are not allowed; use a service task with a known topic or a user task.' });
@@ -144,8 +243,11 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
         case 'bpmn:ExclusiveGateway': {
           const outgoing = outgoingOf.get(id ?? '') ?? [];
           const conditional = outgoing.filter((f) => f.conditionExpression);
-          if (outgoing.length > 1 && !el.default && conditional.length > 0) {
-            problems.push({ elementId: id, message: 'เกตเวย์นี้ต้องมีเส้นทางปริยาย — All conditions of this exclusive gateway can be false and it has no default flow: mark one outgoing flow as the default.' });
+          // Camunda runs a gateway without a default flow; when no condition holds, the instance
+          // stops there with an incident naming the gateway. Say so unless one always holds.
+          const bodies = conditional.map((f) => (f.conditionExpression as Bag).body).filter((b): b is string => typeof b === 'string');
+          if (outgoing.length > 1 && !el.default && conditional.length > 0 && !(conditional.length === outgoing.length && complementary(bodies))) {
+            warnings.push({ elementId: id, message: 'เกตเวย์นี้ไม่มีเส้นทางปริยาย — No default flow: when none of the conditions holds, the instance stops here with an incident. Mark one outgoing flow as the default if some path should always be taken.' });
           }
           break;
         }
@@ -210,6 +312,10 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
           const values = ['timeDuration', 'timeDate', 'timeCycle'].map((k) => (def[k] as Bag | undefined)?.body).filter((v) => v !== undefined);
           if (!values.some((v) => typeof v === 'string' && v.trim())) problems.push({ elementId: id, message: 'A timer needs a duration (P3D), a date or a cycle.' });
           for (const value of values) checkTemplate(problems, id, 'Timer', value);
+          for (const kind of ['timeDuration', 'timeDate', 'timeCycle']) {
+            const value = (def[kind] as Bag | undefined)?.body;
+            if (typeof value === 'string') checkTimer(problems, id, kind, value);
+          }
         }
         if (def.$type === 'bpmn:MessageEventDefinition') {
           const ref = (def.messageRef as Moddle | undefined)?.id;
@@ -234,11 +340,24 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
       }
     }
   }
-  if (problems.length) return { problems };
+  if (problems.length) return { problems, warnings };
 
   const main = executable[0];
-  const serializer = Serializer(context as never, typeResolver());
-  return { problems, parsed: { key: String(main.id), name: (main.name as string | undefined) ?? null, sourceContext: serializer.serialize() } };
+  const serializer = Serializer(withoutMessageFlows(context) as never, typeResolver());
+  return { problems, warnings, parsed: { key: String(main.id), name: (main.name as string | undefined) ?? null, sourceContext: serializer.serialize(), warnings } };
+}
+
+/**
+ * The context the engine is built from, without message flows. Camunda 7 executes no message flow:
+ * it is documentation between pools, and messages reach an instance through the API. bpmn-elements
+ * would wire each one (and the serializer cannot even map one that touches a collapsed pool or
+ * starts inside a sub-process: "Cannot read properties of undefined"). The parsed elements are not
+ * changed: each collaboration is seen through an object that hides its message flows.
+ */
+function withoutMessageFlows(context: Awaited<ReturnType<typeof readBpmn>>) {
+  const root = context.rootElement;
+  const rootElements = ((root.rootElements as Moddle[]) ?? []).map((e) => (e.$type === 'bpmn:Collaboration' ? Object.create(e, { messageFlows: { value: [] } }) : e));
+  return { ...context, rootElement: Object.create(root, { rootElements: { value: rootElements } }) };
 }
 
 export { typeResolver };

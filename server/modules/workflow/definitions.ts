@@ -10,7 +10,7 @@ import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
 import { AppError, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
-import { parseAndValidate, ElementProblem, ValidateOptions } from './bpmn';
+import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions } from './bpmn';
 import { isShipped, markShipped } from './services';
 
 export class InvalidBpmn extends AppError {
@@ -25,19 +25,23 @@ export async function validateBpmn(xml: string, options: ValidateOptions = {}) {
   return parsed;
 }
 
-/** `shipped` is for deployShippedProcesses alone: the routes never pass it. */
-export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean; shipped?: boolean }): Promise<ProcessDefinition> {
+/** `shipped` is for deployShippedProcesses alone: the routes never pass it. The version comes back
+ * with the warnings of its validation (what deploys but is ignored). */
+export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean; shipped?: boolean }): Promise<ProcessDefinition & { warnings: ElementProblem[] }> {
   const parsed = await validateBpmn(input.xml, { shipped: input.shipped });
   const sourceContext = input.shipped ? markShipped(parsed.sourceContext) : parsed.sourceContext;
-  return writeTransaction(db.sequelize, async (t) => {
+  // Kept declaring the encoding it is served in (the text came in a JSON body, already Unicode).
+  const xml = normaliseXmlDeclaration(input.xml);
+  const created = await writeTransaction(db.sequelize, async (t) => {
     const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     const activate = input.activate !== false;
     if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     return ProcessDefinition.create(
-      { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml: input.xml, sourceContext, deployedById: input.deployedById },
+      { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml, sourceContext, deployedById: input.deployedById },
       { transaction: t },
     );
   });
+  return Object.assign(created, { warnings: parsed.warnings });
 }
 
 /** The version new instances of `key` use in an organisation: its own active one, else the nearest ancestor's.

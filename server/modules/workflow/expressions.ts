@@ -11,19 +11,46 @@ import type Ast from 'jexl/Ast';
 import { LRUCache } from 'lru-cache';
 
 const jexl = new Jexl();
+/** JUEL's `empty`: null, "", an empty list or an empty map. */
+const isEmpty = (value: unknown) =>
+  value == null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value as object).length === 0);
 jexl.addFunction('now', () => new Date().toISOString());
 jexl.addFunction('size', (value: unknown) => (Array.isArray(value) || typeof value === 'string' ? value.length : 0));
-jexl.addFunction('empty', (value: unknown) => value == null || value === '' || (Array.isArray(value) && value.length === 0));
+jexl.addFunction('empty', isEmpty);
+
+// Camunda's expressions are JUEL. Its word operators are made part of Jexl's grammar, here and only
+// here, so the lexer (which knows string literals: 'not approved' stays text) reads them as
+// operators: `${not approved}`, `${a gt 3 and b le 2}`, `${empty list}`, `${x div 2}`, `${x mod 2}`.
+// Precedence follows JUEL (and Java): `and` binds tighter than `or`, and `* / %` are one level.
+// Jexl gives `&&` and `||` one level and `%` its own, so `a || b && c` read as `(a || b) && c`.
+type GrammarElement = { precedence: number; eval?: (...args: unknown[]) => unknown; evalOnDemand?: (...args: unknown[]) => unknown };
+const grammarElements = (jexl._grammar as unknown as { elements: Record<string, GrammarElement> }).elements;
+const binary = (op: string, like: string, precedence = grammarElements[like].precedence) => {
+  const e = grammarElements[like];
+  // The fourth argument (evaluate the operands on demand: `and`/`or` short-circuit) is missing from the typings.
+  (jexl.addBinaryOp as (...args: unknown[]) => void).call(jexl, op, precedence, e.evalOnDemand ?? e.eval, Boolean(e.evalOnDemand));
+};
+binary('||', '||', 5);
+binary('%', '%', grammarElements['*'].precedence);
+for (const [op, like] of [['and', '&&'], ['or', '||'], ['eq', '=='], ['ne', '!='], ['lt', '<'], ['gt', '>'], ['le', '<='], ['ge', '>='], ['div', '/'], ['mod', '%']]) binary(op, like);
+jexl.addUnaryOp('not', (right: unknown) => !right);
+jexl.addUnaryOp('empty', isEmpty);
+// addUnaryOp sets a `weight` the parser never reads: without the precedence `!` has, `not a and b`
+// would read as `not (a and b)`.
+for (const op of ['not', 'empty']) grammarElements[op].precedence = grammarElements['!'].precedence;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Lexer = require('jexl/dist/Lexer') as new (grammar: unknown) => { tokenize(text: string): Array<{ type?: string; value: unknown; raw: string }> };
 
-const WHOLE = /^\s*\$\{([\s\S]*)\}\s*$/;
+// JUEL's deferred `#{…}` is read like `${…}`: Camunda evaluates both the same way.
+const WHOLE = /^\s*[$#]\{([\s\S]*)\}\s*$/;
 
-/** The `${…}` parts of a text, with balanced braces and quoted strings respected. */
-export function expressionsIn(text: string): string[] {
-  const found: string[] = [];
-  for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i + 1)) {
+/** Where the `${…}` and `#{…}` parts of a text are, with balanced braces and quoted strings respected. */
+function expressionSpans(text: string): Array<{ start: number; end: number; expression: string }> {
+  const found: Array<{ start: number; end: number; expression: string }> = [];
+  const open = /[$#]\{/g;
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    const i = m.index;
     let depth = 0;
     let quote: string | null = null;
     for (let j = i + 2; j < text.length; j++) {
@@ -34,8 +61,8 @@ export function expressionsIn(text: string): string[] {
       else if (c === '{') depth++;
       else if (c === '}') {
         if (depth === 0) {
-          found.push(text.slice(i + 2, j));
-          i = j;
+          found.push({ start: i, end: j + 1, expression: text.slice(i + 2, j) });
+          open.lastIndex = j + 1;
           break;
         }
         depth--;
@@ -43,6 +70,11 @@ export function expressionsIn(text: string): string[] {
     }
   }
   return found;
+}
+
+/** The `${…}` (and `#{…}`) parts of a text, with balanced braces and quoted strings respected. */
+export function expressionsIn(text: string): string[] {
+  return expressionSpans(text).map((s) => s.expression);
 }
 
 export const isExpression = (text: unknown): boolean => typeof text === 'string' && WHOLE.test(text) && expressionsIn(text).length === 1;
@@ -160,16 +192,17 @@ export function evaluate(expression: string, scope: Record<string, unknown>): un
 /** A whole `${expr}` gives the value itself; text with expressions inside gives text. */
 export function resolveTemplate(template: unknown, scope: Record<string, unknown>): unknown {
   if (typeof template !== 'string') return template;
-  const parts = expressionsIn(template);
-  if (!parts.length) return template;
-  if (parts.length === 1 && WHOLE.test(template) && template.trim() === `\${${parts[0]}}`) return evaluate(parts[0], scope);
-  let out = template;
-  for (const part of parts) {
-    const value = evaluate(part, scope);
-    // A function, so that `$&` or `$1` in a value is not read as a replacement pattern.
-    out = out.replace(`\${${part}}`, () => (value == null ? '' : String(value)));
+  const spans = expressionSpans(template);
+  if (!spans.length) return template;
+  if (spans.length === 1 && WHOLE.test(template) && template.trim().length === spans[0].end - spans[0].start) return evaluate(spans[0].expression, scope);
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    const value = evaluate(span.expression, scope);
+    out += template.slice(at, span.start) + (value == null ? '' : String(value));
+    at = span.end;
   }
-  return out;
+  return out + template.slice(at);
 }
 
 /** The scope an expression sees: process variables by name (Camunda style), plus the engine's

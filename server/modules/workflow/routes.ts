@@ -25,21 +25,21 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'post', path: '/workflow/definitions/validate', tag: TAG, summary: 'Validate BPMN without deploying it (422 lists { elementId, message })',
-    body: S.BpmnBody, response: z.object({ valid: z.literal(true), key: z.string(), name: z.string().nullable() }),
+    body: S.BpmnBody, response: S.ValidationResult,
     handler: async ({ body, actor }) => {
       assertDesigner(actor);
       const parsed = await validateBpmn(body.xml);
-      return { valid: true as const, key: parsed.key, name: parsed.name };
+      return { valid: true as const, key: parsed.key, name: parsed.name, warnings: parsed.warnings };
     },
   });
 
   api.route({
     method: 'post', path: '/workflow/definitions', tag: TAG, summary: 'Deploy BPMN as the next version of its process key in my organisation',
-    body: S.BpmnBody, status: 201, response: S.Deployed,
+    body: S.BpmnBody, status: 201, response: S.DeployResult,
     handler: async ({ body, actor }) => {
       assertDesigner(actor);
       const d = await deploy(db, { organisationId: actor.organisationId, xml: body.xml, deployedById: actor.userId, activate: body.activate });
-      return { id: d.id, key: d.key, name: d.name, version: d.version, isActive: d.isActive, organisationId: d.organisationId };
+      return { id: d.id, key: d.key, name: d.name, version: d.version, isActive: d.isActive, organisationId: d.organisationId, warnings: d.warnings };
     },
   });
 

@@ -19,6 +19,7 @@ import { parsePerformers, resolvePerformers, Candidate } from './performers';
 import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
+import { gatewayStuck, unmatchedGateway } from './gateway-incident';
 import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
@@ -115,6 +116,8 @@ export class WorkflowRuntime {
     };
     try {
       await host.start(variables);
+      const stuckAtStart = unmatchedGateway(host.collector.engineError);
+      if (stuckAtStart) throw await gatewayStuck(this.db, null, stuckAtStart);
       if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
       const state = await host.state();
       // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
@@ -181,6 +184,8 @@ export class WorkflowRuntime {
         await apply(host, instance);
         await host.settle();
         const collector = host.collector!;
+        const stuck = unmatchedGateway(collector.engineError);
+        if (stuck) throw await gatewayStuck(this.db, instance, stuck);
         if (collector.engineError) throw unprocessable(`The process could not continue: ${collector.engineError.message}`);
         const state = await host.state();
         const h = host;

@@ -25,6 +25,13 @@ export const Deployed = z
   .object({ id: z.number().int(), key: z.string(), name: z.string().nullable(), version: z.number().int(), isActive: z.boolean(), organisationId: z.number().int() })
   .openapi('DeployedVersion');
 
+const warnings = z.array(ElementProblem).openapi({ description: 'What deploys but is ignored or may stop an instance: unknown vendor attributes, Camunda settings the server has no use for, a gateway without a default flow.' });
+
+/** A deployment: the new version, and the warnings of its validation. */
+export const DeployResult = Deployed.extend({ warnings }).openapi('DeploymentResult');
+
+export const ValidationResult = z.object({ valid: z.literal(true), key: z.string(), name: z.string().nullable(), warnings }).openapi('BpmnValidation');
+
 export const keyVersionParams = z.object({
   key: z.string().min(1).max(128),
   version: z.coerce.number().int().positive().openapi({ type: 'integer' }),
