@@ -164,6 +164,18 @@ describe('sending letters between organisations', () => {
     expect(await DeliveryEvent.count({ where: { deliveryId: [first, again.body.id] } })).to.equal(6);
   });
 
+  it('keeps the number of a letter some recipient holds: voiding it is refused (409) until the open deliveries are withdrawn', async () => {
+    const documentId = await numberedLetter(c.clerk, { subject: 'แจ้งกำหนดการตรวจราชการ' }, 'outgoing', false);
+    const delivery = (await send(c.clerk, documentId, [{ organisationId: c.kk.id }])).body.items[0].id;
+    const entry = await RegisterEntry.findOne({ where: { documentId, status: 'registered' } });
+    const voidIt = () => api().post(`/api/register-entries/${entry!.id}/void`).set(c.clerk.auth).send({ reason: 'ออกเลขผิดเล่ม' });
+    const refused = await voidIt();
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+    expect((await Document.findByPk(documentId))!.registerNumber, 'still numbered').to.equal(entry!.number);
+    expect((await act(c.clerk, delivery, 'withdraw', { reason: 'ออกเลขผิดเล่ม' })).status).to.equal(200);
+    expect((await voidIt()).status).to.equal(200);
+  });
+
   it("keeps every tray to its organisation: another organisation's clerk gets 404 for a delivery not theirs", async () => {
     const documentId = await numberedLetter(c.clerk, { subject: 'เรื่องเฉพาะจังหวัดเชียงใหม่' });
     const d = (await send(c.clerk, documentId, [{ organisationId: c.cm.id }])).body.items[0];

@@ -2,7 +2,7 @@
 // locked inside the registration's transaction (SELECT … FOR UPDATE on MariaDB; SQLite's IMMEDIATE
 // transaction holds the single writer lock), so numbers are gap-free and never duplicated.
 import { Op, Sequelize, Transaction, UniqueConstraintError } from 'sequelize';
-import { Document, Organisation, Register, RegisterCounter, RegisterEntry, Unit, REGISTER_KINDS, EntryDirection } from '../../db/models';
+import { Delivery, Document, OPEN_DELIVERY_STATUSES, Organisation, Register, RegisterCounter, RegisterEntry, Unit, REGISTER_KINDS, EntryDirection } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { Retry, writeTransaction } from '../../lib/transaction';
 import { bangkokDate, buddhistYear, thaiDateShort, thaiTime } from '../../lib/thai-date';
@@ -217,12 +217,17 @@ export async function findEntryById(actor: Actor, entryId: number, t?: Transacti
 
 /** A voided number stays in the book, marked voided, and is never given out again. */
 export async function voidEntry(sequelize: Sequelize, actor: Actor, entryId: number, reason: string): Promise<RegisterEntry> {
-  const voided = await RegisterEntry.findByPk(entryId);
-  const prepared = await prepareTokens(voided?.documentId ? await Document.findByPk(voided.documentId) : null); // outside the transaction
+  // 404 for a book the actor may not see before any work is done for them; then the letter's words
+  // are segmented outside the transaction.
+  const { entry: seen } = await findEntryById(actor, entryId);
+  const prepared = await prepareTokens(seen.documentId ? await Document.findByPk(seen.documentId) : null);
   return writeTransaction(sequelize, async (t) => {
     const { entry, reg } = await findEntryById(actor, entryId, t);
     assertRegistrar(actor, reg);
     if (entry.status === 'voided') throw conflict('The number is already voided.');
+    // A letter that went out under this number stays numbered while any recipient holds or has it.
+    const held = entry.documentId ? await Delivery.count({ where: { documentId: entry.documentId, status: [...OPEN_DELIVERY_STATUSES, 'received'] }, transaction: t }) : 0;
+    if (held) throw conflict(`The letter was sent under this number and ${held} recipient(s) hold it: withdraw the open deliveries first; a received letter keeps its number.`);
     await entry.update({ status: 'voided', voidedAt: new Date(), voidedById: actor.userId, voidReason: reason }, { transaction: t });
     // The letter itself goes back to unnumbered (a draft), so it can be numbered again; the voided
     // line keeps pointing at it as history.
