@@ -19,6 +19,7 @@ import { parsePerformers, resolvePerformers, Candidate } from './performers';
 import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
+import { raiseIfStalled } from './liveness';
 import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
@@ -284,6 +285,7 @@ export class WorkflowRuntime {
     }
 
     host.noOpenJobs = wanted.size === 0;
+    await raiseIfStalled(host, instance, t, { history, events }); // never a silent stall
 
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });
