@@ -108,4 +108,59 @@ describe('issue 13: no silent stall, conditional events, timer start events', ()
       expect(seen.incidents.map((i) => i.elementId)).to.deep.equal(['join']);
     });
   });
+  describe('item 5: a conditional catch event is evaluated again when variables change (13-05-conditional-catch.bpmn)', () => {
+    before(async () => {
+      await deployXml(designer, fixture('13-05-conditional-catch.bpmn'));
+    });
+
+    it('waits while the condition is false and fires when a completed task sets the variable', async () => {
+      const { instance, tasks } = await startInstance(clerk, 'conditional_catch', { budget: 'pending' });
+      expect(tasks.map((t) => t.elementId)).to.deep.equal(['approveBudget']);
+      expect((await instanceOf(admin, instance.id)).incidents, 'a waiting conditional event is not a stall').to.deep.equal([]);
+      await complete(director, (await openTask(admin, instance.id, 'approveBudget')).id, { budget: 'approved' });
+      const order = await openTask(admin, instance.id, 'order');
+      expect(order.assigneeUserId).to.equal(await userId('clerk'));
+      await complete(clerk, order.id);
+      expect((await instanceOf(admin, instance.id)).instance.status).to.equal('completed');
+      const taken = await path_(instance.id);
+      expect(taken.indexOf('budgetApproved')).to.be.greaterThan(taken.indexOf('approveBudget'));
+      expect(taken.indexOf('order')).to.be.greaterThan(taken.indexOf('budgetApproved'));
+    });
+
+    it('passes at once when the condition already holds on arrival', async () => {
+      const { instance, tasks } = await startInstance(clerk, 'conditional_catch', { budget: 'approved' });
+      expect(tasks.map((t) => t.elementId).sort()).to.deep.equal(['approveBudget', 'order']);
+      await complete(clerk, (await openTask(admin, instance.id, 'order')).id);
+      await complete(director, (await openTask(admin, instance.id, 'approveBudget')).id);
+      expect((await instanceOf(admin, instance.id)).instance.status).to.equal('completed');
+    });
+
+    it('keeps waiting after a change that leaves the condition false, and fires on an administrator\'s correction', async () => {
+      const { instance } = await startInstance(clerk, 'conditional_catch', { budget: 'pending' });
+      await complete(director, (await openTask(admin, instance.id, 'approveBudget')).id, { budget: 'rejected' });
+      let seen = await instanceOf(admin, instance.id);
+      expect(seen.instance.status).to.equal('running');
+      expect(seen.tasks.filter((t) => t.status === 'open')).to.deep.equal([]);
+      expect(seen.incidents).to.deep.equal([]);
+      const patched = await api().patch(`/api/workflow/instances/${instance.id}/variables`).set(admin.auth).send({ variables: { budget: 'approved' } });
+      expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+      await complete(clerk, (await openTask(admin, instance.id, 'order')).id);
+      seen = await instanceOf(admin, instance.id);
+      expect(seen.instance.status).to.equal('completed');
+    });
+  });
+
+  describe('item 5: conditional boundary and start events are refused (13-05-conditional-boundary-and-start.bpmn)', () => {
+    it('answers 422 naming each element and what to draw instead, and stores nothing', async () => {
+      const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: fixture('13-05-conditional-boundary-and-start.bpmn') });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      const details = res.body.error.details as Array<{ elementId: string; message: string }>;
+      expect([...new Set(details.map((d) => d.elementId))].sort()).to.deep.equal(['cancelled', 'whenUrgent']);
+      expect(details.find((d) => d.elementId === 'whenUrgent')!.message).to.match(/conditional start event is not supported: draw an intermediate conditional catch event/);
+      expect(details.find((d) => d.elementId === 'cancelled')!.message).to.match(/conditional boundary event is not supported/);
+      expect(details.some((d) => d.elementId === 'cancelled' && /variableName/.test(d.message))).to.equal(true);
+      const versions = await api().get('/api/workflow/definitions').set(designer.auth);
+      expect(JSON.stringify(versions.body)).to.not.contain('conditional_refused');
+    });
+  });
 });

@@ -20,6 +20,7 @@ import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
 import { raiseIfStalled } from './liveness';
+import { reevaluateConditions } from './conditional-events';
 import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
@@ -181,6 +182,7 @@ export class WorkflowRuntime {
         }
         await apply(host, instance);
         await host.settle();
+        if (reevaluateConditions(host)) await host.settle(); // variables may have changed
         const collector = host.collector!;
         if (collector.engineError) throw unprocessable(`The process could not continue: ${collector.engineError.message}`);
         const state = await host.state();
