@@ -6,7 +6,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { api, login, Session } from '../helpers/factories';
 import { complete, deployXml, startInstance } from '../helpers/workflow';
-import { HistoryEntry, ProcessInstance, Task, User } from '../../server/db/models';
+import { HistoryEntry, ProcessDefinition, ProcessInstance, Task, User } from '../../server/db/models';
+import { testEnv } from '../helpers/env';
+import { JobScheduler } from '../../server/modules/workflow/scheduler';
+import { WorkflowRuntime } from '../../server/modules/workflow/runtime';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'bpmn', name), 'utf8');
 
@@ -161,6 +164,91 @@ describe('issue 13: no silent stall, conditional events, timer start events', ()
       expect(details.some((d) => d.elementId === 'cancelled' && /variableName/.test(d.message))).to.equal(true);
       const versions = await api().get('/api/workflow/definitions').set(designer.auth);
       expect(JSON.stringify(versions.body)).to.not.contain('conditional_refused');
+    });
+  });
+  describe('item 11: timer start events with a cycle', () => {
+    const DAY = 86400e3;
+    const MINUTE = 60e3;
+    const at = (ms: number) => new Date(Date.now() + ms);
+    /** Runs due jobs until none is left (other tests' jobs share the database). */
+    const drain = async (s: JobScheduler, now: Date) => {
+      for (let i = 0; i < 50 && (await s.runDueJobs(now)) > 0; i++);
+    };
+    const scheduler = () => new JobScheduler(testEnv().ctx.db, testEnv().ctx.runtime);
+    /** A second server process: its own runtime and scheduler on the same database. */
+    const otherProcess = () => new JobScheduler(testEnv().ctx.db, new WorkflowRuntime(testEnv().ctx.db));
+    const timersOf = async (key: string) => testEnv().ctx.db.sequelize.query<{ definitionId: number; elementId: string; status: string; dueAt: string; remaining: number | null; fired: number }>(
+      'SELECT t.definitionId, t.elementId, t.status, t.dueAt, t.remaining, t.fired FROM workflow_start_timers t JOIN process_definitions d ON d.id = t.definitionId WHERE d.key = :key ORDER BY t.id',
+      { replacements: { key }, type: 'SELECT' } as never,
+    ) as unknown as Promise<Array<{ definitionId: number; elementId: string; status: string; dueAt: string; remaining: number | null; fired: number }>>;
+    const instancesOf = (key: string) => ProcessInstance.findAll({ where: { processKey: key }, attributes: ['id', 'definitionId', 'status', 'startedById'], order: [['id', 'ASC']] });
+
+    it('starts the daily report once per day, exactly once with two schedulers racing, and moves to a new version when it is activated (13-11-daily-overdue-report.bpmn)', async () => {
+      const v1 = await deployXml(designer, fixture('13-11-daily-overdue-report.bpmn'));
+      const [timer] = await timersOf('daily_overdue_report');
+      expect(timer).to.include({ definitionId: v1.id, elementId: 'everyDay', status: 'pending', remaining: null });
+      expect(new Date(timer.dueAt).getTime() - Date.now()).to.be.within(DAY - 5 * MINUTE, DAY + MINUTE);
+      expect(await instancesOf('daily_overdue_report')).to.have.length(0);
+
+      await drain(scheduler(), at(DAY / 2));
+      expect(await instancesOf('daily_overdue_report')).to.have.length(0);
+      // The first day: two server processes race for the firing; one instance starts.
+      await Promise.all([drain(scheduler(), at(DAY + MINUTE)), drain(otherProcess(), at(DAY + MINUTE))]);
+      let started = await instancesOf('daily_overdue_report');
+      expect(started).to.have.length(1);
+      expect(started[0]).to.include({ definitionId: v1.id, status: 'running', startedById: null });
+      // It passed its start event at once: the report task waits for the registry clerks.
+      const task = await Task.findOne({ where: { instanceId: started[0].id, elementId: 'report', status: 'open' } });
+      expect(task, 'report task').to.not.equal(null);
+      await complete(clerk, task!.id);
+      expect((await ProcessInstance.findByPk(started[0].id))!.status).to.equal('completed');
+      // Run again at the same moment: nothing more. The next day: one more.
+      await drain(scheduler(), at(DAY + 2 * MINUTE));
+      expect(await instancesOf('daily_overdue_report')).to.have.length(1);
+      await Promise.all([drain(scheduler(), at(2 * DAY + MINUTE)), drain(otherProcess(), at(2 * DAY + MINUTE))]);
+      expect(await instancesOf('daily_overdue_report')).to.have.length(2);
+      expect((await timersOf('daily_overdue_report'))[0]).to.include({ fired: 2, status: 'pending' });
+
+      // A new version is activated: the timer moves to it (the old one is cancelled, not fired).
+      const v2 = await deployXml(designer, fixture('13-11-daily-overdue-report.bpmn'));
+      const timers = await timersOf('daily_overdue_report');
+      expect(timers.map((t) => [t.definitionId, t.status])).to.deep.equal([[v1.id, 'cancelled'], [v2.id, 'pending']]);
+      await drain(scheduler(), at(DAY + 5 * MINUTE));
+      started = await instancesOf('daily_overdue_report');
+      expect(started.map((i) => i.definitionId)).to.deep.equal([v1.id, v1.id, v2.id]);
+
+      // Activating the first version again brings the timer back to it.
+      const res = await api().post(`/api/workflow/definitions/daily_overdue_report/versions/${v1.version}/activate`).set(designer.auth);
+      expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 204]);
+      expect((await timersOf('daily_overdue_report')).map((t) => [t.definitionId, t.status])).to.deep.equal([[v1.id, 'pending'], [v2.id, 'cancelled']]);
+    });
+
+    it('fires a bounded cycle exactly its number of times (13-11-three-reminders.bpmn)', async () => {
+      const v = await deployXml(designer, fixture('13-11-three-reminders.bpmn'));
+      for (let i = 1; i <= 5; i++) await drain(scheduler(), at(i * 10 * MINUTE + MINUTE));
+      const started = await instancesOf('three_reminders');
+      expect(started.map((i) => i.definitionId)).to.deep.equal([v.id, v.id, v.id]);
+      expect((await timersOf('three_reminders'))[0]).to.include({ status: 'done', fired: 3 });
+    });
+
+    it('lets a person start the process too: the timer start event is passed at once (13-11-three-reminders.bpmn)', async () => {
+      const { instance, tasks } = await startInstance(clerk, 'three_reminders');
+      expect(instance.status).to.equal('running');
+      expect(tasks.map((t) => t.elementId)).to.deep.equal(['report']);
+    });
+
+    it('refuses a cron cycle with 422 naming the start event (13-11-cron-start.bpmn)', async () => {
+      const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: fixture('13-11-cron-start.bpmn') });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      const details = res.body.error.details as Array<{ elementId: string; message: string }>;
+      expect(details.map((d) => d.elementId)).to.include('dailyAtSix');
+      expect(details.find((d) => d.elementId === 'dailyAtSix')!.message).to.match(/cron|R\/P1D/);
+      expect(await ProcessDefinition.count({ where: { key: 'cron_start' } })).to.equal(0);
+    });
+
+    after(async () => {
+      // Leave no start timer firing in other tests' scheduler runs.
+      await testEnv().ctx.db.sequelize.query("UPDATE workflow_start_timers SET status = 'cancelled' WHERE status = 'pending'");
     });
   });
 });

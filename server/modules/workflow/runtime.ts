@@ -21,6 +21,7 @@ import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
 import { raiseIfStalled } from './liveness';
 import { reevaluateConditions } from './conditional-events';
+import { passStartTimers } from './start-timers';
 import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
@@ -117,6 +118,7 @@ export class WorkflowRuntime {
     };
     try {
       await host.start(variables);
+      await passStartTimers(host, source.json); // a timer start event has fired, or a person starts it
       if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
       const state = await host.state();
       // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
