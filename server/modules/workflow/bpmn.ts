@@ -325,6 +325,11 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
           const cond = def.condition as Bag | undefined;
           if (cond?.language) problems.push({ elementId: id, message: 'A conditional event in a script language runs code on the server; use an expression.' });
           else checkTemplate(problems, id, 'Condition', cond?.body);
+          // Only the intermediate catch event is evaluated again when variables change (conditional-events.ts).
+          if (el.$type === 'bpmn:BoundaryEvent' || el.$type === 'bpmn:StartEvent') {
+            problems.push({ elementId: id, message: `ไม่รองรับเหตุการณ์เงื่อนไขแบบ${el.$type === 'bpmn:StartEvent' ? 'เริ่มต้น' : 'ติดขอบงาน'} — A conditional ${el.$type === 'bpmn:StartEvent' ? 'start' : 'boundary'} event is not supported: draw an intermediate conditional catch event on a parallel branch (it waits until the condition holds, evaluated after every change of variables), or an exclusive gateway after the task.` });
+          }
+          if (def.variableName || def.variableEvents) problems.push({ elementId: id, message: 'camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated after every change of variables; remove them.' });
         }
       }
       for (const v of extensionValues(el)) {

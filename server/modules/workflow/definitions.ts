@@ -12,6 +12,7 @@ import { AppError, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
 import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions } from './bpmn';
 import { isShipped, markShipped } from './services';
+import { scheduleStartTimers, startTimerProblems } from './start-timers';
 
 export class InvalidBpmn extends AppError {
   constructor(public problems: ElementProblem[]) {
@@ -21,6 +22,7 @@ export class InvalidBpmn extends AppError {
 
 export async function validateBpmn(xml: string, options: ValidateOptions = {}) {
   const { problems, parsed } = await parseAndValidate(xml, options);
+  if (!problems.length && parsed) problems.push(...startTimerProblems(parsed.sourceContext));
   if (problems.length || !parsed) throw new InvalidBpmn(problems);
   return parsed;
 }
@@ -36,10 +38,12 @@ export async function deploy(db: Database, input: { organisationId: number; xml:
     const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     const activate = input.activate !== false;
     if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
-    return ProcessDefinition.create(
+    const row = await ProcessDefinition.create(
       { organisationId: input.organisationId, key: parsed.key, name: parsed.name, version: (latest ?? 0) + 1, isActive: activate, xml, sourceContext, deployedById: input.deployedById },
       { transaction: t },
     );
+    if (activate) await scheduleStartTimers(db, row, t);
+    return row;
   });
   return Object.assign(created, { warnings: parsed.warnings });
 }
@@ -85,6 +89,7 @@ export async function activate(db: Database, definition: ProcessDefinition): Pro
   await writeTransaction(db.sequelize, async (t) => {
     await ProcessDefinition.update({ isActive: false }, { where: { organisationId: definition.organisationId, key: definition.key }, transaction: t });
     await ProcessDefinition.update({ isActive: true }, { where: { id: definition.id }, transaction: t });
+    await scheduleStartTimers(db, definition, t); // timer start events move to the active version
   });
   definition.isActive = true;
 }

@@ -6,6 +6,7 @@ import { deserialize } from 'moddle-context-serializer';
 import { camundaModdle, typeResolver } from './bpmn';
 import { engineExpressions, resolveTemplate } from './expressions';
 import { DurableTimers } from './timers';
+import './parallel-join';
 
 type Bag = Record<string, unknown>;
 

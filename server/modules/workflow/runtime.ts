@@ -20,6 +20,9 @@ import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
 import { gatewayStuck, unmatchedGateway } from './gateway-incident';
+import { raiseIfStalled } from './liveness';
+import { reevaluateConditions } from './conditional-events';
+import { passStartTimers } from './start-timers';
 import { dataDir as defaultDataDir } from '../../../config/database';
 
 type Bag = Record<string, unknown>;
@@ -116,6 +119,7 @@ export class WorkflowRuntime {
     };
     try {
       await host.start(variables);
+      await passStartTimers(host, source.json); // a timer start event has fired, or a person starts it
       const stuckAtStart = unmatchedGateway(host.collector.engineError);
       if (stuckAtStart) throw await gatewayStuck(this.db, null, stuckAtStart);
       if (host.collector.engineError) throw unprocessable(`The process could not start: ${host.collector.engineError.message}`);
@@ -183,6 +187,7 @@ export class WorkflowRuntime {
         }
         await apply(host, instance);
         await host.settle();
+        if (reevaluateConditions(host)) await host.settle(); // variables may have changed
         const collector = host.collector!;
         const stuck = unmatchedGateway(collector.engineError);
         if (stuck) throw await gatewayStuck(this.db, instance, stuck);
@@ -289,6 +294,7 @@ export class WorkflowRuntime {
     }
 
     host.noOpenJobs = wanted.size === 0;
+    await raiseIfStalled(host, instance, t, { history, events }); // never a silent stall
 
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });

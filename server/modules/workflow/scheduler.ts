@@ -1,8 +1,8 @@
-// Fires due jobs (timers, service calls). Every server process runs one; on MariaDB each job is
-// taken by exactly one process (SELECT … FOR UPDATE SKIP LOCKED, then a lease), on SQLite the
-// single process takes them in an IMMEDIATE transaction. A job whose process died is taken again
-// when its lease runs out; firing it twice is harmless because the command checks the instance
-// version and the engine no longer has the timer armed.
+// Fires due jobs (timers, service calls) and timer start events (start-timers.ts). Every server
+// process runs one; on MariaDB each job is taken by exactly one process (SELECT … FOR UPDATE SKIP
+// LOCKED, then a lease), on SQLite the single process takes them in an IMMEDIATE transaction. A
+// job whose process died is taken again when its lease runs out; firing it twice is harmless
+// because the command checks the instance version and the engine no longer has the timer armed.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Op, QueryTypes } from 'sequelize';
@@ -13,6 +13,7 @@ import { HistoryEntry, Incident, ProcessInstance, WorkflowJob } from '../../db/m
 import { AppError } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
 import type { WorkflowRuntime } from './runtime';
+import { runDueStartTimers } from './start-timers';
 
 export interface SchedulerOptions {
   pollMs?: number;
@@ -75,7 +76,7 @@ export class JobScheduler {
     const run = (async () => {
       const jobs = await this.acquire(now);
       for (const job of jobs) await this.runJob(job);
-      return jobs.length;
+      return jobs.length + (await runDueStartTimers(this.db, this.runtime, now, this.batch, this.maxAttempts));
     })();
     this.running = run;
     return run.finally(() => {
