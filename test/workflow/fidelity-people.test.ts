@@ -1,0 +1,93 @@
+// Issue 13, items 7 (forms), 8 (messages) and 10 (errors and escalations from people): diagrams
+// written the way Camunda Modeler 5 writes them, driven end to end through the HTTP API.
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { api, login, Session } from '../helpers/factories';
+import { complete, deployXml, startInstance, taskOf } from '../helpers/workflow';
+import { HistoryEntry, ProcessInstance, Task } from '../../server/db/models';
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/bpmn', name), 'utf8');
+
+describe('Camunda 7 fidelity: what people do (issue 13 items 7, 8, 10)', () => {
+  let designer: Session, clerk: Session, officer: Session;
+  before(async () => {
+    [designer, clerk, officer] = await Promise.all(['designer', 'clerk', 'officer'].map((u) => login(u)));
+  });
+
+  const instanceOf = async (id: number) => (await ProcessInstance.findByPk(id, { attributes: { exclude: ['state'] } }))!;
+  const elementsOpen = async (instanceId: number) => (await Task.findAll({ where: { instanceId, status: 'open' }, order: [['id', 'ASC']] })).map((t) => t.elementId);
+
+  describe('13-10 BPMN errors and escalations thrown from a user task', () => {
+    const key = 'p13_10_task_errors';
+    before(async () => {
+      await deployXml(designer, fixture('13-10-task-errors.bpmn'));
+    });
+
+    it('a BPMN error with a code a boundary on the task catches: the task closes, the boundary path runs with the code and message variables, the instance ends', async () => {
+      const { instance } = await startInstance(clerk, key);
+      const review = await taskOf(clerk, instance.id, 'Task_review');
+      const res = await api().post(`/api/tasks/${review.id}/bpmn-error`).set(clerk.auth).send({ errorCode: 'INVALID', message: 'ไม่มีลายมือชื่อ', variables: { checkedBy: 'clerk' } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.caughtBy).to.equal('Boundary_invalid');
+      expect(res.body.taskEnded).to.equal(true);
+      expect(res.body.task.status).to.equal('completed');
+      expect(res.body.next.map((t: { elementId: string; name: string }) => [t.elementId, t.name])).to.deep.equal([['Task_fix', 'แก้ไข: ไม่มีลายมือชื่อ (INVALID)']]);
+      const row = (await Task.findByPk(review.id))!;
+      expect([row.status, row.completedById]).to.deep.equal(['completed', (await HistoryEntry.findOne({ where: { taskId: review.id, event: 'task.bpmn_error' } }))!.userId]);
+      const thrown = await HistoryEntry.findOne({ where: { taskId: review.id, event: 'task.bpmn_error' } });
+      expect(JSON.parse(thrown!.detail!)).to.include({ errorCode: 'INVALID', message: 'ไม่มีลายมือชื่อ', caughtBy: 'Boundary_invalid' });
+      expect(await elementsOpen(instance.id)).to.deep.equal(['Task_fix']);
+
+      await complete(clerk, res.body.next[0].id);
+      expect((await instanceOf(instance.id)).status).to.equal('completed');
+      const path = (await HistoryEntry.findAll({ where: { instanceId: instance.id, event: 'activity.end' }, order: [['id', 'ASC']] })).map((h) => h.elementId);
+      expect(path).to.include.members(['Boundary_invalid', 'Task_fix', 'Sub_end_fixed', 'Sub_check', 'End_done']);
+      expect(path).to.not.include.members(['Task_abort']);
+    });
+
+    it('an error code only the sub-process around the task catches (a catch-all boundary) takes the sub-process boundary path', async () => {
+      const { instance } = await startInstance(clerk, key);
+      const review = await taskOf(clerk, instance.id, 'Task_review');
+      const res = await api().post(`/api/tasks/${review.id}/bpmn-error`).set(clerk.auth).send({ errorCode: 'WITHDRAWN' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.caughtBy).to.equal('Boundary_any');
+      expect(await elementsOpen(instance.id)).to.deep.equal(['Task_abort']);
+      expect((await Task.findByPk(review.id))!.status).to.equal('completed');
+      await complete(clerk, (await taskOf(clerk, instance.id, 'Task_abort')).id);
+      expect((await instanceOf(instance.id)).status).to.equal('completed');
+    });
+
+    it('a non-interrupting escalation leaves the task open and starts the escalation path; both end the instance', async () => {
+      const { instance } = await startInstance(clerk, key);
+      const review = await taskOf(clerk, instance.id, 'Task_review');
+      const res = await api().post(`/api/tasks/${review.id}/escalation`).set(clerk.auth).send({ escalationCode: 'LATE' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect([res.body.caughtBy, res.body.taskEnded, res.body.task.status]).to.deep.equal(['Boundary_late', false, 'open']);
+      expect(res.body.next.map((t: { name: string }) => t.name)).to.deep.equal(['แจ้งหัวหน้า (LATE)']);
+      expect(await HistoryEntry.count({ where: { taskId: review.id, event: 'task.escalation' } })).to.equal(1);
+      expect(await elementsOpen(instance.id)).to.deep.equal(['Task_review', 'Task_notify']);
+      await complete(clerk, (await taskOf(clerk, instance.id, 'Task_notify')).id);
+      expect((await instanceOf(instance.id)).status).to.equal('running');
+      await complete(clerk, review.id);
+      expect((await instanceOf(instance.id)).status).to.equal('completed');
+    });
+
+    it('refuses a code nothing catches (422 listing the codes caught) and someone who may not complete the task (403); nothing changes', async () => {
+      const { instance } = await startInstance(clerk, key);
+      const review = await taskOf(clerk, instance.id, 'Task_review');
+      const version = (await instanceOf(instance.id)).version;
+      const uncaught = await api().post(`/api/tasks/${review.id}/escalation`).set(clerk.auth).send({ escalationCode: 'URGENT' });
+      expect(uncaught.status, JSON.stringify(uncaught.body)).to.equal(422);
+      expect(uncaught.body.error.message).to.contain('URGENT');
+      expect(uncaught.body.error.details.map((d: { code: string; elementId: string }) => [d.code, d.elementId])).to.deep.equal([['LATE', 'Boundary_late']]);
+      const stranger = await api().post(`/api/tasks/${review.id}/bpmn-error`).set(officer.auth).send({ errorCode: 'INVALID' });
+      expect(stranger.status).to.be.oneOf([403, 404]);
+      const noCode = await api().post(`/api/tasks/${review.id}/bpmn-error`).set(clerk.auth).send({ message: 'x' });
+      expect(noCode.status).to.equal(400);
+      expect((await instanceOf(instance.id)).version).to.equal(version);
+      expect(await elementsOpen(instance.id)).to.deep.equal(['Task_review']);
+      expect((await Task.findByPk(review.id))!.status).to.equal('open');
+    });
+  });
+});
