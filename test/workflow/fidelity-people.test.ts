@@ -90,4 +90,44 @@ describe('Camunda 7 fidelity: what people do (issue 13 items 7, 8, 10)', () => {
       expect((await Task.findByPk(review.id))!.status).to.equal('open');
     });
   });
+  describe('13-08 messages correlated by name', () => {
+    const key = 'p13_08_message_names';
+    before(async () => {
+      await deployXml(designer, fixture('13-08-message-names.bpmn'));
+    });
+    const send = (id: number, body: Record<string, unknown>) => api().post(`/api/workflow/instances/${id}/messages`).set(clerk.auth).send(body);
+    const active = async (id: number) => {
+      const res = await api().get(`/api/workflow/instances/${id}`).set(clerk.auth);
+      expect(res.status).to.equal(200);
+      return res.body.activeElementIds as string[];
+    };
+
+    it('shows the instance waiting at its message start event, takes the message by name, says what it waits for when asked for another (409), and still takes a message id', async () => {
+      const { instance, tasks } = await startInstance(clerk, key);
+      expect(tasks).to.deep.equal([]);
+      expect(await active(instance.id)).to.deep.equal(['Start_letter_in']);
+
+      const wrong = await send(instance.id, { messageName: 'reply-received' });
+      expect(wrong.status).to.equal(409);
+      expect(wrong.body.error.message).to.contain('letter-in');
+      expect(wrong.body.error.details).to.deep.equal([{ elementId: 'Start_letter_in', messageName: 'letter-in', messageId: 'Message_letter_in' }]);
+
+      expect((await send(instance.id, { messageName: 'letter-in', variables: { source: 'saraban' } })).status).to.equal(200);
+      await complete(clerk, (await taskOf(clerk, instance.id, 'Task_register')).id);
+      expect(await active(instance.id)).to.deep.equal(['Catch_reply']);
+      // The message element's id, as callers wrote before, is still understood.
+      const res = await send(instance.id, { messageId: 'Message_reply' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.status).to.equal('completed');
+      const received = await HistoryEntry.findAll({ where: { instanceId: instance.id, event: 'message.received' }, order: [['id', 'ASC']] });
+      expect(received.map((h) => [h.elementId, JSON.parse(h.detail!).messageName])).to.deep.equal([['Start_letter_in', 'letter-in'], ['Catch_reply', 'reply-received']]);
+    });
+
+    it('accepts the name in the messageId field too (what a Camunda caller sends as messageName)', async () => {
+      const { instance } = await startInstance(clerk, key);
+      expect((await send(instance.id, { messageId: 'letter-in' })).status).to.equal(200);
+      expect(await active(instance.id)).to.deep.equal(['Task_register']);
+      expect((await send(instance.id, {})).status).to.equal(400);
+    });
+  });
 });

@@ -10,7 +10,7 @@ import type { EngineHost } from './engine-host';
 
 type Bag = Record<string, unknown>;
 
-interface ActivityApi {
+export interface ActivityApi {
   id: string;
   type: string;
   executionId: string;
@@ -42,7 +42,7 @@ interface Catcher {
 }
 
 /** Every running activity, those inside running sub-processes too. */
-function running(host: EngineHost): ActivityApi[] {
+export function running(host: EngineHost): ActivityApi[] {
   const execution = host.engine.execution as unknown as { getPostponed?(): ActivityApi[] } | undefined;
   const flatten = (apis: ActivityApi[], depth = 0): ActivityApi[] =>
     apis.flatMap((a) => [a, ...(a.owner.isSubProcess && depth < 20 ? flatten(a.getPostponed().filter((c) => c.id !== a.id), depth + 1) : [])]);

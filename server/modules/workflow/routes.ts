@@ -4,7 +4,7 @@ import { Api, idParam, paging } from '../../lib/route';
 import { z } from '../../lib/openapi';
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
-import { HistoryEntry, Incident, ProcessInstance, Task, WorkflowJob } from '../../db/models';
+import { HistoryEntry, Incident, ProcessDefinition, ProcessInstance, Task, WorkflowJob } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
@@ -13,6 +13,7 @@ import { assertAdministerInstance, assertDesigner, assertReadInstance } from './
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
+import { deliverMessage, MessageWait, storedMessageWaits } from './messages';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { Document } from '../../db/models';
 import { assertClerk, assertNoDocumentVariables, assertRead as assertReadDocument, readableDocument } from '../documents/policy';
@@ -124,6 +125,14 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     return instance;
   };
 
+  const messageWaitsOf = async (instance: ProcessInstance) => {
+    const [row, definition] = await Promise.all([
+      ProcessInstance.findByPk(instance.id, { attributes: ['id', 'state'] }),
+      ProcessDefinition.findByPk(instance.definitionId, { attributes: ['id', 'sourceContext'] }),
+    ]);
+    return definition ? storedMessageWaits(row?.state, definition.sourceContext) : [];
+  };
+
   api.route({
     method: 'get', path: '/workflow/instances/:id', tag: TAG, summary: 'An instance with its tasks and incidents', params: idParam,
     response: z.object({ instance: S.Instance, tasks: z.array(S.Task), incidents: z.array(S.IncidentSchema), activeElementIds: z.array(z.string()) }),
@@ -132,7 +141,9 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const tasks = await Task.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
       const incidents = await Incident.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
       const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } } });
-      const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId)])];
+      // Message waits have no row: read from the stored state (a message start event, a catch, a receive task).
+      const waiting = instance.status === 'running' ? await messageWaitsOf(instance) : [];
+      const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId), ...waiting])];
       const disclose = await disclosure(actor, [instance]);
       return { instance: presentInstance(instance), tasks: tasks.map((t) => presentTask(t, disclose)), incidents: incidents.map(presentIncident), activeElementIds: active };
     },
@@ -151,20 +162,28 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
 
   api.route({
-    method: 'post', path: '/workflow/instances/:id/messages', tag: TAG, summary: 'Deliver a message (a reply from outside) to an instance waiting for it',
+    method: 'post', path: '/workflow/instances/:id/messages', tag: TAG,
+    summary: 'Deliver a message (a reply from outside) to an instance waiting for it, by the message name (as Camunda correlates) or its id; 409 lists what the instance waits for',
     params: idParam,
-    body: z.object({ messageId: z.string().min(1).max(128), variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()).optional() }).strict(),
+    body: z.object({
+      messageName: z.string().min(1).max(255).optional().openapi({ description: 'the name of the bpmn:message (Camunda correlation)' }),
+      messageId: z.string().min(1).max(255).optional().openapi({ description: 'the id of the bpmn:message, or its name' }),
+      variables: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.unknown()).optional(),
+    }).strict().refine((b) => b.messageName !== undefined || b.messageId !== undefined, { message: 'Give messageName (or messageId).', path: ['messageName'] }),
     response: S.Instance,
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
       assertNoDocumentVariables(body.variables, instance.documentId != null);
+      const asked = (body.messageName ?? body.messageId)!;
+      let delivered: MessageWait | null = null;
       const { instance: updated } = await runtime.command(instance.id, (host) => {
         const before = host.collector!.ended.size;
         Object.assign(host.variables(), body.variables ?? {});
-        host.message(body.messageId);
-        if (host.collector!.ended.size === before) throw conflict(`The instance is not waiting for message "${body.messageId}".`);
+        delivered = deliverMessage(host, asked);
+        if (host.collector!.ended.size === before) throw conflict(`The instance is not waiting for message "${asked}".`);
       }, async (t, inst) => {
-        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'message.received', userId: actor.userId, detail: JSON.stringify({ messageId: body.messageId }), at: new Date() }, { transaction: t });
+        const d = delivered as MessageWait | null;
+        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, elementId: d?.elementId ?? null, event: 'message.received', userId: actor.userId, detail: JSON.stringify({ messageId: d?.messageId ?? asked, messageName: d?.messageName ?? null }), at: new Date() }, { transaction: t });
       });
       return presentInstance(updated);
     },
