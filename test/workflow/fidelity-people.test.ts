@@ -130,4 +130,65 @@ describe('Camunda 7 fidelity: what people do (issue 13 items 7, 8, 10)', () => {
       expect((await send(instance.id, {})).status).to.equal(400);
     });
   });
+
+  describe('13-07 form constraints and start forms', () => {
+    const key = 'p13_07_form_constraints';
+    before(async () => {
+      await deployXml(designer, fixture('13-07-form-constraints.bpmn'));
+    });
+    const start = (variables: Record<string, unknown>) => api().post('/api/workflow/instances').set(clerk.auth).send({ processKey: key, variables });
+    const fieldsOf = (res: { body: { error: { details: Array<{ field: string; message: string }> } } }) => res.body.error.details.map((d) => d.field);
+
+    it('shows the start form, validates the start against it (required, minlength, maxlength, min, max; Thai first) and applies its defaults', async () => {
+      const form = await api().get(`/api/workflow/definitions/${key}/start-form`).set(clerk.auth);
+      expect(form.status, JSON.stringify(form.body)).to.equal(200);
+      expect(form.body.fields.map((f: { id: string }) => f.id)).to.deep.equal(['subject', 'copies', 'urgent']);
+      expect(form.body.fields[0]).to.deep.include({ required: true, constraints: { minlength: 5, maxlength: 100 } });
+      expect(form.body.fields[1]).to.deep.include({ defaultValue: '1', constraints: { min: 1, max: 10 } });
+
+      for (const [variables, field] of [[{}, 'subject'], [{ subject: 'สั้น' }, 'subject'], [{ subject: 'x'.repeat(101) }, 'subject'], [{ subject: 'ขอสำเนาคำสั่ง', copies: 0 }, 'copies'], [{ subject: 'ขอสำเนาคำสั่ง', copies: 11 }, 'copies'], [{ subject: 'ขอสำเนาคำสั่ง', urgent: 'yes' }, 'urgent']] as const) {
+        const res = await start(variables);
+        expect(res.status, JSON.stringify(variables)).to.equal(422);
+        expect(fieldsOf(res)).to.deep.equal([field]);
+        expect(res.body.error.message).to.match(/^แบบฟอร์ม/);
+        expect(res.body.error.details[0].message).to.match(/^[\u0E00-\u0E7F]/);
+      }
+      const ok = await start({ subject: 'ขอสำเนาคำสั่ง' });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+      expect(ok.body.tasks.map((t: { name: string }) => t.name)).to.deep.equal(['ตรวจ: ขอสำเนาคำสั่ง (1 ฉบับ)']);
+    });
+
+    it('enforces a task form\'s readonly, maxlength, min and max on completion, takes a required field the instance already has, and applies the defaults of fields left out', async () => {
+      const { instance } = await startInstance(clerk, key, { subject: 'ขอสำเนาหนังสือเวียน', copies: 2, urgent: true });
+      const review = await taskOf(clerk, instance.id, 'Task_review');
+      const detail = await api().get(`/api/tasks/${review.id}`).set(clerk.auth);
+      expect(detail.body.formFields.find((f: { id: string }) => f.id === 'requestedBy')).to.deep.include({ defaultValue: '${initiator}', constraints: { readonly: true } });
+      for (const [variables, field] of [
+        [{ decision: 'approve', requestedBy: 'someone' }, 'requestedBy'],
+        [{ decision: 'approve', note: 'x'.repeat(21) }, 'note'],
+        [{ decision: 'approve', days: 0 }, 'days'],
+        [{ decision: 'approve', days: 31 }, 'days'],
+        [{ note: 'ok' }, 'decision'],
+        [{ decision: 'approve', subject: '' }, 'subject'],
+      ] as const) {
+        const res = await api().post(`/api/tasks/${review.id}/complete`).set(clerk.auth).send({ variables });
+        expect(res.status, JSON.stringify(variables)).to.equal(422);
+        expect(fieldsOf(res)).to.deep.equal([field]);
+      }
+      expect((await Task.findByPk(review.id))!.status).to.equal('open');
+      const done = await complete(clerk, review.id, { decision: 'approve', note: 'ครบถ้วน' });
+      // days left out → its default 7 (not above 10: the default flow); requestedBy ← ${initiator}.
+      expect(done.next.map((t: { elementId: string; name: string }) => [t.elementId, t.name])).to.deep.equal([['Task_archive', 'เก็บเรื่อง 7 วัน ผู้ขอ clerk ด่วน true']]);
+      await complete(clerk, done.next[0].id);
+      expect((await instanceOf(instance.id)).status).to.equal('completed');
+    });
+
+    it('refuses at deploy a constraint that is a custom validator, naming the element', async () => {
+      const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: fixture('13-07-form-custom-validator.bpmn') });
+      expect(res.status).to.equal(422);
+      const problem = res.body.error.details.find((d: { elementId: string }) => d.elementId === 'Task_review');
+      expect(problem, JSON.stringify(res.body)).to.not.equal(undefined);
+      expect(problem.message).to.match(/validator/);
+    });
+  });
 });

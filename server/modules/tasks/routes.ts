@@ -7,6 +7,7 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { Task as TaskSchema } from '../workflow/schemas';
 import { presentTask } from '../workflow/present';
+import { FormFieldSchema } from '../workflow/forms';
 import { disclosure } from '../documents/present';
 import type { Task } from '../../db/models';
 import * as svc from './service';
@@ -24,7 +25,7 @@ const inboxQuery = z.object({
 });
 
 const TaskWithRights = TaskSchema.extend({
-  formFields: z.array(z.object({ id: z.string(), label: z.string().nullable(), type: z.string(), required: z.boolean(), values: z.array(z.object({ id: z.string(), name: z.string().nullable() })).optional() })),
+  formFields: z.array(FormFieldSchema),
   may: z.object({ claim: z.boolean(), unclaim: z.boolean(), complete: z.boolean(), delegate: z.boolean(), reassign: z.boolean() }),
   actingAs: z.object({ capacity: z.string(), positionId: z.number().int().nullable() }),
 }).openapi('TaskDetail');

@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
 import type { Actor } from '../auth/actor';
 import { audienceFrom, type WorkflowRuntime } from '../workflow/runtime';
-import { validateFormVariables, FormField } from '../workflow/forms';
+import { validateFormVariables, formDefaults, FormField, FORM_INVALID } from '../workflow/forms';
 import { throwFromTask as throwBpmn, ThrowKind } from '../workflow/bpmn-errors';
 import type { EngineHost } from '../workflow/engine-host';
 import { appendAudit } from '../audit/service';
@@ -228,14 +228,19 @@ async function closeTaskRow(runtime: WorkflowRuntime, t: Transaction, task: Task
 export async function complete(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { variables: Record<string, unknown>; comment?: string; actingPositionId?: number }) {
   const { task, access, capacity } = await workable(taskId, actor, input);
   const fields: FormField[] = task.formFields ? JSON.parse(task.formFields) : [];
-  const checked = validateFormVariables(fields, input.variables);
-  if (!checked.ok) throw unprocessable('The form is not complete or not valid.', checked.details);
+  // Checked before the engine is touched, and again against the instance's variables below.
+  const checked = validateFormVariables(fields, input.variables, Object.fromEntries(fields.map((f) => [f.id, true])));
+  if (!checked.ok) throw unprocessable(FORM_INVALID, checked.details);
 
   const performer = { userId: actor.userId, positionId: capacity.positionId };
   const result = await runtime.command(
     task.instanceId,
     (host) => {
-      Object.assign(host.variables(), input.variables, { _lastPerformer: performer });
+      const variables = host.variables();
+      const full = validateFormVariables(fields, input.variables, variables);
+      if (!full.ok) throw unprocessable(FORM_INVALID, full.details);
+      // Camunda's order: validate, then the default of each field left out.
+      Object.assign(variables, formDefaults(fields, input.variables, variables), input.variables, { _lastPerformer: performer });
       host.signal(task.elementId, task.executionId);
       if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
     },

@@ -2,7 +2,7 @@
 import { Op } from 'sequelize';
 import { Api, idParam, paging } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { conflict, forbidden, notFound } from '../../lib/errors';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { HistoryEntry, Incident, ProcessDefinition, ProcessInstance, Task, WorkflowJob } from '../../db/models';
 import type { AppContext } from '../../context';
@@ -14,6 +14,7 @@ import { presentHistory, presentIncident, presentInstance, presentTask } from '.
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
 import { deliverMessage, MessageWait, storedMessageWaits } from './messages';
+import { FORM_INVALID, formDefaults, FormField, FormFieldSchema, startFormOf as startFormIn, validateFormVariables } from './forms';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { Document } from '../../db/models';
 import { assertClerk, assertNoDocumentVariables, assertRead as assertReadDocument, readableDocument } from '../documents/policy';
@@ -82,6 +83,29 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     },
   });
 
+  // A version never changes: its start form is read once.
+  const startForms = new Map<number, { formKey: string | null; fields: FormField[] }>();
+  const startFormOf = async (definition: ProcessDefinition) => {
+    let form = startForms.get(definition.id);
+    if (!form) {
+      const row = await ProcessDefinition.findByPk(definition.id, { attributes: ['id', 'key', 'sourceContext'] });
+      form = row ? startFormIn(row.sourceContext, row.key) : { formKey: null, fields: [] };
+      startForms.set(definition.id, form);
+    }
+    return form;
+  };
+
+  api.route({
+    method: 'get', path: '/workflow/definitions/:key/start-form', tag: TAG, summary: "The form of the active version's start event (camunda:formData), to fill before POST /workflow/instances",
+    params: z.object({ key: z.string().min(1).max(128) }),
+    response: z.object({ key: z.string(), version: z.number().int(), formKey: z.string().nullable(), fields: z.array(FormFieldSchema) }).openapi('StartForm'),
+    handler: async ({ params, actor }) => {
+      const definition = await activeDefinition(actor.organisationId, params.key);
+      const form = await startFormOf(definition);
+      return { key: definition.key, version: definition.version, ...form };
+    },
+  });
+
   api.route({
     method: 'post', path: '/workflow/instances', tag: TAG, summary: 'Start a process (optionally for a document)',
     body: S.StartInstanceBody, status: 201, response: z.object({ instance: S.Instance, tasks: z.array(S.Task) }),
@@ -93,10 +117,15 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const doc = body.documentId === undefined ? null : await readableDocument(actor, body.documentId);
       assertNoDocumentVariables(body.variables, doc !== null);
       const definition = await activeDefinition(actor.organisationId, body.processKey);
+      // The start event's form (camunda:formData) is validated as a task's is, then its defaults applied.
+      const { fields } = await startFormOf(definition);
+      const submitted = body.variables ?? {};
+      const checked = validateFormVariables(fields, submitted);
+      if (!checked.ok) throw unprocessable(FORM_INVALID, checked.details);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({
         definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
-        starterUsername: actor.user.username, variables: { ...body.variables, ...(doc ? { document: documentVariables(doc) } : {}) }, documentId: doc ? Number(doc.id) : null, businessKey: body.businessKey ?? null,
+        starterUsername: actor.user.username, variables: { ...formDefaults(fields, submitted, submitted), ...submitted, ...(doc ? { document: documentVariables(doc) } : {}) }, documentId: doc ? Number(doc.id) : null, businessKey: body.businessKey ?? null,
       });
       const disclose = await disclosure(actor, [instance]);
       return { instance: presentInstance(instance), tasks: createdTasks.map((t) => presentTask(t, disclose)) };
