@@ -50,18 +50,25 @@ export function deliverMessage(host: EngineHost, nameOrId: string): MessageWait 
   return wait;
 }
 
+/** The elements of a deployed version that wait for a message (read once per version). */
+export function messageElementsOf(sourceContextJson: string): Set<string> {
+  try {
+    const source = JSON.parse(sourceContextJson) as { activities?: Array<{ id: string; behaviour?: Bag }> };
+    return new Set((source.activities ?? []).filter((a) => expectedMessage(a.behaviour)).map((a) => a.id));
+  } catch {
+    return new Set();
+  }
+}
+
 /** Elements of a stored instance that wait for a message (its state read, no engine hydrated). */
-export function storedMessageWaits(stateJson: string | null | undefined, sourceContextJson: string): string[] {
-  if (!stateJson) return [];
+export function storedMessageWaits(stateJson: string | null | undefined, expecting: Set<string>): string[] {
+  if (!stateJson || !expecting.size) return [];
   let state: { definitions?: Array<{ execution?: { processes?: Bag[] } }> };
-  let source: { activities?: Array<{ id: string; behaviour?: Bag }> };
   try {
     state = JSON.parse(stateJson);
-    source = JSON.parse(sourceContextJson);
   } catch {
     return [];
   }
-  const expecting = new Set((source.activities ?? []).filter((a) => expectedMessage(a.behaviour)).map((a) => a.id));
   const found = new Set<string>();
   const walk = (children: unknown, depth: number) => {
     if (!Array.isArray(children) || depth > 20) return;

@@ -13,7 +13,7 @@ import { assertAdministerInstance, assertDesigner, assertReadInstance } from './
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
-import { deliverMessage, MessageWait, storedMessageWaits } from './messages';
+import { deliverMessage, messageElementsOf, MessageWait, storedMessageWaits } from './messages';
 import { FORM_INVALID, formDefaults, FormField, FormFieldSchema, startFormOf as startFormIn, validateFormVariables } from './forms';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { Document } from '../../db/models';
@@ -154,12 +154,18 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     return instance;
   };
 
+  // Which elements of a version wait for a message: read once per version (versions never change).
+  const messageElements = new Map<number, Set<string>>();
   const messageWaitsOf = async (instance: ProcessInstance) => {
-    const [row, definition] = await Promise.all([
-      ProcessInstance.findByPk(instance.id, { attributes: ['id', 'state'] }),
-      ProcessDefinition.findByPk(instance.definitionId, { attributes: ['id', 'sourceContext'] }),
-    ]);
-    return definition ? storedMessageWaits(row?.state, definition.sourceContext) : [];
+    let expecting = messageElements.get(instance.definitionId);
+    if (!expecting) {
+      const definition = await ProcessDefinition.findByPk(instance.definitionId, { attributes: ['id', 'sourceContext'] });
+      expecting = definition ? messageElementsOf(definition.sourceContext) : new Set<string>();
+      messageElements.set(instance.definitionId, expecting);
+    }
+    if (!expecting.size) return [];
+    const row = await ProcessInstance.findByPk(instance.id, { attributes: ['id', 'state'] });
+    return storedMessageWaits(row?.state, expecting);
   };
 
   api.route({
