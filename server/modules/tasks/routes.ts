@@ -7,6 +7,7 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { Task as TaskSchema, ProcessVariables } from '../workflow/schemas';
 import { presentTask } from '../workflow/present';
+import { FormFieldSchema } from '../workflow/forms';
 import { disclosure } from '../documents/present';
 import type { Task } from '../../db/models';
 import * as svc from './service';
@@ -24,7 +25,7 @@ const inboxQuery = z.object({
 });
 
 const TaskWithRights = TaskSchema.extend({
-  formFields: z.array(z.object({ id: z.string(), label: z.string().nullable(), type: z.string(), required: z.boolean(), values: z.array(z.object({ id: z.string(), name: z.string().nullable() })).optional() })),
+  formFields: z.array(FormFieldSchema),
   may: z.object({ claim: z.boolean(), unclaim: z.boolean(), complete: z.boolean(), delegate: z.boolean(), reassign: z.boolean() }),
   actingAs: z.object({ capacity: z.string(), positionId: z.number().int().nullable() }),
 }).openapi('TaskDetail');
@@ -108,6 +109,33 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
       return { task: shown, next, instanceStatus: instance.status };
     },
   });
+
+  // Camunda 7's TaskService.handleBpmnError / handleEscalation: a boundary event on the task (or a
+  // sub-process around it) takes the process on. Whoever may complete the task may throw.
+  const variablesField = ProcessVariables.default({});
+  const codeField = z.string().trim().min(1).max(255);
+  const thrown = z.object({ task: TaskSchema, next: z.array(TaskSchema), instanceStatus: z.string(), caughtBy: z.string().nullable().openapi({ description: 'the boundary event that caught it' }), taskEnded: z.boolean() });
+  for (const [kind, path, codeName, summary] of [
+    ['error', 'bpmn-error', 'errorCode', 'End the task with a BPMN error (a boundary error event on it, or on a sub-process around it, catches the code; 422 lists the codes caught when none does)'],
+    ['escalation', 'escalation', 'escalationCode', 'Raise an escalation from the task (a boundary escalation event catches the code; a non-interrupting one leaves the task open; 422 lists the codes caught when none does)'],
+  ] as const) {
+    api.route({
+      method: 'post', path: `/tasks/:id/${path}`, tag: TAG, summary, params: idParam,
+      body: z.object({
+        [codeName]: codeField,
+        ...(kind === 'error' ? { message: z.string().max(2000).optional() } : {}),
+        variables: variablesField,
+        actingPositionId: z.number().int().positive().optional().openapi({ description: 'The position I act for (when I hold several capacities).' }),
+      }).strict(),
+      response: thrown,
+      handler: async ({ params, body, actor }) => {
+        const b = body as { variables: Record<string, unknown>; message?: string; actingPositionId?: number } & Record<string, unknown>;
+        const { instance, createdTasks, task, caughtBy, taskEnded } = await svc.throwFromTask(runtime, params.id, actor, { kind, code: String(b[codeName]), message: b.message, variables: b.variables, actingPositionId: b.actingPositionId });
+        const [shown, ...next] = await presented(actor, [task, ...createdTasks]);
+        return { task: shown, next, instanceStatus: instance.status, caughtBy, taskEnded };
+      },
+    });
+  }
 
   api.route({
     method: 'post', path: '/tasks/:id/comments', tag: TAG, summary: 'Comment on a task', params: idParam,

@@ -8,7 +8,10 @@ import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { recordEvents } from '../events/outbox';
 import type { Actor } from '../auth/actor';
 import { audienceFrom, type WorkflowRuntime } from '../workflow/runtime';
-import { validateFormVariables, FormField } from '../workflow/forms';
+import { validateFormVariables, formDefaults, FormField, FORM_INVALID } from '../workflow/forms';
+import { throwFromTask as throwBpmn, ThrowKind } from '../workflow/bpmn-errors';
+import type { EngineHost } from '../workflow/engine-host';
+import { appendAudit } from '../audit/service';
 import { taskAccess, TaskAccess } from './policy';
 import { endorseFromStep } from '../documents/endorsements';
 import { assertNoDocumentVariables, readableDocument } from '../documents/policy';
@@ -184,7 +187,8 @@ export async function comment(db: Database, taskId: number, actor: Actor, text: 
  * row flips from open to completed only together with the new engine state; a second completion
  * (here or on another server) gets 409 and changes nothing.
  */
-export async function complete(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { variables: Record<string, unknown>; comment?: string; actingPositionId?: number }) {
+/** Who may complete a task may also end it otherwise (a BPMN error, an escalation): the same checks. */
+async function workable(taskId: number, actor: Actor, input: { variables: Record<string, unknown>; actingPositionId?: number }) {
   const { task, access } = await loadVisible(taskId, actor);
   if (task.status !== 'open') throw conflict(`The task is already ${task.status}.`);
   if (!access.canWork) throw forbidden(task.assigneeUserId ? 'Someone else has claimed this task.' : 'You are not a performer of this task.');
@@ -197,37 +201,51 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
     if (!chosen) throw forbidden('You do not hold or act for that position.');
     capacity = { ...access, capacity: chosen.capacity, positionId: chosen.positionId, delegationId: chosen.delegationId ?? null };
   }
+  return { task, access, capacity };
+}
+
+/** The statement that closes an open task row, still with the assignee and owner the checks saw. */
+async function closeTaskRow(runtime: WorkflowRuntime, t: Transaction, task: Task, actor: Actor, capacity: TaskAccess) {
+  const at = new Date();
+  const completed = {
+    status: 'completed' as const, completedAt: at, completedById: actor.userId, completedCapacity: capacity.capacity,
+    completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId, updatedAt: at,
+  };
+  // Written out: it runs on every completion (Model.update costs about 0.6 ms more CPU).
+  const still = (column: string, value: number | null) => (value == null ? { sql: `${column} IS NULL`, values: [] } : { sql: `${column} = ?`, values: [value] });
+  const assignee = still('assigneeUserId', task.assigneeUserId ?? null);
+  const owner = still('ownerUserId', task.ownerUserId ?? null);
+  const { changes } = await writeStatement(
+    runtime.db.sequelize, t,
+    `UPDATE tasks SET status = 'completed', completedAt = ?, completedById = ?, completedCapacity = ?, completedForPositionId = ?, assigneeUserId = ?, updatedAt = ?
+     WHERE id = ? AND status = 'open' AND ${assignee.sql} AND ${owner.sql}`,
+    [at, actor.userId, capacity.capacity, capacity.positionId, completed.assigneeUserId, at, task.id, ...assignee.values, ...owner.values],
+  );
+  if (changes !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
+  task.set(completed);
+}
+
+export async function complete(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { variables: Record<string, unknown>; comment?: string; actingPositionId?: number }) {
+  const { task, access, capacity } = await workable(taskId, actor, input);
   const fields: FormField[] = task.formFields ? JSON.parse(task.formFields) : [];
-  const checked = validateFormVariables(fields, input.variables);
-  if (!checked.ok) throw unprocessable('The form is not complete or not valid.', checked.details);
+  // Checked before the engine is touched, and again against the instance's variables below.
+  const checked = validateFormVariables(fields, input.variables, Object.fromEntries(fields.map((f) => [f.id, true])));
+  if (!checked.ok) throw unprocessable(FORM_INVALID, checked.details);
 
   const performer = { userId: actor.userId, positionId: capacity.positionId };
   const result = await runtime.command(
     task.instanceId,
     (host) => {
-      Object.assign(host.variables(), input.variables, { _lastPerformer: performer });
+      const variables = host.variables();
+      const full = validateFormVariables(fields, input.variables, variables);
+      if (!full.ok) throw unprocessable(FORM_INVALID, full.details);
+      // Camunda's order: validate, then the default of each field left out.
+      Object.assign(variables, formDefaults(fields, input.variables, variables), input.variables, { _lastPerformer: performer });
       host.signal(task.elementId, task.executionId);
       if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
     },
     async (t, _instance, effects) => {
-      const at = new Date();
-      const completed = {
-        status: 'completed' as const, completedAt: at, completedById: actor.userId, completedCapacity: capacity.capacity,
-        completedForPositionId: capacity.positionId, assigneeUserId: task.assigneeUserId ?? actor.userId, updatedAt: at,
-      };
-      // Written out: it runs on every completion (Model.update costs about 0.6 ms more CPU).
-      // Still open, and still with the assignee and owner the checks above saw.
-      const still = (column: string, value: number | null) => (value == null ? { sql: `${column} IS NULL`, values: [] } : { sql: `${column} = ?`, values: [value] });
-      const assignee = still('assigneeUserId', task.assigneeUserId ?? null);
-      const owner = still('ownerUserId', task.ownerUserId ?? null);
-      const { changes } = await writeStatement(
-        runtime.db.sequelize, t,
-        `UPDATE tasks SET status = 'completed', completedAt = ?, completedById = ?, completedCapacity = ?, completedForPositionId = ?, assigneeUserId = ?, updatedAt = ?
-         WHERE id = ? AND status = 'open' AND ${assignee.sql} AND ${owner.sql}`,
-        [at, actor.userId, capacity.capacity, capacity.positionId, completed.assigneeUserId, at, task.id, ...assignee.values, ...owner.values],
-      );
-      if (changes !== 1) throw conflict('The task was completed, cancelled or passed to someone else meanwhile.');
-      task.set(completed);
+      await closeTaskRow(runtime, t, task, actor, capacity);
       (effects.closedTasks ??= new Set()).add(task.executionId);
       if (task.documentId) await endorseFromStep(t, actor, capacity, Number(task.documentId), input.variables);
       effects.history.push(historyRow(task, 'task.completed', actor, capacity, { variables: input.variables, ...(input.comment ? { comment: input.comment } : {}), ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) }));
@@ -235,4 +253,42 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
     },
   );
   return { ...result, task };
+}
+
+/**
+ * A performer ends the task with a BPMN error or raises an escalation from it (Camunda 7's
+ * handleBpmnError / handleEscalation): a boundary event on the task, or on a sub-process around
+ * it, takes the process on. The task row closes (completed by the thrower, the history says how)
+ * when the engine ended the task: always for an error, for an interrupting escalation; a
+ * non-interrupting escalation leaves it open. No catching boundary → 422, nothing changes.
+ */
+export async function throwFromTask(runtime: WorkflowRuntime, taskId: number, actor: Actor, input: { kind: ThrowKind; code: string; message?: string; variables: Record<string, unknown>; actingPositionId?: number }) {
+  const { task, access, capacity } = await workable(taskId, actor, input);
+  let caught: { boundaryId: string; scopeId: string; interrupting: boolean } | null = null;
+  let taskEnded = false;
+  let host: EngineHost | null = null;
+  const event = input.kind === 'error' ? 'task.bpmn_error' : 'task.escalation';
+  const result = await runtime.command(
+    task.instanceId,
+    (h) => {
+      host = h;
+      Object.assign(h.variables(), input.variables, { _lastPerformer: { userId: actor.userId, positionId: capacity.positionId } });
+      caught = throwBpmn(h, task, input.kind, input.code, input.message ?? null);
+    },
+    async (t, instance, effects) => {
+      // The engine does not report a task it discarded with the sub-process around it: the catch says.
+      taskEnded = Boolean((caught as { interrupting: boolean } | null)?.interrupting || (host as EngineHost | null)?.collector?.ended.has(task.executionId));
+      const detail = { [input.kind === 'error' ? 'errorCode' : 'escalationCode']: input.code, ...(input.message ? { message: input.message } : {}), caughtBy: caught?.boundaryId, variables: input.variables, ...(capacity.delegationId ? { delegationId: capacity.delegationId } : {}) };
+      effects.history.push(historyRow(task, event, actor, capacity, detail));
+      if (taskEnded) {
+        await closeTaskRow(runtime, t, task, actor, capacity);
+        (effects.closedTasks ??= new Set()).add(task.executionId);
+        effects.events.push({ type: 'task.completed', organisationId: task.organisationId, subject: { type: 'task', id: task.id }, audience: audienceFrom(task, access.candidates), summary: { taskId: task.id, instanceId: task.instanceId, name: task.name } });
+      }
+      if (task.documentId) {
+        await appendAudit(t, { organisationId: instance.organisationId, entityType: 'document', entityId: Number(task.documentId), action: event, actorId: actor.userId, data: { taskId: task.id, instanceId: instance.id, elementId: task.elementId, code: input.code, caughtBy: caught?.boundaryId } });
+      }
+    },
+  );
+  return { ...result, task, caughtBy: (caught as { boundaryId: string } | null)?.boundaryId ?? null, taskEnded };
 }

@@ -6,6 +6,7 @@ import Serializer, { TypeResolver } from 'moddle-context-serializer';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { checkExpression, expressionsIn, ExpressionError } from './expressions';
 import { parsePerformers } from './performers';
+import { formDataProblems } from './forms';
 import { SERVICE_TOPICS } from './services';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -268,15 +269,12 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
               problems.push({ elementId: id, message: `${attr} must be an ISO-8601 date-time, a duration such as P3D, or an expression.` });
             }
           }
-          for (const v of extensionValues(el)) {
-            if (v.$type !== 'camunda:FormData') continue;
-            for (const f of (v.fields as Moddle[] | undefined) ?? []) {
-              if (!f.id) problems.push({ elementId: id, message: 'A form field has no id.' });
-              if (f.type && !['string', 'long', 'boolean', 'date', 'enum'].includes(String(f.type))) problems.push({ elementId: id, message: `Form field ${f.id}: unknown type ${String(f.type)} (use string, long, boolean, date or enum).` });
-            }
-          }
+          problems.push(...formDataProblems(el));
           break;
         }
+        case 'bpmn:StartEvent':
+          problems.push(...formDataProblems(el));
+          break;
         case 'bpmn:ServiceTask':
         case 'bpmn:SendTask':
         case 'bpmn:BusinessRuleTask': {

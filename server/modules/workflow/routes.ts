@@ -2,9 +2,9 @@
 import { Op } from 'sequelize';
 import { Api, idParam, paging } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { conflict, forbidden, notFound } from '../../lib/errors';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
-import { HistoryEntry, Incident, ProcessInstance, Task, WorkflowJob } from '../../db/models';
+import { HistoryEntry, Incident, ProcessDefinition, ProcessInstance, Task, WorkflowJob } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
@@ -13,6 +13,8 @@ import { assertAdministerInstance, assertDesigner, assertReadInstance } from './
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
 import { compareVersions, VersionComparison } from './compare';
+import { deliverMessage, messageElementsOf, MessageWait, storedMessageWaits } from './messages';
+import { FORM_INVALID, formDefaults, FormField, FormFieldSchema, startFormOf as startFormIn, validateFormVariables } from './forms';
 import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { Document } from '../../db/models';
 import { assertClerk, assertNoDocumentVariables, assertRead as assertReadDocument, readableDocument } from '../documents/policy';
@@ -81,6 +83,29 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     },
   });
 
+  // A version never changes: its start form is read once.
+  const startForms = new Map<number, { formKey: string | null; fields: FormField[] }>();
+  const startFormOf = async (definition: ProcessDefinition) => {
+    let form = startForms.get(definition.id);
+    if (!form) {
+      const row = await ProcessDefinition.findByPk(definition.id, { attributes: ['id', 'key', 'sourceContext'] });
+      form = row ? startFormIn(row.sourceContext, row.key) : { formKey: null, fields: [] };
+      startForms.set(definition.id, form);
+    }
+    return form;
+  };
+
+  api.route({
+    method: 'get', path: '/workflow/definitions/:key/start-form', tag: TAG, summary: "The form of the active version's start event (camunda:formData), to fill before POST /workflow/instances",
+    params: z.object({ key: z.string().min(1).max(128) }),
+    response: z.object({ key: z.string(), version: z.number().int(), formKey: z.string().nullable(), fields: z.array(FormFieldSchema) }).openapi('StartForm'),
+    handler: async ({ params, actor }) => {
+      const definition = await activeDefinition(actor.organisationId, params.key);
+      const form = await startFormOf(definition);
+      return { key: definition.key, version: definition.version, ...form };
+    },
+  });
+
   api.route({
     method: 'post', path: '/workflow/instances', tag: TAG, summary: 'Start a process (optionally for a document)',
     body: S.StartInstanceBody, status: 201, response: z.object({ instance: S.Instance, tasks: z.array(S.Task) }),
@@ -92,10 +117,15 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const doc = body.documentId === undefined ? null : await readableDocument(actor, body.documentId);
       assertNoDocumentVariables(body.variables, doc !== null);
       const definition = await activeDefinition(actor.organisationId, body.processKey);
+      // The start event's form (camunda:formData) is validated as a task's is, then its defaults applied.
+      const { fields } = await startFormOf(definition);
+      const submitted = body.variables ?? {};
+      const checked = validateFormVariables(fields, submitted);
+      if (!checked.ok) throw unprocessable(FORM_INVALID, checked.details);
       const own = actor.capacities.find((c) => c.capacity === 'self');
       const { instance, createdTasks } = await runtime.start({
         definition, organisationId: actor.organisationId, starter: { userId: actor.userId, positionId: own?.positionId ?? null, capacity: 'self' },
-        starterUsername: actor.user.username, variables: { ...body.variables, ...(doc ? { document: documentVariables(doc) } : {}) }, documentId: doc ? Number(doc.id) : null, businessKey: body.businessKey ?? null,
+        starterUsername: actor.user.username, variables: { ...formDefaults(fields, submitted, submitted), ...submitted, ...(doc ? { document: documentVariables(doc) } : {}) }, documentId: doc ? Number(doc.id) : null, businessKey: body.businessKey ?? null,
       });
       const disclose = await disclosure(actor, [instance]);
       return { instance: presentInstance(instance), tasks: createdTasks.map((t) => presentTask(t, disclose)) };
@@ -124,6 +154,20 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     return instance;
   };
 
+  // Which elements of a version wait for a message: read once per version (versions never change).
+  const messageElements = new Map<number, Set<string>>();
+  const messageWaitsOf = async (instance: ProcessInstance) => {
+    let expecting = messageElements.get(instance.definitionId);
+    if (!expecting) {
+      const definition = await ProcessDefinition.findByPk(instance.definitionId, { attributes: ['id', 'sourceContext'] });
+      expecting = definition ? messageElementsOf(definition.sourceContext) : new Set<string>();
+      messageElements.set(instance.definitionId, expecting);
+    }
+    if (!expecting.size) return [];
+    const row = await ProcessInstance.findByPk(instance.id, { attributes: ['id', 'state'] });
+    return storedMessageWaits(row?.state, expecting);
+  };
+
   api.route({
     method: 'get', path: '/workflow/instances/:id', tag: TAG, summary: 'An instance with its tasks and incidents', params: idParam,
     response: z.object({ instance: S.Instance, tasks: z.array(S.Task), incidents: z.array(S.IncidentSchema), activeElementIds: z.array(z.string()) }),
@@ -132,7 +176,9 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const tasks = await Task.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
       const incidents = await Incident.findAll({ where: { instanceId: instance.id }, order: [['id', 'ASC']] });
       const jobs = await WorkflowJob.findAll({ where: { instanceId: instance.id, status: { [Op.in]: ['pending', 'running', 'failed'] } } });
-      const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId)])];
+      // Message waits have no row: read from the stored state (a message start event, a catch, a receive task).
+      const waiting = instance.status === 'running' ? await messageWaitsOf(instance) : [];
+      const active = [...new Set([...tasks.filter((t) => t.status === 'open').map((t) => t.elementId), ...jobs.map((j) => j.elementId), ...waiting])];
       const disclose = await disclosure(actor, [instance]);
       return { instance: presentInstance(instance), tasks: tasks.map((t) => presentTask(t, disclose)), incidents: incidents.map(presentIncident), activeElementIds: active };
     },
@@ -151,20 +197,28 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
   });
 
   api.route({
-    method: 'post', path: '/workflow/instances/:id/messages', tag: TAG, summary: 'Deliver a message (a reply from outside) to an instance waiting for it',
+    method: 'post', path: '/workflow/instances/:id/messages', tag: TAG,
+    summary: 'Deliver a message (a reply from outside) to an instance waiting for it, by the message name (as Camunda correlates) or its id; 409 lists what the instance waits for',
     params: idParam,
-    body: z.object({ messageId: z.string().min(1).max(128), variables: S.ProcessVariables.optional() }).strict(),
+    body: z.object({
+      messageName: z.string().min(1).max(255).optional().openapi({ description: 'the name of the bpmn:message (Camunda correlation)' }),
+      messageId: z.string().min(1).max(255).optional().openapi({ description: 'the id of the bpmn:message, or its name' }),
+      variables: S.ProcessVariables.optional(),
+    }).strict().refine((b) => b.messageName !== undefined || b.messageId !== undefined, { message: 'Give messageName (or messageId).', path: ['messageName'] }),
     response: S.Instance,
     handler: async ({ params, body, actor }) => {
       const instance = await loadInstance(params.id, actor);
       assertNoDocumentVariables(body.variables, instance.documentId != null);
+      const asked = (body.messageName ?? body.messageId)!;
+      let delivered: MessageWait | null = null;
       const { instance: updated } = await runtime.command(instance.id, (host) => {
         const before = host.collector!.ended.size;
         Object.assign(host.variables(), body.variables ?? {});
-        host.message(body.messageId);
-        if (host.collector!.ended.size === before) throw conflict(`The instance is not waiting for message "${body.messageId}".`);
+        delivered = deliverMessage(host, asked);
+        if (host.collector!.ended.size === before) throw conflict(`The instance is not waiting for message "${asked}".`);
       }, async (t, inst) => {
-        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, event: 'message.received', userId: actor.userId, detail: JSON.stringify({ messageId: body.messageId }), at: new Date() }, { transaction: t });
+        const d = delivered as MessageWait | null;
+        await HistoryEntry.create({ instanceId: inst.id, organisationId: inst.organisationId, processKey: inst.processKey, elementId: d?.elementId ?? null, event: 'message.received', userId: actor.userId, detail: JSON.stringify({ messageId: d?.messageId ?? asked, messageName: d?.messageName ?? null }), at: new Date() }, { transaction: t });
       });
       return presentInstance(updated);
     },
