@@ -205,7 +205,8 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
   const result = await runtime.command(
     task.instanceId,
     (host) => {
-      Object.assign(host.variables(), input.variables, { _lastPerformer: performer });
+      host.completeActivity(task.elementId, task.executionId, input.variables);
+      host.variables()._lastPerformer = performer;
       host.signal(task.elementId, task.executionId);
       if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
     },
