@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { login, Session } from '../helpers/factories';
+import { api, login, Session } from '../helpers/factories';
 import { complete, deployXml, inbox, startInstance } from '../helpers/workflow';
 import { testEnv } from '../helpers/env';
 import { ProcessInstance, Task, User, WorkflowJob } from '../../server/db/models';
@@ -74,7 +74,8 @@ describe('Camunda fidelity: variable scopes and data mappings (issue 13 items 2,
     // The gateway after the sub-process reads what its tasks set.
     expect(await openElements(instance.id)).to.deep.equal(['archive']);
     const variables = await instanceVariables(instance.id, key);
-    expect(variables).to.include({ amount: 5000, stampedAmount: 5000, decision: 'approve', executiveOk: true });
+    // The sub-process's output parameter took its local up when it completed.
+    expect(variables).to.include({ amount: 5000, stampedAmount: 5000, decision: 'approve', executiveOk: true, reviewedRounds: 2 });
     expect(variables).to.not.have.property('reviewRound');
 
     await complete(clerk, (await openTask(clerk, instance.id, 'archive')).id);
@@ -160,5 +161,14 @@ describe('Camunda fidelity: variable scopes and data mappings (issue 13 items 2,
     expect(file.name).to.equal('File ok!');
     await complete(clerk, file.id);
     expect(await statusOf(instance.id)).to.equal('completed');
+  });
+
+  it('13-07: refuses at deploy what the runtime would not apply — a camunda:in businessKey, input/output on an intermediate event — naming the elements', async () => {
+    const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: fixture('13-07-refused-mappings.bpmn') });
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
+    const details = res.body.error.details as Array<{ elementId: string; message: string }>;
+    expect(details.map((d) => d.elementId)).to.have.members(['keyCall', 'pause']);
+    expect(details.find((d) => d.elementId === 'keyCall')!.message).to.match(/businessKey/);
+    expect(details.find((d) => d.elementId === 'pause')!.message).to.match(/user task, service task, sub-process or call activity/);
   });
 });
