@@ -167,7 +167,9 @@ type Mapping = { $type?: string; source?: string; sourceExpression?: string; tar
 const mappings = (behaviour: Bag | undefined, type: 'camunda:In' | 'camunda:Out'): Mapping[] => extensionValues(behaviour).filter((v) => v.$type === type) as Mapping[];
 const isLocal = (m: Mapping) => m.local === true || m.local === 'true';
 const brokerSafeId = (id: string) => id.replace(/[./\\#*:\s]/g, '_');
-const designerVariables = (variables: Bag): Bag => Object.fromEntries(Object.entries(variables).filter(([k]) => !ALWAYS_LOCAL.has(k)));
+// variables="all" copies the designer's variables: not the execution's message parts, nor the host's
+// own `_…` bookkeeping (a task's locals, the last performer), which would overwrite the caller's.
+const designerVariables = (variables: Bag): Bag => Object.fromEntries(Object.entries(variables).filter(([k]) => !ALWAYS_LOCAL.has(k) && !k.startsWith('_')));
 
 /** Copies variables across a call activity's boundary as its camunda:in or camunda:out say. */
 function mapAcross(list: Mapping[], from: Bag, localFrom: Bag): Bag {
