@@ -127,10 +127,17 @@ export class EngineHost {
     const history = (event: string) => (api: { id: string; type: string }) => {
       this.collector?.history.push({ elementId: api.id, elementType: api.type, event, at: new Date() });
     };
-    const ended = (api: { type: string; executionId: string; content?: Bag }) => {
+    const ended = (api: { type: string; executionId: string; content?: Bag; owner?: { environment?: { variables: Bag } } }) => {
       const executionId = String(api.content?.executionId ?? api.executionId);
       this.collector?.ended.add(executionId);
       if (HOLDS_TASKS.has(api.type)) this.collector?.endedTaskHolders.add(executionId);
+      // A task's locals end with it, however it ended (a boundary event, its sub-process left).
+      const variables = api.type === 'bpmn:UserTask' ? api.owner?.environment?.variables : undefined;
+      const locals = variables?.[TASK_LOCALS] as Bag | undefined;
+      if (variables && locals && hasOwn(locals, executionId)) {
+        delete locals[executionId];
+        if (!Object.keys(locals).length) delete variables[TASK_LOCALS];
+      }
     };
     this.listener.on('activity.start', history('activity.start'));
     this.listener.on('activity.end', (api) => (history('activity.end')(api), ended(api)));
