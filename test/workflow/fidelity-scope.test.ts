@@ -106,12 +106,20 @@ describe('Camunda fidelity: variable scopes and data mappings (issue 13 items 2,
       rehydrate();
     }
     expect(names).to.deep.equal(['Write background', 'Summary by the director', 'Write proposal']);
+
+    // A multi-instance user task: the element variable and loopCounter are each iteration's locals,
+    // so a completion variable of that name changes the iteration, not the instance.
+    const signatures = await Task.findAll({ where: { instanceId: instance.id, elementId: 'sign', status: 'open' }, order: [['name', 'ASC']] });
+    expect(signatures.map((t) => [t.name, t.assigneeUserId])).to.deep.equal([['Signature 0 by director', directorId], ['Signature 1 by sectionhead', sectionheadId]]);
+    await complete(director, (await openTask(director, instance.id, 'sign')).id, { signer: 'someone else', signedByDirector: true });
+    rehydrate();
+    await complete(sectionhead, (await openTask(sectionhead, instance.id, 'sign')).id);
     expect(await statusOf(instance.id)).to.equal('completed');
 
     // The iterations' locals never reached the instance; what their tasks set did.
     const variables = await instanceVariables(instance.id, key);
-    expect(variables).to.include({ opinionOfSectionhead: 'ok', opinionOfDirector: 'ok' });
-    for (const local of ['reviewer', 'section', 'loopCounter']) expect(variables).to.not.have.property(local);
+    expect(variables).to.include({ opinionOfSectionhead: 'ok', opinionOfDirector: 'ok', signedByDirector: true });
+    for (const local of ['reviewer', 'section', 'signer', 'loopCounter', '_taskLocals']) expect(variables).to.not.have.property(local);
   });
 
   it('13-07: input parameters (expression, list, map) are the task\'s locals — its assignee, name and priority use them — and output parameters set process variables on completion', async () => {
@@ -163,11 +171,12 @@ describe('Camunda fidelity: variable scopes and data mappings (issue 13 items 2,
     expect(await statusOf(instance.id)).to.equal('completed');
   });
 
-  it('13-07: refuses at deploy what the runtime would not apply — a camunda:in businessKey, input/output on an intermediate event — naming the elements', async () => {
+  it('13-07: refuses at deploy what the runtime would not apply — a camunda:in businessKey, input/output on an intermediate event, a collection that is no expression nor variable name — naming the elements', async () => {
     const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: fixture('13-07-refused-mappings.bpmn') });
     expect(res.status, JSON.stringify(res.body)).to.equal(422);
     const details = res.body.error.details as Array<{ elementId: string; message: string }>;
-    expect(details.map((d) => d.elementId)).to.have.members(['keyCall', 'pause']);
+    expect(details.map((d) => d.elementId)).to.have.members(['keyCall', 'pause', 'badLoop']);
+    expect(details.find((d) => d.elementId === 'badLoop')!.message).to.match(/camunda:collection/);
     expect(details.find((d) => d.elementId === 'keyCall')!.message).to.match(/businessKey/);
     expect(details.find((d) => d.elementId === 'pause')!.message).to.match(/user task, service task, sub-process or call activity/);
   });

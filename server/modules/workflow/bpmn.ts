@@ -213,6 +213,10 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
       const loop = el.loopCharacteristics as Bag | undefined;
       if (loop) {
         checkTemplate(problems, id, 'Multi-instance collection', loop.collection);
+        // Camunda takes an expression or a bare variable name (the runtime reads it as ${name}).
+        if (typeof loop.collection === 'string' && !expressionsIn(loop.collection).length && !/^\s*[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.test(loop.collection)) {
+          problems.push({ elementId: id, message: `camunda:collection "${loop.collection}" is neither an expression nor a variable name: write \${list} or list.` });
+        }
         checkTemplate(problems, id, 'Loop cardinality', (loop.loopCardinality as Bag | undefined)?.body);
         checkTemplate(problems, id, 'Loop condition', (loop.loopCondition as Bag | undefined)?.body);
         const completion = loop.completionCondition as Bag | undefined;

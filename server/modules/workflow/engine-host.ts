@@ -152,7 +152,15 @@ export class EngineHost {
       if (api.type === 'bpmn:UserTask' && variables && !api.content.isRecovered) {
         // Camunda maps a task's inputs when it starts: they are its local variables until it ends.
         try {
-          inputs = evaluateInputs(api.owner.behaviour, expressionScope(variables, api.content));
+          // An iteration of a multi-instance task: its element variable and loopCounter are its locals.
+          const iteration: Bag = {};
+          if (api.content.isMultiInstance && typeof api.content.index === 'number') {
+            const loop = (api.owner.behaviour?.loopCharacteristics as { behaviour?: Bag } | undefined)?.behaviour;
+            const name = typeof loop?.elementVariable === 'string' ? loop.elementVariable : null;
+            if (name && hasOwn(api.content, name)) iteration[name] = api.content[name];
+            iteration.loopCounter = api.content.index;
+          }
+          inputs = { ...iteration, ...evaluateInputs(api.owner.behaviour, expressionScope(variables, { ...api.content, ...iteration })) };
           if (Object.keys(inputs).length) ((variables[TASK_LOCALS] ??= {}) as Bag)[executionId] = inputs;
         } catch {
           inputs = undefined; // the task cannot be prepared: creating its row says why (422)
