@@ -239,8 +239,9 @@ export async function complete(runtime: WorkflowRuntime, taskId: number, actor: 
       const variables = host.variables();
       const full = validateFormVariables(fields, input.variables, variables);
       if (!full.ok) throw unprocessable(FORM_INVALID, full.details);
-      // Camunda's order: validate, then the default of each field left out.
-      Object.assign(variables, formDefaults(fields, input.variables, variables), input.variables, { _lastPerformer: performer });
+      // Camunda's order: validate, then the default of each field left out; each set where it lives (scopes.ts).
+      host.completeActivity(task.elementId, task.executionId, { ...formDefaults(fields, input.variables, variables), ...input.variables });
+      host.variables()._lastPerformer = performer;
       host.signal(task.elementId, task.executionId);
       if (!host.collector!.ended.has(task.executionId)) throw conflict('The process is not waiting at this task any more.');
     },

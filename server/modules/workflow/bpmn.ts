@@ -171,6 +171,20 @@ function checkAttributes(problems: ElementProblem[], el: Moddle) {
   for (const [attr, value] of Object.entries((el.$attrs as Bag | undefined) ?? {})) if (!attr.startsWith('xmlns')) checkTemplate(problems, el.id ?? null, attr, value);
 }
 
+// Elements whose camunda:inputOutput the runtime applies (scopes.ts, engine-host.ts).
+const IO_MAPPED = new Set(['bpmn:UserTask', 'bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:SubProcess', 'bpmn:CallActivity']);
+
+/** The values inside a camunda:list or camunda:map parameter are evaluated too. */
+function checkNestedValues(problems: ElementProblem[], elementId: string | null, what: string, definition: Moddle | undefined) {
+  if (!definition) return;
+  if (definition.$type === 'camunda:Script') return;
+  for (const item of [...((definition.items as Moddle[] | undefined) ?? []), ...((definition.entries as Moddle[] | undefined) ?? [])]) {
+    checkTemplate(problems, elementId, what, item.value);
+    if (item.$type === 'camunda:List' || item.$type === 'camunda:Map') checkNestedValues(problems, elementId, what, item);
+    else if (item.definition) checkNestedValues(problems, elementId, what, item.definition as Moddle);
+  }
+}
+
 function extensionValues(el: Moddle): Moddle[] {
   const ext = el.extensionElements as { values?: Moddle[] } | undefined;
   return ext?.values ?? [];
@@ -299,6 +313,10 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
       const loop = el.loopCharacteristics as Bag | undefined;
       if (loop) {
         checkTemplate(problems, id, 'Multi-instance collection', loop.collection);
+        // Camunda takes an expression or a bare variable name (the runtime reads it as ${name}).
+        if (typeof loop.collection === 'string' && !expressionsIn(loop.collection).length && !/^\s*[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.test(loop.collection)) {
+          problems.push({ elementId: id, message: `camunda:collection "${loop.collection}" is neither an expression nor a variable name: write \${list} or list.` });
+        }
         checkTemplate(problems, id, 'Loop cardinality', (loop.loopCardinality as Bag | undefined)?.body);
         checkTemplate(problems, id, 'Loop condition', (loop.loopCondition as Bag | undefined)?.body);
         const completion = loop.completionCondition as Bag | undefined;
@@ -335,7 +353,19 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
           for (const p of [...((v.inputParameters as Moddle[]) ?? []), ...((v.outputParameters as Moddle[]) ?? [])]) {
             if ((p.definition as Moddle | undefined)?.$type === 'camunda:Script') problems.push({ elementId: id, message: `Parameter ${p.name}: scripts run code on the server; use a value or an expression.` });
             checkTemplate(problems, id, `Parameter ${p.name}`, p.value);
+            checkNestedValues(problems, id, `Parameter ${p.name}`, p.definition as Moddle | undefined);
           }
+          // The host maps inputs and outputs where Camunda does for these (scopes.ts); elsewhere they would be ignored.
+          if (!IO_MAPPED.has(el.$type)) problems.push({ elementId: id, message: `ไม่รองรับ input/output parameters บน ${el.$type} — Input/output parameters on a ${el.$type.replace('bpmn:', '')} are not applied here; put them on a user task, service task, sub-process or call activity.` });
+        }
+        if (v.$type === 'camunda:In' || v.$type === 'camunda:Out') {
+          const what = v.$type === 'camunda:In' ? 'camunda:in' : 'camunda:out';
+          if (el.$type !== 'bpmn:CallActivity') problems.push({ elementId: id, message: `${what} belongs on a call activity.` });
+          else if (v.businessKey !== undefined) problems.push({ elementId: id, message: `${what} businessKey is not supported: an instance's business key is the letter it carries; map the value as a variable instead (camunda:in source/target).` });
+          else if (v.variables !== undefined ? v.variables !== 'all' : !v.target || (v.source === undefined && v.sourceExpression === undefined)) {
+            problems.push({ elementId: id, message: `${what} needs variables="all", or a target with a source or a sourceExpression.` });
+          }
+          checkTemplate(problems, id, what, v.sourceExpression);
         }
         if (v.$type === 'camunda:ExecutionListener' || v.$type === 'camunda:TaskListener') {
           problems.push({ elementId: id, message: 'Execution and task listeners run code on the server and are not allowed.' });

@@ -4,9 +4,14 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import { deserialize } from 'moddle-context-serializer';
 import { camundaModdle, typeResolver } from './bpmn';
-import { engineExpressions, resolveTemplate } from './expressions';
+import { engineExpressions } from './expressions';
 import { DurableTimers } from './timers';
 import './parallel-join';
+import { unprocessable } from '../../lib/errors';
+import { evaluateInputs, evaluateOutputs, expressionScope, hasOutputs, installScopes, newRegistry } from './scopes';
+
+// Camunda's variable scopes and data mappings (sub-processes, multi-instance, call activities).
+installScopes();
 
 type Bag = Record<string, unknown>;
 
@@ -17,6 +22,10 @@ export interface WaitInfo {
   behaviour: Bag;
   content: Bag;
   isRecovered: boolean;
+  /** The variables of the scope the activity runs in (a sub-process's, a called process's, the instance's). */
+  variables?: Bag;
+  /** A user task's camunda:inputParameter values (its local variables), when they evaluated. */
+  inputs?: Bag;
 }
 
 export interface PendingService {
@@ -40,15 +49,22 @@ export interface Collector {
 
 export const emptyCollector = (): Collector => ({ waits: [], ended: new Set(), endedTaskHolders: new Set(), history: [], engineEnded: false, engineError: null });
 
-/** camunda:inputParameter values of an element, expressions resolved against the scope. */
+/** camunda:inputParameter values of an element (values, expressions, lists, maps) against the scope. */
 export function inputParameters(behaviour: Bag, scope: Bag): Bag {
-  const out: Bag = {};
-  const values = (behaviour.extensionElements as { values?: Bag[] } | undefined)?.values ?? [];
-  for (const v of values) {
-    if (v.$type !== 'camunda:InputOutput') continue;
-    for (const p of (v.inputParameters as Bag[] | undefined) ?? []) out[String(p.name)] = resolveTemplate(p.value, scope);
+  return evaluateInputs(behaviour, scope);
+}
+
+/** A task's local variables (its input parameters) live in its scope under this name until it ends. */
+const TASK_LOCALS = '_taskLocals';
+const hasOwn = (o: Bag, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/** Camunda accepts a bare variable name as a multi-instance collection (camunda:collection="items"). */
+function collectionsAsExpressions(source: unknown): unknown {
+  for (const a of ((source as { activities?: Array<{ behaviour?: Bag }> }).activities ?? [])) {
+    const loop = (a.behaviour?.loopCharacteristics as { behaviour?: Bag } | undefined)?.behaviour;
+    if (loop && typeof loop.collection === 'string' && /^\s*[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.test(loop.collection)) loop.collection = `\${${loop.collection.trim()}}`;
   }
-  return out;
+  return source;
 }
 
 /** Activity types whose end may leave a task row open: user tasks and what can contain them. */
@@ -83,8 +99,8 @@ export class EngineHost {
         return {
           execute(message: { content: Bag }, callback: PendingService['callback']) {
             const executionId = String(message.content.executionId);
-            const scope = { ...act.environment.variables, ...message.content, variables: act.environment.variables };
-            services.set(executionId, { executionId, elementId: act.id, topic: String(activity.behaviour.topic), input: inputParameters(activity.behaviour, scope), callback });
+            const scope = expressionScope(act.environment.variables, message.content);
+            services.set(executionId, { executionId, elementId: act.id, topic: String(activity.behaviour.topic), input: evaluateInputs(activity.behaviour, scope), callback });
           },
           discard(message?: { content?: Bag }) {
             if (message?.content?.executionId) services.delete(String(message.content.executionId));
@@ -97,7 +113,9 @@ export class EngineHost {
 
     this.engine = new Engine({
       name,
-      sourceContext: deserialize(sourceContextJson as never, typeResolver()),
+      sourceContext: deserialize(collectionsAsExpressions(sourceContextJson) as never, typeResolver()),
+      // Every environment clone of this engine carries it: the bookkeeping of its call activities.
+      sarabanScopes: newRegistry(),
       expressions: engineExpressions,
       timers: this.timers,
       extensions: { saraban: serviceExtension },
@@ -110,10 +128,17 @@ export class EngineHost {
     const history = (event: string) => (api: { id: string; type: string }) => {
       this.collector?.history.push({ elementId: api.id, elementType: api.type, event, at: new Date() });
     };
-    const ended = (api: { type: string; executionId: string; content?: Bag }) => {
+    const ended = (api: { type: string; executionId: string; content?: Bag; owner?: { environment?: { variables: Bag } } }) => {
       const executionId = String(api.content?.executionId ?? api.executionId);
       this.collector?.ended.add(executionId);
       if (HOLDS_TASKS.has(api.type)) this.collector?.endedTaskHolders.add(executionId);
+      // A task's locals end with it, however it ended (a boundary event, its sub-process left).
+      const variables = api.type === 'bpmn:UserTask' ? api.owner?.environment?.variables : undefined;
+      const locals = variables?.[TASK_LOCALS] as Bag | undefined;
+      if (variables && locals && hasOwn(locals, executionId)) {
+        delete locals[executionId];
+        if (!Object.keys(locals).length) delete variables[TASK_LOCALS];
+      }
     };
     this.listener.on('activity.start', history('activity.start'));
     this.listener.on('activity.end', (api) => (history('activity.end')(api), ended(api)));
@@ -121,8 +146,30 @@ export class EngineHost {
     this.listener.on('activity.discard', ended);
     // A multi-instance iteration that takes a signal reports only that it consumed it.
     this.listener.on('activity.consumed', ended);
-    this.listener.on('activity.wait', (api: { id: string; type: string; executionId: string; content: Bag; owner: { behaviour: Bag } }) => {
+    this.listener.on('activity.wait', (api: { id: string; type: string; executionId: string; content: Bag; owner: { behaviour: Bag; environment?: { variables: Bag } } }) => {
+      const variables = api.owner?.environment?.variables;
+      const executionId = String(api.content.executionId ?? api.executionId);
+      let inputs: Bag | undefined;
+      if (api.type === 'bpmn:UserTask' && variables && !api.content.isRecovered) {
+        // Camunda maps a task's inputs when it starts: they are its local variables until it ends.
+        try {
+          // An iteration of a multi-instance task: its element variable and loopCounter are its locals.
+          const iteration: Bag = {};
+          if (api.content.isMultiInstance && typeof api.content.index === 'number') {
+            const loop = (api.owner.behaviour?.loopCharacteristics as { behaviour?: Bag } | undefined)?.behaviour;
+            const name = typeof loop?.elementVariable === 'string' ? loop.elementVariable : null;
+            if (name && hasOwn(api.content, name)) iteration[name] = api.content[name];
+            iteration.loopCounter = api.content.index;
+          }
+          inputs = { ...iteration, ...evaluateInputs(api.owner.behaviour, expressionScope(variables, { ...api.content, ...iteration })) };
+          if (Object.keys(inputs).length) ((variables[TASK_LOCALS] ??= {}) as Bag)[executionId] = inputs;
+        } catch {
+          inputs = undefined; // the task cannot be prepared: creating its row says why (422)
+        }
+      }
       this.collector?.waits.push({
+        variables,
+        inputs,
         elementId: api.id,
         executionId: String(api.content.executionId ?? api.executionId),
         type: api.type,
@@ -158,14 +205,74 @@ export class EngineHost {
     }
   }
 
-  /** The process's variables (shared by its activities). */
+  /** The process instance's variables (the root scope). */
   variables(): Bag {
-    const execution = this.engine.execution as unknown as { definitions?: Array<{ getProcesses(): Array<{ environment: { variables: Bag } }> }> } | undefined;
-    const process = execution?.definitions?.[0]?.getProcesses()?.[0];
+    const execution = this.engine.execution as unknown as { definitions?: Array<{ getProcesses(): Array<{ isExecutable?: boolean; environment: { variables: Bag } }> }> } | undefined;
+    const processes = execution?.definitions?.[0]?.getProcesses() ?? [];
+    const process = processes.find((p) => p.isExecutable) ?? processes[0];
     return process?.environment.variables ?? (this.engine.environment.variables as Bag);
   }
 
+  /** A waiting activity (by element and execution id, inside sub-processes and called processes too):
+   * the variables of its scope and its definition. */
+  activity(elementId: string, executionId: string): { variables: Bag; behaviour: Bag; signal?: (message: Bag) => void } | undefined {
+    type Api = { id: string; executionId: string; owner: { isSubProcess?: boolean; behaviour?: Bag; environment: { variables: Bag } }; getPostponed(): Api[]; signal(message: Bag): void };
+    const execution = this.engine.execution as unknown as { getPostponed(): Api[] } | undefined;
+    const matches = (api: Api) => api.id === elementId && (api.executionId === executionId || executionId.startsWith(`${api.executionId}_`));
+    // A sub-process lists itself (each iteration's message) before the activities inside it.
+    const seen = new Set<string>();
+    const walk = (apis: Api[]): Api | undefined => {
+      for (const api of apis) {
+        if (matches(api)) return api;
+        const key = `${api.id}\u0000${api.executionId}`;
+        if (api.owner?.isSubProcess && !seen.has(key)) {
+          seen.add(key);
+          const inner = walk(api.getPostponed());
+          if (inner) return inner;
+        }
+      }
+      return undefined;
+    };
+    const found = walk(execution?.getPostponed() ?? []);
+    if (!found) return undefined;
+    return { variables: found.owner.environment.variables, behaviour: found.owner.behaviour ?? {}, signal: found.executionId === executionId ? (message: Bag) => found.signal(message) : undefined };
+  }
+
+  /**
+   * Camunda's complete(variables) of a task or an external task: each variable is set where it
+   * exists (the task's locals, then up the scope chain), else on the process instance; then the
+   * task's camunda:outputParameter values are set in its scope the same way.
+   */
+  completeActivity(elementId: string, executionId: string, values: Bag, locals?: Bag): void {
+    const found = this.activity(elementId, executionId);
+    const variables = found?.variables ?? this.variables();
+    const store = variables[TASK_LOCALS] as Record<string, Bag> | undefined;
+    const own = { ...(store?.[executionId] ?? {}), ...(locals ?? {}) };
+    for (const [name, value] of Object.entries(values)) {
+      if (hasOwn(own, name)) own[name] = value;
+      else variables[name] = value;
+    }
+    if (found && hasOutputs(found.behaviour)) {
+      let outputs: Bag;
+      try {
+        outputs = evaluateOutputs(found.behaviour, expressionScope(variables, own));
+      } catch (err) {
+        throw unprocessable(`The output parameters of "${elementId}" could not be evaluated: ${(err as Error).message}`, [{ elementId, message: (err as Error).message }]);
+      }
+      Object.assign(variables, outputs);
+    }
+    if (store && hasOwn(store, executionId)) {
+      delete store[executionId];
+      if (!Object.keys(store).length) delete variables[TASK_LOCALS];
+    }
+  }
+
   signal(elementId: string, executionId: string): void {
+    // Straight to the waiting activity: a signal sent to the whole instance is taken by every
+    // activity of that id (bpmn-elements matches id OR execution id), so completing one iteration's
+    // task of a parallel multi-instance sub-process would complete all of them.
+    const target = this.activity(elementId, executionId)?.signal;
+    if (target) return target({ id: elementId, executionId });
     (this.engine.execution as unknown as { signal(m: Bag): void }).signal({ id: elementId, executionId });
   }
 

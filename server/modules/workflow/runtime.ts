@@ -308,7 +308,16 @@ export class WorkflowRuntime {
 
   private async createTask(wait: WaitInfo, instance: ProcessInstance, variables: Bag, known: { organisationIds: number[]; groupIds: Map<string, number> }, t: Transaction): Promise<Task> {
     const b = wait.behaviour;
-    const scope: Bag = { ...variables, ...wait.content, variables };
+    // The task's scope (inside a sub-process or a called process, that one's) and its input parameters.
+    const vars = wait.variables ?? variables;
+    const inputs = wait.inputs ?? (() => {
+      try {
+        return inputParameters(b, { ...vars, ...wait.content, variables: vars });
+      } catch (err) {
+        throw unprocessable(`The next step "${wait.elementId}" could not be prepared: ${(err as Error).message}`, [{ elementId: wait.elementId, message: (err as Error).message }]);
+      }
+    })();
+    const scope: Bag = { ...vars, ...wait.content, ...inputs, variables: vars };
     const last = (variables._lastPerformer ?? null) as { userId?: number; positionId?: number | null } | null;
     const initiator = (variables._initiator ?? null) as { userId?: number } | null;
     const ctx = { organisationId: instance.organisationId, ...known, initiatorUserId: initiator?.userId ?? null, lastPerformerPositionId: last?.positionId ?? null, elementId: wait.elementId };
@@ -331,7 +340,6 @@ export class WorkflowRuntime {
     if (b.candidateGroups) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateGroups), 'group'), ctx, t)));
     if (!assigneeUserId && !candidates.length) throw unprocessable(`The next step "${wait.elementId}" has no performer.`, [{ elementId: wait.elementId, message: 'no performer' }]);
 
-    const inputs = inputParameters(b, scope);
     const priorityRaw = inputs.priority ?? evaluated(b.priority);
     const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 50));
     const dueRaw = evaluated(b.dueDate);
@@ -413,10 +421,10 @@ export class WorkflowRuntime {
           try {
             if (!service) throw new Error(`Unknown service topic ${pending.topic}`);
             const output = (await service.handler({
-              topic: pending.topic, input: pending.input, variables: host.variables(),
+              topic: pending.topic, input: pending.input, variables: host.activity(pending.elementId, pending.executionId)?.variables ?? host.variables(),
               context: { instanceId: instance.id, organisationId: instance.organisationId, startedById: instance.startedById ?? null, db: this.db, dataDir: this.dataDir },
             })) ?? {};
-            Object.assign(host.variables(), output);
+            host.completeActivity(pending.elementId, pending.executionId, output);
             host.services.delete(job.executionId);
             pending.callback(null, output);
           } catch (err) {
