@@ -24,14 +24,19 @@ function toVariables(fields: FormField[], values: Values): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     const v = values[f.id];
+    if (f.constraints?.readonly) continue; // the server refuses a value for a read-only field
     if (f.type === 'boolean') out[f.id] = v === true;
     else if (typeof v === 'string' && v.trim() !== '') out[f.id] = f.type === 'long' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim();
+    // A required field left empty is sent empty: as in Camunda, a field left out would pass on the
+    // value an earlier step set (another person's endorsement), an empty one never does.
+    else if (f.required) out[f.id] = '';
   }
   return out;
 }
 
+/** The server says a required field is missing as "is required" (older) or "ต้องกรอก — is required". */
 function issueText(message: string, t: Translate): string {
-  return message === 'is required' ? t('validation.required') : message;
+  return /(^|— )is required$/.test(message) ? t('validation.required') : message;
 }
 
 function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {

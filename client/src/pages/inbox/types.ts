@@ -7,6 +7,8 @@ export interface Task {
 export interface FormField {
   id: string; label: string | null; type: 'string' | 'long' | 'boolean' | 'date' | 'enum' | string; required: boolean;
   values?: { id: string; name: string | null }[];
+  /** camunda:formData constraints the server enforces (readonly: shown, never sent). */
+  constraints?: { readonly?: boolean; minlength?: number; maxlength?: number; min?: number; max?: number };
 }
 export interface TaskDetail extends Task {
   formFields: FormField[];
