@@ -197,7 +197,6 @@ export async function sendDueLetters(ctx: AppContext, transport: Transporter, fr
   const now = new Date();
   const lease = { [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] };
   const due = await DeliveryMail.findAll({ where: { status: 'queued', nextAttemptAt: { [Op.lte]: now }, ...lease }, order: [['deliveryId', 'ASC']], limit: 10 });
-  let done = 0;
   for (const row of due) {
     const [claimed] = await DeliveryMail.update({ lockedUntil: new Date(Date.now() + 120_000) }, { where: { deliveryId: row.deliveryId, status: 'queued', ...lease } });
     if (claimed !== 1) continue;
@@ -221,7 +220,6 @@ export async function sendDueLetters(ctx: AppContext, transport: Transporter, fr
         await fresh.update({ status: 'sent', sentAt: new Date() }, { transaction: t });
         await recordChange(t, fresh, 'sent', null, `SMTP accepted: ${info.messageId}`, { messageId: info.messageId, attempts });
       });
-      done++;
     } catch (err) {
       const reason = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
       if (isPermanent(err) || attempts >= o.maxAttempts) {
