@@ -103,6 +103,9 @@ describe('sending letters by e-mail', () => {
 
   it('retries a temporary refusal (451) with backoff and then sends', async function () {
     this.timeout(20000);
+    // An hour's backoff: the delivery waits visibly until the test moves its next attempt to now.
+    await worker.close();
+    worker = startLetterMailWorker(testEnv().ctx, { smtpUrl: smtp.url, pollMs: 60_000, backoffMs: 3_600_000 });
     smtp.failNext = 1;
     const documentId = await numberedLetter(c.clerk);
     const sent = await sendByMail(documentId, [{ email: 'busy@example.go.th' }]);
@@ -113,6 +116,10 @@ describe('sending letters by e-mail', () => {
     expect(waiting.status, 'still queued after the refusal').to.equal('queued');
     expect(waiting.email.attempts).to.equal(1);
     expect(waiting.email.lastError).to.match(/451/);
+    expect(new Date(waiting.email.nextAttemptAt).getTime(), 'the next try is an hour away').to.be.greaterThan(Date.now() + 30 * 60_000);
+    await worker.run();
+    expect((await delivery(id)).status, 'not before its time').to.equal('queued');
+    await DeliveryMail.update({ nextAttemptAt: new Date() }, { where: { deliveryId: id } });
     expect(await settle(id)).to.include({ status: 'sent' });
     expect(smtp.refused).to.equal(1);
     expect(await smtp.waitFor(1)).to.have.length(1);
