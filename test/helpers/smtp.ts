@@ -11,6 +11,8 @@ export interface TestSmtp {
   refused: number;
   /** Refuse this many more messages with 451. */
   failNext: number;
+  /** The reply code of those refusals: 451 (try again later) unless set, e.g. 550 (refused for good). */
+  failCode: number;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     messages: [],
     refused: 0,
     failNext: 0,
+    failCode: 451,
     waitFor: (count, timeoutMs = 10000) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
@@ -44,7 +47,8 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
         if (state.failNext > 0) {
           state.failNext--;
           state.refused++;
-          return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+          const permanent = state.failCode >= 500;
+          return callback(Object.assign(new Error(permanent ? 'Mailbox unavailable: no such user' : 'Mailbox busy, try again later'), { responseCode: state.failCode }));
         }
         simpleParser(Buffer.concat(chunks))
           .then((mail) => {

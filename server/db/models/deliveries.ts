@@ -12,11 +12,13 @@ export type DeliveryRole = (typeof DELIVERY_ROLES)[number];
 /**
  * sent → delivered (in the recipient's tray) → received (accepted and registered) | rejected (with a
  * reason) | returned (wrong recipient); withdrawn by the sender while not yet received.
+ * By e-mail: queued (in the delivery outbox) → sent (the SMTP server accepted it) → received (the
+ * recipient confirmed through the link) | failed (refused for good, or too many temporary failures).
  */
-export const DELIVERY_STATUSES = ['sent', 'delivered', 'received', 'rejected', 'returned', 'withdrawn'] as const;
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'received', 'rejected', 'returned', 'withdrawn', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-/** Still in the recipient's hands: may be accepted, rejected, returned or withdrawn. */
-export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered'];
+/** Still in the recipient's hands (or on its way): may be accepted, rejected, returned or withdrawn. */
+export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['queued', 'sent', 'delivered'];
 
 export class Delivery extends Model {
   declare id: CreationOptional<number>;
@@ -67,6 +69,28 @@ export class DeliveryEvent extends Model {
   declare createdAt: Date;
 }
 
+/**
+ * The e-mail channel's outbox row of a delivery (one per e-mail delivery): the sending state with
+ * its retries, the SMTP message id, and the confirmation link's single-use id (jti). The link itself
+ * is signed with the server's secret and never stored, so a copy of the database cannot confirm.
+ */
+export class DeliveryMail extends Model {
+  declare deliveryId: number;
+  declare status: 'queued' | 'sent' | 'failed' | 'cancelled';
+  declare attempts: CreationOptional<number>;
+  declare nextAttemptAt: Date;
+  declare lockedUntil: Date | null;
+  declare lastError: string | null;
+  declare messageId: string | null;
+  declare sentAt: Date | null;
+  declare tokenId: string;
+  declare tokenExpiresAt: Date;
+  declare confirmedAt: Date | null;
+  declare confirmedBy: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
 const str = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
 const int = (allowNull = true) => ({ type: DataTypes.INTEGER, allowNull });
@@ -86,5 +110,13 @@ export function initDeliveryModels(sequelize: Sequelize): void {
   DeliveryEvent.init(
     { id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true }, deliveryId: int(false), status: str(16, false), actorId: int(), organisationId: int(), note: str(500), createdAt: date(false) },
     { sequelize, tableName: 'delivery_events', timestamps: false },
+  );
+  DeliveryMail.init(
+    {
+      deliveryId: { type: DataTypes.INTEGER, primaryKey: true }, status: str(16, false), attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      nextAttemptAt: date(false), lockedUntil: date(), lastError: str(1000), messageId: str(255), sentAt: date(), tokenId: str(64, false), tokenExpiresAt: date(false),
+      confirmedAt: date(), confirmedBy: str(255), createdAt: date(false), updatedAt: date(false),
+    },
+    { sequelize, tableName: 'delivery_mails' },
   );
 }

@@ -1,11 +1,11 @@
 // The one presenter of deliveries, for the sender's views, the arrivals tray and every reply. Rows
 // are presented in batches: the letters, organisations, files and people of a page in one look each.
 import { Op } from 'sequelize';
-import { Attachment, Delivery, DeliveryEvent, Document, Organisation, User, OPEN_DELIVERY_STATUSES } from '../../db/models';
+import { Attachment, Delivery, DeliveryEvent, DeliveryMail, Document, Organisation, User, OPEN_DELIVERY_STATUSES } from '../../db/models';
 import { thaiDateOnlyFull } from '../../lib/thai-date';
 import { SECRECY, SUBTYPE_TH, TYPE_TH, URGENCY } from '../documents/labels';
 
-export const STATUS_TH = { sent: 'ส่งแล้ว', delivered: 'รอลงรับ', received: 'ลงรับแล้ว', rejected: 'ปฏิเสธการรับ', returned: 'ส่งผิดหน่วยงาน (ส่งคืน)', withdrawn: 'ดึงหนังสือกลับ' } as const;
+export const STATUS_TH = { queued: 'รอส่งทางอีเมล', failed: 'ส่งไม่สำเร็จ', sent: 'ส่งแล้ว', delivered: 'รอลงรับ', received: 'ลงรับแล้ว', rejected: 'ปฏิเสธการรับ', returned: 'ส่งผิดหน่วยงาน (ส่งคืน)', withdrawn: 'ดึงหนังสือกลับ' } as const;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const byId = <T extends { id: unknown }>(rows: T[]) => new Map(rows.map((r) => [Number(r.id), r]));
@@ -16,12 +16,13 @@ export type Side = 'sender' | 'recipient';
 export async function presentDeliveries(rows: Delivery[], side: Side, canAct = true) {
   if (!rows.length) return [];
   const docIds = [...new Set(rows.map((d) => Number(d.documentId)))];
-  const [docs, orgs, files, people, resends] = await Promise.all([
+  const [docs, orgs, files, people, resends, mails] = await Promise.all([
     Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy'] }).then(byId),
     Organisation.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((d) => Number(d.senderOrganisationId)))] } } }).then(byId),
     Attachment.findAll({ where: { documentId: { [Op.in]: docIds } }, order: [['id', 'ASC']] }),
     User.findAll({ where: { id: { [Op.in]: rows.map((d) => d.receivedById).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
     Delivery.findAll({ where: { previousDeliveryId: { [Op.in]: rows.map((d) => d.id) } }, attributes: ['id', 'previousDeliveryId'] }),
+    DeliveryMail.findAll({ where: { deliveryId: { [Op.in]: rows.filter((d) => d.recipientKind === 'email').map((d) => d.id) } } }).then((m) => new Map(m.map((r) => [Number(r.deliveryId), r]))),
   ]);
   const resentAs = new Map(resends.map((r) => [Number(r.previousDeliveryId), Number(r.id)]));
   return rows.map((d) => {
@@ -29,8 +30,10 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
     const sender = orgs.get(Number(d.senderOrganisationId))!;
     const open = OPEN_DELIVERY_STATUSES.includes(d.status);
     const resent = resentAs.get(Number(d.id)) ?? null;
+    const mail = mails.get(Number(d.id));
+    const byEmail = d.recipientKind === 'email';
     return {
-      id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: STATUS_TH[d.status], role: d.role,
+      id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: byEmail && d.status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : STATUS_TH[d.status], role: d.role,
       recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, agencyId: d.recipientAgencyId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
       sender: { organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
       letter: {
@@ -46,10 +49,16 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
           registerId: d.receiveRegisterId ?? null, year: d.receiveYear ?? null, number: d.receiveNumber ?? null, documentId: side === 'recipient' ? d.receivedDocumentId ?? null : null,
         }
         : null,
-      closedAt: iso(d.closedAt), reason: d.reason ?? null, previousDeliveryId: d.previousDeliveryId ?? null, resentAsId: resent,
+      closedAt: iso(d.closedAt), reason: d.reason ?? null,
+      email: mail
+        ? {
+          status: mail.status, attempts: mail.attempts, nextAttemptAt: mail.status === 'queued' ? iso(mail.nextAttemptAt) : null, lastError: mail.lastError ?? null,
+          messageId: mail.messageId ?? null, sentAt: iso(mail.sentAt), confirmedAt: iso(mail.confirmedAt), confirmedBy: mail.confirmedBy ?? null,
+        }
+        : null, previousDeliveryId: d.previousDeliveryId ?? null, resentAsId: resent,
       may: {
         accept: canAct && side === 'recipient' && open, reject: canAct && side === 'recipient' && open, return: canAct && side === 'recipient' && open,
-        withdraw: canAct && side === 'sender' && open, resend: canAct && side === 'sender' && ['withdrawn', 'rejected', 'returned'].includes(d.status) && resent === null,
+        withdraw: canAct && side === 'sender' && open, resend: canAct && side === 'sender' && !byEmail && ['withdrawn', 'rejected', 'returned'].includes(d.status) && resent === null,
       },
     };
   });

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { Attachment, Delivery, Document } from '../../db/models';
+import { Attachment, Delivery, DeliveryMail, Document } from '../../db/models';
 import { notFound } from '../../lib/errors';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
@@ -15,6 +15,7 @@ import * as svc from './service';
 import { accept, refuse } from './receive';
 import { assertSeen, assertSender, mayManageSent } from './policy';
 import { presentDeliveries, presentDelivery, presentHistory } from './present';
+import { confirmForm, confirmPage, confirmReceipt, inspectToken } from './email';
 
 const TAG = 'Deliveries';
 const fileParams = z.object({ id: idParam.shape.id, fileId: idParam.shape.id });
@@ -25,8 +26,8 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'post', path: '/documents/:id/send', tag: TAG, status: 201,
-    summary: 'Send a numbered letter to organisations of the deployment (one delivery per recipient, in one transaction)',
-    description: 'Registry clerk of the sending organisation (the secrets custodian for ลับ / ลับมาก). Unnumbered or voided letter → 409; unknown or inactive recipient → 422 naming it; your own organisation → 403; ลับที่สุด → 422.',
+    summary: 'Send a numbered letter to organisations of the deployment or to e-mail addresses (one delivery per recipient, in one transaction)',
+    description: 'Registry clerk of the sending organisation (the secrets custodian for ลับ / ลับมาก). Unnumbered or voided letter → 409; unknown or inactive recipient → 422 naming it; your own organisation → 403; ลับที่สุด → 422. By e-mail ({ email } or { organisationId, via: "email" } for its official address): queued, then sent with the files attached and a confirmation link; a secret letter by e-mail → 422.',
     params: idParam, body: S.SendBody, response: S.listOf(S.Delivery),
     handler: async ({ params, body, actor }) => {
       await assertRead(actor, await Document.findByPk(params.id));
@@ -134,4 +135,38 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ params, actor }) => presentDelivery(await svc.resend(sequelize, actor, params.id), 'sender'),
   });
 
+  // The e-mail channel's confirmation link (public: the recipient has no account here; the signed,
+  // single-use token is the authority). GET shows the letter and a button, POST confirms: mail
+  // scanners that open every link must not confirm for a person.
+  const wantsHtml = (req: { accepts(types: string[]): string | false }) => req.accepts(['json', 'html']) === 'html';
+  api.route({
+    method: 'get', path: '/deliveries/confirm/:token', tag: TAG, public: true, params: S.ConfirmParams, response: S.ConfirmResult,
+    summary: 'The page an e-mailed letter links to: which letter, and a button to confirm receipt (nothing is recorded)',
+    description: 'A forged link → 404; expired → 410. HTML for a browser, JSON otherwise.',
+    handler: async ({ params, req, res }) => {
+      const { delivery, mail, doc } = await inspectToken(ctx.tokens.secret, params.token);
+      if (!wantsHtml(req)) return confirmation(delivery, mail, doc);
+      res.type('html').send(confirmPage(delivery, doc.subject, doc.letterNumber ?? null, mail, false));
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/deliveries/confirm/:token', tag: TAG, public: true, params: S.ConfirmParams, body: S.ConfirmBody.optional(), response: S.ConfirmResult,
+    before: [confirmForm],
+    summary: 'Confirm receipt of an e-mailed letter (ข้อ 89/1): records who and when; the sender sees it received',
+    description: 'Once: a second confirmation → 409 saying who confirmed; a forged link → 404; expired, or a withdrawn letter → 410.',
+    handler: async ({ params, body, req, res }) => {
+      const { delivery, mail } = await confirmReceipt(sequelize, ctx.tokens.secret, params.token, body?.name);
+      const doc = (await Document.findByPk(delivery.documentId))!;
+      if (!wantsHtml(req)) return confirmation(delivery, mail, doc);
+      res.type('html').send(confirmPage(delivery, doc.subject, doc.letterNumber ?? null, mail, true));
+      return undefined;
+    },
+  });
 }
+
+const confirmation = (d: Delivery, mail: DeliveryMail, doc: Document) => ({
+  deliveryId: Number(d.id), status: d.status, confirmedAt: mail.confirmedAt ? new Date(mail.confirmedAt).toISOString() : null, confirmedBy: mail.confirmedBy ?? null,
+  letterNumber: doc.letterNumber ?? null, subject: doc.subject,
+});

@@ -6,10 +6,19 @@ export const SendBody = z
   .object({
     recipients: z
       .array(
-        z.object({
-          organisationId: z.number().int().positive().openapi({ description: 'an organisation of this deployment (GET /api/organisations)' }),
-          role: z.enum(DELIVERY_ROLES).default('to').openapi({ description: 'to: the addressee (เรียน); copy: สำเนาส่ง' }),
-        }),
+        z.union([
+          z.object({
+            organisationId: z.number().int().positive().openapi({ description: 'an organisation of this deployment (GET /api/organisations)' }),
+            role: z.enum(DELIVERY_ROLES).default('to').openapi({ description: 'to: the addressee (เรียน); copy: สำเนาส่ง' }),
+            via: z.enum(['system', 'email']).default('system').openapi({ description: "system: into its arrivals tray; email: to its official e-mail address in the directory (ข้อ 89/1)" }),
+            name: z.string().trim().min(1).max(255).optional(),
+          }).strict(),
+          z.object({
+            email: z.email().max(255).openapi({ description: 'a one-off e-mail address of an agency without a system (ข้อ 89/1); not for secret letters' }),
+            name: z.string().trim().min(1).max(255).optional().openapi({ description: "the recipient's name as the letter addresses it; the address when left out" }),
+            role: z.enum(DELIVERY_ROLES).default('to'),
+          }).strict(),
+        ]),
       )
       .min(1)
       .max(500),
@@ -46,6 +55,13 @@ export const Delivery = z
       .nullable()
       .openapi({ description: 'the receipt: who accepted, and the receive number (เลขรับ); the received document id only for the receiving side' }),
     closedAt: z.string().nullable(), reason: z.string().nullable(),
+    email: z
+      .object({
+        status: z.enum(['queued', 'sent', 'failed', 'cancelled']), attempts: z.number(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable(),
+        messageId: z.string().nullable(), sentAt: z.string().nullable(), confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'the e-mail channel: sending attempts, the last error, the SMTP message id and who confirmed receipt (null for other channels)' }),
     previousDeliveryId: z.number().nullable(), resentAsId: z.number().nullable(),
     may: z.object({ accept: z.boolean(), reject: z.boolean(), return: z.boolean(), withdraw: z.boolean(), resend: z.boolean() }),
   })
@@ -73,3 +89,9 @@ export const ArrivalsQuery = z.object({
 export const AcceptResult = z
   .object({ delivery: Delivery, receivedDocumentId: z.number(), entry: z.object({ id: z.number(), registerId: z.number(), year: z.number(), number: z.number(), registeredAt: z.string() }), instanceId: z.number().nullable() })
   .openapi('DeliveryAccepted');
+
+export const ConfirmBody = z.object({ name: z.string().trim().max(255).optional().openapi({ description: 'who confirms (the address when left out)' }) }).openapi('DeliveryConfirm');
+export const ConfirmParams = z.object({ token: z.string().min(1).max(300) });
+export const ConfirmResult = z
+  .object({ deliveryId: z.number(), status: z.enum(DELIVERY_STATUSES), confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(), letterNumber: z.string().nullable(), subject: z.string() })
+  .openapi('DeliveryConfirmation');

@@ -11,11 +11,15 @@ import { appendAudit } from '../audit/service';
 import { recordEvents, DomainEvent } from '../events/outbox';
 import type { Actor } from '../auth/actor';
 import { addressRefusal, assertMaySend, assertSender, traySecrecies } from './policy';
+import { emailTargets, queueEmails } from './email';
 
 export interface RecipientInput {
   organisationId: number;
   role: DeliveryRole;
 }
+
+/** What a send names: an organisation here (through the system, or by its official e-mail), or a one-off address. */
+export type SendRecipient = (RecipientInput & { via?: 'system' | 'email'; name?: string }) | { email: string; name?: string; role: DeliveryRole };
 
 /** The groups whose sockets hear of a delivery on one side: its clerks, or its custodian for a secret letter. */
 async function sideGroups(t: Transaction, organisationId: number, secret: boolean): Promise<number[]> {
@@ -143,17 +147,26 @@ async function deliverAll(t: Transaction, actor: Actor, doc: Document, targets: 
   return out;
 }
 
-/** Sends a numbered letter to organisations of the deployment (ONE transaction for all recipients). */
-export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId: number, recipients: RecipientInput[]): Promise<Delivery[]> {
+/** Sends a numbered letter to organisations of the deployment and e-mail addresses (ONE transaction for all recipients). */
+export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId: number, recipients: SendRecipient[]): Promise<Delivery[]> {
+  const indexed = recipients.map((r, index) => ({ ...r, index }));
+  const system = indexed.filter((r): r is RecipientInput & { index: number } => 'organisationId' in r && (r as { via?: string }).via !== 'email');
+  const mailed = indexed.filter((r) => 'email' in r || (r as { via?: string }).via === 'email') as Array<{ index: number; email?: string; organisationId?: number; name?: string; role: DeliveryRole }>;
   return writeTransaction(sequelize, async (t) => {
     const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
     if (!doc || doc.organisationId !== actor.organisationId) throw notFound('Document');
     assertSendable(doc);
     assertMaySend(actor, doc);
-    const orgs = await recipientOrganisations(t, actor, recipients);
-    if (doc.secrecy !== 'normal') await assertCustodians(t, [...orgs.values()]);
-    await assertNotLive(t, doc, [...orgs.keys()]);
-    const out = await deliverAll(t, actor, doc, recipients.map((r) => ({ org: orgs.get(r.organisationId)!, role: r.role, previousDeliveryId: null })), new Date());
+    const addresses = await emailTargets(t, actor, doc, mailed);
+    const now = new Date();
+    const out: Delivery[] = [];
+    if (system.length) {
+      const orgs = await recipientOrganisations(t, actor, system);
+      if (doc.secrecy !== 'normal') await assertCustodians(t, [...orgs.values()]);
+      await assertNotLive(t, doc, [...orgs.keys()]);
+      out.push(...(await deliverAll(t, actor, doc, system.map((r) => ({ org: orgs.get(r.organisationId)!, role: r.role, previousDeliveryId: null })), now)));
+    }
+    out.push(...(await queueEmails(t, actor, doc, addresses, now)));
     if (doc.status === 'registered') await doc.update({ status: 'sent' }, { transaction: t });
     return out;
   });
@@ -183,6 +196,8 @@ export async function withdraw(sequelize: Sequelize, actor: Actor, deliveryId: n
 export async function resend(sequelize: Sequelize, actor: Actor, deliveryId: number): Promise<Delivery> {
   return writeTransaction(sequelize, async (t) => {
     const old = assertSender(actor, await Delivery.findByPk(deliveryId, { transaction: t, lock: t.LOCK.UPDATE }));
+    // An e-mail recipient is sent to again with a new send (the address may have been the problem).
+    if (old.recipientKind !== 'organisation') throw conflict('A letter sent by e-mail is not resent: send it again to the address (or a corrected one).', { recipientKind: old.recipientKind });
     if (!['withdrawn', 'rejected', 'returned'].includes(old.status)) throw conflict(`Only a withdrawn, rejected or returned letter is resent; this one is ${old.status}.`, { status: old.status });
     const again = await Delivery.findOne({ where: { previousDeliveryId: old.id }, transaction: t });
     if (again) throw conflict(`This delivery was already resent (delivery ${again.id}).`, { deliveryId: Number(again.id) });
