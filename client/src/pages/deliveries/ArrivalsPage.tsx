@@ -9,8 +9,8 @@ import { api, ApiError } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { Delivery, DeliveryAccepted, DeliveryFile } from '../../lib/types';
 import { openBlob } from '../../components/document/files';
-import { refusal, useIsClerk, useIsCustodian } from '../registry/common';
-import { deliveryKeys, useArrivals } from './queries';
+import { useIsClerk, useIsCustodian } from '../registry/common';
+import { deliveryKeys, deliveryRefusal, useArrivals } from './queries';
 
 /** ด่วนที่สุด in solid red down to ปกติ in grey: the tray is read by colour first. */
 const URGENCY_COLOUR: Record<string, { color: string; variant: 'filled' | 'light' | 'outline' }> = {
@@ -74,7 +74,7 @@ export function ArrivalsPage() {
           </Group>
         </Alert>
       ))}
-      {error != null && <Alert color="red">{refusal(error, t)}</Alert>}
+      {error != null && <Alert color="red">{deliveryRefusal(error, t)}</Alert>}
       {arrivals.isLoading && <Loader aria-label={t('common.loading')} />}
       {arrivals.isError && <Alert color="red">{arrivals.error instanceof ApiError && arrivals.error.status === 403 ? t('common.forbidden') : t('common.error')}</Alert>}
       {arrivals.isSuccess && items.length === 0 && <Text c="dimmed">{t('arrivals.empty')}</Text>}
@@ -190,7 +190,7 @@ function RejectDialog({ delivery, onClose, onDone }: { delivery: Delivery; onClo
       <Stack>
         <Text size="sm">{delivery.letter.subject}</Text>
         <Textarea label={t('arrivals.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={short ? t('arrivals.reasonRequired') : undefined} autosize minRows={2} maxLength={500} />
-        {reject.isError && <Alert color="red">{refusal(reject.error, t)}</Alert>}
+        {reject.isError && <Alert color="red">{deliveryRefusal(reject.error, t)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}

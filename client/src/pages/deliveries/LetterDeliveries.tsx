@@ -13,8 +13,8 @@ import type { MessageKey } from '../../i18n/messages';
 import type { Delivery, List, Organisation } from '../../lib/types';
 import { documentKeys, useDocument } from '../../components/document/queries';
 import type { DocumentRecord } from '../../components/document/types';
-import { refusal, useIsClerk, useIsCustodian, useSingleFlight } from '../registry/common';
-import { deliveryKeys, useDocumentDeliveries, useOrganisations } from './queries';
+import { useIsClerk, useIsCustodian, useSingleFlight } from '../registry/common';
+import { deliveryKeys, deliveryRefusal, useDocumentDeliveries, useOrganisations } from './queries';
 
 /** What the sender reads of one recipient's delivery: ส่งแล้ว, ถึงแล้ว, ลงรับแล้ว เลขรับ N, ปฏิเสธ (เหตุผล) … */
 export function deliveryStatusText(d: Delivery, t: Translate): string {
@@ -82,7 +82,7 @@ function DeliveryTable({ items, documentId }: { items: Delivery[]; documentId: n
   const current = items.filter((d) => d.resentAsId === null);
   return (
     <>
-      {error != null && <Alert color="red">{refusal(error, t)}</Alert>}
+      {error != null && <Alert color="red">{deliveryRefusal(error, t)}</Alert>}
       <Table.ScrollContainer minWidth={560}>
         <Table data-testid="deliveries-table">
           <Table.Thead>
@@ -208,7 +208,7 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
         <MultiSelect label={t('delivery.send.copy')} data={options.filter((o) => !to.includes(o.value))} value={copy} onChange={setCopy} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
         {send.isError && (
           <Alert color="red" data-testid="form-error">
-            {refusal(send.error, t)}
+            {deliveryRefusal(send.error, t)}
           </Alert>
         )}
         <Group justify="flex-end">

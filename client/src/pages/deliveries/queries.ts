@@ -2,7 +2,9 @@
 // them when the server says a delivery changed (delivery.sent, .arrived, .received, .rejected …).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
+import type { Translate } from '../../i18n';
+import { refusal } from '../registry/common';
 import { useLiveEvents } from '../../lib/live';
 import type { Delivery, List, Organisation } from '../../lib/types';
 
@@ -38,4 +40,13 @@ export function useDeliveriesLive(): boolean {
   return useLiveEvents((event) => {
     if (event.type.startsWith('delivery.')) reload();
   }, reload);
+}
+
+/**
+ * A refused delivery request in the user's language with the server's own words: a 409 here is not an
+ * edit conflict but "already accepted by …", "already sent to …", and a 403 says why it may not be sent.
+ */
+export function deliveryRefusal(error: unknown, t: Translate): string | null {
+  if (error instanceof ApiError && (error.status === 409 || error.status === 403)) return `${t('delivery.refused')}: ${error.message}`;
+  return refusal(error, t);
 }
