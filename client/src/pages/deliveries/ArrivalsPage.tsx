@@ -97,13 +97,13 @@ export function ArrivalsPage() {
                 const colour = URGENCY_COLOUR[d.letter.urgency] ?? URGENCY_COLOUR.normal;
                 return (
                   <Table.Tr key={d.id}>
-                    <Table.Td>
-                      <Group gap={4}>
-                        <Badge color={colour.color} variant={colour.variant} data-urgency={d.letter.urgency}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Group gap={4} wrap="nowrap">
+                        <Badge color={colour.color} variant={colour.variant} styles={{ label: { overflow: 'visible' } }}>
                           {d.letter.urgencyTh}
                         </Badge>
                         {d.letter.secrecy !== 'normal' && (
-                          <Badge color="red" variant="outline">
+                          <Badge color="red" variant="outline" styles={{ label: { overflow: 'visible' } }}>
                             {d.letter.secrecyTh}
                           </Badge>
                         )}
@@ -111,7 +111,7 @@ export function ArrivalsPage() {
                       {d.letter.urgentBy && <Text size="xs">{date(d.letter.urgentBy, 'shortDateTime')}</Text>}
                     </Table.Td>
                     <Table.Td>{d.sender.name}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {d.letter.letterNumber ?? '—'}
                       <Text size="xs">{d.letter.letterDateTh ?? ''}</Text>
                     </Table.Td>

@@ -100,7 +100,7 @@ function DeliveryTable({ items, documentId }: { items: Delivery[]; documentId: n
                 <Table.Td>{d.recipient.name}</Table.Td>
                 <Table.Td>{t(`delivery.role.${d.role}`)}</Table.Td>
                 <Table.Td>
-                  <Text span c={STATUS_COLOUR[d.status]} fw={600} data-status={d.status}>
+                  <Text span size="sm" c={STATUS_COLOUR[d.status]} fw={600} data-status={d.status}>
                     {deliveryStatusText(d, t)}
                   </Text>
                 </Table.Td>
@@ -183,6 +183,7 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
     if (!group) return;
     const ids = group.ids.map(String).filter((id) => !copy.includes(id));
     setTo((prev) => [...prev, ...ids.filter((id) => !prev.includes(id))]);
+    setEmpty(false);
   };
   const submit = () => {
     setEmpty(to.length + copy.length === 0);
@@ -198,14 +199,14 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
         <Text size="sm" c="dimmed">
           {t('delivery.send.hint')}
         </Text>
-        <MultiSelect label={t('delivery.send.to')} data={options.filter((o) => !copy.includes(o.value))} value={to} onChange={setTo} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} error={empty ? t('delivery.send.none') : undefined} />
+        <MultiSelect label={t('delivery.send.to')} data={options.filter((o) => !copy.includes(o.value))} value={to} onChange={(v) => { setTo(v); setEmpty(false); }} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} error={empty ? t('delivery.send.none') : undefined} />
         <NativeSelect
           label={t('delivery.send.group')}
           value=""
           onChange={(e) => addGroup(e.currentTarget.value)}
           data={[{ value: '', label: t('delivery.send.groupPlaceholder') }, ...groups.map((g) => ({ value: g.value, label: g.label }))]}
         />
-        <MultiSelect label={t('delivery.send.copy')} data={options.filter((o) => !to.includes(o.value))} value={copy} onChange={setCopy} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
+        <MultiSelect label={t('delivery.send.copy')} data={options.filter((o) => !to.includes(o.value))} value={copy} onChange={(v) => { setCopy(v); setEmpty(false); }} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
         {send.isError && (
           <Alert color="red" data-testid="form-error">
             {deliveryRefusal(send.error, t)}
