@@ -16,6 +16,7 @@ import { PositionsPage } from './pages/admin/PositionsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { GroupsPage } from './pages/admin/GroupsPage';
 import { DelegationsPage } from './pages/admin/DelegationsPage';
+import { ArrivalsPage } from './pages/deliveries/ArrivalsPage';
 
 // bpmn-js and its properties panel are most of the bundle: loaded only when the modeler or the monitor opens.
 const ModelerPage = lazy(() => import('./pages/modeler/ModelerPage').then((m) => ({ default: m.ModelerPage })));
@@ -74,6 +75,7 @@ export function App() {
         <Route path="tasks/:taskId" element={<TaskLink />} />
         <Route path="registry/*" element={<RegistryPage />} />
         <Route path="documents/:id" element={<DocumentPage />} />
+        <Route path="arrivals" element={<ArrivalsPage />} />
         <Route path="monitor" element={<Suspense fallback={pageLoader}><MonitorPage /></Suspense>} />
         <Route path="monitor/instances/:id" element={<Suspense fallback={pageLoader}><MonitorInstancePage /></Suspense>} />
         <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />

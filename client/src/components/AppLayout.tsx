@@ -8,12 +8,16 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { useAuth } from '../lib/auth';
 import { UserHeader } from './UserHeader';
+import { ArrivalsCount } from '../pages/deliveries/ArrivalsCount';
+import { useIsClerk, useIsCustodian } from '../pages/registry/common';
 
 interface NavItem {
   to: string;
   label: MessageKey;
   soon?: boolean;
-  show?: 'admin' | 'designer' | 'watcher';
+  show?: 'admin' | 'designer' | 'watcher' | 'registrar';
+  /** A live count beside the label. */
+  count?: 'arrivals';
 }
 interface NavSection {
   label: MessageKey;
@@ -21,7 +25,7 @@ interface NavSection {
 }
 
 const NAV: NavSection[] = [
-  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
+  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
   { label: 'nav.design', items: [{ to: '/modeler', label: 'nav.modeler', show: 'designer' }] },
   {
     label: 'nav.admin',
@@ -41,9 +45,13 @@ export function AppLayout() {
   const { t } = useI18n();
   const { isAdmin, isDesigner, isWatcher } = useAuth();
   const location = useLocation();
+  // Registry clerks receive letters; the secrets custodian receives the secret ones.
+  const clerk = useIsClerk();
+  const custodian = useIsCustodian();
+  const registrar = clerk || custodian;
   useEffect(close, [location.pathname, close]);
 
-  const visible = (item: NavItem) => !item.show || { admin: isAdmin, designer: isDesigner, watcher: isWatcher }[item.show];
+  const visible = (item: NavItem) => !item.show || { admin: isAdmin, designer: isDesigner, watcher: isWatcher, registrar }[item.show];
 
   return (
     <AppShell header={{ height: { base: 64, sm: 72 } }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -80,7 +88,7 @@ export function AppLayout() {
                       end={item.to === '/'}
                       label={t(item.label)}
                       active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
-                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : null}
+                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : item.count === 'arrivals' ? <ArrivalsCount /> : null}
                     />
                   ))}
                 </div>

@@ -22,3 +22,25 @@ export interface Delegation {
 export interface Capacity { positionId: number; capacity: CapacityKind; delegationId?: number; positionTitleTh?: string }
 export interface Me { user: User; organisation: Organisation; unit: Unit | null; position: Position | null; capacities: Capacity[] }
 export interface List<T> { items: T[] }
+
+/** Deliveries (server/modules/deliveries): one per recipient of a sent letter. */
+export type DeliveryStatus = 'sent' | 'delivered' | 'received' | 'rejected' | 'returned' | 'withdrawn';
+export interface DeliveryFile { id: number; role: 'main' | 'enclosure'; filename: string; mime: string; size: number }
+export interface Delivery {
+  id: number; documentId: number | null; status: DeliveryStatus; statusTh: string; role: 'to' | 'copy';
+  recipient: { kind: 'organisation' | 'agency' | 'email'; organisationId: number | null; agencyId: string | null; email: string | null; name: string };
+  sender: { organisationId: number; name: string; agencyCode: string };
+  letter: {
+    letterNumber: string | null; letterDate: string | null; letterDateTh: string | null; subject: string; type: string; typeTh: string;
+    urgency: string; urgencyTh: string; urgencyLevel: number; urgentBy: string | null; secrecy: string; secrecyTh: string;
+  };
+  files: DeliveryFile[];
+  sentAt: string; deliveredAt: string | null; receivedAt: string | null;
+  received: { byId: number | null; byName: string | null; registerId: number | null; year: number | null; number: number | null; documentId: number | null } | null;
+  closedAt: string | null; reason: string | null; previousDeliveryId: number | null; resentAsId: number | null;
+  may: { accept: boolean; reject: boolean; return: boolean; withdraw: boolean; resend: boolean };
+}
+export interface DeliveryAccepted {
+  delivery: Delivery; receivedDocumentId: number; instanceId: number | null;
+  entry: { id: number; registerId: number; year: number; number: number; registeredAt: string };
+}

@@ -10,6 +10,7 @@ import { DraftPage, NewDraftPage } from './OutgoingPage';
 import { RegistersPage } from './RegistersPage';
 import { SearchPage } from './SearchPage';
 import { useIsClerk, useIsCustodian } from './common';
+import { LetterDeliveries } from '../deliveries/LetterDeliveries';
 
 const TABS: Array<{ to: string; label: MessageKey; registrar?: boolean }> = [
   { to: 'incoming', label: 'registry.tab.incoming', registrar: true },
@@ -63,8 +64,13 @@ export function RegistryPage() {
   );
 }
 
-/** /documents/:id — one letter, for anyone who may read it. */
+/** /documents/:id — one letter, for anyone who may read it; a numbered one with its send dialog and deliveries. */
 export function DocumentPage() {
   const { id } = useParams();
-  return <DocumentView key={id} documentId={Number(id)} />;
+  return (
+    <Stack key={id}>
+      <DocumentView documentId={Number(id)} />
+      <LetterDeliveries documentId={Number(id)} />
+    </Stack>
+  );
 }
