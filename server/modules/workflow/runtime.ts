@@ -240,7 +240,10 @@ export class WorkflowRuntime {
 
     // Open task rows whose activity ended without the API (a boundary timer, the end of the
     // instance, a sub-process left) are closed. They are read only when such an end happened: not
-    // after a start, nor after a completion that only moved on to the next step.
+    // after a start, nor after a completion that only moved on to the next step. A scope that is
+    // cancelled (an interrupting boundary event on a sub-process, a terminate end event inside it,
+    // a multi-instance completion condition) does not always report the tasks inside it as ended:
+    // the engine is the truth, so a row whose task no longer waits anywhere in it is closed too.
     const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
     const mayLeaveOpen = c.engineEnded || [...c.endedTaskHolders].some((id) => !effects.closedTasks?.has(id));
     const openTasks = !mayLeaveOpen ? [] : await this.db.sequelize.query<Task>(
@@ -249,7 +252,7 @@ export class WorkflowRuntime {
     );
     let cancelled = 0;
     for (const task of openTasks) {
-      const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
+      const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`)) || !host.activity(task.elementId, task.executionId);
       if (!(endedHere || c.engineEnded)) continue;
       cancelled++;
       await this.cancelTask(task, now, t, { history, events });
