@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { api, login, Session } from '../helpers/factories';
 import { complete, deployXml, inbox, startInstance } from '../helpers/workflow';
-import { HistoryEntry, WorkflowJob } from '../../server/db/models';
+import { HistoryEntry, Incident, WorkflowJob } from '../../server/db/models';
 import { testEnv } from '../helpers/env';
 import { JobScheduler } from '../../server/modules/workflow/scheduler';
 
@@ -116,6 +116,93 @@ describe('issue 13 leftovers', () => {
       expect(await cancelledHistory(instance.id)).to.deep.equal(['vote']);
       await complete(clerk, (await openTask(admin, instance.id, 'announce')).id);
       expect((await instanceOf(admin, instance.id)).instance.status).to.equal('completed');
+    });
+  });
+
+  describe('camunda:candidateStarterGroups and candidateStarterUsers (13-12-candidate-starters.bpmn)', () => {
+    const KEY = 'p13_12_candidate_starters';
+    let sectionhead: Session;
+    before(async () => {
+      sectionhead = await login('sectionhead');
+      await deployXml(designer, fixture('13-12-candidate-starters.bpmn'));
+    });
+    const start = (s: Session) => api().post('/api/workflow/instances').set(s.auth).send({ processKey: KEY, variables: {} });
+    const listed = async (s: Session) => {
+      const res = await api().get('/api/workflow/definitions').set(s.auth);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return (res.body.items as Array<{ key: string }>).some((d) => d.key === KEY);
+    };
+
+    it('lets a member of a starter group and a starter user start it, and nobody else (403)', async () => {
+      expect((await start(clerk)).status, 'clerk is in registry_clerk').to.equal(201);
+      expect((await start(director)).status, 'director is a starter user').to.equal(201);
+      for (const s of [officer, sectionhead]) {
+        const res = await start(s);
+        expect(res.status, JSON.stringify(res.body)).to.equal(403);
+        expect(res.body.error.code).to.equal('forbidden');
+        expect(res.body.error.message).to.contain(KEY);
+      }
+    });
+
+    it('lists the process for starting only to those who may start it (designers see every process)', async () => {
+      expect(await listed(clerk)).to.equal(true);
+      expect(await listed(director)).to.equal(true);
+      expect(await listed(officer)).to.equal(false);
+      expect(await listed(designer)).to.equal(true);
+      const res = await api().get('/api/workflow/definitions').set(officer.auth);
+      expect((res.body.items as Array<{ key: string }>).map((d) => d.key), 'a process without starters is listed to anyone').to.include('circular_letter');
+    });
+
+    it('refuses at deploy what it could not check exactly: expressions, other performer kinds, processes the product starts', async () => {
+      const xml = fixture('13-12-candidate-starters.bpmn');
+      for (const [from, to, elementId] of [
+        ['camunda:candidateStarterGroups="registry_clerk"', 'camunda:candidateStarterGroups="${starters}"', KEY],
+        ['camunda:candidateStarterGroups="registry_clerk"', 'camunda:candidateStarterGroups="unit:5"', KEY],
+        ['camunda:candidateStarterUsers="director"', 'camunda:candidateStarterUsers="supervisor, user:"', KEY],
+        ['id="p13_12_candidate_starters"', 'id="incoming_letter"', 'incoming_letter'],
+      ]) {
+        const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml: xml.replace(from, to) });
+        expect(res.status, `${to}: ${JSON.stringify(res.body)}`).to.equal(422);
+        expect(res.body.error.details.map((d: { elementId: string }) => d.elementId), to).to.include(elementId);
+        expect(JSON.stringify(res.body.error.details), to).to.contain('candidateStarter');
+      }
+    });
+  });
+
+  describe('incidents the host raised are resolved when the instance moves past them', () => {
+    const resolvedHistory = async (instanceId: number) => (await HistoryEntry.findAll({ where: { instanceId, event: 'incident.resolved' } })).map((h) => [h.elementId, JSON.parse(h.detail ?? '{}').automatically]);
+
+    it('a gateway where no condition held, once the task is completed again and the gateway passed (13-12-gateway-incident.bpmn)', async () => {
+      await deployXml(designer, fixture('13-12-gateway-incident.bpmn'));
+      const { instance } = await startInstance(clerk, 'p13_12_gateway_incident');
+      const decide = await openTask(admin, instance.id, 'decide');
+      const stuck = await complete(clerk, decide.id, { decision: 'maybe' }, 422);
+      expect(stuck.error.details[0].elementId).to.equal('outcome');
+      expect((await instanceOf(admin, instance.id)).incidents.map((i) => [i.elementId, i.status])).to.deep.equal([['outcome', 'open']]);
+      // An administrator's correction that does not pass the gateway leaves it open.
+      const patched = await api().patch(`/api/workflow/instances/${instance.id}/variables`).set(admin.auth).send({ variables: { note: 'x' } });
+      expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+      expect((await instanceOf(admin, instance.id)).incidents.map((i) => i.status)).to.deep.equal(['open']);
+      await complete(clerk, decide.id, { decision: 'approve' });
+      const after = await instanceOf(admin, instance.id);
+      expect(after.incidents.map((i) => [i.elementId, i.status])).to.deep.equal([['outcome', 'resolved']]);
+      expect(after.tasks.filter((t) => t.status === 'open').map((t) => t.elementId)).to.deep.equal(['file']);
+      expect(await resolvedHistory(instance.id)).to.deep.equal([['outcome', true]]);
+      const monitor = await api().get('/api/monitor/instances').query({ status: 'incident', limit: 100 }).set(admin.auth);
+      expect(monitor.status).to.equal(200);
+      expect((monitor.body.items as Array<{ id: number }>).map((i) => i.id)).to.not.include(instance.id);
+    });
+
+    it('a stall, once something waits in the instance again', async () => {
+      // A stall incident recorded earlier (e.g. by a server before a fix to the engine) on an
+      // instance that can move: the next command that moves it resolves the incident.
+      const { instance } = await startInstance(clerk, 'p13_12_gateway_incident');
+      await Incident.create({ instanceId: instance.id, jobId: null, elementId: 'outcome', message: 'The instance cannot move on and has not ended: no task, timer, message or service waits in it (its tokens stopped at outcome). Cancel it, or correct the diagram and start again.', status: 'open' });
+      await complete(clerk, (await openTask(admin, instance.id, 'decide')).id, { decision: 'approve' });
+      const after = await instanceOf(admin, instance.id);
+      expect(after.instance.status).to.equal('running');
+      expect(after.incidents.map((i) => i.status)).to.deep.equal(['resolved']);
+      expect(await resolvedHistory(instance.id)).to.deep.equal([['outcome', true]]);
     });
   });
 });

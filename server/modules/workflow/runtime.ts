@@ -20,7 +20,7 @@ import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
 import { gatewayStuck, unmatchedGateway } from './gateway-incident';
-import { raiseIfStalled } from './liveness';
+import { raiseIfStalled, resolveMovedPast } from './liveness';
 import { reevaluateConditions } from './conditional-events';
 import { passStartTimers } from './start-timers';
 import { dataDir as defaultDataDir } from '../../../config/database';
@@ -127,6 +127,7 @@ export class WorkflowRuntime {
       // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
       const inTransaction = <T>(fn: (t: Transaction) => Promise<T>) => (input.transaction ? fn(input.transaction) : writeTransaction(this.db.sequelize, fn));
       host.noOpenJobs = true; // a new instance has no job rows yet
+      host.openHostIncidents = false; // nor incidents
       const result = await inTransaction(async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
@@ -297,13 +298,14 @@ export class WorkflowRuntime {
     }
 
     host.noOpenJobs = wanted.size === 0;
+    const resolved = await resolveMovedPast(host, instance, t, { history, events }); // what the instance moved past
     await raiseIfStalled(host, instance, t, { history, events }); // never a silent stall
 
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });
       events.push(instanceEnded(instance));
     }
-    if (created.length || cancelled || commandEvents || c.engineEnded) events.push(monitorChanged(instance));
+    if (created.length || cancelled || resolved || commandEvents || c.engineEnded) events.push(monitorChanged(instance));
     await appendRows(this.db.sequelize, 'workflow_history', history, t);
     await recordEvents(t, events);
     return created;
