@@ -205,4 +205,31 @@ describe('issue 13 leftovers', () => {
       expect(await resolvedHistory(instance.id)).to.deep.equal([['outcome', true]]);
     });
   });
+
+  describe('a timer start event that keeps failing is shown to administrators (13-12-failing-start-timer.bpmn)', () => {
+    type Listed = { key: string; startTimerFailures?: Array<{ elementId: string; version: number; attempts: number; lastError: string | null }> };
+    const listedAs = async (s: Session) => {
+      const res = await api().get('/api/workflow/definitions').set(s.auth);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return (res.body.items as Listed[]).find((d) => d.key === 'p13_12_failing_start_timer');
+    };
+
+    it('lists the failure with its error after three attempts, and tells the watchers', async () => {
+      const deployed = await deployXml(designer, fixture('13-12-failing-start-timer.bpmn'));
+      try {
+        expect((await listedAs(designer))?.startTimerFailures).to.deep.equal([]);
+        // Three attempts (the retries back off by seconds), each failing: no group "no_such_group".
+        await drain(new Date(Date.now() + HOUR + 60e3));
+        const failures = (await listedAs(designer))?.startTimerFailures ?? [];
+        expect(failures.map((f) => [f.elementId, f.version, f.attempts])).to.deep.equal([['everyHour', deployed.version, 3]]);
+        expect(failures[0].lastError).to.contain('no_such_group');
+        expect((await listedAs(admin))?.startTimerFailures).to.have.length(1);
+        expect((await listedAs(officer))?.startTimerFailures, 'not shown to those who only start processes').to.equal(undefined);
+        const [event] = await testEnv().ctx.db.sequelize.query<{ type: string; summary: string }>("SELECT type, summary FROM outbox_events WHERE type = 'start-timer.failed'", { type: 'SELECT' } as never) as unknown as Array<{ type: string; summary: string }>;
+        expect(event?.summary).to.contain('p13_12_failing_start_timer');
+      } finally {
+        await testEnv().ctx.db.sequelize.query("UPDATE workflow_start_timers SET status = 'cancelled' WHERE status IN ('pending', 'failed')");
+      }
+    });
+  });
 });

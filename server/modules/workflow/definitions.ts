@@ -14,7 +14,7 @@ import type { Actor } from '../auth/actor';
 import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions, STARTER_GROUP, STARTER_USER } from './bpmn';
 import { groupsOfLine } from './performers';
 import { isShipped, markShipped } from './services';
-import { scheduleStartTimers, startTimerProblems } from './start-timers';
+import { scheduleStartTimers, startTimerFailures, startTimerProblems } from './start-timers';
 
 export class InvalidBpmn extends AppError {
   constructor(public problems: ElementProblem[]) {
@@ -122,7 +122,10 @@ export async function visibleDefinitions(organisationId: number, startingAs?: Ac
     if (startingAs && active && !(await mayStart(startingAs, active))) continue;
     out.push(item);
   }
-  return out;
+  if (startingAs) return out;
+  // Those who design processes see the timer start events that gave up (no instance shows them).
+  const failures = await startTimerFailures(out.flatMap((d) => d.versions.map((v) => v.id)));
+  return out.map((d) => ({ ...d, startTimerFailures: failures.filter((f) => d.versions.some((v) => v.id === f.definitionId)).map(({ definitionId, ...f }) => ({ ...f, version: d.versions.find((v) => v.id === definitionId)!.version })) }));
 }
 
 export async function findVersion(organisationId: number, key: string, version: number): Promise<ProcessDefinition> {

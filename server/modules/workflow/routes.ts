@@ -47,7 +47,10 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'get', path: '/workflow/definitions', tag: TAG, summary: 'Processes my organisation can run, with their versions',
-    response: z.object({ items: z.array(S.DefinitionSummary) }),
+    response: z.object({ items: z.array(S.DefinitionSummary.extend({
+      startTimerFailures: z.array(z.object({ elementId: z.string(), version: z.number().int(), attempts: z.number().int(), lastError: z.string().nullable(), failedAt: z.string() })).optional()
+        .openapi({ description: 'Designers and administrators: timer start events that gave up after three attempts to start an instance (activate the version again to reschedule them).' }),
+    })) }),
     handler: async ({ actor }) => ({ items: await visibleDefinitions(actor.organisationId, actor.roles.has('process_designer') || actor.roles.has('system_admin') ? undefined : actor) }),
   });
 
