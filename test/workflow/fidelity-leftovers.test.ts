@@ -117,6 +117,14 @@ describe('issue 13 leftovers', () => {
       await complete(clerk, (await openTask(admin, instance.id, 'announce')).id);
       expect((await instanceOf(admin, instance.id)).instance.status).to.equal('completed');
     });
+
+    it("refuses at deploy a completion condition on Camunda's counters, which it does not provide", async () => {
+      const xml = fixture('13-12-mi-completion.bpmn').replace('${objected == true}', '${nrOfCompletedInstances &gt;= 2}');
+      const res = await api().post('/api/workflow/definitions').set(designer.auth).send({ xml });
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(res.body.error.details).to.deep.include.members([{ elementId: 'vote', message: res.body.error.details.find((d: { elementId: string }) => d.elementId === 'vote')?.message }]);
+      expect(res.body.error.message).to.contain('nrOfCompletedInstances');
+    });
   });
 
   describe('camunda:candidateStarterGroups and candidateStarterUsers (13-12-candidate-starters.bpmn)', () => {

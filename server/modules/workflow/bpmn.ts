@@ -351,6 +351,9 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
         const completion = loop.completionCondition as Bag | undefined;
         if (completion?.language) problems.push({ elementId: id, message: 'A completion condition in a script language runs code on the server; use an expression.' });
         else checkTemplate(problems, id, 'Completion condition', completion?.body);
+        // Camunda's counters are not variables here: the condition would never hold (a silent difference).
+        const counter = typeof completion?.body === 'string' ? /\bnrOf(?:Active|Completed)?Instances\b/.exec(completion.body) : null;
+        if (counter) problems.push({ elementId: id, message: `${counter[0]} ใช้ไม่ได้ — Camunda's multi-instance counter ${counter[0]} is not available to a completion condition here; set a variable when a task is completed (\${objected == true}) and test that.` });
       }
       for (const def of (el.eventDefinitions as Moddle[] | undefined) ?? []) {
         if (def.$type === 'bpmn:TimerEventDefinition') {
