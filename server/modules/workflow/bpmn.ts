@@ -130,6 +130,33 @@ function unhonoured(warnings: ElementProblem[], el: Moddle) {
   }
 }
 
+/** Processes the product starts from its own routes (a letter registered, forwarded, circulated, a
+ * destruction list approved), never from POST /api/workflow/instances where starters are checked. */
+export const STARTED_BY_THE_PRODUCT = new Set(['incoming_letter', 'circular_letter', 'forward_letter', 'document_destruction']);
+
+/** A camunda:candidateStarterGroups / candidateStarterUsers entry, as POST /workflow/instances checks it. */
+export const STARTER_GROUP = /^(?:group:)?([a-z0-9][a-z0-9._-]*)$/i;
+export const STARTER_USER = /^(?:user:)?([a-z0-9][a-z0-9._-]*)$/i;
+
+/** Who may start the process (Camunda's candidate starters): only lists the server checks exactly. */
+function checkStarters(problems: ElementProblem[], process: Moddle) {
+  const id = process.id ?? null;
+  for (const [attr, pattern, what] of [['candidateStarterGroups', STARTER_GROUP, 'group keys (or ids)'], ['candidateStarterUsers', STARTER_USER, 'user names (or ids)']] as const) {
+    const value = process[attr];
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    if (STARTED_BY_THE_PRODUCT.has(String(id))) {
+      problems.push({ elementId: id, message: `camunda:${attr} ใช้ไม่ได้กับกระบวนงานนี้ — The process "${id}" is started by the product itself (from a letter or a destruction list), not by POST /api/workflow/instances: camunda:${attr} would not be checked there. Remove it.` });
+      continue;
+    }
+    const entries = text.split(',').map((e) => e.trim());
+    const wrong = expressionsIn(text).length ? [text] : entries.filter((e) => !pattern.test(e));
+    if (wrong.length || !entries.some(Boolean)) {
+      problems.push({ elementId: id, message: `camunda:${attr} "${text}" ไม่ถูกต้อง — write a comma-separated list of ${what}, without expressions; "${wrong[0] ?? text}" is not one.` });
+    }
+  }
+}
+
 /** A literal timer value, read the way the engine will read it (an expression is checked as one). */
 function checkTimer(problems: ElementProblem[], elementId: string | null, kind: string, value: string) {
   const text = value.trim();
@@ -223,6 +250,8 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
   // Messages, signals, errors and escalations: the engine resolves their names and codes.
   for (const e of (root.rootElements as Moddle[]) ?? []) if (e.$type !== 'bpmn:Process') checkAttributes(problems, e);
   const mainKey = String(executable[0].id);
+
+  checkStarters(problems, executable[0]);
 
   for (const process of processes) {
     unhonoured(warnings, process);
@@ -322,6 +351,9 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
         const completion = loop.completionCondition as Bag | undefined;
         if (completion?.language) problems.push({ elementId: id, message: 'A completion condition in a script language runs code on the server; use an expression.' });
         else checkTemplate(problems, id, 'Completion condition', completion?.body);
+        // Camunda's counters are not variables here: the condition would never hold (a silent difference).
+        const counter = typeof completion?.body === 'string' ? /\bnrOf(?:Active|Completed)?Instances\b/.exec(completion.body) : null;
+        if (counter) problems.push({ elementId: id, message: `${counter[0]} ใช้ไม่ได้ — Camunda's multi-instance counter ${counter[0]} is not available to a completion condition here; set a variable when a task is completed (\${objected == true}) and test that.` });
       }
       for (const def of (el.eventDefinitions as Moddle[] | undefined) ?? []) {
         if (def.$type === 'bpmn:TimerEventDefinition') {

@@ -8,11 +8,13 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
-import { AppError, notFound } from '../../lib/errors';
+import { AppError, forbidden, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
-import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions } from './bpmn';
+import type { Actor } from '../auth/actor';
+import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions, STARTER_GROUP, STARTER_USER } from './bpmn';
+import { groupsOfLine } from './performers';
 import { isShipped, markShipped } from './services';
-import { scheduleStartTimers, startTimerProblems } from './start-timers';
+import { scheduleStartTimers, startTimerFailures, startTimerProblems } from './start-timers';
 
 export class InvalidBpmn extends AppError {
   constructor(public problems: ElementProblem[]) {
@@ -58,13 +60,52 @@ export async function activeDefinition(organisationId: number, key: string, tran
   return found;
 }
 
-/** Versions visible to an organisation: its own and its ancestors' (nearest first per key). */
-export async function visibleDefinitions(organisationId: number) {
+/** Camunda's candidate starters of a version: null when anyone may start it. Versions never change. */
+interface Starters { groups: string[]; users: string[] }
+const starterCache = new LRUCache<number, { starters: Starters | null }>({ max: 500 });
+
+async function startersOf(definitionId: number): Promise<Starters | null> {
+  const cached = starterCache.get(definitionId);
+  if (cached) return cached.starters;
+  const row = await ProcessDefinition.findByPk(definitionId, { attributes: ['id', 'sourceContext'] });
+  const source = row ? (JSON.parse(row.sourceContext) as { processes?: Array<{ behaviour?: { isExecutable?: boolean; candidateStarterGroups?: string; candidateStarterUsers?: string } }> }) : {};
+  const processes = source.processes ?? [];
+  const b = (processes.find((p) => p.behaviour?.isExecutable) ?? processes[0])?.behaviour ?? {};
+  const list = (value: string | undefined, pattern: RegExp) => (value == null ? null : String(value).split(',').map((e) => pattern.exec(e.trim())?.[1]).filter((e): e is string => Boolean(e)));
+  const groups = list(b.candidateStarterGroups, STARTER_GROUP);
+  const users = list(b.candidateStarterUsers, STARTER_USER);
+  const starters = groups === null && users === null ? null : { groups: groups ?? [], users: (users ?? []).map((u) => u.toLowerCase()) };
+  starterCache.set(definitionId, { starters });
+  return starters;
+}
+
+/**
+ * Whether someone may start a version (Camunda's camunda:candidateStarterGroups and
+ * candidateStarterUsers): anyone when it names neither; else a user it names (by user name or id)
+ * or a member of a group it names (a group key of the organisation's line, nearest first, as a
+ * task's candidateGroups; or a group id of that line).
+ */
+export async function mayStart(actor: Actor, definition: ProcessDefinition): Promise<boolean> {
+  const starters = await startersOf(definition.id);
+  if (!starters) return true;
+  if (starters.users.some((u) => u === actor.user.username.toLowerCase() || u === String(actor.userId))) return true;
+  if (!starters.groups.length || !actor.groupIds.length) return false;
+  const groups = await groupsOfLine(starters.groups, [actor.organisationId, ...(await ancestorsOf(actor.organisationId))]);
+  return groups.some((g) => actor.groupIds.includes(g));
+}
+
+export async function assertMayStart(actor: Actor, definition: ProcessDefinition): Promise<void> {
+  if (!(await mayStart(actor, definition))) throw forbidden(`You may not start the process "${definition.key}": it names who may start it (camunda:candidateStarterGroups / candidateStarterUsers).`);
+}
+
+/** Versions visible to an organisation: its own and its ancestors' (nearest first per key). Given
+ * someone who does not design processes, only the ones whose active version they may start. */
+export async function visibleDefinitions(organisationId: number, startingAs?: Actor) {
   const chain = [organisationId, ...(await ancestorsOf(organisationId))];
   const rows = await ProcessDefinition.findAll({ where: { organisationId: { [Op.in]: chain } }, attributes: { exclude: ['xml', 'sourceContext'] }, order: [['key', 'ASC'], ['version', 'DESC']] });
   const byKey = new Map<string, ProcessDefinition[]>();
   for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
-  return [...byKey.entries()].map(([key, versions]) => {
+  const listed = [...byKey.entries()].map(([key, versions]) => {
     const owner = chain.find((id) => versions.some((v) => v.organisationId === id))!;
     const own = versions.filter((v) => v.organisationId === owner);
     return {
@@ -73,8 +114,18 @@ export async function visibleDefinitions(organisationId: number) {
       organisationId: owner,
       inherited: owner !== organisationId,
       versions: own.map((v) => ({ id: v.id, version: v.version, isActive: v.isActive, deployedAt: v.createdAt.toISOString(), deployedById: v.deployedById })),
+      active: own.find((v) => v.isActive),
     };
   });
+  const out = [];
+  for (const { active, ...item } of listed) {
+    if (startingAs && active && !(await mayStart(startingAs, active))) continue;
+    out.push(item);
+  }
+  if (startingAs) return out;
+  // Those who design processes see the timer start events that gave up (no instance shows them).
+  const failures = await startTimerFailures(out.flatMap((d) => d.versions.map((v) => v.id)));
+  return out.map((d) => ({ ...d, startTimerFailures: failures.filter((f) => d.versions.some((v) => v.id === f.definitionId)).map(({ definitionId, ...f }) => ({ ...f, version: d.versions.find((v) => v.id === definitionId)!.version })) }));
 }
 
 export async function findVersion(organisationId: number, key: string, version: number): Promise<ProcessDefinition> {

@@ -86,6 +86,8 @@ export class EngineHost {
   readonly groupIds = new Map<string, number>();
   /** True when the last command of this engine left no open job rows (false: unknown, look). */
   noOpenJobs = false;
+  /** Whether the instance has open incidents the host raised (stall, gateway): null, unknown — look. */
+  openHostIncidents: boolean | null = null;
 
   constructor(
     readonly definitionId: number,

@@ -6,6 +6,7 @@ import type { Transaction } from 'sequelize';
 import { Incident, type ProcessInstance } from '../../db/models';
 import type { DomainEvent } from '../events/outbox';
 import type { EngineHost } from './engine-host';
+import { noPathMessage } from './gateway-incident';
 
 interface ApiLike {
   id: string;
@@ -53,16 +54,50 @@ export function isStalled(host: EngineHost): boolean {
  * Raises the incident of a stalled instance, once (an open one is not raised again), in the
  * command's transaction. Called by the runtime after each command, before its rows are written.
  */
+export const STALL_MESSAGE = 'The instance cannot move on';
+
 export async function raiseIfStalled(host: EngineHost, instance: ProcessInstance, t: Transaction, effects: { history: Array<Record<string, unknown>>; events: DomainEvent[] }): Promise<void> {
   if (!isStalled(host)) return;
   if (await Incident.count({ where: { instanceId: instance.id, jobId: null, status: 'open' }, transaction: t })) return;
   const postponed = ((host.engine.execution as unknown as { getPostponed?(): ApiLike[] } | undefined)?.getPostponed?.() ?? []);
   const at = stuckAt(postponed);
   const elementId = at[0] ?? null;
-  const message = `The instance cannot move on and has not ended: no task, timer, message or service waits in it${at.length ? ` (its tokens stopped at ${at.join(', ')})` : ''}. `
+  const message = `${STALL_MESSAGE} and has not ended: no task, timer, message or service waits in it${at.length ? ` (its tokens stopped at ${at.join(', ')})` : ''}. `
     + 'Cancel it, or correct the diagram and start again.';
   const incident = await Incident.create({ instanceId: instance.id, jobId: null, elementId, message, status: 'open' }, { transaction: t });
+  host.openHostIncidents = true;
   const now = new Date();
   effects.history.push({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId, event: 'incident.raised', detail: JSON.stringify({ incidentId: incident.id, message }), at: now });
   effects.events.push({ type: 'incident.raised', organisationId: instance.organisationId, subject: { type: 'incident', id: incident.id }, audience: { processKeys: [instance.processKey] }, summary: { incidentId: incident.id, instanceId: instance.id, elementId } });
+}
+
+/**
+ * The incidents the host raised (a stall, a gateway where no condition held) are resolved by the
+ * command that moves the instance past them, in its transaction, with a history entry: a stall
+ * once something waits in the instance again (or it ended), a gateway once it was passed (or the
+ * instance ended). Incidents of failed service calls are left to an administrator's retry.
+ * Looked up only when there may be some: after a hydration, after a gateway was passed, at the end.
+ */
+export async function resolveMovedPast(host: EngineHost, instance: ProcessInstance, t: Transaction, effects: { history: Array<Record<string, unknown>>; events: DomainEvent[] }): Promise<number> {
+  const c = host.collector;
+  const passed = new Set((c?.history ?? []).filter((h) => h.event === 'activity.end' && /Gateway$/.test(h.elementType)).map((h) => h.elementId));
+  const ended = Boolean(c?.engineEnded);
+  if (host.openHostIncidents === false && !passed.size && !ended) return 0;
+  const open = await Incident.findAll({ where: { instanceId: instance.id, jobId: null, status: 'open' }, transaction: t });
+  const stalled = !ended && isStalled(host);
+  const now = new Date();
+  let resolved = 0;
+  for (const incident of open) {
+    const gateway = incident.elementId !== null && incident.message === noPathMessage(incident.elementId);
+    const stall = incident.message.startsWith(STALL_MESSAGE);
+    const movedPast = gateway ? ended || passed.has(incident.elementId!) : stall ? !stalled : false;
+    if (!movedPast) continue;
+    await incident.update({ status: 'resolved', resolvedAt: now, resolvedById: null }, { transaction: t });
+    resolved++;
+    const reason = ended ? 'the instance ended' : gateway ? 'the gateway was passed' : 'the instance moved on';
+    effects.history.push({ instanceId: instance.id, organisationId: instance.organisationId, processKey: instance.processKey, elementId: incident.elementId, event: 'incident.resolved', detail: JSON.stringify({ incidentId: incident.id, automatically: true, reason }), at: now });
+    effects.events.push({ type: 'incident.resolved', organisationId: instance.organisationId, subject: { type: 'incident', id: incident.id }, audience: { processKeys: [instance.processKey] }, summary: { incidentId: incident.id, instanceId: instance.id, elementId: incident.elementId } });
+  }
+  host.openHostIncidents = open.length > resolved;
+  return resolved;
 }

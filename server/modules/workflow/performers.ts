@@ -116,3 +116,25 @@ export async function resolvePerformers(tokens: PerformerToken[], ctx: Performer
   const seen = new Set<string>();
   return out.filter((c) => !seen.has(`${c.kind}:${c.refId}`) && seen.add(`${c.kind}:${c.refId}`));
 }
+
+/**
+ * The groups named by key (or id) as seen from an organisation: the nearest of its line upwards that
+ * has that key, as a task's candidateGroups are resolved; an id only when the group is of that line.
+ * Names that are no such group are left out.
+ */
+export async function groupsOfLine(names: string[], organisationIds: number[], transaction?: Transaction): Promise<number[]> {
+  if (!names.length) return [];
+  const ids = names.filter((n) => /^\d+$/.test(n)).map(Number);
+  const keys = names.filter((n) => !/^\d+$/.test(n));
+  const rows = await Group.sequelize!.query<{ id: number; key: string; organisationId: number }>(
+    `SELECT id, \`key\`, organisationId FROM \`groups\` WHERE organisationId IN (:orgs) AND (${keys.length ? '`key` IN (:keys)' : '1 = 0'}${ids.length ? ' OR id IN (:ids)' : ''})`,
+    { replacements: { orgs: organisationIds, keys, ids }, type: QueryTypes.SELECT, transaction },
+  );
+  const out = new Set<number>();
+  for (const key of keys) {
+    const nearest = organisationIds.map((org) => rows.find((g) => g.key === key && Number(g.organisationId) === org)).find(Boolean);
+    if (nearest) out.add(Number(nearest.id));
+  }
+  for (const id of ids) if (rows.some((g) => Number(g.id) === id)) out.add(id);
+  return [...out];
+}

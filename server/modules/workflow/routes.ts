@@ -8,7 +8,7 @@ import { HistoryEntry, Incident, ProcessDefinition, ProcessInstance, Task, Workf
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
-import { activate, activeDefinition, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
+import { activate, activeDefinition, assertMayStart, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
@@ -47,8 +47,11 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'get', path: '/workflow/definitions', tag: TAG, summary: 'Processes my organisation can run, with their versions',
-    response: z.object({ items: z.array(S.DefinitionSummary) }),
-    handler: async ({ actor }) => ({ items: await visibleDefinitions(actor.organisationId) }),
+    response: z.object({ items: z.array(S.DefinitionSummary.extend({
+      startTimerFailures: z.array(z.object({ elementId: z.string(), version: z.number().int(), attempts: z.number().int(), lastError: z.string().nullable(), failedAt: z.string() })).optional()
+        .openapi({ description: 'Designers and administrators: timer start events that gave up after three attempts to start an instance (activate the version again to reschedule them).' }),
+    })) }),
+    handler: async ({ actor }) => ({ items: await visibleDefinitions(actor.organisationId, actor.roles.has('process_designer') || actor.roles.has('system_admin') ? undefined : actor) }),
   });
 
   api.route({
@@ -117,6 +120,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
       const doc = body.documentId === undefined ? null : await readableDocument(actor, body.documentId);
       assertNoDocumentVariables(body.variables, doc !== null);
       const definition = await activeDefinition(actor.organisationId, body.processKey);
+      await assertMayStart(actor, definition); // camunda:candidateStarterGroups / candidateStarterUsers
       // The start event's form (camunda:formData) is validated as a task's is, then its defaults applied.
       const { fields } = await startFormOf(definition);
       const submitted = body.variables ?? {};

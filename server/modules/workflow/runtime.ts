@@ -20,7 +20,7 @@ import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
 import { gatewayStuck, unmatchedGateway } from './gateway-incident';
-import { raiseIfStalled } from './liveness';
+import { raiseIfStalled, resolveMovedPast } from './liveness';
 import { reevaluateConditions } from './conditional-events';
 import { passStartTimers } from './start-timers';
 import { dataDir as defaultDataDir } from '../../../config/database';
@@ -127,6 +127,7 @@ export class WorkflowRuntime {
       // Inside a caller's transaction (e.g. registering a letter) the instance commits with it.
       const inTransaction = <T>(fn: (t: Transaction) => Promise<T>) => (input.transaction ? fn(input.transaction) : writeTransaction(this.db.sequelize, fn));
       host.noOpenJobs = true; // a new instance has no job rows yet
+      host.openHostIncidents = false; // nor incidents
       const result = await inTransaction(async (t) => {
         const now = new Date();
         const ended = host.collector!.engineEnded;
@@ -240,7 +241,10 @@ export class WorkflowRuntime {
 
     // Open task rows whose activity ended without the API (a boundary timer, the end of the
     // instance, a sub-process left) are closed. They are read only when such an end happened: not
-    // after a start, nor after a completion that only moved on to the next step.
+    // after a start, nor after a completion that only moved on to the next step. A scope that is
+    // cancelled (an interrupting boundary event on a sub-process, a terminate end event inside it,
+    // a multi-instance completion condition) does not always report the tasks inside it as ended:
+    // the engine is the truth, so a row whose task no longer waits anywhere in it is closed too.
     const waits = c.waits.filter((w) => w.type === 'bpmn:UserTask' && !w.isRecovered && !c.ended.has(w.executionId));
     const mayLeaveOpen = c.engineEnded || [...c.endedTaskHolders].some((id) => !effects.closedTasks?.has(id));
     const openTasks = !mayLeaveOpen ? [] : await this.db.sequelize.query<Task>(
@@ -249,7 +253,7 @@ export class WorkflowRuntime {
     );
     let cancelled = 0;
     for (const task of openTasks) {
-      const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`));
+      const endedHere = c.ended.has(task.executionId) || [...c.ended].some((e) => task.executionId.startsWith(`${e}_`)) || !host.activity(task.elementId, task.executionId);
       if (!(endedHere || c.engineEnded)) continue;
       cancelled++;
       await this.cancelTask(task, now, t, { history, events });
@@ -294,13 +298,14 @@ export class WorkflowRuntime {
     }
 
     host.noOpenJobs = wanted.size === 0;
+    const resolved = await resolveMovedPast(host, instance, t, { history, events }); // what the instance moved past
     await raiseIfStalled(host, instance, t, { history, events }); // never a silent stall
 
     if (c.engineEnded) {
       history.push({ ...base, event: 'instance.ended', at: now });
       events.push(instanceEnded(instance));
     }
-    if (created.length || cancelled || commandEvents || c.engineEnded) events.push(monitorChanged(instance));
+    if (created.length || cancelled || resolved || commandEvents || c.engineEnded) events.push(monitorChanged(instance));
     await appendRows(this.db.sequelize, 'workflow_history', history, t);
     await recordEvents(t, events);
     return created;

@@ -21,6 +21,7 @@ import type { Database } from '../../db';
 import { sqlDate } from '../../db/transaction';
 import { writeTransaction } from '../../lib/transaction';
 import { ProcessDefinition } from '../../db/models';
+import { recordEvents } from '../events/outbox';
 import type { ElementProblem } from './bpmn';
 import type { EngineHost } from './engine-host';
 import type { WorkflowRuntime } from './runtime';
@@ -218,10 +219,32 @@ async function recordFailure(db: Database, failure: { row: DueRow; error: Error 
   const attempts = row.attempts + 1;
   const giveUp = attempts >= maxAttempts;
   console.error(`[start-timer] ${row.elementId} of definition ${row.definitionId}: ${error.message}`);
-  await writeTransaction(db.sequelize, (t) => db.sequelize.query(
-    'UPDATE workflow_start_timers SET attempts = :attempts, status = :status, lastError = :error, dueAt = :dueAt, updatedAt = :stamp WHERE id = :id',
-    { replacements: { id: row.id, attempts, status: giveUp ? 'failed' : 'pending', error: error.message.slice(0, 2000), dueAt: sqlDate(db, giveUp ? new Date(row.dueAt) : new Date(new Date(row.dueAt).getTime() + 500 * 2 ** attempts)), stamp: sqlDate(db, new Date()) }, transaction: t },
-  ));
+  await writeTransaction(db.sequelize, async (t) => {
+    await db.sequelize.query(
+      'UPDATE workflow_start_timers SET attempts = :attempts, status = :status, lastError = :error, dueAt = :dueAt, updatedAt = :stamp WHERE id = :id',
+      { replacements: { id: row.id, attempts, status: giveUp ? 'failed' : 'pending', error: error.message.slice(0, 2000), dueAt: sqlDate(db, giveUp ? new Date(row.dueAt) : new Date(new Date(row.dueAt).getTime() + 500 * 2 ** attempts)), stamp: sqlDate(db, new Date()) }, transaction: t },
+    );
+    if (!giveUp) return;
+    // No instance carries it: the process's watchers and designers are told (GET /workflow/definitions lists it).
+    const definition = await ProcessDefinition.findByPk(row.definitionId, { attributes: ['id', 'organisationId', 'key', 'version'], transaction: t });
+    if (definition) {
+      await recordEvents(t, [{
+        type: 'start-timer.failed', organisationId: definition.organisationId, subject: { type: 'process', id: definition.key }, audience: { processKeys: [definition.key] },
+        summary: { processKey: definition.key, version: definition.version, elementId: row.elementId, message: error.message.slice(0, 500) },
+      }]);
+    }
+  });
+}
+
+/** The timer start events that gave up after their attempts, of some versions: what failed and why.
+ * Activating the version again schedules them afresh. */
+export async function startTimerFailures(definitionIds: number[]): Promise<Array<{ definitionId: number; elementId: string; attempts: number; lastError: string | null; failedAt: string }>> {
+  if (!definitionIds.length) return [];
+  const rows = await ProcessDefinition.sequelize!.query<{ definitionId: number; elementId: string; attempts: number; lastError: string | null; updatedAt: Date | string }>(
+    "SELECT definitionId, elementId, attempts, lastError, updatedAt FROM workflow_start_timers WHERE status = 'failed' AND definitionId IN (:ids) ORDER BY id",
+    { replacements: { ids: definitionIds }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ definitionId: Number(r.definitionId), elementId: r.elementId, attempts: Number(r.attempts), lastError: r.lastError, failedAt: new Date(r.updatedAt).toISOString() }));
 }
 
 /** An instance passes its timer start event at once: the timer has fired (or a person started it). */
