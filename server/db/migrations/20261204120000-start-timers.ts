@@ -23,7 +23,7 @@ export async function up(qi: QueryInterface): Promise<void> {
     attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     /** pending | done (no firing left) | cancelled (another version was activated) | failed */
     status: { type: DataTypes.STRING(16), allowNull: false },
-    lastError: { type: DataTypes.TEXT, allowNull: true },
+    lastError: { type: DataTypes.TEXT('long'), allowNull: true },
     createdAt: at(),
     updatedAt: at(),
   }, utf8);
