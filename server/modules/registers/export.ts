@@ -95,7 +95,7 @@ const safe = (v: string | number) => (typeof v === 'string' && /^[=+\-@\t\r]/.te
 const cells = (columns: Column[], r: RegisterRow) => columns.map(([, field]) => r[field]);
 
 /** Entries read, turned into rows and written per step of the CSV stream. */
-export const CSV_BATCH = 500;
+export const CSV_BATCH = 250;
 
 /**
  * Streams a register's year as CSV into `out` (an HTTP response), CSV_BATCH entries at a time.
