@@ -89,7 +89,7 @@ describe('live updates over Socket.io', () => {
     const sockets = await Promise.all([named, inGroup, inUnit, holder, acting, bystander, outsider].map((u) => open({ token: tokenFor(u) })));
     const [sNamed, sGroup, sUnit, sHolder, sActing, sBystander, sOutsider] = sockets;
     const ids = {
-      user: await commitEvent({ organisationId: org.id, audience: { userIds: [named.id] }, summary: { title: 'ถึงคุณ' } }),
+      user: await commitEvent({ organisationId: org.id, audience: { userIds: [named.id] }, summary: { title: 'ถึงคุณ', urgency: 2 } }),
       group: await commitEvent({ organisationId: org.id, audience: { groupIds: [clerks!.id] } }),
       unit: await commitEvent({ organisationId: org.id, audience: { unitIds: [unit.id] } }),
       position: await commitEvent({ organisationId: org.id, audience: { positionIds: [position.id] } }),
@@ -109,7 +109,7 @@ describe('live updates over Socket.io', () => {
     const first = sNamed.events[0];
     expect(first).to.include({ id: ids.user, type: 'task.created', organisationId: org.id });
     expect(first.subject).to.deep.equal({ type: 'task', id: '1' });
-    expect(first.summary).to.deep.equal({ title: 'ถึงคุณ' });
+    expect(first.summary, 'ids and plain facts, no text (rooms.ts)').to.deep.equal({ urgency: 2 });
   });
 
   it("sends process monitor events to the organisation's executives, administrators and designers only", async () => {

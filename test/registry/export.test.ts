@@ -2,15 +2,21 @@ import { expect } from 'chai';
 import { api, buildOrganisation, buildUser, login } from '../helpers/factories';
 import { buddhistYear, thaiDateShort } from '../../server/lib/thai-date';
 import { incomingLetter } from './helpers';
+import { PassThrough } from 'node:stream';
+import { Register } from '../../server/db/models';
+import { loadActor } from '../../server/modules/auth/actor';
+import { streamCsv } from '../../server/modules/registers/export';
 
 describe('registers as documents', () => {
   let auth: { Authorization: string };
   let registerId: number;
+  let clerkId: number;
   const year = buddhistYear(new Date());
   before(async () => {
     const org = await buildOrganisation();
     const clerk = await buildUser(org.id, { roles: ['registry_clerk', 'staff'] });
     auth = (await login(clerk.username)).auth;
+    clerkId = clerk.id;
     registerId = (await api().get('/api/registers').set(auth)).body.items.find((r: { kind: string }) => r.kind === 'incoming').id;
     for (const subject of ['ขอเชิญประชุมคณะทำงาน', 'ขอความอนุเคราะห์ข้อมูลสถิติ']) {
       const doc = await api().post('/api/documents').set(auth).send(incomingLetter({ subject }));
@@ -29,6 +35,21 @@ describe('registers as documents', () => {
     expect(lines).to.have.length(4);
     expect(lines[1]).to.match(new RegExp(`^1,${thaiDateShort(new Date())},\\d{2}\\.\\d{2} น\\.,นร 0105/123,10 ก\\.พ\\. 68,สำนักเลขาธิการนายกรัฐมนตรี,ปลัดกระทรวงสาธารณสุข,ขอเชิญประชุมคณะทำงาน,,$`));
     expect(lines[3]).to.match(/^3,.*ยกเลิกเลข: ลงซ้ำ$/);
+  });
+
+  it('streams the CSV in batches of entries that join into the same file as one batch', async () => {
+    const whole = (await api().get(`/api/registers/${registerId}/export.csv`).query({ year }).set(auth)).text;
+    const actor = (await loadActor(clerkId))!;
+    const reg = (await Register.findByPk(registerId))!;
+    for (const batch of [1, 2, 3]) {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (c: Buffer) => chunks.push(c));
+      const batches: number[] = [];
+      await streamCsv(actor, reg, year, out, { batch, shown: async (docs) => void batches.push(docs.length) });
+      expect(Buffer.concat(chunks).toString('utf8'), `batch ${batch}`).to.equal(whole);
+      expect(batches, `batch ${batch}`).to.have.length(Math.ceil(3 / batch));
+    }
   });
 
   it('renders a printable page with the same rows, escaped', async () => {

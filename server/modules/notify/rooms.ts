@@ -42,7 +42,19 @@ export function addressedTo(event: Pick<OutboxRecord, 'audience' | 'organisation
   return audienceRooms(event).some((room) => rooms.has(room));
 }
 
-/** What a socket receives: ids and the short summary; the client re-reads through the REST API. */
+/** Summary fields that may carry text of a letter: its subject, an endorsement, a note, and a task's
+ * name or title (a process may name its tasks from the letter: `เรื่อง: ${document.subject}`). A
+ * room is not a list of the letter's readers (a unit, a group, a position; and a draft's secrecy may
+ * be raised after its process started), so pushes carry none of it, only ids and plain facts
+ * (urgency, due date, status): the client re-reads through the REST API, where
+ * documents/present.ts `disclosure` decides what this reader sees. */
+const LETTER_TEXT = new Set(['letterSubject', 'documentSubject', 'subject', 'title', 'name', 'endorsement', 'body', 'comment', 'note', 'text']);
+
+function withoutLetterText(summary: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(summary ?? {}).filter(([key]) => !LETTER_TEXT.has(key)));
+}
+
+/** What a socket receives: ids and the short summary, never a letter's text; the client re-reads through the REST API. */
 export function payloadOf(event: OutboxRecord) {
   return {
     id: event.id,
@@ -50,7 +62,7 @@ export function payloadOf(event: OutboxRecord) {
     organisationId: event.organisationId,
     subject: event.subject,
     processKeys: event.audience.processKeys ?? [],
-    summary: event.summary,
+    summary: withoutLetterText(event.summary),
     at: event.createdAt.toISOString(),
   };
 }

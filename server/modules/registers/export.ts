@@ -1,6 +1,14 @@
 // A register for one B.E. year as a document: CSV (UTF-8 with BOM, so spreadsheet programs read
 // Thai) and a printable HTML page, both with the regulation's columns and Thai dates.
-import { stringify } from 'csv-stringify/sync';
+//
+// The CSV is streamed in batches of entries (a busy registry's year is tens of thousands of lines):
+// each batch is read, turned into rows and written before the next is read, so memory stays bounded
+// and no single step holds the event loop (one synchronous stringify of 20,000 rows took 0.6–0.9 s).
+// No letter's body is read: the register shows its subject and particulars only.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Op } from 'sequelize';
+import { stringify } from 'csv-stringify';
 import { Document, Endorsement, Organisation, Register, RegisterEntry, Unit } from '../../db/models';
 import { thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import type { Actor } from '../auth/actor';
@@ -39,7 +47,8 @@ const columnsOf = (kind: Register['kind']) => COLUMNS[kind === 'incoming' || kin
 export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: Column[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
   const entries = page ?? (await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] }));
   const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
-  const docs = new Map((await Document.findAll({ where: { id: docIds } })).map((d) => [d.id, d]));
+  // Not the body (up to 200,000 characters a letter): the register shows none of it.
+  const docs = new Map((await Document.findAll({ where: { id: docIds }, attributes: { exclude: ['body'] } })).map((d) => [d.id, d]));
   const lastDecision = new Map<number, Endorsement>();
   for (const e of await Endorsement.findAll({ where: { documentId: docIds }, order: [['seq', 'ASC']] })) if (e.decision) lastDecision.set(e.documentId, e);
   const org = await Organisation.findByPk(reg.organisationId);
@@ -85,9 +94,65 @@ const safe = (v: string | number) => (typeof v === 'string' && /^[=+\-@\t\r]/.te
 
 const cells = (columns: Column[], r: RegisterRow) => columns.map(([, field]) => r[field]);
 
-export function toCsv(columns: Column[], rows: RegisterRow[]): string {
-  const data = rows.map((r) => cells(columns, r).map(safe));
-  return `\uFEFF${stringify([columns.map(([heading]) => heading), ...data])}`;
+/** Entries read, turned into rows and written per step of the CSV stream. */
+export const CSV_BATCH = 250;
+
+/**
+ * Streams a register's year as CSV into `out` (an HTTP response), CSV_BATCH entries at a time.
+ * `start` runs once the first batch is ready (the caller sets its headers there: an error before it
+ * is still an ordinary error answer); `shown` is told each batch's readable secret letters before
+ * the batch is written (their reads are logged). Resolves when everything was handed to `out`.
+ */
+export async function streamCsv(
+  actor: Actor, reg: Register, year: number, out: Writable,
+  hooks: { start?: () => void; shown?: (secretDocs: Document[]) => Promise<void>; batch?: number } = {},
+): Promise<void> {
+  const batch = hooks.batch ?? CSV_BATCH;
+  const columns = columnsOf(reg.kind);
+  const csv = stringify();
+  let started = false;
+  let failed: Error | null = null;
+  // Settles when the response is done: finished, or closed early (the client went away) or failed.
+  const done = new Promise<void>((resolve) => {
+    const fail = (err: Error) => {
+      failed ??= err;
+      resolve();
+    };
+    csv.on('error', fail);
+    out.on('error', fail);
+    out.on('finish', () => resolve());
+    out.on('close', () => (out.writableFinished ? resolve() : fail(new Error('The download was broken off.'))));
+  });
+  const write = async (record: Array<string | number>) => {
+    if (failed) throw failed;
+    if (!csv.write(record)) await Promise.race([once(csv, 'drain'), done]);
+  };
+  try {
+    let after = 0;
+    for (;;) {
+      const entries = await RegisterEntry.findAll({ where: { registerId: reg.id, year, number: { [Op.gt]: after } }, order: [['number', 'ASC']], limit: batch });
+      if (!started) {
+        hooks.start?.();
+        out.write('\uFEFF');
+        csv.pipe(out);
+        started = true;
+        await write(columns.map(([heading]) => heading));
+      }
+      if (!entries.length) break;
+      const { rows, secretDocs } = await registerRows(actor, reg, year, entries);
+      await hooks.shown?.(secretDocs);
+      for (const r of rows) await write(cells(columns, r).map(safe));
+      after = entries[entries.length - 1].number;
+      if (entries.length < batch) break;
+    }
+    csv.end();
+    await done;
+    if (failed) throw failed;
+  } catch (err) {
+    csv.destroy();
+    if (started) out.destroy(err as Error); // the headers are gone: the download breaks off
+    throw err;
+  }
 }
 
 const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { presentDocument, logSecretReads } from '../documents/service';
 import { Document as DocumentSchema } from '../documents/schemas';
 import * as svc from './service';
-import { registerRows, toCsv, toHtml } from './export';
+import { registerRows, streamCsv, toHtml } from './export';
 import { startIncomingRouting } from '../workflow/routing';
 
 const TAG = 'Registers';
@@ -104,17 +104,22 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       params: idParam, query: exportQuery,
       handler: async ({ params, query, actor, res }) => {
         const reg = await svc.findRegister(actor, params.id);
-        const { title, columns, rows, secretDocs } = await registerRows(actor, reg, query.year);
-        await logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} export`);
         const filename = `register-${reg.id}-${query.year}.${format}`;
         if (format === 'csv') {
-          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-          res.send(toCsv(columns, rows));
-        } else {
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.send(toHtml(title, reg.kind, columns, rows));
+          // Streamed in batches (export.ts); each batch's secret letters are logged as read before it is sent.
+          await streamCsv(actor, reg, query.year, res, {
+            start: () => {
+              res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+              res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+            },
+            shown: (secretDocs) => logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} export`),
+          });
+          return undefined;
         }
+        const { title, columns, rows, secretDocs } = await registerRows(actor, reg, query.year);
+        await logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} export`);
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.send(toHtml(title, reg.kind, columns, rows));
         return undefined;
       },
     });

@@ -8,7 +8,9 @@
 // lapse and the message is retried (SMTP cannot be in a transaction: at least once, rarely twice).
 import { Op, Sequelize, Transaction } from 'sequelize';
 import type { Transporter } from 'nodemailer';
-import { Delegation, GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, User } from '../../../db/models';
+import { Delegation, GroupMember, MailDigestItem, MailMessage, OutboxCursor, OutboxEvent, Task, User } from '../../../db/models';
+import { loadActor } from '../../auth/actor';
+import { disclosure } from '../../documents/present';
 import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
 import type { Audience } from '../../events/outbox';
 import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
@@ -80,6 +82,32 @@ async function groupMembers(groupIds: number[], transaction: Transaction): Promi
   return members;
 }
 
+/**
+ * Whether each recipient may be shown the text of each event's letter: the one presenter's rule
+ * (documents/present.ts), applied to the recipient as the letter is now (its secrecy may have been
+ * raised after its process started). The letter is the summary's documentId, else the task's.
+ */
+async function letterReaders(events: OutboxRecord[], userIds: Iterable<number>, transaction: Transaction): Promise<(event: OutboxRecord, userId: number) => boolean> {
+  if (!events.length) return () => false;
+  const taskIds = events.filter((e) => e.summary.documentId == null && e.subject.type === 'task').map((e) => Number(e.subject.id)).filter(Number.isSafeInteger);
+  const tasks = taskIds.length ? await Task.findAll({ attributes: ['id', 'organisationId', 'documentId'], where: { id: taskIds }, transaction }) : [];
+  const taskOf = new Map(tasks.map((t) => [Number(t.id), t]));
+  const letterOf = (e: OutboxRecord) => {
+    if (e.summary.documentId != null) return Number(e.summary.documentId);
+    const task = e.subject.type === 'task' ? taskOf.get(Number(e.subject.id)) : undefined;
+    return task && task.organisationId === e.organisationId ? task.documentId : null;
+  };
+  const itemOf = (e: OutboxRecord) => ({ organisationId: Number(e.organisationId), documentId: letterOf(e) });
+  const rules = new Map<number, (e: OutboxRecord) => boolean>();
+  for (const userId of new Set(userIds)) {
+    const actor = await loadActor(userId);
+    if (!actor) continue;
+    const disclosed = await disclosure(actor, events.map(itemOf), transaction);
+    rules.set(userId, (e) => disclosed(itemOf(e)));
+  }
+  return (event, userId) => rules.get(userId)?.(event) ?? false;
+}
+
 function message(user: User, kind: MailMessage['kind'], eventId: number | null, mail: MailText) {
   return { userId: user.id, eventId, kind, toAddress: user.email!, subject: mail.subject.slice(0, 255), text: mail.text, nextAttemptAt: new Date() };
 }
@@ -107,13 +135,14 @@ export async function consumeEvents(sequelize: Sequelize, settings: QueueSetting
     const membersOf = (a: Audience) => (a.groupIds ?? []).flatMap((g) => members.get(g) ?? []);
     const people = await mailable(audiences.flatMap((a) => [...personalOf(a), ...membersOf(a)]), transaction);
     const pick = (ids: number[]) => [...new Set(ids)].map((id) => people.get(id)).filter((u): u is User => Boolean(u));
+    const mayRead = await letterReaders(mailing, people.keys(), transaction);
     for (const event of mailing) {
       const audience = event.audience ?? {};
       const personal = pick(personalOf(audience));
       if (ESCALATION_TYPES.has(event.type)) {
-        for (const user of personal) messages.push(message(user, 'escalated', event.id, escalatedMail(event, user.displayName, settings.publicUrl)));
+        for (const user of personal) messages.push(message(user, 'escalated', event.id, escalatedMail(event, user.displayName, settings.publicUrl, mayRead(event, user.id))));
       } else {
-        for (const user of personal) messages.push(message(user, 'assigned', event.id, assignedMail(event, user.displayName, settings.publicUrl)));
+        for (const user of personal) messages.push(message(user, 'assigned', event.id, assignedMail(event, user.displayName, settings.publicUrl, mayRead(event, user.id))));
         // A task offered to a group goes into each member's next digest, not into one mail each.
         const mailed = new Set(personal.map((u) => u.id));
         for (const user of pick(membersOf(audience))) {
@@ -144,10 +173,12 @@ export async function runDigests(sequelize: Sequelize, settings: QueueSettings, 
     const byUser = new Map<number, MailDigestItem[]>();
     for (const item of items) byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), item]);
     const queued: Queued[] = [];
-    for (const user of (await mailable(byUser.keys(), transaction)).values()) {
+    const recipients = await mailable(byUser.keys(), transaction);
+    const mayRead = await letterReaders([...events.values()], recipients.keys(), transaction);
+    for (const user of recipients.values()) {
       const mine = byUser.get(user.id)!;
       const list = mine.map((i) => events.get(Number(i.eventId))).filter((e): e is OutboxRecord => !!e);
-      const mail = await MailMessage.create(message(user, 'digest', null, digestMail(list, user.displayName, settings.publicUrl)), { transaction });
+      const mail = await MailMessage.create(message(user, 'digest', null, digestMail(list, user.displayName, settings.publicUrl, (e) => mayRead(e, user.id))), { transaction });
       await MailDigestItem.update({ mailId: mail.id }, { where: { id: mine.map((i) => i.id) }, transaction });
       queued.push(mail);
     }

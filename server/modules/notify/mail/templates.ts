@@ -30,12 +30,15 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : null;
 }
 
-/** Summary fields the mail uses when an emitter provides them: title, letterSubject, urgency, dueAt. */
-function describe(event: OutboxRecord) {
+/** Summary fields the mail uses when an emitter provides them: title, letterSubject, urgency, dueAt.
+ * The letter's subject, and the task's name (a process may name a task from its letter), are
+ * written only for a recipient who may read the letter (`mayReadLetter`: documents/present.ts
+ * `disclosure`, applied by the queue); anyone else reads the task number and opens it. */
+function describe(event: OutboxRecord, mayReadLetter: boolean) {
   const s = event.summary ?? {};
   return {
-    title: str(s.title) ?? str(s.name) ?? `งานเลขที่ ${event.subject.id}`,
-    letterSubject: str(s.letterSubject) ?? str(s.documentSubject),
+    title: (mayReadLetter ? (str(s.title) ?? str(s.name)) : null) ?? `งานเลขที่ ${event.subject.id}`,
+    letterSubject: mayReadLetter ? (str(s.letterSubject) ?? str(s.documentSubject)) : null,
     urgency: urgencyTh(s.urgency),
     due: dateTh(s.dueAt),
   };
@@ -49,8 +52,8 @@ export interface MailText {
 const footer = (publicUrl: string) =>
   `\n--\nระบบสารบรรณอิเล็กทรอนิกส์ (Saraban)\nหากไม่ต้องการรับอีเมลแจ้งเตือน ปิดได้ที่ ${publicUrl.replace(/\/$/, '')}/settings\n`;
 
-export function assignedMail(event: OutboxRecord, recipientName: string, publicUrl: string): MailText {
-  const d = describe(event);
+export function assignedMail(event: OutboxRecord, recipientName: string, publicUrl: string, mayReadLetter = false): MailText {
+  const d = describe(event, mayReadLetter);
   const lines = [
     `เรียน ${recipientName}`,
     '',
@@ -67,8 +70,8 @@ export function assignedMail(event: OutboxRecord, recipientName: string, publicU
   };
 }
 
-export function escalatedMail(event: OutboxRecord, recipientName: string, publicUrl: string): MailText {
-  const d = describe(event);
+export function escalatedMail(event: OutboxRecord, recipientName: string, publicUrl: string, mayReadLetter = false): MailText {
+  const d = describe(event, mayReadLetter);
   const lines = [
     `เรียน ${recipientName}`,
     '',
@@ -85,9 +88,9 @@ export function escalatedMail(event: OutboxRecord, recipientName: string, public
   };
 }
 
-export function digestMail(events: OutboxRecord[], recipientName: string, publicUrl: string): MailText {
+export function digestMail(events: OutboxRecord[], recipientName: string, publicUrl: string, mayReadLetter: (event: OutboxRecord) => boolean = () => false): MailText {
   const items = events.map((event, i) => {
-    const d = describe(event);
+    const d = describe(event, mayReadLetter(event));
     return [`${i + 1}. ${d.urgency && d.urgency !== 'ปกติ' ? `[${d.urgency}] ` : ''}${d.title}`, d.letterSubject ? `   เรื่อง: ${d.letterSubject}` : null, `   ${taskLink(publicUrl, event)}`]
       .filter((l) => l !== null)
       .join('\n');
