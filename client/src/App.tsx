@@ -17,6 +17,7 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { GroupsPage } from './pages/admin/GroupsPage';
 import { DelegationsPage } from './pages/admin/DelegationsPage';
 import { ArrivalsPage } from './pages/deliveries/ArrivalsPage';
+import { OutgoingPage } from './pages/deliveries/OutgoingPage';
 
 // bpmn-js and its properties panel are most of the bundle: loaded only when the modeler or the monitor opens.
 const ModelerPage = lazy(() => import('./pages/modeler/ModelerPage').then((m) => ({ default: m.ModelerPage })));
@@ -76,6 +77,7 @@ export function App() {
         <Route path="registry/*" element={<RegistryPage />} />
         <Route path="documents/:id" element={<DocumentPage />} />
         <Route path="arrivals" element={<ArrivalsPage />} />
+        <Route path="deliveries/outgoing" element={<OutgoingPage />} />
         <Route path="monitor" element={<Suspense fallback={pageLoader}><MonitorPage /></Suspense>} />
         <Route path="monitor/instances/:id" element={<Suspense fallback={pageLoader}><MonitorInstancePage /></Suspense>} />
         <Route path="modeler" element={<RequireRole role="designer"><Suspense fallback={pageLoader}><ModelerPage /></Suspense></RequireRole>} />

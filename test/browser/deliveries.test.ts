@@ -5,6 +5,8 @@
 // and the ministry's letter page says "ลงรับแล้ว เลขรับ N" without a reload. Then a letter sent to both
 // provincial offices through the group shortcut is rejected (the reason is required) by one and
 // returned as wrong recipient by the other; the sender resends to one and withdraws it again.
+// Last, the outgoing list (หนังสือส่งออก — ติดตามการรับ) follows those letters live, with its "not
+// received for more than N hours" filter, while the send dialog adds a one-off e-mail recipient.
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -182,6 +184,57 @@ describe('sending letters and the arrivals tray in a real browser', function () 
       await kkLine.getByRole('button', { name: `ส่งอีกครั้งถึง ${KHON_KAEN}` }).waitFor();
       expect(await kkLine.getByText('ถอนคืน', { exact: true }).count()).to.equal(1); // the status; its button is gone
       await screenshot(page, '63-deliveries-statuses');
+    });
+  });
+
+  it('lists sent letters with their receipt, filters the not yet received ones, and follows a resend and an e-mail recipient live', async () => {
+    const first = 'ขอให้เร่งรัดการเฝ้าระวังโรคไข้เลือดออกในพื้นที่';
+    const second = 'ขอความร่วมมือสำรวจข้อมูลบุคลากรสาธารณสุข';
+    await h.withPage(async (list) => {
+      await signIn(list, 'clerk');
+      await list.getByRole('link', { name: 'ติดตามหนังสือส่งออก' }).click();
+      await list.getByRole('heading', { name: 'หนังสือส่งออก — ติดตามการรับ' }).waitFor();
+      const received = list.getByRole('row').filter({ hasText: first });
+      await received.getByText(/ลงรับแล้ว เลขรับ \d+/).waitFor();
+      await received.getByText(/^\d{1,2} \S+ 25\d\d \d\d\.\d\d น\.$/).waitFor(); // sent, in the Buddhist era
+      // Sent and not yet received for more than 0 hours: the earlier letters are all settled.
+      await list.getByRole('checkbox', { name: 'เฉพาะที่ส่งแล้วยังไม่ลงรับเกิน' }).check();
+      await list.getByRole('textbox', { name: 'ชั่วโมง' }).fill('0');
+      await list.getByText('ไม่มีหนังสือที่ยังไม่ลงรับเกิน 0 ชั่วโมง').waitFor();
+      await list.evaluate('window.listMarker = 1');
+
+      await h.withPage(async (page) => {
+        await signIn(page, 'clerk');
+        await page.goto('/deliveries/outgoing');
+        await page.getByRole('link', { name: second }).first().click();
+        await page.getByRole('heading', { name: second }).waitFor();
+        const panel = page.getByTestId('deliveries');
+        await panel.getByRole('button', { name: 'ส่งหนังสือ' }).click();
+        const dialog = page.getByRole('dialog', { name: 'ส่งหนังสือถึงหน่วยงาน' });
+        await dialog.getByLabel('อีเมลผู้รับ').fill('saraban@amphoe');
+        await dialog.getByRole('button', { name: 'เพิ่มผู้รับทางอีเมล' }).click();
+        await dialog.getByText('รูปแบบอีเมลไม่ถูกต้อง').waitFor();
+        await dialog.getByLabel('อีเมลผู้รับ').fill('saraban@amphoe-mueang.example.go.th');
+        await dialog.getByLabel('ชื่อผู้รับ (ตามที่เรียนในหนังสือ)').fill('นายอำเภอเมือง');
+        await dialog.getByRole('button', { name: 'ส่ง', exact: true }).click();
+        await dialog.waitFor({ state: 'detached' });
+        const mailLine = panel.getByRole('row').filter({ hasText: 'นายอำเภอเมือง' });
+        await mailLine.getByText('รอส่งทางอีเมล').waitFor(); // no SMTP here: it waits in the queue
+        await mailLine.getByText('ทางอีเมล saraban@amphoe-mueang.example.go.th').waitFor();
+        await panel.getByTestId('sending-route').getByText(/ส่งถึง 3 หน่วยงาน/).waitFor();
+        const kkLine = panel.getByRole('row').filter({ hasText: KHON_KAEN });
+        await kkLine.getByRole('button', { name: `ส่งอีกครั้งถึง ${KHON_KAEN}` }).click();
+        await kkLine.getByText('ถึงแล้ว').waitFor();
+      });
+
+      // The open list followed, without a reload: both wait to be received now.
+      await list.getByRole('row').filter({ hasText: KHON_KAEN }).getByText('ถึงแล้ว').waitFor();
+      await list.getByRole('row').filter({ hasText: 'นายอำเภอเมือง' }).getByText('รอส่งทางอีเมล').waitFor();
+      expect(await list.getByRole('row').filter({ hasText: first }).count()).to.equal(0);
+      expect(await list.evaluate('window.listMarker')).to.equal(1);
+      await screenshot(list, '64-deliveries-outgoing');
+      await list.getByRole('row').filter({ hasText: KHON_KAEN }).getByRole('link', { name: second }).click();
+      await list.getByRole('heading', { name: second }).waitFor();
     });
   });
 });

@@ -25,7 +25,7 @@ interface NavSection {
 }
 
 const NAV: NavSection[] = [
-  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
+  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/deliveries/outgoing', label: 'nav.outgoing', show: 'registrar' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
   { label: 'nav.design', items: [{ to: '/modeler', label: 'nav.modeler', show: 'designer' }] },
   {
     label: 'nav.admin',

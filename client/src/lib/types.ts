@@ -24,7 +24,12 @@ export interface Me { user: User; organisation: Organisation; unit: Unit | null;
 export interface List<T> { items: T[] }
 
 /** Deliveries (server/modules/deliveries): one per recipient of a sent letter. */
-export type DeliveryStatus = 'sent' | 'delivered' | 'received' | 'rejected' | 'returned' | 'withdrawn';
+export type DeliveryStatus = 'queued' | 'failed' | 'sent' | 'delivered' | 'received' | 'rejected' | 'returned' | 'withdrawn';
+/** The e-mail channel of a delivery: sending attempts, the last error, who confirmed receipt. */
+export interface DeliveryEmail {
+  status: 'queued' | 'sent' | 'failed' | 'cancelled'; attempts: number; nextAttemptAt: string | null; lastError: string | null;
+  messageId: string | null; sentAt: string | null; confirmedAt: string | null; confirmedBy: string | null;
+}
 export interface DeliveryFile { id: number; role: 'main' | 'enclosure'; filename: string; mime: string; size: number }
 export interface Delivery {
   id: number; documentId: number | null; status: DeliveryStatus; statusTh: string; role: 'to' | 'copy';
@@ -38,6 +43,7 @@ export interface Delivery {
   sentAt: string; deliveredAt: string | null; receivedAt: string | null;
   received: { byId: number | null; byName: string | null; registerId: number | null; year: number | null; number: number | null; documentId: number | null } | null;
   closedAt: string | null; reason: string | null; previousDeliveryId: number | null; resentAsId: number | null;
+  email: DeliveryEmail | null;
   may: { accept: boolean; reject: boolean; return: boolean; withdraw: boolean; resend: boolean };
 }
 export interface DeliveryAccepted {

@@ -2,9 +2,9 @@
 // name or code, whole groups at once, เรียน or สำเนาส่ง) and the deliveries panel, one line per
 // recipient with its status, kept live, with withdraw and resend. For a letter received through the
 // system, the panel says where it came from.
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, MultiSelect, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Fieldset, Group, List as BulletList, Modal, MultiSelect, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
@@ -18,12 +18,40 @@ import { deliveryKeys, deliveryRefusal, useDocumentDeliveries, useOrganisations 
 
 /** What the sender reads of one recipient's delivery: ส่งแล้ว, ถึงแล้ว, ลงรับแล้ว เลขรับ N, ปฏิเสธ (เหตุผล) … */
 export function deliveryStatusText(d: Delivery, t: Translate): string {
+  if (d.status === 'received' && d.recipient.kind === 'email') return t('delivery.status.confirmed', { by: d.email?.confirmedBy ?? d.recipient.email ?? '—' });
   if (d.status === 'received') return t('delivery.status.received', { number: d.received?.number ?? '—' });
   if (d.status === 'rejected') return t('delivery.status.rejected', { reason: d.reason ?? '—' });
   return t(`delivery.status.${d.status}` as MessageKey);
 }
 
-const STATUS_COLOUR: Record<Delivery['status'], string> = { sent: 'blue.8', delivered: 'blue.8', received: 'green.9', rejected: 'red.8', returned: 'orange.9', withdrawn: 'gray.7' };
+const STATUS_COLOUR: Record<Delivery['status'], string> = { queued: 'blue.8', failed: 'red.8', sent: 'blue.8', delivered: 'blue.8', received: 'green.9', rejected: 'red.8', returned: 'orange.9', withdrawn: 'gray.7' };
+
+/**
+ * One delivery's status; for an e-mailed one also what the mail itself says when the status alone does
+ * not: retrying after failed attempts, cancelled before it left, and the last error.
+ */
+export function DeliveryStatusCell({ d }: { d: Delivery }) {
+  const { t } = useI18n();
+  const mail = d.email;
+  const retrying = mail?.status === 'queued' && mail.attempts > 0;
+  return (
+    <Stack gap={0}>
+      <Text span size="sm" c={STATUS_COLOUR[d.status]} fw={600} data-status={d.status} data-email-status={mail?.status}>
+        {deliveryStatusText(d, t)}
+      </Text>
+      {(retrying || mail?.status === 'cancelled') && (
+        <Text size="xs" c="dimmed">
+          {retrying ? t('delivery.email.retrying', { n: mail.attempts }) : t('delivery.email.cancelled')}
+        </Text>
+      )}
+      {mail?.lastError && (mail.status === 'queued' || mail.status === 'failed') && (
+        <Text size="xs" c="red.8">
+          {t('delivery.email.lastError', { error: mail.lastError })}
+        </Text>
+      )}
+    </Stack>
+  );
+}
 
 /** Whether this reader may send this letter: numbered, outgoing, of their organisation, and theirs to send. */
 function useMaySend(doc: DocumentRecord | undefined): boolean {
@@ -61,10 +89,40 @@ export function LetterDeliveries({ documentId }: { documentId: number }) {
           {t('delivery.panel.empty')}
         </Text>
       ) : (
-        <DeliveryTable items={items} documentId={documentId} />
+        <>
+          <SendingRoute items={items} />
+          <DeliveryTable items={items} documentId={documentId} />
+        </>
       )}
       {sending && doc.data && <SendDialog doc={doc.data} onClose={() => setSending(false)} />}
     </Stack>
+  );
+}
+
+/**
+ * The sending as a step of the letter's route, right below the route section: done, to how many
+ * recipients, then each recipient's acceptance (who and when) or where it stands. Shown here rather
+ * than in GET /documents/:id/route, whose steps are process tasks (a task id, an instance).
+ */
+function SendingRoute({ items }: { items: Delivery[] }) {
+  const { t, date } = useI18n();
+  const current = items.filter((d) => d.resentAsId === null);
+  const first = [...items].sort((a, b) => a.sentAt.localeCompare(b.sentAt))[0];
+  return (
+    <BulletList size="sm" spacing={4} data-testid="sending-route">
+      <BulletList.Item>
+        {t('doc.routeDone')}: {t('delivery.route.sent', { n: current.length })} ({date(first.sentAt, 'shortDateTime')})
+        <BulletList size="sm" withPadding spacing={2}>
+          {current.map((d) => (
+            <BulletList.Item key={d.id}>
+              {d.recipient.name}: {deliveryStatusText(d, t)}
+              {d.receivedAt && ` (${date(d.receivedAt, 'dateTime')}${d.received?.byName ? ` — ${d.received.byName}` : ''})`}
+              {!d.receivedAt && d.closedAt && ` (${date(d.closedAt, 'dateTime')})`}
+            </BulletList.Item>
+          ))}
+        </BulletList>
+      </BulletList.Item>
+    </BulletList>
   );
 }
 
@@ -97,12 +155,12 @@ function DeliveryTable({ items, documentId }: { items: Delivery[]; documentId: n
           <Table.Tbody>
             {current.map((d) => (
               <Table.Tr key={d.id}>
-                <Table.Td>{d.recipient.name}</Table.Td>
+                <Table.Td>
+                  <RecipientName d={d} />
+                </Table.Td>
                 <Table.Td>{t(`delivery.role.${d.role}`)}</Table.Td>
                 <Table.Td>
-                  <Text span size="sm" c={STATUS_COLOUR[d.status]} fw={600} data-status={d.status}>
-                    {deliveryStatusText(d, t)}
-                  </Text>
+                  <DeliveryStatusCell d={d} />
                 </Table.Td>
                 <Table.Td>{date(d.sentAt, 'shortDateTime')}</Table.Td>
                 <Table.Td>
@@ -124,6 +182,21 @@ function DeliveryTable({ items, documentId }: { items: Delivery[]; documentId: n
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+    </>
+  );
+}
+
+/** The recipient as the letter addresses it; an e-mailed one with its address. */
+export function RecipientName({ d }: { d: Delivery }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {d.recipient.name}
+      {d.recipient.kind === 'email' && (
+        <Text size="xs" c="dimmed">
+          {t('delivery.email.to', { email: d.recipient.email ?? '—' })}
+        </Text>
+      )}
     </>
   );
 }
@@ -152,6 +225,14 @@ function groupsOf(orgs: Organisation[], own: number, t: Translate): GroupOption[
   return out;
 }
 
+interface EmailRecipient {
+  email: string;
+  name: string;
+  role: 'to' | 'copy';
+}
+/** What the server's z.email() accepts, near enough for the form to say so first. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void }) {
   const { t } = useI18n();
   const { me } = useAuth();
@@ -161,13 +242,35 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
   const [to, setTo] = useState<string[]>([]);
   const [copy, setCopy] = useState<string[]>([]);
   const [empty, setEmpty] = useState(false);
+  const [emails, setEmails] = useState<EmailRecipient[]>([]);
+  const [draft, setDraft] = useState<EmailRecipient>({ email: '', name: '', role: 'to' });
+  const [draftError, setDraftError] = useState<MessageKey | null>(null);
+  // The server refuses a secret letter by e-mail (422); the form says so before anything is typed.
+  const noEmail = doc.secrecy !== 'normal';
   const orgs = useMemo(() => directory.data ?? [], [directory.data]);
   const options = useMemo(() => orgs.filter((o) => o.id !== own).map((o) => ({ value: String(o.id), label: `${o.nameTh} (${o.agencyCode})` })), [orgs, own]);
   const groups = useMemo(() => groupsOf(orgs, own, t), [orgs, own, t]);
 
+  const emailsToSend = useRef<EmailRecipient[]>([]);
+  /** The typed address joins the list when valid; null when there is nothing typed, false when refused. */
+  const takeDraft = (): EmailRecipient[] | false => {
+    const email = draft.email.trim();
+    if (!email) return emails;
+    const problem: MessageKey | null = !EMAIL.test(email) ? 'delivery.send.emailInvalid' : emails.some((e) => e.email.toLowerCase() === email.toLowerCase()) ? 'delivery.send.emailTwice' : null;
+    setDraftError(problem);
+    if (problem) return false;
+    const next = [...emails, { ...draft, email }];
+    setEmails(next);
+    setDraft({ email: '', name: '', role: draft.role });
+    return next;
+  };
   const sendOnce = useSingleFlight(() =>
     api.post<List<Delivery>>(`/documents/${doc.id}/send`, {
-      recipients: [...to.map((id) => ({ organisationId: Number(id), role: 'to' })), ...copy.map((id) => ({ organisationId: Number(id), role: 'copy' }))],
+      recipients: [
+        ...to.map((id) => ({ organisationId: Number(id), role: 'to' })),
+        ...copy.map((id) => ({ organisationId: Number(id), role: 'copy' })),
+        ...emailsToSend.current.map((e) => ({ email: e.email, ...(e.name.trim() ? { name: e.name.trim() } : {}), role: e.role })),
+      ],
     }),
   );
   const send = useMutation({
@@ -186,8 +289,12 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
     setEmpty(false);
   };
   const submit = () => {
-    setEmpty(to.length + copy.length === 0);
-    if (to.length + copy.length > 0) send.mutate();
+    const mailed = noEmail ? [] : takeDraft();
+    if (mailed === false) return;
+    emailsToSend.current = mailed;
+    const none = to.length + copy.length + mailed.length === 0;
+    setEmpty(none);
+    if (!none) send.mutate();
   };
 
   return (
@@ -207,6 +314,36 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
           data={[{ value: '', label: t('delivery.send.groupPlaceholder') }, ...groups.map((g) => ({ value: g.value, label: g.label }))]}
         />
         <MultiSelect label={t('delivery.send.copy')} data={options.filter((o) => !to.includes(o.value))} value={copy} onChange={(v) => { setCopy(v); setEmpty(false); }} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
+        <Fieldset legend={t('delivery.send.email')} variant="filled">
+          <Stack gap="xs">
+            {noEmail ? (
+              <Text size="sm" c="red.8" data-testid="email-refused">
+                {t('delivery.send.emailSecret')}
+              </Text>
+            ) : (
+              <>
+                <Group align="flex-end" gap="xs" wrap="wrap">
+                  <TextInput label={t('delivery.send.emailAddress')} type="email" value={draft.email} onChange={(e) => { const email = e.currentTarget.value; setDraft((d) => ({ ...d, email })); setDraftError(null); setEmpty(false); }} error={draftError ? t(draftError) : undefined} w={240} />
+                  <TextInput label={t('delivery.send.emailName')} value={draft.name} onChange={(e) => { const name = e.currentTarget.value; setDraft((d) => ({ ...d, name })); }} maxLength={255} w={240} />
+                  <NativeSelect label={t('delivery.panel.role')} value={draft.role} onChange={(e) => { const role = e.currentTarget.value as EmailRecipient['role']; setDraft((d) => ({ ...d, role })); }} data={[{ value: 'to', label: t('delivery.role.to') }, { value: 'copy', label: t('delivery.role.copy') }]} />
+                  <Button variant="light" onClick={() => takeDraft()}>
+                    {t('delivery.send.emailAdd')}
+                  </Button>
+                </Group>
+                {emails.map((e) => (
+                  <Group key={e.email} gap="xs" data-testid="email-recipient">
+                    <Text size="sm">
+                      {e.name.trim() ? `${e.name.trim()} <${e.email}>` : e.email} · {t(`delivery.role.${e.role}`)}
+                    </Text>
+                    <ActionIcon variant="subtle" color="red" size="sm" aria-label={t('delivery.send.emailRemove', { email: e.email })} onClick={() => setEmails((prev) => prev.filter((x) => x !== e))}>
+                      ×
+                    </ActionIcon>
+                  </Group>
+                ))}
+              </>
+            )}
+          </Stack>
+        </Fieldset>
         {send.isError && (
           <Alert color="red" data-testid="form-error">
             {deliveryRefusal(send.error, t)}

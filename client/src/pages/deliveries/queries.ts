@@ -1,6 +1,6 @@
 // Deliveries in the web app: the one set of React Query keys, and the live listener that re-reads
 // them when the server says a delivery changed (delivery.sent, .arrived, .received, .rejected …).
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { api, ApiError } from '../../lib/api';
 import type { Translate } from '../../i18n';
@@ -13,6 +13,7 @@ export const deliveryKeys = {
   all: ['deliveries'] as const,
   arrivals: ['deliveries', 'arrivals'] as const,
   ofDocument: (id: number) => ['deliveries', 'document', id] as const,
+  outgoing: (olderThanHours: number | null) => ['deliveries', 'outgoing', olderThanHours] as const,
 };
 
 /** The tray: what is waiting (sent or arrived, not yet received), most urgent first, then oldest first. */
@@ -23,6 +24,20 @@ export const useArrivals = (enabled = true) =>
 
 export const useDocumentDeliveries = (documentId: number) =>
   useQuery({ queryKey: deliveryKeys.ofDocument(documentId), queryFn: () => api.get<List<Delivery>>(`/documents/${documentId}/deliveries`), select: (d) => d.items, retry: false });
+
+/**
+ * The organisation's sent deliveries, newest first; with `olderThanHours`, only those sent and not yet
+ * received (rejected, returned or withdrawn) for more than that many hours.
+ */
+export const useOutgoing = (olderThanHours: number | null, enabled = true) =>
+  useQuery({
+    queryKey: deliveryKeys.outgoing(olderThanHours),
+    queryFn: () => api.get<List<Delivery>>(`/deliveries/outgoing?limit=500${olderThanHours === null ? '' : `&pending=true&olderThanHours=${olderThanHours}`}`),
+    select: (d) => d.items,
+    enabled,
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
 
 /** The deployment's directory (GET /api/organisations is open to every signed-in user): the active ones. */
 export const useOrganisations = (enabled = true) =>
