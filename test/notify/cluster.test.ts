@@ -74,11 +74,12 @@ if (testDialect() === 'mariadb') {
       const conn = await mysql.createConnection(database.url);
       try {
         await conn.query("UPDATE users SET email = 'officer@example.go.th' WHERE username = 'officer'");
-        const [rows] = await conn.query("SELECT id FROM users WHERE username = 'officer'");
-        const officer = (rows as Array<{ id: number }>)[0].id;
-        // As the workflow runtime would commit it (another writer, outside both processes).
-        await conn.query('INSERT INTO outbox_events (type, organisationId, subjectType, subjectId, audience, summary, createdAt) VALUES (?, NULL, ?, ?, ?, ?, NOW(3))', [
-          'task.assigned', 'task', '77', JSON.stringify({ userIds: [officer] }), JSON.stringify({ title: 'งานเดียว ส่งครั้งเดียว' }),
+        const [rows] = await conn.query("SELECT id, organisationId FROM users WHERE username = 'officer'");
+        const { id: officer, organisationId } = (rows as Array<{ id: number; organisationId: number }>)[0];
+        // As the workflow runtime would commit it (another writer, outside both processes), in the
+        // officer's organisation: a task's name is mailed only inside its own organisation.
+        await conn.query('INSERT INTO outbox_events (type, organisationId, subjectType, subjectId, audience, summary, createdAt) VALUES (?, ?, ?, ?, ?, ?, NOW(3))', [
+          'task.assigned', organisationId, 'task', '77', JSON.stringify({ userIds: [officer] }), JSON.stringify({ title: 'งานเดียว ส่งครั้งเดียว' }),
         ]);
       } finally {
         await conn.end();
