@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `npm test` needs from the system beyond node_modules: Debian's Chromium for the browser tests
-# and a Thai font for the pages they draw. On a fresh machine (root, apt-get) they are installed;
-# elsewhere one line says what to install, and the test run stops before it starts.
+# and a Thai font for the pages they draw, the letter font, and the independent signature verifiers.
+# On a fresh machine (root, apt-get) they are installed; elsewhere one line says what to install,
+# and the test run stops before it starts.
 set -euo pipefail
 
 need=()
@@ -12,6 +13,12 @@ else
   [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 [ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || need+=(fonts-thai-tlwg)
+# Letters are rendered in Laksaman (SIPA's Sarabun, TrueType: the -otf faces become Type 3 in PDFs).
+[ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || need+=(fonts-tlwg-laksaman-ttf)
+# Independent verifiers of what the product signs: pdfsig/pdffonts/pdftoppm, certutil, xmlsec1.
+command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
+command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
