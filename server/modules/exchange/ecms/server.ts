@@ -1,0 +1,166 @@
+// The ECMS SOAP endpoint: raw bytes (size-limited) → strict parse → the claimed sender's certificate
+// from our directory → signature over Body and the WS-Addressing headers → To, freshness, replay →
+// node-soap dispatches the envelope rebuilt from the signed parts only → a signed response.
+// Every refusal is a SOAP Fault with a 4xx status and a RefusalRecord for the administrators;
+// nothing reaches the handlers (and so the arrivals tray) unless all checks passed.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import express from 'express';
+import * as soap from 'soap';
+import { XmlError, serialize, elements } from './xml';
+import * as m from './messages';
+import { SignatureError, verifyLetter } from './dsig';
+import { parseEnvelope, claimedSender, openEnvelope, signedEnvelope, faultEnvelope, messageTime, newMessageId, Refusal, ANONYMOUS, type Opened } from './envelope';
+import { EcmsHandlerError, type EcmsHandlers, type EcmsIdentity, type EcmsPeer, type PickupQueue, type RefusalRecord, type ReplayStore } from './types';
+
+export const WSDL_PATH = path.join(__dirname, 'ecms.wsdl');
+
+export interface EcmsServerOptions {
+  identity: EcmsIdentity;
+  /** Addresses a request's wsa:To may name (our public URL of this endpoint). */
+  endpointUrls: string[];
+  resolvePeer(ecmsOrganisationId: string): Promise<EcmsPeer | null>;
+  handlers: EcmsHandlers;
+  replay: ReplayStore;
+  queue: PickupQueue;
+  onRefused(record: RefusalRecord): void | Promise<void>;
+  /** Largest request in bytes (base64 letters included); default 25 MB. */
+  maxBytes?: number;
+  /** How far a MessageID's time may be from ours; default 15 minutes. */
+  clockSkewMs?: number;
+  now?: () => Date;
+}
+
+interface CallContext { opened: Opened; peer: EcmsPeer; responseInner?: string; error?: unknown }
+
+export function createEcmsRouter(options: EcmsServerOptions): express.Router {
+  const skew = options.clockSkewMs ?? 15 * 60_000;
+  const now = options.now ?? (() => new Date());
+  const wsdlXml = fs.readFileSync(WSDL_PATH, 'utf8').replace('http://localhost:3000/ecms/ws', options.endpointUrls[0] ?? '');
+  const contexts = new Map<string, CallContext>();
+  // Each operation reads the signed body kept in its call's context, never node-soap's parse of it.
+  const op = (fn: (ctx: CallContext, el: Element) => Promise<string>) => async (_args: unknown, _cb: unknown, _headers: unknown, req: { headers: Record<string, string> }) => {
+    const ctx = contexts.get(req.headers['x-ecms-call'])!;
+    try {
+      ctx.responseInner = await fn(ctx, m.readOperation(ctx.opened.body).el);
+    } catch (err) {
+      ctx.error = err;
+    }
+    return { $xml: ctx.responseInner ?? '' };
+  };
+  const origin = (ctx: CallContext) => ({ peer: ctx.peer, messageId: ctx.opened.messageId, receivedAt: now() });
+  const peerId = (ctx: CallContext) => ctx.peer.ecmsOrganisationId;
+  const services = {
+    EcmsService: {
+      EcmsPort: {
+        CorrespondenceLetterOutboundRequest: op(async (ctx, el) => {
+          const payload = m.readPayloadElement(el);
+          if (!payload) throw new XmlError('The request holds neither a GovernmentDocument nor a notifier.');
+          if (payload.type === 'notifier') return m.outboundResponse((await options.handlers.onNotifier(payload.notifier, origin(ctx))).processId, now());
+          const letterEl = verifyLetter(payload.document, ctx.peer.certificatePem);
+          const letter = m.readLetter(letterEl);
+          // The letter must come from the peer that signed the message and be for us.
+          if (letter.sender.departmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'The letter\'s SenderParty is not the organisation that sent it.');
+          if (letter.receiver.departmentId !== options.identity.ecmsOrganisationId) throw new Refusal(403, 'not_for_us', 'The letter is addressed to another organisation.');
+          const result = await options.handlers.onLetterArrived({ letter, signedDocumentXml: serialize(payload.document) }, origin(ctx));
+          return m.outboundResponse(result.processId, now());
+        }),
+        CorrespondenceLetterInboundRequest: op(async (ctx) => m.inboundResponse(await options.queue.next(peerId(ctx)))),
+        CorrespondenceLetterInboundSpecialRequest: op(async (ctx, el) => m.inboundResponse(await options.queue.get(peerId(ctx), m.readProcessId(el)))),
+        CorrespondenceLetterDeleteRequest: op(async (ctx, el) => m.statusResponse(await options.queue.remove(peerId(ctx), m.readProcessId(el)))),
+        CorrespondenceDeleteGovernmentDocumentRequest: op(async (ctx, el) => {
+          const w = m.readWithdrawal(el);
+          if (w.senderDepartmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'Only the sender may withdraw its letter.');
+          return m.statusResponse(await options.handlers.onWithdraw(w, origin(ctx)));
+        }),
+        GetSecretCodes: op(async () => m.codesResponse(m.secretCodes())),
+        GetSpeedCodes: op(async () => m.codesResponse(m.speedCodes())),
+        GetMimeCodes: op(async () => m.codesResponse(m.mimeCodes())),
+        GetMinistryOrganizationList: op(async () => m.organisationsResponse(await options.handlers.organisations({ ministriesOnly: true }))),
+        GetOrganizationList: op(async (_ctx, el) => m.organisationsResponse(await options.handlers.organisations({ ministriesOnly: false, ministryId: elements(el).find((e) => e.localName === 'MinistryID')?.textContent?.trim() || undefined }))),
+        TimeCheckRequest: op(async () => m.timeResponse(now())),
+      },
+    },
+  };
+  let soapServer: soap.Server | null = null;
+  const ready = new Promise<soap.Server>((resolve, reject) => {
+    const s = soap.listen(null as never, { path: '/', services, xml: wsdlXml, callback: (err: unknown) => (err ? reject(err) : resolve(s)) } as never);
+  }).then((s) => (soapServer = s));
+
+  const router = express.Router();
+  router.get('/', (req, res, next) => {
+    if (!('wsdl' in req.query) && !('WSDL' in req.query)) return next();
+    res.type('text/xml').send(wsdlXml);
+  });
+  const raw = express.raw({ type: () => true, limit: options.maxBytes ?? 25 * 1024 * 1024 });
+  router.post('/', (req, res, next) => raw(req, res, (err?: unknown) => {
+    if (!err) return next();
+    const e = err as { type?: string };
+    const refusal = e.type === 'entity.too.large' ? new Refusal(413, 'too_large', 'The request is larger than this endpoint accepts.') : new Refusal(400, 'unreadable', 'The request body could not be read.');
+    void refuse(req, res, refusal, Number(req.headers['content-length']) || 0);
+  }), async (req, res) => {
+    const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    try {
+      const ctype = String(req.headers['content-type'] ?? '');
+      if (!/^(text\/xml|application\/soap\+xml)\b/i.test(ctype)) throw new Refusal(415, 'content_type', 'SOAP 1.1 requests are text/xml.');
+      const rawXml = bytes.toString('utf8');
+      const doc = parseEnvelope(rawXml);
+      const claimed = claimedSender(doc);
+      const peer = await options.resolvePeer(claimed);
+      if (!peer) throw new Refusal(403, 'unknown_peer', 'The sending organisation is not in this deployment\'s directory.', claimed);
+      const opened = openEnvelope(rawXml, doc, peer.certificatePem);
+      if (opened.fromOrganisationId !== claimed) throw new Refusal(403, 'sender_mismatch', 'wsa:From changed.', claimed);
+      if (!options.endpointUrls.includes(opened.to)) throw new Refusal(403, 'wrong_recipient', 'wsa:To names another endpoint.', claimed, opened.messageId);
+      const { name } = m.readOperation(opened.body);
+      if (!(m.OPERATIONS as readonly string[]).includes(name)) throw new Refusal(400, 'unknown_operation', `${name} is not an ECMS operation here.`, claimed, opened.messageId);
+      if (opened.action !== m.actionOf(name)) throw new Refusal(400, 'action_mismatch', 'wsa:Action does not match the body.', claimed, opened.messageId);
+      const sentAt = messageTime(opened.messageId);
+      if (!sentAt) throw new Refusal(400, 'message_id', 'wsa:MessageID must be mid://yyyyMMdd.HHmmssSSS@… (UTC).', claimed, opened.messageId);
+      if (Math.abs(sentAt.getTime() - now().getTime()) > skew) throw new Refusal(403, 'stale', 'The message is too old or from the future (replay or clock skew).', claimed, opened.messageId);
+      if (!(await options.replay.claim(claimed, opened.messageId, new Date(now().getTime() + 2 * skew)))) {
+        throw new Refusal(409, 'duplicate_message', 'This MessageID was already processed.', claimed, opened.messageId);
+      }
+      const callId = crypto.randomUUID();
+      const ctx: CallContext = { opened, peer };
+      contexts.set(callId, ctx);
+      try {
+        const server = soapServer ?? (await ready);
+        await server.processRequest(opened.signedOnlyXml, { headers: { 'x-ecms-call': callId, 'content-type': 'text/xml' } } as never);
+      } finally {
+        contexts.delete(callId);
+      }
+      if (ctx.error || ctx.responseInner === undefined) {
+        await options.replay.release(claimed, opened.messageId);
+        throw ctx.error ?? new Error('The operation did not answer.');
+      }
+      const response = signedEnvelope(
+        { messageId: newMessageId(options.identity.ecmsOrganisationId, now()), to: ANONYMOUS, action: m.actionOf(m.responseOf(name as m.EcmsOperation)), fromOrganisationId: options.identity.ecmsOrganisationId, relatesTo: opened.messageId },
+        m.operationXml(m.responseOf(name as m.EcmsOperation), ctx.responseInner), options.identity,
+      );
+      res.status(200).type('text/xml; charset=utf-8').send(response);
+    } catch (err) {
+      await refuse(req, res, toRefusal(err), bytes.length);
+    }
+  });
+
+  async function refuse(req: express.Request, res: express.Response, r: Refusal, size: number) {
+    try {
+      await options.onRefused({ at: now(), status: r.status, code: r.code, reason: r.message, remoteAddress: req.ip, claimedPeer: r.peerOrganisationId, messageId: r.messageId, bytes: size });
+    } catch (e) {
+      console.error('[ecms] could not record a refusal:', (e as Error).message);
+    }
+    if (res.headersSent) return;
+    res.status(r.status).type('text/xml; charset=utf-8').send(faultEnvelope(r.status >= 500 ? 'soap:Server' : 'soap:Client', r.code, r.message));
+  }
+  return router;
+}
+
+function toRefusal(err: unknown): Refusal {
+  if (err instanceof Refusal) return err;
+  if (err instanceof XmlError) return new Refusal(400, 'malformed', err.message);
+  if (err instanceof SignatureError) return new Refusal(403, 'bad_signature', err.message);
+  if (err instanceof EcmsHandlerError) return new Refusal(err.status, err.code, err.message);
+  console.error('[ecms] operation failed:', err);
+  return new Refusal(500, 'internal_error', 'The request could not be processed; nothing was stored. Try again later.');
+}
