@@ -38,7 +38,7 @@ function algorithmFor(key: crypto.KeyObject): string {
 }
 
 function newSignedXml(options: ConstructorParameters<typeof SignedXml>[0]): SignedXml {
-  const sig = new SignedXml({ idAttribute: 'ID', getCertFromKeyInfo: () => null, ...options });
+  const sig = new SignedXml({ getCertFromKeyInfo: () => null, ...options });
   (sig.SignatureAlgorithms as Record<string, unknown>)[ECDSA_SHA256] = EcdsaSha256;
   return sig;
 }
