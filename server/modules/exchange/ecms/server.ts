@@ -14,7 +14,11 @@ import { SignatureError, verifyLetter } from './dsig';
 import { parseEnvelope, claimedSender, openEnvelope, signedEnvelope, faultEnvelope, messageTime, newMessageId, Refusal, ANONYMOUS, type Opened } from './envelope';
 import { EcmsHandlerError, type EcmsHandlers, type EcmsIdentity, type EcmsPeer, type PickupQueue, type RefusalRecord, type ReplayStore } from './types';
 
-export const WSDL_PATH = path.join(__dirname, 'ecms.wsdl');
+// tsc copies no .wsdl into dist/: the compiled server reads the one in server/ (the repo ships both).
+export const WSDL_PATH = [path.join(__dirname, 'ecms.wsdl'), path.resolve(__dirname, '..', '..', '..', '..', '..', 'server', 'modules', 'exchange', 'ecms', 'ecms.wsdl')]
+  .find((p) => fs.existsSync(p)) ?? path.join(__dirname, 'ecms.wsdl');
+/** Where the app serves the endpoint (and ?wsdl). */
+export const ECMS_PATH = '/ecms/ws';
 
 export interface EcmsServerOptions {
   identity: EcmsIdentity;
