@@ -166,7 +166,7 @@ describe('ECMS endpoint: a peer sends to us', function () {
     it('refuses signature wrapping: the signed Body moved aside and an unsigned Body without the signed ID processed', async () => {
       const xml = await letterEnvelope();
       const signedBody = /<SOAP-ENV:Body ID="peer-body">[\s\S]*<\/SOAP-ENV:Body>/.exec(xml)![0];
-      const forged = signedBody.replace(' ID="peer-body"', ' ID="attacker-body"').replace('ขอเชิญประชุม', 'หนังสือปลอม');
+      const forged = signedBody.replace(' ID="peer-body"', ' ID="attacker-body"').replace(/ID="peer-letter-/, 'ID="forged-letter-').replace('ขอเชิญประชุม', 'หนังสือปลอม');
       const moved = signedBody.replace(/SOAP-ENV:Body/g, 'w:Kept').replace('<w:Kept', '<w:Kept xmlns:w="urn:attacker"');
       const wrapped = xml.replace(signedBody, forged).replace('</SOAP-ENV:Header>', `${moved}</SOAP-ENV:Header>`);
       expectRefused(await post(url, wrapped), 403, 'bad_signature');

@@ -4,17 +4,22 @@ import crypto from 'node:crypto';
 import type { ReplayStore, PickupQueue, QueuedItem } from './types';
 
 export class MemoryReplayStore implements ReplayStore {
-  private seen = new Map<string, number>();
+  private seen = new Map<string, { state: 'processing' | 'done'; until: number }>();
   constructor(private now: () => number = Date.now) {}
-  async claim(peer: string, messageId: string, keepUntil: Date): Promise<boolean> {
+  async claim(peer: string, messageId: string, leaseUntil: Date) {
     const t = this.now();
-    for (const [k, until] of this.seen) if (until < t) this.seen.delete(k);
+    for (const [k, v] of this.seen) if (v.state === 'done' && v.until < t) this.seen.delete(k);
     const key = `${peer}\u0000${messageId}`;
-    if (this.seen.has(key)) return false;
-    this.seen.set(key, keepUntil.getTime());
-    return true;
+    const row = this.seen.get(key);
+    if (row?.state === 'done') return 'done' as const;
+    if (row && row.until > t) return 'in_progress' as const;
+    this.seen.set(key, { state: 'processing', until: leaseUntil.getTime() });
+    return 'claimed' as const;
   }
-  async release(peer: string, messageId: string): Promise<void> {
+  async complete(peer: string, messageId: string, keepUntil: Date) {
+    this.seen.set(`${peer}\u0000${messageId}`, { state: 'done', until: keepUntil.getTime() });
+  }
+  async release(peer: string, messageId: string) {
     this.seen.delete(`${peer}\u0000${messageId}`);
   }
 }

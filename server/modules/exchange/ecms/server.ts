@@ -19,6 +19,8 @@ export const WSDL_PATH = [path.join(__dirname, 'ecms.wsdl'), path.resolve(__dirn
   .find((p) => fs.existsSync(p)) ?? path.join(__dirname, 'ecms.wsdl');
 /** Where the app serves the endpoint (and ?wsdl). */
 export const ECMS_PATH = '/ecms/ws';
+/** How long a claimed MessageID stays ours while its handler runs; a crash frees it after this. */
+const LEASE_MS = 5 * 60_000;
 
 export interface EcmsServerOptions {
   identity: EcmsIdentity;
@@ -122,9 +124,9 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
       const sentAt = messageTime(opened.messageId);
       if (!sentAt) throw new Refusal(400, 'message_id', 'wsa:MessageID must be mid://yyyyMMdd.HHmmssSSS@… (UTC).', claimed, opened.messageId);
       if (Math.abs(sentAt.getTime() - now().getTime()) > skew) throw new Refusal(403, 'stale', 'The message is too old or from the future (replay or clock skew).', claimed, opened.messageId);
-      if (!(await options.replay.claim(claimed, opened.messageId, new Date(now().getTime() + 2 * skew)))) {
-        throw new Refusal(409, 'duplicate_message', 'This MessageID was already processed.', claimed, opened.messageId);
-      }
+      const claim = await options.replay.claim(claimed, opened.messageId, new Date(now().getTime() + LEASE_MS));
+      if (claim === 'done') throw new Refusal(409, 'duplicate_message', 'This MessageID was already processed.', claimed, opened.messageId);
+      if (claim === 'in_progress') throw new Refusal(409, 'in_progress', 'This MessageID is being processed; ask again later.', claimed, opened.messageId);
       const callId = crypto.randomUUID();
       const ctx: CallContext = { opened, peer };
       contexts.set(callId, ctx);
@@ -138,6 +140,7 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
         await options.replay.release(claimed, opened.messageId);
         throw ctx.error ?? new Error('The operation did not answer.');
       }
+      await options.replay.complete(claimed, opened.messageId, new Date(sentAt.getTime() + skew + 60_000));
       const response = signedEnvelope(
         { messageId: newMessageId(options.identity.ecmsOrganisationId, now()), to: ANONYMOUS, action: m.actionOf(m.responseOf(name as m.EcmsOperation)), fromOrganisationId: options.identity.ecmsOrganisationId, relatesTo: opened.messageId },
         m.operationXml(m.responseOf(name as m.EcmsOperation), ctx.responseInner), options.identity,

@@ -62,10 +62,15 @@ export interface RefusalRecord {
   bytes: number;
 }
 
-/** Message ids already processed, per peer: exactly once, and replays refused. */
+/**
+ * Message ids per peer: exactly once, and replays refused. A claim is a lease: if the process dies
+ * while handling, the sender's retry takes the claim over after the lease and is processed (the
+ * handlers are idempotent per letter); once completed, the id is kept until its freshness window
+ * has passed (older messages are refused as stale anyway).
+ */
 export interface ReplayStore {
-  /** true when newly claimed; false when already seen (a replay or a retry after a lost response). */
-  claim(peerOrganisationId: string, messageId: string, keepUntil: Date): Promise<boolean>;
+  claim(peerOrganisationId: string, messageId: string, leaseUntil: Date): Promise<'claimed' | 'in_progress' | 'done'>;
+  complete(peerOrganisationId: string, messageId: string, keepUntil: Date): Promise<void>;
   /** Gives a claim back when processing failed, so the sender's retry is processed. */
   release(peerOrganisationId: string, messageId: string): Promise<void>;
 }
