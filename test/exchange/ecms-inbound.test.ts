@@ -10,6 +10,7 @@ import { MemoryReplayStore, MemoryPickupQueue } from '../../server/modules/excha
 import { signLetter } from '../../server/modules/exchange/ecms/dsig';
 import * as m from '../../server/modules/exchange/ecms/messages';
 import type { ArrivedLetter, RefusalRecord } from '../../server/modules/exchange/ecms/types';
+import { jobCounts } from '../../server/modules/exchange/ecms/pool';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
@@ -153,6 +154,13 @@ describe('ECMS endpoint: a peer sends to us', function () {
     it('refuses a body altered after signing', async () => {
       const xml = (await letterEnvelope()).replace('ขอเชิญประชุม', 'โอนเงินด่วน');
       expectRefused(await post(url, xml), 403, 'bad_signature');
+    });
+
+    it('refuses a large letter altered after signing (checked on the worker thread) the same way', async () => {
+      const before = jobCounts.offThread;
+      const xml = (await letterEnvelope({ main: Buffer.alloc(100 * 1024, 3) })).replace('ขอเชิญประชุม', 'โอนเงินด่วน');
+      expectRefused(await post(url, xml), 403, 'bad_signature');
+      expect(jobCounts.offThread).to.equal(before + 1);
     });
 
     it('refuses signature wrapping: the signed Body moved into the header and an unsigned Body with the same ID put in its place', async () => {

@@ -8,6 +8,7 @@ import { EcmsClient, EcmsRefused } from '../../server/modules/exchange/ecms/clie
 import { createEcmsRouter } from '../../server/modules/exchange/ecms/server';
 import { MemoryReplayStore, MemoryPickupQueue } from '../../server/modules/exchange/ecms/memory-stores';
 import type { EcmsLetter } from '../../server/modules/exchange/ecms/messages';
+import { jobCounts, INLINE_LIMIT } from '../../server/modules/exchange/ecms/pool';
 
 const letter = (over: Partial<EcmsLetter> = {}): EcmsLetter => ({
   letterNumber: 'นร 0105/123', correspondenceDate: '2026-12-04', subject: 'ขอความอนุเคราะห์ข้อมูล', secretCode: '002', speedCode: '003',
@@ -179,6 +180,13 @@ describe('ECMS client and server together (both ours)', function () {
         expect((await c.codes('GetSpeedCodes')).map((x) => x.value)).to.deep.equal(['001', '002', '003', '004']);
         expect(Math.abs((await c.time()).getTime() - Date.now())).to.be.below(60_000);
         expect(await c.organisations()).to.deep.equal([]);
+        // A large letter is signed and verified on the worker thread, and arrives intact.
+        const before = jobCounts.offThread;
+        const big = Buffer.alloc(INLINE_LIMIT * 3, 0x5a);
+        await c.sendLetter(letter({ letterNumber: 'นร 0105/124', attachments: [{ mimeCode: 'application/zip', fileName: 'big.zip', content: big }] }));
+        expect(jobCounts.offThread - before, 'our signing and the server\'s verification left the event loop').to.be.at.least(2);
+        expect(arrived[1].attachments[0].content.equals(big)).to.equal(true);
+        expect(Buffer.isBuffer(arrived[1].attachments[0].content)).to.equal(true);
       } finally {
         await server.close();
       }

@@ -4,9 +4,10 @@
 import crypto from 'node:crypto';
 import * as soap from 'soap';
 import * as m from './messages';
-import { parseXml, serialize, elements, XmlError } from './xml';
-import { signLetter, verifyLetter } from './dsig';
-import { signedEnvelope, parseEnvelope, claimedSender, openEnvelope, newMessageId, ANONYMOUS } from './envelope';
+import { parseXml, elements, XmlError } from './xml';
+import { newMessageId, ANONYMOUS } from './envelope';
+import { openOffThread, openLetterOffThread, signOffThread } from './pool';
+import type { OpenedMessage, SignJob } from './open';
 import { WSDL_PATH } from './server';
 import type { EcmsIdentity, EcmsPeer } from './types';
 
@@ -30,19 +31,22 @@ export interface EcmsClientOptions {
 
 export class EcmsClient {
   private client: Promise<soap.Client>;
+  private signer: { privateKeyPem: string; certificatePem: string };
   constructor(private identity: EcmsIdentity, private peer: EcmsPeer, private options: EcmsClientOptions = {}) {
     this.client = soap.createClientAsync(WSDL_PATH, { endpoint: peer.endpointUrl });
+    this.signer = { privateKeyPem: identity.privateKeyPem, certificatePem: identity.certificatePem };
   }
 
   /** Sends one operation; returns the signed response's operation element and the MessageID used (the sender's idempotency key). */
-  async call(operation: m.EcmsOperation, inner: string, messageId = newMessageId(this.identity.ecmsOrganisationId)): Promise<{ el: Element; messageId: string }> {
+  async call(operation: m.EcmsOperation, inner: string, messageId = newMessageId(this.identity.ecmsOrganisationId), letter?: SignJob['letter']): Promise<{ el: Element; opened: OpenedMessage; messageId: string }> {
     const client = await this.client;
     const action = m.actionOf(operation);
-    const postProcess = () => signedEnvelope({ messageId, to: this.peer.endpointUrl, action, fromOrganisationId: this.identity.ecmsOrganisationId }, m.operationXml(operation, inner), this.identity);
+    // Signed before node-soap runs (off the event loop when large); node-soap's own envelope is replaced by it.
+    const signed = await signOffThread({ addressing: { messageId, to: this.peer.endpointUrl, action, fromOrganisationId: this.identity.ecmsOrganisationId }, operation, inner, letter, signer: this.signer });
     let rawResponse: string;
     try {
       const method = (client as unknown as Record<string, (args: unknown, opts: unknown, headers: unknown) => Promise<[unknown, string]>>)[`${operation}Async`];
-      [, rawResponse] = await method({ $xml: inner }, { postProcess, timeout: this.options.timeoutMs ?? 60_000 }, { SOAPAction: `"${action}"` });
+      [, rawResponse] = await method({ $xml: '' }, { postProcess: () => signed, timeout: this.options.timeoutMs ?? 60_000 }, { SOAPAction: `"${action}"` });
     } catch (err) {
       const e = err as { response?: { status?: number; data?: unknown }; body?: string; message?: string };
       const status = e.response?.status;
@@ -54,21 +58,20 @@ export class EcmsClient {
       }
       throw err;
     }
-    const doc = parseEnvelope(rawResponse);
-    if (claimedSender(doc) !== this.peer.ecmsOrganisationId) throw new XmlError('The response is from another organisation.');
-    const opened = openEnvelope(rawResponse, doc, this.peer.certificatePem);
+    const result = await openOffThread(String(rawResponse ?? ''), this.peer.certificatePem);
+    if (!result.ok) throw new XmlError(`The peer's response was refused: ${result.message}`);
+    const opened = result.value;
+    if (opened.fromOrganisationId !== this.peer.ecmsOrganisationId) throw new XmlError('The response is from another organisation.');
     if (opened.relatesTo !== messageId) throw new XmlError('The response does not relate to our request.');
     if (opened.to !== ANONYMOUS) throw new XmlError('The response is addressed elsewhere.');
-    const op = m.readOperation(opened.body);
-    if (op.name !== m.responseOf(operation) || opened.action !== m.actionOf(op.name)) throw new XmlError(`Expected ${m.responseOf(operation)}.`);
-    return { el: op.el, messageId };
+    if (opened.operation !== m.responseOf(operation) || opened.action !== m.actionOf(opened.operation)) throw new XmlError(`Expected ${m.responseOf(operation)}.`);
+    return { el: m.readOperation(parseXml(opened.bodyXml).documentElement as unknown as Element).el, opened, messageId };
   }
 
   /** Sends a letter (the file bytes base64 inside), signed twice: the letter (GovernmentSignature) and the message. */
   async sendLetter(letter: m.EcmsLetter, messageId?: string) {
-    const id = `letter-${crypto.randomUUID()}`;
-    const document = signLetter(m.letterXml(letter, id), id, this.identity).replace(/^<\?xml[^>]*>/, '');
-    const { el, messageId: mid } = await this.call('CorrespondenceLetterOutboundRequest', document, messageId);
+    const letterId = `letter-${crypto.randomUUID()}`;
+    const { el, messageId: mid } = await this.call('CorrespondenceLetterOutboundRequest', '', messageId, { letterXml: m.letterXml(letter, letterId), letterId });
     return { messageId: mid, processId: m.readProcessId(el), processTime: m.readProcessTime(el) };
   }
 
@@ -79,11 +82,11 @@ export class EcmsClient {
 
   /** CorrespondenceLetterInboundRequest: the next queued letter or notifier for us, or null. */
   async fetchNext(): Promise<Fetched | null> {
-    return this.readFetched((await this.call('CorrespondenceLetterInboundRequest', '')).el);
+    return this.readFetched(await this.call('CorrespondenceLetterInboundRequest', ''));
   }
 
   async fetchAgain(processId: string): Promise<Fetched | null> {
-    return this.readFetched((await this.call('CorrespondenceLetterInboundSpecialRequest', m.processIdRequest(processId))).el);
+    return this.readFetched(await this.call('CorrespondenceLetterInboundSpecialRequest', m.processIdRequest(processId)));
   }
 
   /** CorrespondenceLetterDeleteRequest: dequeue after the item was stored. */
@@ -109,17 +112,21 @@ export class EcmsClient {
     return new Date(elements(el).find((e) => e.localName === 'ServerTime')?.textContent ?? '');
   }
 
-  private async readFetched(el: Element): Promise<Fetched | null> {
+  private async readFetched({ el, opened }: { el: Element; opened: OpenedMessage }): Promise<Fetched | null> {
     const processId = m.readOptionalProcessId(el);
-    const payload = m.readPayloadElement(el);
-    if (!processId || !payload) return null;
-    if (payload.type === 'notifier') return { processId, processTime: m.readProcessTime(el), payload };
+    if (!processId) return null;
+    if (!opened.documentXml) {
+      const payload = m.readPayloadElement(el);
+      if (payload?.type !== 'notifier') return null;
+      return { processId, processTime: m.readProcessTime(el), payload };
+    }
     // A relayed letter is verified with its sender's certificate, not the relaying node's.
-    const claimed = m.readLetter(parseXml(serialize(payload.document)).documentElement!.getElementsByTagNameNS(m.NS.ram, 'CorrespondenceLetter')[0] as unknown as Element).sender.departmentId;
+    const claimed = opened.documentSender!;
     const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
     if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
-    const letter = m.readLetter(verifyLetter(payload.document, sender.certificatePem));
-    if (letter.receiver.departmentId !== this.identity.ecmsOrganisationId) throw new XmlError('The queued letter is for another organisation.');
-    return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter, signedDocumentXml: serialize(payload.document) } };
+    const read = await openLetterOffThread(opened.documentXml, sender.certificatePem);
+    if (!read.ok) throw new XmlError(`The queued letter was refused: ${read.message}`);
+    if (read.value.receiver.departmentId !== this.identity.ecmsOrganisationId) throw new XmlError('The queued letter is for another organisation.');
+    return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocumentXml: opened.documentXml } };
   }
 }

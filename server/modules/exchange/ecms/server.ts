@@ -1,6 +1,7 @@
-// The ECMS SOAP endpoint: raw bytes (size-limited) → strict parse → the claimed sender's certificate
-// from our directory → signature over Body and the WS-Addressing headers → To, freshness, replay →
-// node-soap dispatches the envelope rebuilt from the signed parts only → a signed response.
+// The ECMS SOAP endpoint: raw bytes (size-limited) → the claimed sender's certificate from our
+// directory → on a worker thread for large messages: strict parse, signature over Body and the
+// WS-Addressing headers, the letter's own GovernmentSignature → To, freshness, replay → node-soap
+// dispatches the envelope rebuilt from the signed parts only → a signed response.
 // Every refusal is a SOAP Fault with a 4xx status and a RefusalRecord for the administrators;
 // nothing reaches the handlers (and so the arrivals tray) unless all checks passed.
 import fs from 'node:fs';
@@ -8,10 +9,12 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import express from 'express';
 import * as soap from 'soap';
-import { XmlError, serialize, elements } from './xml';
+import { XmlError, parseXml, elements } from './xml';
 import * as m from './messages';
-import { SignatureError, verifyLetter } from './dsig';
-import { parseEnvelope, claimedSender, openEnvelope, signedEnvelope, faultEnvelope, messageTime, newMessageId, Refusal, ANONYMOUS, type Opened } from './envelope';
+import { SignatureError } from './dsig';
+import { faultEnvelope, messageTime, newMessageId, Refusal, ANONYMOUS } from './envelope';
+import { openOffThread, signOffThread } from './pool';
+import type { OpenedMessage } from './open';
 import { EcmsHandlerError, type EcmsHandlers, type EcmsIdentity, type EcmsPeer, type PickupQueue, type RefusalRecord, type ReplayStore } from './types';
 
 // tsc copies no .wsdl into dist/: the compiled server reads the one in server/ (the repo ships both).
@@ -38,7 +41,18 @@ export interface EcmsServerOptions {
   now?: () => Date;
 }
 
-interface CallContext { opened: Opened; peer: EcmsPeer; responseInner?: string; error?: unknown }
+interface CallContext { opened: OpenedMessage; peer: EcmsPeer; responseInner?: string; error?: unknown }
+
+/**
+ * The sender named in wsa:From, found textually in the header: it only chooses which certificate
+ * of our directory to verify with. The verified, signed wsa:From must then say the same.
+ */
+const FROM = /<(?:[A-Za-z_][\w.-]*:)?From\b[^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?Address\b[^>]*>\s*urn:th:gov:ecms:org:(\d{1,10})\s*</;
+export function claimedSenderHint(raw: string): string {
+  const m = FROM.exec(raw.slice(0, 64 * 1024));
+  if (!m) throw new XmlError('wsa:From/wsa:Address must name the sending organisation (urn:th:gov:ecms:org:<id>).');
+  return m[1];
+}
 
 export function createEcmsRouter(options: EcmsServerOptions): express.Router {
   const skew = options.clockSkewMs ?? 15 * 60_000;
@@ -49,11 +63,11 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
   const op = (fn: (ctx: CallContext, el: Element) => Promise<string>) => async (_args: unknown, _cb: unknown, _headers: unknown, req: { headers: Record<string, string> }) => {
     const ctx = contexts.get(req.headers['x-ecms-call'])!;
     try {
-      ctx.responseInner = await fn(ctx, m.readOperation(ctx.opened.body).el);
+      ctx.responseInner = await fn(ctx, m.readOperation(parseXml(ctx.opened.bodyXml).documentElement as unknown as Element).el);
     } catch (err) {
       ctx.error = err;
     }
-    return { $xml: ctx.responseInner ?? '' };
+    return { $xml: '' };
   };
   const origin = (ctx: CallContext) => ({ peer: ctx.peer, messageId: ctx.opened.messageId, receivedAt: now() });
   const peerId = (ctx: CallContext) => ctx.peer.ecmsOrganisationId;
@@ -61,16 +75,16 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
     EcmsService: {
       EcmsPort: {
         CorrespondenceLetterOutboundRequest: op(async (ctx, el) => {
-          const payload = m.readPayloadElement(el);
-          if (!payload) throw new XmlError('The request holds neither a GovernmentDocument nor a notifier.');
-          if (payload.type === 'notifier') return m.outboundResponse((await options.handlers.onNotifier(payload.notifier, origin(ctx))).processId, now());
-          const letterEl = verifyLetter(payload.document, ctx.peer.certificatePem);
-          const letter = m.readLetter(letterEl);
+          const arrived = ctx.opened.letter;
+          if (!arrived) {
+            const payload = m.readPayloadElement(el);
+            if (payload?.type !== 'notifier') throw new XmlError('The request holds neither a GovernmentDocument nor a notifier.');
+            return m.outboundResponse((await options.handlers.onNotifier(payload.notifier, origin(ctx))).processId, now());
+          }
           // The letter must come from the peer that signed the message and be for us.
-          if (letter.sender.departmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'The letter\'s SenderParty is not the organisation that sent it.');
-          if (letter.receiver.departmentId !== options.identity.ecmsOrganisationId) throw new Refusal(403, 'not_for_us', 'The letter is addressed to another organisation.');
-          const result = await options.handlers.onLetterArrived({ letter, signedDocumentXml: serialize(payload.document) }, origin(ctx));
-          return m.outboundResponse(result.processId, now());
+          if (arrived.letter.sender.departmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'The letter\'s SenderParty is not the organisation that sent it.');
+          if (arrived.letter.receiver.departmentId !== options.identity.ecmsOrganisationId) throw new Refusal(403, 'not_for_us', 'The letter is addressed to another organisation.');
+          return m.outboundResponse((await options.handlers.onLetterArrived(arrived, origin(ctx))).processId, now());
         }),
         CorrespondenceLetterInboundRequest: op(async (ctx) => m.inboundResponse(await options.queue.next(peerId(ctx)))),
         CorrespondenceLetterInboundSpecialRequest: op(async (ctx, el) => m.inboundResponse(await options.queue.get(peerId(ctx), m.readProcessId(el)))),
@@ -111,14 +125,15 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
       const ctype = String(req.headers['content-type'] ?? '');
       if (!/^(text\/xml|application\/soap\+xml)\b/i.test(ctype)) throw new Refusal(415, 'content_type', 'SOAP 1.1 requests are text/xml.');
       const rawXml = bytes.toString('utf8');
-      const doc = parseEnvelope(rawXml);
-      const claimed = claimedSender(doc);
+      const claimed = claimedSenderHint(rawXml);
       const peer = await options.resolvePeer(claimed);
       if (!peer) throw new Refusal(403, 'unknown_peer', 'The sending organisation is not in this deployment\'s directory.', claimed);
-      const opened = openEnvelope(rawXml, doc, peer.certificatePem);
-      if (opened.fromOrganisationId !== claimed) throw new Refusal(403, 'sender_mismatch', 'wsa:From changed.', claimed);
+      const result = await openOffThread(rawXml, peer.certificatePem, peer.certificatePem);
+      if (!result.ok) throw new Refusal(result.status, result.code, result.message, claimed);
+      const opened = result.value;
+      if (opened.fromOrganisationId !== claimed) throw new Refusal(403, 'sender_mismatch', 'wsa:From is not the organisation whose key signed.', claimed);
       if (!options.endpointUrls.includes(opened.to)) throw new Refusal(403, 'wrong_recipient', 'wsa:To names another endpoint.', claimed, opened.messageId);
-      const { name } = m.readOperation(opened.body);
+      const name = opened.operation;
       if (!(m.OPERATIONS as readonly string[]).includes(name)) throw new Refusal(400, 'unknown_operation', `${name} is not an ECMS operation here.`, claimed, opened.messageId);
       if (opened.action !== m.actionOf(name)) throw new Refusal(400, 'action_mismatch', 'wsa:Action does not match the body.', claimed, opened.messageId);
       const sentAt = messageTime(opened.messageId);
@@ -132,7 +147,7 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
       contexts.set(callId, ctx);
       try {
         const server = soapServer ?? (await ready);
-        await server.processRequest(opened.signedOnlyXml, { headers: { 'x-ecms-call': callId, 'content-type': 'text/xml' } } as never);
+        await server.processRequest(opened.dispatchXml, { headers: { 'x-ecms-call': callId, 'content-type': 'text/xml' } } as never);
       } finally {
         contexts.delete(callId);
       }
@@ -141,10 +156,11 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
         throw ctx.error ?? new Error('The operation did not answer.');
       }
       await options.replay.complete(claimed, opened.messageId, new Date(sentAt.getTime() + skew + 60_000));
-      const response = signedEnvelope(
-        { messageId: newMessageId(options.identity.ecmsOrganisationId, now()), to: ANONYMOUS, action: m.actionOf(m.responseOf(name as m.EcmsOperation)), fromOrganisationId: options.identity.ecmsOrganisationId, relatesTo: opened.messageId },
-        m.operationXml(m.responseOf(name as m.EcmsOperation), ctx.responseInner), options.identity,
-      );
+      const responseName = m.responseOf(name as m.EcmsOperation);
+      const response = await signOffThread({
+        addressing: { messageId: newMessageId(options.identity.ecmsOrganisationId, now()), to: ANONYMOUS, action: m.actionOf(responseName), fromOrganisationId: options.identity.ecmsOrganisationId, relatesTo: opened.messageId },
+        operation: responseName, inner: ctx.responseInner, signer: { privateKeyPem: options.identity.privateKeyPem, certificatePem: options.identity.certificatePem },
+      });
       res.status(200).type('text/xml; charset=utf-8').send(response);
     } catch (err) {
       await refuse(req, res, toRefusal(err), bytes.length);
