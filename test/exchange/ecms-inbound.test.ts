@@ -69,13 +69,13 @@ describe('ECMS endpoint: a peer sends to us', function () {
     const res = await post(url, await letterEnvelope());
     expect(res.status, res.text).to.equal(200);
     expect(arrived).to.have.length(1);
-    const { letter, signedDocumentXml } = arrived[0];
+    const { letter, signedDocument } = arrived[0];
     expect(letter).to.include({ letterNumber: 'กค 0401/321', subject: 'ขอเชิญประชุม', correspondenceDate: '2026-12-04', secretCode: '001', speedCode: '003', enclosureText: 'สำเนารายงาน 1 ชุด' });
     expect(letter.sender).to.deep.include({ givenName: 'สมชาย', familyName: 'ใจดี', ministryId: '12', departmentId: '12001' });
     expect(letter.references).to.deep.equal([{ letterNumber: 'นร 0105/99', date: '2026-11-01', subject: 'หนังสือที่อ้างถึง' }]);
     expect(letter.mainLetter.content.equals(samplePdf)).to.equal(true);
     expect(letter.attachments.map((a) => [a.mimeCode, a.fileName, a.content.equals(png)])).to.deep.equal([['image/png', 'map.png', true]]);
-    expect(signedDocumentXml).to.contain('GovernmentSignature');
+    expect(signedDocument.toString('utf8')).to.contain('GovernmentSignature');
     expect(operationOf(res.text)).to.equal('CorrespondenceLetterOutboundResponse');
     expect(textOf(res.text, 'ProcessID')).to.equal('ours-1');
     expect(textOf(res.text, 'RelatesTo')).to.match(/^mid:\/\//);

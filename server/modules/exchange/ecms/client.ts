@@ -20,7 +20,7 @@ export class EcmsRefused extends Error {
 export interface Fetched {
   processId: string;
   processTime?: string;
-  payload: { type: 'letter'; letter: m.EcmsLetter; signedDocumentXml: string } | { type: 'notifier'; notifier: m.EcmsNotifier };
+  payload: { type: 'letter'; letter: m.EcmsLetter; signedDocument: Buffer } | { type: 'notifier'; notifier: m.EcmsNotifier };
 }
 
 export interface EcmsClientOptions {
@@ -58,7 +58,7 @@ export class EcmsClient {
       }
       throw err;
     }
-    const result = await openOffThread(String(rawResponse ?? ''), this.peer.certificatePem);
+    const result = await openOffThread(Buffer.from(String(rawResponse ?? ''), 'utf8'), this.peer.certificatePem);
     if (!result.ok) throw new XmlError(`The peer's response was refused: ${result.message}`);
     const opened = result.value;
     if (opened.fromOrganisationId !== this.peer.ecmsOrganisationId) throw new XmlError('The response is from another organisation.');
@@ -115,7 +115,7 @@ export class EcmsClient {
   private async readFetched({ el, opened }: { el: Element; opened: OpenedMessage }): Promise<Fetched | null> {
     const processId = m.readOptionalProcessId(el);
     if (!processId) return null;
-    if (!opened.documentXml) {
+    if (!opened.document) {
       const payload = m.readPayloadElement(el);
       if (payload?.type !== 'notifier') return null;
       return { processId, processTime: m.readProcessTime(el), payload };
@@ -124,9 +124,9 @@ export class EcmsClient {
     const claimed = opened.documentSender!;
     const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
     if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
-    const read = await openLetterOffThread(opened.documentXml, sender.certificatePem);
+    const read = await openLetterOffThread(opened.document, sender.certificatePem);
     if (!read.ok) throw new XmlError(`The queued letter was refused: ${read.message}`);
     if (read.value.receiver.departmentId !== this.identity.ecmsOrganisationId) throw new XmlError('The queued letter is for another organisation.');
-    return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocumentXml: opened.documentXml } };
+    return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocument: opened.document } };
   }
 }

@@ -2,7 +2,7 @@
 // verifies in about a millisecond; a thread hop would cost more than it saves).
 import path from 'node:path';
 import { WorkerPool } from '../../../lib/worker-pool';
-import { openMessage, openLetter, signMessage, reviveLetter, type OpenedMessage, type Result, type SignJob } from './open';
+import { openMessage, openLetter, signMessage, reviveLetter, revive, textOf, type OpenedMessage, type Result, type SignJob } from './open';
 import type { EcmsJob } from './worker';
 import type { EcmsLetter } from './messages';
 
@@ -23,20 +23,24 @@ async function run<T>(job: EcmsJob, size: number, inline: () => T): Promise<T> {
   return out;
 }
 
-export async function openOffThread(raw: string, certificatePem: string, letterCertificatePem?: string): Promise<Result<OpenedMessage>> {
+/** `raw`: the request or response bytes (UTF-8). */
+export async function openOffThread(raw: Buffer, certificatePem: string, letterCertificatePem?: string): Promise<Result<OpenedMessage>> {
   const r = await run<Result<OpenedMessage>>({ kind: 'open', raw, certificatePem, letterCertificatePem }, raw.length, () => openMessage(raw, certificatePem, letterCertificatePem));
-  if (r.ok && r.value.letter) r.value.letter.letter = reviveLetter(r.value.letter.letter);
+  if (r.ok && r.value.letter) r.value.letter = { letter: reviveLetter(r.value.letter.letter), signedDocument: revive(r.value.letter.signedDocument) };
+  if (r.ok && r.value.document) r.value.document = revive(r.value.document);
   return r;
 }
 
-export async function openLetterOffThread(documentXml: string, certificatePem: string): Promise<Result<EcmsLetter>> {
-  const r = await run<Result<EcmsLetter>>({ kind: 'letter', documentXml, certificatePem }, documentXml.length, () => openLetter(documentXml, certificatePem));
+export async function openLetterOffThread(document: Buffer, certificatePem: string): Promise<Result<EcmsLetter>> {
+  const r = await run<Result<EcmsLetter>>({ kind: 'letter', document, certificatePem }, document.length, () => openLetter(document, certificatePem));
   return r.ok ? { ok: true, value: reviveLetter(r.value) } : r;
 }
 
 export async function signOffThread(job: SignJob): Promise<string> {
   const size = job.inner.length + (job.letter?.letterXml.length ?? 0);
-  return run<string>({ kind: 'sign', job }, size, () => signMessage(job));
+  if (size < INLINE_LIMIT) return run<string>({ kind: 'sign', job }, size, () => signMessage(job));
+  const letter = job.letter && { letterId: job.letter.letterId, letterXml: Buffer.from(textOf(job.letter.letterXml), 'utf8') };
+  return textOf(await run<Uint8Array>({ kind: 'sign', job: { ...job, letter } }, size, () => Buffer.from(signMessage(job))));
 }
 
 export async function closeEcmsPool(): Promise<void> {

@@ -49,7 +49,7 @@ interface CallContext { opened: OpenedMessage; peer: EcmsPeer; responseInner?: s
  */
 const FROM = /<(?:[A-Za-z_][\w.-]*:)?From\b[^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?Address\b[^>]*>\s*urn:th:gov:ecms:org:(\d{1,10})\s*</;
 export function claimedSenderHint(raw: string): string {
-  const m = FROM.exec(raw.slice(0, 64 * 1024));
+  const m = FROM.exec(raw);
   if (!m) throw new XmlError('wsa:From/wsa:Address must name the sending organisation (urn:th:gov:ecms:org:<id>).');
   return m[1];
 }
@@ -124,11 +124,10 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
     try {
       const ctype = String(req.headers['content-type'] ?? '');
       if (!/^(text\/xml|application\/soap\+xml)\b/i.test(ctype)) throw new Refusal(415, 'content_type', 'SOAP 1.1 requests are text/xml.');
-      const rawXml = bytes.toString('utf8');
-      const claimed = claimedSenderHint(rawXml);
+      const claimed = claimedSenderHint(bytes.subarray(0, 64 * 1024).toString('utf8'));
       const peer = await options.resolvePeer(claimed);
       if (!peer) throw new Refusal(403, 'unknown_peer', 'The sending organisation is not in this deployment\'s directory.', claimed);
-      const result = await openOffThread(rawXml, peer.certificatePem, peer.certificatePem);
+      const result = await openOffThread(bytes, peer.certificatePem, peer.certificatePem);
       if (!result.ok) throw new Refusal(result.status, result.code, result.message, claimed);
       const opened = result.value;
       if (opened.fromOrganisationId !== claimed) throw new Refusal(403, 'sender_mismatch', 'wsa:From is not the organisation whose key signed.', claimed);

@@ -28,8 +28,8 @@ export interface EcmsOrigin {
 
 export interface ArrivedLetter {
   letter: EcmsLetter;
-  /** The signed rsm:GovernmentDocument as received (canonical XML): keep it as the proof of origin. */
-  signedDocumentXml: string;
+  /** The signed rsm:GovernmentDocument as received (UTF-8 XML, as the message signature covered it): keep it as the proof of origin. */
+  signedDocument: Buffer;
 }
 
 /** The callbacks the lead wires into deliveries. Throwing an EcmsHandlerError refuses with its status. */
