@@ -21,6 +21,7 @@
  *  A7 Code lists answer { Code* { Value, Description } }; organisation lists answer
  *     { Organization* { ID, ThaiName, EnglishName, MinistryID, ECMSURL } }.
  *  A8 Dates are xs:date (YYYY-MM-DD, Christian era); ProcessTime/SendDate are xs:dateTime in UTC.
+ *  A9–A11 (wsa:From, MessageID times, where the message signature sits) live in envelope.ts.
  */
 import { esc, opt, only, child, children, elements, requiredText, optionalText, XmlError } from './xml';
 
