@@ -12,17 +12,12 @@ import type { RefusalRecord } from '../../server/modules/exchange/ecms/types';
 describe('ECMS endpoint in the app', function () {
   this.timeout(30000);
   const refusals: RefusalRecord[] = [];
-  const app = () => {
-    const us = makeParty('11008');
-    return createApp({
-      ...testEnv().ctx,
-      ecms: {
-        identity: us, endpointUrls: ['http://localhost/ecms/ws'], replay: new MemoryReplayStore(), queue: new MemoryPickupQueue(), maxBytes: 4096,
-        resolvePeer: async () => null, onRefused: (r) => void refusals.push(r),
-        handlers: { onLetterArrived: async () => ({ processId: 'x' }), onNotifier: async () => ({ processId: 'x' }), onWithdraw: async () => false, organisations: async () => [] },
-      },
-    });
-  };
+  const options = () => ({
+    identity: makeParty('11008'), endpointUrls: ['http://localhost/ecms/ws'], replay: new MemoryReplayStore(), queue: new MemoryPickupQueue(), maxBytes: 4096,
+    resolvePeer: async () => null, onRefused: (r: RefusalRecord) => void refusals.push(r),
+    handlers: { onLetterArrived: async () => ({ processId: 'x' }), onNotifier: async () => ({ processId: 'x' }), onWithdraw: async () => false, organisations: async () => [] },
+  });
+  const app = () => createApp({ ...testEnv().ctx, ecms: options() });
 
   it('is not served unless configured', async () => {
     const res = await request(testEnv().app).post('/ecms/ws').set('content-type', 'text/xml').send('<x/>');
@@ -43,6 +38,19 @@ describe('ECMS endpoint in the app', function () {
     const big = await request(a).post('/ecms/ws').set('content-type', 'text/xml').send(`<x>${'a'.repeat(5000)}</x>`);
     expect(big.status).to.equal(413);
     expect(refusals.map((r) => r.code)).to.deep.equal(['unknown_peer', 'too_large']);
+  });
+
+  it('limits requests per address before reading them: 429 as a SOAP Fault, recorded', async () => {
+    refusals.length = 0;
+    const limited = createApp({ ...testEnv().ctx, ecms: { ...options(), rateLimit: { windowMs: 60_000, limit: 2 } } });
+    const send = () => request(limited).post('/ecms/ws').set('content-type', 'text/xml').send('<x/>');
+    expect((await send()).status).to.equal(400);
+    expect((await send()).status).to.equal(400);
+    const third = await send();
+    expect(third.status).to.equal(429);
+    expect(third.headers['retry-after']).to.equal('60');
+    expect(third.text).to.contain('<Code>rate_limited</Code>');
+    expect(refusals.map((r) => r.code)).to.deep.equal(['malformed', 'malformed', 'rate_limited']);
   });
 
   it('reads its settings from the environment and refuses to start half-configured', () => {

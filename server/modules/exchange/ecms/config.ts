@@ -10,6 +10,8 @@ export interface EcmsSettings {
   endpointUrls: string[];
   maxBytes: number;
   clockSkewMs: number;
+  /** Requests per minute and address (ECMS_RATE_LIMIT). */
+  rateLimit: { windowMs: number; limit: number };
 }
 
 function positive(name: string, fallback: number): number {
@@ -32,5 +34,6 @@ export function loadEcmsSettings(config: Pick<Config, 'publicUrl'>): EcmsSetting
     // A letter's files travel base64 (4/3 of their size) inside the request.
     maxBytes: positive('ECMS_MAX_BYTES', 25 * 1024 * 1024),
     clockSkewMs: positive('ECMS_CLOCK_SKEW_SECONDS', 900) * 1000,
+    rateLimit: { windowMs: 60_000, limit: positive('ECMS_RATE_LIMIT', 600) },
   };
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
 import * as soap from 'soap';
 import { XmlError, parseXml, elements } from './xml';
 import * as m from './messages';
@@ -38,6 +39,8 @@ export interface EcmsServerOptions {
   maxBytes?: number;
   /** How far a MessageID's time may be from ours; default 15 minutes. */
   clockSkewMs?: number;
+  /** Requests per address and window, counted before anything is read (default 600 a minute: a node polling every second fits). */
+  rateLimit?: { windowMs: number; limit: number };
   now?: () => Date;
 }
 
@@ -114,7 +117,16 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
     res.type('text/xml').send(wsdlXml);
   });
   const raw = express.raw({ type: () => true, limit: options.maxBytes ?? 25 * 1024 * 1024 });
-  router.post('/', (req, res, next) => raw(req, res, (err?: unknown) => {
+  // Per address, not per claimed peer: before verification a claim is anyone's to make, and must not spend a real peer's quota.
+  const { windowMs, limit } = options.rateLimit ?? { windowMs: 60_000, limit: 600 };
+  const perAddress = rateLimit({
+    windowMs, limit, standardHeaders: 'draft-7', legacyHeaders: false,
+    handler: (req, res) => {
+      res.set('Retry-After', String(Math.ceil(windowMs / 1000)));
+      void refuse(req, res, new Refusal(429, 'rate_limited', 'Too many requests from this address; wait and try again.'), Number(req.headers['content-length']) || 0);
+    },
+  });
+  router.post('/', perAddress, (req, res, next) => raw(req, res, (err?: unknown) => {
     if (!err) return next();
     const e = err as { type?: string };
     const refusal = e.type === 'entity.too.large' ? new Refusal(413, 'too_large', 'The request is larger than this endpoint accepts.') : new Refusal(400, 'unreadable', 'The request body could not be read.');
