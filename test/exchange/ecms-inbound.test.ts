@@ -184,6 +184,11 @@ describe('ECMS endpoint: a peer sends to us', function () {
       expectRefused(await post(url, await letterEnvelope({}, { signer: stranger })), 403, 'bad_signature');
     });
 
+    it('refuses an unsigned WS-Addressing header added to a signed message', async () => {
+      const xml = (await letterEnvelope()).replace('<wsse:Security', '<wsa:RelatesTo xmlns:wsa="http://www.w3.org/2005/08/addressing" ID="added">mid://someone-else</wsa:RelatesTo><wsse:Security');
+      expectRefused(await post(url, xml), 403, 'bad_signature');
+    });
+
     it('refuses a sender that is not in the directory', async () => {
       expectRefused(await post(url, await letterEnvelope({ sender: '13005' }, { signer: stranger, letterSigner: stranger, from: '13005' })), 403, 'unknown_peer');
     });
