@@ -25,6 +25,7 @@ import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
+import { createEcmsRouter, ECMS_PATH } from './modules/exchange/ecms/server';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -65,6 +66,9 @@ export function createApp(ctx: AppContext): express.Express {
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
   router.use(notFoundRoute);
   app.use('/api', router);
+
+  // The ECMS interchange (SOAP, signed XML; its own size limit and SOAP Faults), when configured.
+  if (ctx.ecms) app.use(ECMS_PATH, createEcmsRouter(ctx.ecms));
 
   // The web app (client/) is built into client/dist and served from here when present.
   const clientDist = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []), 'client', 'dist');

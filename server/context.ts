@@ -4,6 +4,7 @@ import type { Database } from './db';
 import type { TokenSettings } from './modules/auth/tokens';
 import type { WorkflowRuntime } from './modules/workflow/runtime';
 import type { JobScheduler } from './modules/workflow/scheduler';
+import type { EcmsServerOptions } from './modules/exchange/ecms/server';
 
 export interface AppContext {
   config: Config;
@@ -12,4 +13,6 @@ export interface AppContext {
   runtime: WorkflowRuntime;
   /** Started by serve.ts; tests run due jobs themselves. */
   scheduler?: JobScheduler;
+  /** Set (serve.ts, when ECMS_ENABLED=true): the ECMS SOAP endpoint is served at ECMS_PATH. */
+  ecms?: EcmsServerOptions;
 }
