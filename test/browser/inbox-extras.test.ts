@@ -127,7 +127,7 @@ describe('the inbox extras in a real browser', function () {
     const form = new FormData();
     form.append('role', 'main');
     const pdf = realPdf('Invitation letter 777');
-    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'หนังสือเชิญ.pdf');
+    form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'หนังสือเชิญ.pdf');
     await call(clerk, 'POST', `/documents/${doc.id}/attachments`, form);
     const registers = await call<{ items: Array<{ id: number; kind: string; unitId: number | null }> }>(clerk, 'GET', '/registers');
     await call(clerk, 'POST', `/registers/${registers.items.find((r) => r.kind === 'incoming' && r.unitId === null)!.id}/entries`, { documentId: doc.id });
