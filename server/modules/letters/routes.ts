@@ -51,7 +51,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
       const doc = await readableDocument(actor, params.id);
       assertOwnLetter(doc);
       await logSecretRead(sequelize, actor, doc, 'letter');
-      const { pdf } = await renderDocumentPdf(doc);
+      const { pdf } = await renderDocumentPdf(doc, { dataDir: ctx.config.dataDir });
       return sendPdf(res, pdf, `${doc.letterNumber ?? `letter-${doc.id}`}.pdf`);
     },
   });
@@ -63,7 +63,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
       const doc = await readableDocument(actor, params.id);
       assertOwnLetter(doc);
       await logSecretRead(sequelize, actor, doc, 'letter text');
-      const c = await letterContext(doc.organisationId, doc.unitId);
+      const c = await letterContext(doc.organisationId, doc.unitId, { dataDir: ctx.config.dataDir });
       const fields = letterFieldsOf(doc);
       const html = composeHtml(fields, letterView(fields, c.issuer, { ...c.options, garuda: '', draft: doc.status === 'draft', signature: { mode: doc.status !== 'draft' && doc.signerName ? 'typed' : 'none' } }), c.options.templates);
       return { documentId: doc.id, template: templateFor(doc.type, doc.subType), text: letterText(html, secrecyText(fields)) };
@@ -79,7 +79,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
       const allowed = DOCUMENT_SUBTYPES[body.type as DocumentType];
       if (body.subType && !allowed.includes(body.subType)) throw unprocessable(`Sub-type "${body.subType}" does not belong to type ${body.type}.`, [{ field: 'subType', message: allowed.length ? `one of ${allowed.join(', ')}` : 'this type has no sub-types' }]);
       if (!body.subType && allowed.length) throw unprocessable(`Type ${body.type} needs a sub-type.`, [{ field: 'subType', message: `one of ${allowed.join(', ')}` }]);
-      const c = await letterContext(actor.organisationId, body.unitId ?? actor.unitId);
+      const c = await letterContext(actor.organisationId, body.unitId ?? actor.unitId, { dataDir: ctx.config.dataDir });
       const { pdf } = await renderLetterPdf(body, c.issuer, { ...c.options, draft: true, signature: body.signature });
       return sendPdf(res, pdf, 'preview.pdf');
     },
@@ -156,7 +156,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
     summary: "The Garuda the organisation's letters carry (the project's plainly marked placeholder until one is uploaded)",
     handler: async ({ params, actor, res }) => {
       await assertReadOrg(actor, params.id);
-      const img = (await garudaOf(await LetterSettings.findByPk(params.id))) ?? PLACEHOLDER_GARUDA;
+      const img = (await garudaOf(await LetterSettings.findByPk(params.id), ctx.config.dataDir)) ?? PLACEHOLDER_GARUDA;
       res.setHeader('Content-Type', img.mime);
       // An SVG opened on its own is a page: no script of it may run.
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");

@@ -18,17 +18,19 @@ export interface LetterContext {
 }
 
 /** The garuda of an organisation, or null when it has not uploaded one (or its file is gone). */
-export async function garudaOf(settings: LetterSettings | null): Promise<{ body: Buffer; mime: string } | null> {
+export async function garudaOf(settings: LetterSettings | null, dir = dataDir()): Promise<{ body: Buffer; mime: string } | null> {
   if (!settings?.garudaSha256 || !settings.garudaMime) return null;
   try {
-    return { body: await fs.promises.readFile(blobPath(dataDir(), settings.garudaSha256)), mime: settings.garudaMime };
+    return { body: await fs.promises.readFile(blobPath(dir, settings.garudaSha256)), mime: settings.garudaMime };
   } catch {
     return null;
   }
 }
 
 /** The issuer, settings and templates an organisation's letters are drawn with. */
-export async function letterContext(organisationId: number, unitId: number | null, transaction?: Transaction): Promise<LetterContext> {
+/** `dir`: where blobs are kept (the server's DATA_DIR). */
+export async function letterContext(organisationId: number, unitId: number | null, options: { transaction?: Transaction; dataDir?: string } = {}): Promise<LetterContext> {
+  const { transaction } = options;
   const [org, unit, settings] = await Promise.all([
     Organisation.findByPk(organisationId, { transaction }),
     unitId ? Unit.findByPk(unitId, { transaction }) : null,
@@ -44,7 +46,7 @@ export async function letterContext(organisationId: number, unitId: number | nul
       nameTh: org?.nameTh ?? '', address: org?.address ?? null, phone: org?.phone ?? null, email: org?.email ?? null,
       unitName: unit && Number(unit.organisationId) === organisationId ? unit.nameTh : null,
     },
-    options: { thaiDigits: settings?.thaiDigits ?? false, garuda: await garudaOf(settings), templates: (name) => own.get(name) },
+    options: { thaiDigits: settings?.thaiDigits ?? false, garuda: await garudaOf(settings, options.dataDir), templates: (name) => own.get(name) },
   };
 }
 
@@ -53,8 +55,8 @@ export async function letterContext(organisationId: number, unitId: number | nul
  * numbered letter not signed digitally carries the typed name, as the 2564 amendment allows.
  * The signing step passes `signature` (mode `digital`, the capacity it signs in).
  */
-export async function renderDocumentPdf(doc: Document, options: Pick<LetterRenderOptions, 'signature'> = {}): Promise<RenderedLetter> {
-  const ctx = await letterContext(doc.organisationId, doc.unitId);
+export async function renderDocumentPdf(doc: Document, options: Pick<LetterRenderOptions, 'signature'> & { dataDir?: string } = {}): Promise<RenderedLetter> {
+  const ctx = await letterContext(doc.organisationId, doc.unitId, { dataDir: options.dataDir });
   const draft = doc.status === 'draft';
   const signature = options.signature ?? { mode: !draft && doc.signerName ? 'typed' : 'none' };
   return renderLetterPdf(letterFieldsOf(doc), ctx.issuer, { ...ctx.options, draft, signature });
