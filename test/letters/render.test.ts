@@ -9,7 +9,7 @@ import { letterView, composeHtml, TYPED_NAME_NOTE } from '../../server/modules/l
 import { thaiText } from '../helpers/thai-text';
 import { fontsOf, issuer, letterFields, MARKS, pageTexts, savePng } from './helpers';
 
-const kinds = DOCUMENT_TYPES.flatMap((type) => (DOCUMENT_SUBTYPES[type].length ? DOCUMENT_SUBTYPES[type].map((sub) => [type, sub] as const) : [[type, null] as const]));
+const kinds: Array<[string, string | null]> = DOCUMENT_TYPES.flatMap((type) => (DOCUMENT_SUBTYPES[type].length ? DOCUMENT_SUBTYPES[type].map((sub): [string, string | null] => [type, sub]) : [[type, null] as [string, string | null]]));
 
 describe('letters: rendering', function () {
   this.timeout(120000);
