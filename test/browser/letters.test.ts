@@ -28,7 +28,8 @@ describe('letters in a real browser', function () {
       expect(firstSize).to.be.greaterThan(1000);
       // A change redraws it (the size of the PDF moves with its text).
       await page.locator('textarea[name="body"]').fill('ด้วยสำนักงานปลัดกระทรวงสาธารณสุขจะจัดประชุม ผู้ใหญ่ น้ำ ปั้น\nจึงเรียนมาเพื่อโปรดพิจารณา จะขอบคุณยิ่ง');
-      await page.waitForFunction((size) => Number(document.querySelector('[data-testid="letter-live-preview"]')?.getAttribute('data-size')) !== size, firstSize);
+      for (let i = 0; i < 150 && Number(await preview.getAttribute('data-size')) === firstSize; i++) await page.waitForTimeout(200);
+      expect(Number(await preview.getAttribute('data-size'))).to.not.equal(firstSize);
       await screenshot(page, 'letter-live-preview');
       await page.getByRole('button', { name: 'บันทึกร่าง' }).click();
       await page.getByTestId('draft-page').waitFor();

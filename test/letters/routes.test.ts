@@ -195,6 +195,10 @@ describe('letters: routes', function () {
       expect(broken.status).to.equal(422);
       const unknown = await api().put(`/api/organisations/${orgId}/letter-templates/signature`).set(admin).send({ html: '{{> nothing}}' });
       expect(unknown.status).to.equal(422);
+      // A template that includes itself would never finish drawing: refused before it is kept.
+      const looping = await api().put(`/api/organisations/${orgId}/letter-templates/signature`).set(admin).send({ html: '{{> signature}}{{> signature}}' });
+      expect(looping.status, JSON.stringify(looping.body)).to.equal(422);
+      expect(looping.body.error.message).to.include('include');
       expect((await api().put(`/api/organisations/${orgId}/letter-templates/nonsense`).set(admin).send({ html: 'x' })).status).to.equal(400);
       const own = '<div class="signature"><p>ลงนามโดย {{signerName}} ตามแบบของหน่วยงาน</p></div>';
       expect((await api().put(`/api/organisations/${orgId}/letter-templates/signature`).set(admin).send({ html: own })).status).to.equal(200);

@@ -77,18 +77,31 @@ export function templateFor(type: string, subType?: string | null): string {
   throw new TemplateError(`no template for type ${type}${subType ? ` (${subType})` : ''}`);
 }
 
-/** Checks an administrator's template before it is kept: it parses and names only templates that exist. */
-export function checkTemplate(html: string): void {
+/**
+ * Checks an administrator's template before it is kept: it parses, names only templates that
+ * exist, and draws a sample letter of every type with it (a template including itself fails here).
+ */
+export function checkTemplate(name: string, html: string, others: TemplateSource = () => undefined): void {
   const nodes = parseTemplate(html);
   const walk = (list: ReturnType<typeof parseTemplate>) => {
     for (const n of list) {
       if (typeof n === 'string') continue;
-      if (n.kind === 'partial' && !shipped.has(n.name)) throw new TemplateError(`no template "${n.name}" for {{> ${n.name}}}`);
+      if (n.kind === 'partial' && n.name !== 'letter' && !shipped.has(n.name)) throw new TemplateError(`no template "${n.name}" for {{> ${n.name}}}`);
       if (n.kind === 'section') walk(n.children);
     }
   };
   walk(nodes);
+  const sample: LetterFields = { type: 'external', subject: 'ตัวอย่าง', body: 'ข้อความ', signerName: 'ชื่อ', signerPosition: 'ตำแหน่ง', copiesTo: ['หน่วยงาน'], enclosures: ['สิ่งที่ส่งมาด้วย'] };
+  for (const [type, subType] of SAMPLE_KINDS) {
+    const fields = { ...sample, type, subType };
+    composeHtml(fields, letterView(fields, { nameTh: 'หน่วยงาน' }, { garuda: '' }), (n) => (n === name ? html : others(n)));
+  }
 }
+/** One letter of each layout: the types without sub-types, and `type-subType` for every shipped sub-type template. */
+const SAMPLE_KINDS: Array<[string, string | null]> = [
+  ['external', null], ['internal', null], ['sealed', null],
+  ...TEMPLATE_NAMES.filter((n) => n.includes('-')).map((n) => n.split('-') as [string, string]),
+];
 
 const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';
 const toThaiDigits = (s: string) => s.replace(/[0-9]/g, (d) => THAI_DIGITS[Number(d)]);

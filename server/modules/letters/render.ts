@@ -9,7 +9,8 @@ import { WorkerPool } from '../../lib/worker-pool';
 import type { Document } from '../../db/models';
 import { letterPool, rendererUnavailable } from './chromium';
 import { composeHtml, letterText, letterView, secrecyText, type LetterFields, type LetterIssuer, type SignatureOptions, type TemplateSource } from './compose';
-import { escapeHtml } from './template';
+import { escapeHtml, TemplateError } from './template';
+import { unprocessable } from '../../lib/errors';
 import type { PdfaJob } from './pdfa-worker';
 
 const FONT_DIR = process.env.LETTER_FONT_DIR || '/usr/share/fonts/truetype/tlwg';
@@ -86,10 +87,20 @@ export function letterFieldsOf(doc: Document): LetterFields {
   };
 }
 
+/** The letter's HTML; a template of the organisation's that cannot be used is the client's 422, not a 500. */
+export function composeLetter(fields: LetterFields, view: ReturnType<typeof letterView>, templates?: TemplateSource): string {
+  try {
+    return composeHtml(fields, view, templates);
+  } catch (err) {
+    if (err instanceof TemplateError) throw unprocessable(`The letter cannot be drawn with this organisation's templates: ${err.message}. An administrator can correct or reset them.`);
+    throw err;
+  }
+}
+
 /** A letter in the Regulation's layout for its type, as PDF/A-3b, with its text. */
 export async function renderLetterPdf(fields: LetterFields, issuer: LetterIssuer, options: LetterRenderOptions = {}): Promise<RenderedLetter> {
   const view = letterView(fields, issuer, { thaiDigits: options.thaiDigits, signature: options.signature, draft: options.draft, garuda: dataUrl(options.garuda ?? PLACEHOLDER_GARUDA) });
-  const html = composeHtml(fields, view, options.templates);
+  const html = composeLetter(fields, view, options.templates);
   const secrecy = secrecyText(fields);
   const pdf = await renderHtmlToPdf(html, { secrecy, title: fields.subject, subject: fields.letterNumber ?? '', author: issuer.nameTh });
   return { pdf, text: letterText(html, secrecy), html };

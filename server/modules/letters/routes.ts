@@ -16,8 +16,8 @@ import { placeBlob } from '../attachments/storage';
 import { readableDocument } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
 import { ancestorsOf, assertAdminister, assertRead as assertReadOrg } from '../org/policy';
-import { checkTemplate, composeHtml, letterText, letterView, secrecyText, templateDir, templateFor, TEMPLATE_NAMES } from './compose';
-import { letterFieldsOf, renderLetterPdf, PLACEHOLDER_GARUDA } from './render';
+import { checkTemplate, letterText, letterView, secrecyText, templateDir, templateFor, TEMPLATE_NAMES } from './compose';
+import { composeLetter, letterFieldsOf, renderLetterPdf, PLACEHOLDER_GARUDA } from './render';
 import { garudaOf, letterContext, renderDocumentPdf } from './settings';
 import { TemplateError } from './template';
 import * as S from './schemas';
@@ -65,7 +65,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
       await logSecretRead(sequelize, actor, doc, 'letter text');
       const c = await letterContext(doc.organisationId, doc.unitId, { dataDir: ctx.config.dataDir });
       const fields = letterFieldsOf(doc);
-      const html = composeHtml(fields, letterView(fields, c.issuer, { ...c.options, garuda: '', draft: doc.status === 'draft', signature: { mode: doc.status !== 'draft' && doc.signerName ? 'typed' : 'none' } }), c.options.templates);
+      const html = composeLetter(fields, letterView(fields, c.issuer, { ...c.options, garuda: '', draft: doc.status === 'draft', signature: { mode: doc.status !== 'draft' && doc.signerName ? 'typed' : 'none' } }), c.options.templates);
       return { documentId: doc.id, template: templateFor(doc.type, doc.subType), text: letterText(html, secrecyText(fields)) };
     },
   });
@@ -184,8 +184,11 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
     summary: "Replace one letter template for the organisation and those below it (its administrators; checked before it is kept)",
     handler: async ({ params, body, actor }) => {
       await assertAdminister(actor, params.id);
+      const chain = [params.id, ...(await ancestorsOf(params.id))];
+      const rows = await LetterTemplate.findAll({ where: { organisationId: chain } });
+      const nearest = (n: string) => chain.map((id) => rows.find((r) => Number(r.organisationId) === id && r.name === n)).find(Boolean)?.html;
       try {
-        checkTemplate(body.html);
+        checkTemplate(params.name, body.html, nearest);
       } catch (err) {
         if (err instanceof TemplateError) throw unprocessable(`The template cannot be used: ${err.message}.`, [{ field: 'html', message: err.message }]);
         throw err;

@@ -55,8 +55,16 @@ function lookup(contexts: unknown[], name: string): unknown {
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === false || v === '' || (Array.isArray(v) && v.length === 0);
 
-/** Fills a template. `partials` names the other templates it may include (at most 8 deep). */
-export function renderTemplate(nodes: Node[], view: View, partials: (name: string) => Node[] | undefined, contexts: unknown[] = [view], depth = 0): string {
+/**
+ * Fills a template. `partials` names the other templates it may include: at most 8 deep and 256
+ * inclusions in all, so a template that includes itself (an administrator's mistake) is an error,
+ * not a render that never ends.
+ */
+export function renderTemplate(nodes: Node[], view: View, partials: (name: string) => Node[] | undefined): string {
+  return fill(nodes, view, partials, [view], 0, { includes: 0 });
+}
+
+function fill(nodes: Node[], view: View, partials: (name: string) => Node[] | undefined, contexts: unknown[], depth: number, budget: { includes: number }): string {
   let out = '';
   for (const node of nodes) {
     if (typeof node === 'string') out += node;
@@ -66,15 +74,15 @@ export function renderTemplate(nodes: Node[], view: View, partials: (name: strin
     } else if (node.kind === 'partial') {
       const partial = partials(node.name);
       if (!partial) throw new TemplateError(`no template "${node.name}" for {{> ${node.name}}}`);
-      if (depth >= 8) throw new TemplateError(`{{> ${node.name}}} nests too deep`);
-      out += renderTemplate(partial, view, partials, contexts, depth + 1);
+      if (depth >= 8 || ++budget.includes > 256) throw new TemplateError(`{{> ${node.name}}} includes templates too deep or too often (does a template include itself?)`);
+      out += fill(partial, view, partials, contexts, depth + 1, budget);
     } else {
       const v = lookup(contexts, node.name);
       if (node.inverted) {
-        if (isEmpty(v)) out += renderTemplate(node.children, view, partials, contexts, depth);
+        if (isEmpty(v)) out += fill(node.children, view, partials, contexts, depth, budget);
       } else if (Array.isArray(v)) {
-        for (const item of v) out += renderTemplate(node.children, view, partials, [...contexts, item], depth);
-      } else if (!isEmpty(v)) out += renderTemplate(node.children, view, partials, typeof v === 'object' ? [...contexts, v] : contexts, depth);
+        for (const item of v) out += fill(node.children, view, partials, [...contexts, item], depth, budget);
+      } else if (!isEmpty(v)) out += fill(node.children, view, partials, typeof v === 'object' ? [...contexts, v] : contexts, depth, budget);
     }
   }
   return out;
