@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { DOCUMENT_SUBTYPES, DOCUMENT_TYPES } from '../../server/db/models';
 import { renderLetterPdf, renderHtmlToPdf } from '../../server/modules/letters/render';
+import { ChromiumPool } from '../../server/modules/letters/chromium';
+import { AppError } from '../../server/lib/errors';
 import { letterView, composeHtml, TYPED_NAME_NOTE } from '../../server/modules/letters/compose';
 import { thaiText } from '../helpers/thai-text';
 import { fontsOf, issuer, letterFields, MARKS, pageTexts, savePng } from './helpers';
@@ -82,6 +84,21 @@ describe('letters: rendering', function () {
     const html = composeHtml(fields, letterView(fields, issuer, { garuda: '' }));
     expect(html).to.not.include('<script>').and.not.include('<img src=x');
     expect(html).to.include('&lt;script&gt;').and.include('&amp; &quot;q&quot;');
+  });
+
+  it('answers 503 busy at once when the queue is full, and still renders those it took', async () => {
+    const pool = new ChromiumPool(1, 1);
+    try {
+      const html = '<!doctype html><p>ก</p>';
+      const results = await Promise.allSettled([pool.pdf(html), pool.pdf(html), pool.pdf(html)]);
+      expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected']);
+      const refused = (results[2] as PromiseRejectedResult).reason as AppError;
+      expect(refused.status).to.equal(503);
+      expect(refused.code).to.equal('busy');
+      expect(refused.headers?.['Retry-After']).to.equal('5');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('renders any HTML page to PDF for the other parts of the product (a signature block, a stamp)', async () => {
