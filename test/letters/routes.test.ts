@@ -129,6 +129,11 @@ describe('letters: routes', function () {
 
   it('keeps answering /api/health while letters render (event loop delay printed, not asserted)', async () => {
     const clerk = (await as('clerk')).auth;
+    // The same measure idle first: on a shared machine the process also waits for a core.
+    const idle = monitorEventLoopDelay({ resolution: 5 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, 1500));
+    idle.disable();
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     let renders = 0;
@@ -147,7 +152,7 @@ describe('letters: routes', function () {
     await rendering;
     delay.disable();
     health.sort((a, b) => a - b);
-    console.log(`      6 renders: ${health.length} health answers, p50 ${health[Math.floor(health.length / 2)].toFixed(1)} ms, max ${health[health.length - 1].toFixed(1)} ms; event loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(`      6 renders: ${health.length} health answers, p50 ${health[Math.floor(health.length / 2)].toFixed(1)} ms, max ${health[health.length - 1].toFixed(1)} ms; event loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms (idle: max ${(idle.max / 1e6).toFixed(1)} ms, p99 ${(idle.percentile(99) / 1e6).toFixed(1)} ms)`);
     expect(health.length).to.be.greaterThan(1);
   });
 
