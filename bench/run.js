@@ -4,6 +4,7 @@
 // BENCH_STALL_SIZES (120000,200000: characters of the Thai letters saved while /api/health is polled),
 // BENCH_DELIVERY_LETTERS (40: letters, each sent to 50 organisations; prints letters/s and p95 send→tray),
 // BENCH_ECMS_LETTERS (100: signed ECMS letters of 100 KB over loopback; then one of 10 MB).
+// BENCH_LETTERS (40: letters drawn as PDF/A with a warm Chromium pool; prints render p50/p95).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -28,4 +29,5 @@ run('realtime-latency.ts', [], { BENCH_PROCESSES: '2' });
 for (const dialect of ['sqlite', 'mariadb']) run('deliveries.ts', [dialect, process.env.BENCH_DELIVERY_LETTERS || '40', '4']);
 run('stall.ts', [process.env.BENCH_STALL_SIZES || '120000,200000']);
 run('ecms.ts', [process.env.BENCH_ECMS_LETTERS || '100', '4', '10']);
+run('letters-render.ts', [process.env.BENCH_LETTERS || '40', '4', '3']);
 process.exit(failed ? 1 : 0);

@@ -26,6 +26,7 @@ import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
 import { createEcmsRouter, ECMS_PATH } from './modules/exchange/ecms/server';
+import { registerLetterRoutes } from './modules/letters/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -60,6 +61,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerRetentionRoutes(api, ctx);
   registerMonitorRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerLetterRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -57,7 +57,9 @@ export function toAppError(err: unknown): AppError {
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
-  if (appError.status >= 500) {
+  // A 503 the server chose to give (renderer missing or busy) is a state, not a bug: its message is the log line.
+  if (appError.status === 503 && err instanceof AppError) console.warn(`[busy] ${req.method} ${req.originalUrl}: ${appError.message}`);
+  else if (appError.status >= 500) {
     console.error(`[error] ${req.method} ${req.originalUrl}:`, err instanceof BaseError ? err.message : err);
   }
   if (res.headersSent) return;

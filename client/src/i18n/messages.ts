@@ -605,6 +605,10 @@ export const th = {
   'arrivals.wrongOf': 'ส่งผิดหน่วยงาน {subject}',
   'arrivals.returned': 'ส่งคืนแล้ว (ส่งผิดหน่วยงาน): {subject}',
   'arrivals.openReceived': 'เปิดหนังสือที่ลงรับ',
+  'letter.pdf': 'หนังสือ (PDF)',
+  'letter.preview': 'ตัวอย่างหนังสือ',
+  'letter.unavailable': 'ยังสร้าง PDF ของหนังสือไม่ได้:',
+  'letter.incomplete': 'กรอกข้อมูลให้ครบเพื่อดูตัวอย่าง:',
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1214,4 +1218,8 @@ export const en: Record<MessageKey, string> = {
   'arrivals.wrongOf': 'Wrong recipient: {subject}',
   'arrivals.returned': 'Returned as sent to the wrong recipient: {subject}',
   'arrivals.openReceived': 'Open the received letter',
+  'letter.pdf': 'The letter (PDF)',
+  'letter.preview': 'Preview of the letter',
+  'letter.unavailable': 'The letter cannot be drawn as PDF yet:',
+  'letter.incomplete': 'Fill in the fields to see the preview:',
 };

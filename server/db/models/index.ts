@@ -10,6 +10,7 @@ import { initRegistryModels } from './registry';
 import { initPreferenceModels } from './preferences';
 import { initDeliveryModels } from './deliveries';
 import { initEcmsModels } from './ecms';
+import { initLetterModels } from './letters';
 
 export * from './org';
 export * from './user';
@@ -21,6 +22,7 @@ export * from './registry';
 export * from './preferences';
 export * from './deliveries';
 export * from './ecms';
+export * from './letters';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -34,6 +36,7 @@ export function initModels(sequelize: Sequelize): void {
   initPreferenceModels(sequelize);
   initDeliveryModels(sequelize);
   initEcmsModels(sequelize);
+  initLetterModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

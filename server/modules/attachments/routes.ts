@@ -44,7 +44,7 @@ function present(a: Attachment) {
   return { id: a.id, documentId: a.documentId, role: a.role, filename: a.filename, mime: a.mime, size: Number(a.size), sha256: a.sha256, createdAt: new Date(a.createdAt).toISOString() };
 }
 
-interface ParsedFile extends StoredUpload {
+export interface ParsedFile extends StoredUpload {
   filename: string;
   role: 'main' | 'enclosure';
 }
@@ -54,7 +54,7 @@ interface ParsedFile extends StoredUpload {
  * short, malformed, the client gone) is a 400, and every temporary file of the request is removed
  * before the promise settles.
  */
-async function parseMultipart(req: Request, dataDir: string, maxBytes: number): Promise<ParsedFile[]> {
+export async function parseMultipart(req: Request, dataDir: string, maxBytes: number): Promise<ParsedFile[]> {
   let bb: busboy.Busboy;
   try {
     bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 20, fields: 20 }, defParamCharset: 'utf8' });

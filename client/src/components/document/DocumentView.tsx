@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from './Attachments';
 import { EndorsementChain, LetterRouteView } from './LetterChain';
+import { LetterPdf } from './LetterPdf';
 import { ReceiveStamp } from './ReceiveStamp';
 import { useDocument } from './queries';
 import type { DocumentRecord } from './types';
@@ -84,7 +85,9 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
         </Text>
       )}
       <Divider />
-      <Attachments documentId={d.id} openMain={inTask} previewHeight={inTask ? 480 : undefined} />
+      {/* A letter written here is drawn from its fields; an incoming one is the file it came as (its main attachment). */}
+      {d.direction !== 'incoming' && <LetterPdf documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
+      <Attachments documentId={d.id} openMain={inTask && d.direction === 'incoming'} previewHeight={inTask ? 480 : undefined} />
       <Divider />
       <EndorsementChain documentId={d.id} testId={inTask ? 'letter-endorsements' : undefined} />
       <LetterRouteView documentId={d.id} />

@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from '../../components/document/Attachments';
 import { LetterMarks } from '../../components/document/DocumentView';
+import { LetterLivePreview, LetterPdf } from '../../components/document/LetterPdf';
 import { documentKeys, useDocument } from '../../components/document/queries';
 import { uploadFiles } from '../../components/document/files';
 import type { DocumentRecord, Register, RegistrationResult } from '../../components/document/types';
@@ -57,6 +58,7 @@ export function NewDraftPage() {
           </Group>
         </Stack>
       </form>
+      <LetterLivePreview fields={letterBody(values, 'outgoing')} />
       <Divider />
       <Title order={3} size="h4">
         {t('registry.outgoing.recent')}
@@ -192,6 +194,8 @@ export function DraftPage() {
           </Stack>
         </form>
       )}
+      {!frozen && <LetterLivePreview fields={{ ...letterBody(values, 'outgoing'), ...(d.unitId ? { unitId: d.unitId } : {}) }} />}
+      {frozen && <LetterPdf documentId={d.id} version={d.version} />}
       <Divider />
       <Attachments documentId={d.id} />
       {!frozen && (
