@@ -95,3 +95,15 @@ export const ConfirmParams = z.object({ token: z.string().min(1).max(300) });
 export const ConfirmResult = z
   .object({ deliveryId: z.number(), status: z.enum(DELIVERY_STATUSES), confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(), letterNumber: z.string().nullable(), subject: z.string() })
   .openapi('DeliveryConfirmation');
+
+export const RouteSending = z
+  .object({
+    deliveryId: z.number(), role: z.enum(DELIVERY_ROLES), status: z.enum(DELIVERY_STATUSES), statusTh: z.string(),
+    recipient: z.object({ kind: z.enum(RECIPIENT_KINDS), organisationId: z.number().nullable(), email: z.string().nullable(), name: z.string() }),
+    receipt: z.object({ number: z.number(), year: z.number().nullable() }).nullable().openapi({ description: 'the receive number (เลขรับ) once accepted' }),
+    previousDeliveryId: z.number().nullable(),
+    steps: z.array(z.object({
+      status: z.enum(DELIVERY_STATUSES), statusTh: z.string(), at: z.string(), actorName: z.string().nullable(), organisationName: z.string().nullable(), note: z.string().nullable(),
+    })).openapi({ description: 'the send and every status change after it, oldest first' }),
+  })
+  .openapi('RouteSending', { description: "one recipient's delivery of the letter as a step of its route (a received letter: the delivery that brought it)" });
