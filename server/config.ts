@@ -37,6 +37,8 @@ export interface Config {
   outboxPollMs: number;
   /** Days delivered outbox events are kept (reconnecting browsers replay from them). */
   outboxKeepDays: number;
+  /** Requests per address to the confirmation links of e-mailed letters (CONFIRM_RATE_LIMIT per CONFIRM_RATE_WINDOW_MS). */
+  confirmRateLimit: { max: number; windowMs: number };
 }
 
 function int(name: string, fallback: number): number {
@@ -84,6 +86,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000),
     outboxKeepDays: int('OUTBOX_KEEP_DAYS', 7),
+    confirmRateLimit: { max: int('CONFIRM_RATE_LIMIT', 60), windowMs: int('CONFIRM_RATE_WINDOW_MS', 15 * 60 * 1000) },
   };
   return { ...config, ...overrides };
 }
