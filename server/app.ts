@@ -25,6 +25,7 @@ import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
+import { registerCitizenRoutes } from './modules/citizens/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -59,6 +60,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerRetentionRoutes(api, ctx);
   registerMonitorRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerCitizenRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

@@ -9,7 +9,7 @@ export const GENESIS = '0'.repeat(64);
 
 export interface AuditInput {
   organisationId: number;
-  entityType: 'document' | 'register' | 'register_entry' | 'endorsement' | 'attachment' | 'group' | 'delivery';
+  entityType: 'document' | 'register' | 'register_entry' | 'endorsement' | 'attachment' | 'group' | 'delivery' | 'citizen_submission';
   entityId: number | string;
   action: string;
   actorId: number | null;

@@ -17,7 +17,7 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
   if (!rows.length) return [];
   const docIds = [...new Set(rows.map((d) => Number(d.documentId)))];
   const [docs, orgs, files, people, resends, mails] = await Promise.all([
-    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy'] }).then(byId),
+    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy', 'senderName'] }).then(byId),
     Organisation.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((d) => Number(d.senderOrganisationId)))] } } }).then(byId),
     Attachment.findAll({ where: { documentId: { [Op.in]: docIds } }, order: [['id', 'ASC']] }),
     User.findAll({ where: { id: { [Op.in]: rows.map((d) => d.receivedById).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
@@ -35,7 +35,9 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
     return {
       id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: byEmail && d.status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : STATUS_TH[d.status], role: d.role,
       recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, agencyId: d.recipientAgencyId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
-      sender: { organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
+      sender: d.senderKind === 'citizen'
+        ? { kind: 'citizen' as const, organisationId: null, name: doc.senderName ?? 'ประชาชน', agencyCode: null }
+        : { kind: 'organisation' as const, organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
       letter: {
         letterNumber: doc.letterNumber ?? null, letterDate: doc.letterDate ?? null, letterDateTh: doc.letterDate ? thaiDateOnlyFull(doc.letterDate) : null, subject: doc.subject,
         type: doc.type, typeTh: doc.subType ? `${TYPE_TH[doc.type]} (${SUBTYPE_TH[doc.subType] ?? doc.subType})` : TYPE_TH[doc.type],
