@@ -605,6 +605,15 @@ export const th = {
   'arrivals.wrongOf': 'ส่งผิดหน่วยงาน {subject}',
   'arrivals.returned': 'ส่งคืนแล้ว (ส่งผิดหน่วยงาน): {subject}',
   'arrivals.openReceived': 'เปิดหนังสือที่ลงรับ',
+  // The citizens' channel (issue 18) in the tray.
+  'citizen.badge': 'ประชาชน',
+  'citizen.contact': 'ข้อมูลผู้ร้อง',
+  'citizen.contactOf': 'ข้อมูลผู้ร้อง {name}',
+  'citizen.idNumber': 'เลขประจำตัวประชาชน',
+  'citizen.address': 'ที่อยู่',
+  'citizen.phone': 'โทรศัพท์',
+  'citizen.email': 'อีเมล',
+  'citizen.code': 'รหัสติดตาม',
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1214,4 +1223,12 @@ export const en: Record<MessageKey, string> = {
   'arrivals.wrongOf': 'Wrong recipient: {subject}',
   'arrivals.returned': 'Returned as sent to the wrong recipient: {subject}',
   'arrivals.openReceived': 'Open the received letter',
+  'citizen.badge': 'Citizen',
+  'citizen.contact': "Requester's details",
+  'citizen.contactOf': "Details of {name}",
+  'citizen.idNumber': 'National ID',
+  'citizen.address': 'Address',
+  'citizen.phone': 'Phone',
+  'citizen.email': 'E-mail',
+  'citizen.code': 'Tracking code',
 };
