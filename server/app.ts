@@ -27,6 +27,7 @@ import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
 import { createEcmsRouter, ECMS_PATH } from './modules/exchange/ecms/server';
 import { registerLetterRoutes } from './modules/letters/routes';
+import { registerCitizenRoutes } from './modules/citizens/routes';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerMonitorRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
   registerLetterRoutes(api, ctx);
+  registerCitizenRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));

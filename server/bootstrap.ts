@@ -8,6 +8,7 @@ import { resolveJwtSecret } from './lib/secrets';
 import { WorkflowRuntime } from './modules/workflow/runtime';
 import { watchActorSources } from './modules/auth/actor';
 import { deployShippedProcesses } from './modules/workflow/definitions';
+import { seedDemoDeliveries } from './modules/deliveries/demo';
 
 export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
   const log = options.log ?? (() => {});
@@ -22,11 +23,14 @@ export async function prepare(config: Config, options: { log?: (line: string) =>
   const secret = await resolveJwtSecret(config.jwtSecret);
   const shipped = await deployShippedProcesses(db);
   if (shipped.length) log(`deployed processes: ${shipped.join(', ')}`);
-  return {
+  const ctx = {
     config,
     db,
     tokens: { secret, accessTokenTtlSeconds: config.accessTokenTtlSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds },
     runtime: new WorkflowRuntime(db, { cacheSize: config.engineCacheSize, dataDir: config.dataDir }),
     seededDemo: seeded.some((name) => name.includes('demo')),
   };
+  // The demo's letters between its offices go through the real services, so after the processes are deployed.
+  if (ctx.seededDemo) await seedDemoDeliveries(ctx);
+  return ctx;
 }

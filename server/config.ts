@@ -37,6 +37,18 @@ export interface Config {
   outboxPollMs: number;
   /** Days delivered outbox events are kept (reconnecting browsers replay from them). */
   outboxKeepDays: number;
+  /** Requests per address to the confirmation links of e-mailed letters (CONFIRM_RATE_LIMIT per CONFIRM_RATE_WINDOW_MS). */
+  confirmRateLimit: { max: number; windowMs: number };
+  /** The citizens' channel (issue 18): proof of work, limits per address and per national ID, files. */
+  citizens: {
+    /** ALTCHA PBKDF2/SHA-256 iterations per try, and the range the secret counter is drawn from (a browser tries up to it). */
+    powCost: number; powCounterMin: number; powCounterMax: number; powTtlSeconds: number;
+    submitPerAddress: { max: number; windowMs: number };
+    trackPerAddress: { max: number; windowMs: number };
+    /** Submissions one national ID number may make in 24 hours. */
+    perIdPerDay: number;
+    fileMaxBytes: number; maxFiles: number;
+  };
 }
 
 function int(name: string, fallback: number): number {
@@ -84,6 +96,14 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     mailDigestMinutes: int('MAIL_DIGEST_MINUTES', 60),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000),
     outboxKeepDays: int('OUTBOX_KEEP_DAYS', 7),
+    confirmRateLimit: { max: int('CONFIRM_RATE_LIMIT', 60), windowMs: int('CONFIRM_RATE_WINDOW_MS', 15 * 60 * 1000) },
+    citizens: {
+      powCost: int('ALTCHA_COST', 1000), powCounterMin: int('ALTCHA_COUNTER_MIN', 2000), powCounterMax: int('ALTCHA_COUNTER_MAX', 5000), powTtlSeconds: int('ALTCHA_TTL_SECONDS', 600),
+      submitPerAddress: { max: int('CITIZEN_SUBMIT_LIMIT', 10), windowMs: int('CITIZEN_SUBMIT_WINDOW_MS', 60 * 60 * 1000) },
+      trackPerAddress: { max: int('CITIZEN_TRACK_LIMIT', 60), windowMs: int('CITIZEN_TRACK_WINDOW_MS', 15 * 60 * 1000) },
+      perIdPerDay: int('CITIZEN_PER_ID_PER_DAY', 5),
+      fileMaxBytes: int('CITIZEN_FILE_MAX_BYTES', 10 * 1024 * 1024), maxFiles: int('CITIZEN_MAX_FILES', 5),
+    },
   };
   return { ...config, ...overrides };
 }

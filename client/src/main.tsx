@@ -1,5 +1,5 @@
 // Entry point of the web app: theme, language, data cache, session, routes.
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { MantineProvider } from '@mantine/core';
@@ -30,17 +30,29 @@ const queryClient = new QueryClient({
   },
 });
 
+// The citizens' public pages (/public/…) are their own app: no staff session, no cookie.
+const PublicApp = lazy(() => import('./pages/public/PublicApp').then((m) => ({ default: m.PublicApp })));
+const isPublic = /^\/public(\/|$)/.test(window.location.pathname);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme}>
       <Notifications position="top-right" />
       <I18nProvider>
         <QueryClientProvider client={queryClient}>
-          <AuthProvider>
+          {isPublic ? (
             <BrowserRouter>
-              <App />
+              <Suspense fallback={null}>
+                <PublicApp />
+              </Suspense>
             </BrowserRouter>
-          </AuthProvider>
+          ) : (
+            <AuthProvider>
+              <BrowserRouter>
+                <App />
+              </BrowserRouter>
+            </AuthProvider>
+          )}
         </QueryClientProvider>
       </I18nProvider>
     </MantineProvider>

@@ -609,6 +609,15 @@ export const th = {
   'letter.preview': 'ตัวอย่างหนังสือ',
   'letter.unavailable': 'ยังสร้าง PDF ของหนังสือไม่ได้:',
   'letter.incomplete': 'กรอกข้อมูลให้ครบเพื่อดูตัวอย่าง:',
+  // The citizens' channel (issue 18) in the tray.
+  'citizen.badge': 'ประชาชน',
+  'citizen.contact': 'ข้อมูลผู้ร้อง',
+  'citizen.contactOf': 'ข้อมูลผู้ร้อง {name}',
+  'citizen.idNumber': 'เลขประจำตัวประชาชน',
+  'citizen.address': 'ที่อยู่',
+  'citizen.phone': 'โทรศัพท์',
+  'citizen.email': 'อีเมล',
+  'citizen.code': 'รหัสติดตาม',
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1222,4 +1231,12 @@ export const en: Record<MessageKey, string> = {
   'letter.preview': 'Preview of the letter',
   'letter.unavailable': 'The letter cannot be drawn as PDF yet:',
   'letter.incomplete': 'Fill in the fields to see the preview:',
+  'citizen.badge': 'Citizen',
+  'citizen.contact': "Requester's details",
+  'citizen.contactOf': "Details of {name}",
+  'citizen.idNumber': 'National ID',
+  'citizen.address': 'Address',
+  'citizen.phone': 'Phone',
+  'citizen.email': 'E-mail',
+  'citizen.code': 'Tracking code',
 };

@@ -34,7 +34,7 @@ export interface DeliveryFile { id: number; role: 'main' | 'enclosure'; filename
 export interface Delivery {
   id: number; documentId: number | null; status: DeliveryStatus; statusTh: string; role: 'to' | 'copy';
   recipient: { kind: 'organisation' | 'agency' | 'email'; organisationId: number | null; agencyId: string | null; email: string | null; name: string };
-  sender: { organisationId: number; name: string; agencyCode: string };
+  sender: { kind: 'organisation' | 'citizen'; organisationId: number | null; name: string; agencyCode: string | null };
   letter: {
     letterNumber: string | null; letterDate: string | null; letterDateTh: string | null; subject: string; type: string; typeTh: string;
     urgency: string; urgencyTh: string; urgencyLevel: number; urgentBy: string | null; secrecy: string; secrecyTh: string;

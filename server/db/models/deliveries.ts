@@ -20,9 +20,15 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** Still in the recipient's hands (or on its way): may be accepted, rejected, returned or withdrawn. */
 export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['queued', 'sent', 'delivered'];
 
+/** organisation: another organisation sent it (or this one, to others); citizen: a person, through the public page (issue 18). */
+export const SENDER_KINDS = ['organisation', 'citizen'] as const;
+export type SenderKind = (typeof SENDER_KINDS)[number];
+
 export class Delivery extends Model {
   declare id: CreationOptional<number>;
   declare documentId: number;
+  declare senderKind: CreationOptional<SenderKind>;
+  /** For a citizen's letter: the organisation it was written to (it holds the letter until accepted). */
   declare senderOrganisationId: number;
   declare sentById: number | null;
   declare recipientKind: RecipientKind;
@@ -99,7 +105,7 @@ const date = (allowNull = true) => ({ type: DataTypes.DATE(3), allowNull });
 export function initDeliveryModels(sequelize: Sequelize): void {
   Delivery.init(
     {
-      id, documentId: int(false), senderOrganisationId: int(false), sentById: int(), recipientKind: str(16, false), recipientOrganisationId: int(),
+      id, documentId: int(false), senderKind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'organisation' }, senderOrganisationId: int(false), sentById: int(), recipientKind: str(16, false), recipientOrganisationId: int(),
       recipientAgencyId: str(64), recipientEmail: str(255), recipientName: str(255, false), role: str(8, false), secrecy: str(16, false), urgency: str(16, false),
       status: str(16, false), sentAt: date(false), deliveredAt: date(), receivedAt: date(), receivedById: int(), receivedDocumentId: int(), receiveEntryId: int(),
       receiveRegisterId: int(), receiveYear: int(), receiveNumber: int(), closedAt: date(), closedById: int(), reason: str(500), previousDeliveryId: int(),

@@ -11,6 +11,7 @@ import { initPreferenceModels } from './preferences';
 import { initDeliveryModels } from './deliveries';
 import { initEcmsModels } from './ecms';
 import { initLetterModels } from './letters';
+import { initCitizenModels } from './citizens';
 
 export * from './org';
 export * from './user';
@@ -23,6 +24,7 @@ export * from './preferences';
 export * from './deliveries';
 export * from './ecms';
 export * from './letters';
+export * from './citizens';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -37,6 +39,7 @@ export function initModels(sequelize: Sequelize): void {
   initDeliveryModels(sequelize);
   initEcmsModels(sequelize);
   initLetterModels(sequelize);
+  initCitizenModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

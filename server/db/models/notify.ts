@@ -8,13 +8,13 @@ export class OutboxCursor extends Model {
   declare updatedAt: CreationOptional<Date>;
 }
 
-export type MailKind = 'assigned' | 'escalated' | 'digest';
+export type MailKind = 'assigned' | 'escalated' | 'digest' | 'citizen';
 export type MailStatus = 'pending' | 'sent';
 
 /** One e-mail to one person; sent off the request path, retried with backoff until it goes. */
 export class MailMessage extends Model {
   declare id: CreationOptional<number>;
-  declare userId: number;
+  declare userId: number | null;
   declare eventId: number | null;
   declare kind: MailKind;
   declare toAddress: string;
@@ -51,7 +51,8 @@ export function initNotifyModels(sequelize: Sequelize): void {
   MailMessage.init(
     {
       id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      // Empty for a mail to a citizen (no account): migration 20261205100000-citizens.
+      userId: { type: DataTypes.INTEGER, allowNull: true },
       eventId: { type: DataTypes.BIGINT, allowNull: true },
       kind: { type: DataTypes.STRING(16), allowNull: false },
       toAddress: { type: DataTypes.STRING(255), allowNull: false },

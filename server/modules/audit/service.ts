@@ -9,7 +9,7 @@ export const GENESIS = '0'.repeat(64);
 
 export interface AuditInput {
   organisationId: number;
-  entityType: 'document' | 'register' | 'register_entry' | 'endorsement' | 'attachment' | 'group' | 'delivery' | 'letter_settings';
+  entityType: 'document' | 'register' | 'register_entry' | 'endorsement' | 'attachment' | 'group' | 'delivery' | 'letter_settings' | 'citizen_submission';
   entityId: number | string;
   action: string;
   actorId: number | null;

@@ -17,7 +17,7 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
   if (!rows.length) return [];
   const docIds = [...new Set(rows.map((d) => Number(d.documentId)))];
   const [docs, orgs, files, people, resends, mails] = await Promise.all([
-    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy'] }).then(byId),
+    Document.findAll({ where: { id: { [Op.in]: docIds } }, attributes: ['id', 'letterNumber', 'letterDate', 'subject', 'type', 'subType', 'urgency', 'urgentBy', 'secrecy', 'senderName'] }).then(byId),
     Organisation.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((d) => Number(d.senderOrganisationId)))] } } }).then(byId),
     Attachment.findAll({ where: { documentId: { [Op.in]: docIds } }, order: [['id', 'ASC']] }),
     User.findAll({ where: { id: { [Op.in]: rows.map((d) => d.receivedById).filter((x): x is number => x != null) } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
@@ -35,7 +35,9 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
     return {
       id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: byEmail && d.status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : STATUS_TH[d.status], role: d.role,
       recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, agencyId: d.recipientAgencyId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
-      sender: { organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
+      sender: d.senderKind === 'citizen'
+        ? { kind: 'citizen' as const, organisationId: null, name: doc.senderName ?? 'ประชาชน', agencyCode: null }
+        : { kind: 'organisation' as const, organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
       letter: {
         letterNumber: doc.letterNumber ?? null, letterDate: doc.letterDate ?? null, letterDateTh: doc.letterDate ? thaiDateOnlyFull(doc.letterDate) : null, subject: doc.subject,
         type: doc.type, typeTh: doc.subType ? `${TYPE_TH[doc.type]} (${SUBTYPE_TH[doc.subType] ?? doc.subType})` : TYPE_TH[doc.type],
@@ -75,5 +77,32 @@ export async function presentHistory(deliveryId: number) {
   return lines.map((l) => ({
     status: l.status, at: iso(l.createdAt)!, actorId: l.actorId ?? null, actorName: l.actorId ? people.get(Number(l.actorId))?.displayName ?? null : null,
     organisationId: l.organisationId ?? null, note: l.note ?? null,
+  }));
+}
+
+/**
+ * The sending of a letter as part of its route (GET /documents/:id/route): for a sent letter each
+ * recipient's delivery with the send and every status change after it; for a letter received through
+ * the system, the delivery that brought it. The caller checked the reader may read the letter, the
+ * rule GET /documents/:id/deliveries follows: what is shown is what that route shows, with its history.
+ */
+export async function presentSending(rows: Delivery[]) {
+  if (!rows.length) return [];
+  const lines = await DeliveryEvent.findAll({ where: { deliveryId: { [Op.in]: rows.map((d) => d.id) } }, order: [['id', 'ASC']] });
+  const [people, orgs] = await Promise.all([
+    User.findAll({ where: { id: { [Op.in]: [...new Set(lines.map((l) => l.actorId).filter((x): x is number => x != null))] } }, attributes: ['id', 'prefixTh', 'firstNameTh', 'lastNameTh'] }).then(byId),
+    Organisation.findAll({ where: { id: { [Op.in]: [...new Set(lines.map((l) => l.organisationId).filter((x): x is number => x != null))] } }, attributes: ['id', 'nameTh'] }).then(byId),
+  ]);
+  const wordsOf = (d: Delivery, status: keyof typeof STATUS_TH) => (d.recipientKind === 'email' && status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : STATUS_TH[status]);
+  return rows.map((d) => ({
+    deliveryId: Number(d.id), role: d.role, status: d.status, statusTh: wordsOf(d, d.status),
+    recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
+    receipt: d.status === 'received' && d.receiveNumber ? { number: d.receiveNumber, year: d.receiveYear ?? null } : null,
+    previousDeliveryId: d.previousDeliveryId ?? null,
+    steps: lines.filter((l) => Number(l.deliveryId) === Number(d.id)).map((l) => ({
+      status: l.status, statusTh: wordsOf(d, l.status), at: iso(l.createdAt)!,
+      actorName: l.actorId ? people.get(Number(l.actorId))?.displayName ?? null : null,
+      organisationName: l.organisationId ? orgs.get(Number(l.organisationId))?.nameTh ?? null : null, note: l.note ?? null,
+    })),
   }));
 }

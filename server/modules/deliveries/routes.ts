@@ -5,6 +5,7 @@ import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
 import { Attachment, Delivery, DeliveryMail, Document } from '../../db/models';
 import { notFound } from '../../lib/errors';
+import { limiter } from '../../lib/rate-limit';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { assertRead } from '../documents/policy';
@@ -138,11 +139,14 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
   // The e-mail channel's confirmation link (public: the recipient has no account here; the signed,
   // single-use token is the authority). GET shows the letter and a button, POST confirms: mail
   // scanners that open every link must not confirm for a person.
+  // The link is signed (guessing one is hopeless), but each try still costs a look-up: an address
+  // gets CONFIRM_RATE_LIMIT requests a window, far above a person confirming the letters they got.
+  const confirmLimit = limiter(ctx.config.confirmRateLimit, 'Too many requests to confirmation links from this address; wait and try again.');
   const wantsHtml = (req: { accepts(types: string[]): string | false }) => req.accepts(['json', 'html']) === 'html';
   api.route({
-    method: 'get', path: '/deliveries/confirm/:token', tag: TAG, public: true, params: S.ConfirmParams, response: S.ConfirmResult,
+    method: 'get', path: '/deliveries/confirm/:token', tag: TAG, public: true, params: S.ConfirmParams, response: S.ConfirmResult, before: [confirmLimit],
     summary: 'The page an e-mailed letter links to: which letter, and a button to confirm receipt (nothing is recorded)',
-    description: 'A forged link → 404; expired → 410. HTML for a browser, JSON otherwise.',
+    description: 'A forged link → 404; expired → 410; too many requests from one address → 429. HTML for a browser, JSON otherwise.',
     handler: async ({ params, req, res }) => {
       const { delivery, mail, doc } = await inspectToken(ctx.tokens.secret, params.token);
       if (!wantsHtml(req)) return confirmation(delivery, mail, doc);
@@ -153,9 +157,9 @@ export function registerDeliveryRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'post', path: '/deliveries/confirm/:token', tag: TAG, public: true, params: S.ConfirmParams, body: S.ConfirmBody.optional(), response: S.ConfirmResult,
-    before: [confirmForm],
+    before: [confirmLimit, confirmForm],
     summary: 'Confirm receipt of an e-mailed letter (ข้อ 89/1): records who and when; the sender sees it received',
-    description: 'Once: a second confirmation → 409 saying who confirmed; a forged link → 404; expired, or a withdrawn letter → 410.',
+    description: 'Once: a second confirmation → 409 saying who confirmed; a forged link → 404; expired, or a withdrawn letter → 410; too many requests from one address → 429.',
     handler: async ({ params, body, req, res }) => {
       const { delivery, mail } = await confirmReceipt(sequelize, ctx.tokens.secret, params.token, body?.name);
       const doc = (await Document.findByPk(delivery.documentId))!;

@@ -1,6 +1,6 @@
 // Request and response shapes of deliveries (they also generate the OpenAPI document).
 import { z } from '../../lib/openapi';
-import { DELIVERY_ROLES, DELIVERY_STATUSES, RECIPIENT_KINDS, URGENCIES, SECRECIES } from '../../db/models';
+import { DELIVERY_ROLES, DELIVERY_STATUSES, RECIPIENT_KINDS, SENDER_KINDS, URGENCIES, SECRECIES } from '../../db/models';
 
 export const SendBody = z
   .object({
@@ -41,7 +41,8 @@ export const Delivery = z
     id: z.number(), documentId: z.number().nullable().openapi({ description: "the sender's letter: shown to the sending side only" }),
     status: z.enum(DELIVERY_STATUSES), statusTh: z.string(), role: z.enum(DELIVERY_ROLES),
     recipient: z.object({ kind: z.enum(RECIPIENT_KINDS), organisationId: z.number().nullable(), agencyId: z.string().nullable(), email: z.string().nullable(), name: z.string() }),
-    sender: z.object({ organisationId: z.number(), name: z.string(), agencyCode: z.string() }),
+    sender: z.object({ kind: z.enum(SENDER_KINDS), organisationId: z.number().nullable(), name: z.string(), agencyCode: z.string().nullable() })
+      .openapi({ description: "who sent it: an organisation, or a citizen through the public page (the person's name; contact data through GET /api/citizens/submissions/by-delivery/{id})" }),
     letter: z
       .object({
         letterNumber: z.string().nullable(), letterDate: z.string().nullable(), letterDateTh: z.string().nullable(), subject: z.string(), type: z.string(), typeTh: z.string(),
@@ -95,3 +96,15 @@ export const ConfirmParams = z.object({ token: z.string().min(1).max(300) });
 export const ConfirmResult = z
   .object({ deliveryId: z.number(), status: z.enum(DELIVERY_STATUSES), confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(), letterNumber: z.string().nullable(), subject: z.string() })
   .openapi('DeliveryConfirmation');
+
+export const RouteSending = z
+  .object({
+    deliveryId: z.number(), role: z.enum(DELIVERY_ROLES), status: z.enum(DELIVERY_STATUSES), statusTh: z.string(),
+    recipient: z.object({ kind: z.enum(RECIPIENT_KINDS), organisationId: z.number().nullable(), email: z.string().nullable(), name: z.string() }),
+    receipt: z.object({ number: z.number(), year: z.number().nullable() }).nullable().openapi({ description: 'the receive number (เลขรับ) once accepted' }),
+    previousDeliveryId: z.number().nullable(),
+    steps: z.array(z.object({
+      status: z.enum(DELIVERY_STATUSES), statusTh: z.string(), at: z.string(), actorName: z.string().nullable(), organisationName: z.string().nullable(), note: z.string().nullable(),
+    })).openapi({ description: 'the send and every status change after it, oldest first' }),
+  })
+  .openapi('RouteSending', { description: "one recipient's delivery of the letter as a step of its route (a received letter: the delivery that brought it)" });

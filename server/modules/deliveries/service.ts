@@ -37,14 +37,20 @@ const summaryOf = (d: Delivery, extra: Record<string, unknown> = {}) => ({
  * Records a status a delivery reached: its history line, an audit link in each organisation's chain
  * (in id order, so two chains are always locked in the same order), and a push to each side.
  */
+/** Told of every status change, in its transaction: the citizens' channel follows its letters this way. */
+export type DeliveryObserver = (t: Transaction, d: Delivery, status: DeliveryStatus, actor: Actor | null, note: string | null) => Promise<void>;
+export const deliveryObservers: DeliveryObserver[] = [];
+
 export async function recordChange(t: Transaction, d: Delivery, status: DeliveryStatus, actor: Actor | null, note: string | null, extra: Record<string, unknown> = {}): Promise<void> {
+  for (const observe of deliveryObservers) await observe(t, d, status, actor, note);
   await DeliveryEvent.create({ deliveryId: d.id, status, actorId: actor?.userId ?? null, organisationId: actor?.organisationId ?? null, note, createdAt: new Date() }, { transaction: t });
   const orgs = [Number(d.senderOrganisationId), ...(d.recipientOrganisationId ? [Number(d.recipientOrganisationId)] : [])].sort((a, b) => a - b);
   for (const organisationId of new Set(orgs)) {
     await appendAudit(t, { organisationId, entityType: 'delivery', entityId: d.id, action: `delivery.${status}`, actorId: actor?.userId ?? null, data: { documentId: Number(d.documentId), recipientOrganisationId: d.recipientOrganisationId, note, ...extra } });
   }
   const secret = d.secrecy !== 'normal';
-  const events: DomainEvent[] = [
+  // A citizen's letter has only the receiving side (its organisation is the recipient).
+  const events: DomainEvent[] = d.senderKind === 'citizen' ? [] : [
     { type: `delivery.${status}`, organisationId: Number(d.senderOrganisationId), subject: { type: 'delivery', id: d.id }, audience: { groupIds: await sideGroups(t, Number(d.senderOrganisationId), secret), userIds: d.sentById ? [Number(d.sentById)] : [] }, summary: summaryOf(d, { documentId: Number(d.documentId), ...extra }) },
   ];
   if (d.recipientKind === 'organisation' && d.recipientOrganisationId) {
@@ -226,7 +232,7 @@ export interface OutgoingFilter { status?: DeliveryStatus; pending?: 'true' | 'f
 
 /** The sending organisation's deliveries; pending + olderThanHours: "sent, not yet received for more than N hours". */
 export async function outgoing(actor: Actor, q: OutgoingFilter): Promise<Delivery[]> {
-  const where: Record<string | symbol, unknown> = { senderOrganisationId: actor.organisationId, ...secrecyWhere(actor) };
+  const where: Record<string | symbol, unknown> = { senderOrganisationId: actor.organisationId, senderKind: 'organisation', ...secrecyWhere(actor) };
   if (q.status) where.status = q.status;
   else if (q.pending === 'true') where.status = { [Op.in]: OPEN_DELIVERY_STATUSES };
   if (q.olderThanHours !== undefined) where.sentAt = { [Op.lt]: new Date(Date.now() - q.olderThanHours * 3_600_000) };

@@ -19,6 +19,9 @@ import { forward, ForwardBody, ForwardResult, FORWARD_KEY } from './forwarding';
 import { Document } from '../../db/models';
 import { assertClerk, assertNoDocumentVariables, assertRead as assertReadDocument, readableDocument } from '../documents/policy';
 import { disclosure } from '../documents/present';
+import { RouteSending } from '../deliveries/schemas';
+import { presentSending } from '../deliveries/present';
+import { logSecretDeliveryReads, ofDocument as deliveriesOfDocument } from '../deliveries/service';
 
 const TAG = 'Workflow';
 
@@ -254,10 +257,14 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
         completedById: z.number().int().nullable(), completedByName: z.string().nullable(), completedAt: z.string().nullable(), capacity: z.string().nullable(),
         note: z.string().nullable().openapi({ description: 'what was written: endorsement, summary or result' }),
       })),
+      sending: z.array(RouteSending),
     }).openapi('DocumentRoute'),
     handler: async ({ params, actor }) => {
-      await assertReadDocument(actor, await Document.findByPk(params.id));
-      return routeOfDocument(params.id);
+      const doc = await assertReadDocument(actor, await Document.findByPk(params.id));
+      // The letter's journey between organisations is part of its route (deliveries/present.ts).
+      const { rows } = await deliveriesOfDocument(doc);
+      await logSecretDeliveryReads(db.sequelize, actor, rows, 'letter route');
+      return { ...(await routeOfDocument(params.id)), sending: await presentSending(rows) };
     },
   });
 

@@ -11,6 +11,7 @@ import type { Delivery, DeliveryAccepted, DeliveryFile } from '../../lib/types';
 import { openBlob } from '../../components/document/files';
 import { useIsClerk, useIsCustodian } from '../registry/common';
 import { deliveryKeys, deliveryRefusal, useArrivals } from './queries';
+import { CitizenSender } from './CitizenContact';
 
 /** ด่วนที่สุด in solid red down to ปกติ in grey: the tray is read by colour first. */
 const URGENCY_COLOUR: Record<string, { color: string; variant: 'filled' | 'light' | 'outline' }> = {
@@ -110,7 +111,7 @@ export function ArrivalsPage() {
                       </Group>
                       {d.letter.urgentBy && <Text size="xs">{date(d.letter.urgentBy, 'shortDateTime')}</Text>}
                     </Table.Td>
-                    <Table.Td>{d.sender.name}</Table.Td>
+                    <Table.Td>{d.sender.kind === 'citizen' ? <CitizenSender deliveryId={d.id} name={d.sender.name} /> : d.sender.name}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {d.letter.letterNumber ?? '—'}
                       <Text size="xs">{d.letter.letterDateTh ?? ''}</Text>
