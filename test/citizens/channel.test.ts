@@ -2,6 +2,7 @@
 // of work and a PDF, gets a tracking code (and a mail), the letter waits in the arrivals tray as a
 // letter from a citizen, the clerk accepts it (the citizen sees the receive number and the unit),
 // links the numbered reply, and the citizen downloads it; a rejection's reason reaches the citizen.
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { CitizenSubmission, MailMessage } from '../../server/db/models';
@@ -36,7 +37,7 @@ describe("the citizens' e-channel", () => {
     const sent = await submitForm(app, 'MOPH-OPS', fields, await solvedProof(app), [[PDF, 'ภาพถ่ายน้ำประปา.pdf']]);
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
     expect(sent.body.trackingCode).to.match(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/);
-    expect(sent.body.receiptPdf).to.equal(null);
+    expect(sent.body.receiptPdf).to.equal('/api/public/track/receipt');
     expect(sent.headers['set-cookie'], 'the public pages set no cookies').to.equal(undefined);
     const code = sent.body.trackingCode as string;
     expect((await mailsTo('somsri.path@example.com'))[0]).to.contain('ได้รับคำร้องของท่านแล้ว').and.contain(code);
@@ -68,6 +69,18 @@ describe("the citizens' e-channel", () => {
     expect(registered.unit).to.equal('กลุ่มงานสารบรรณ');
     expect(JSON.stringify(registered), 'no official is named').to.not.contain('กัญญา');
     expect((await mailsTo('somsri.path@example.com'))[1]).to.contain('ลงทะเบียนรับคำร้องของท่านแล้ว');
+
+    // The PDF receipt: drawn with the current status for the code and its second detail, never the ID number.
+    const receipt = await request(app).post('/api/public/track/receipt').send({ code, email: 'somsri.path@example.com' }).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(receipt.status, String(receipt.body)).to.equal(200);
+    expect(receipt.headers['content-type']).to.equal('application/pdf');
+    const receiptText = execFileSync('pdftotext', ['-', '-'], { input: receipt.body as Buffer }).toString();
+    expect(receiptText).to.contain(code).and.contain(String(registered.registered.number));
+    expect(receiptText).to.not.contain(fields.idNumber).and.not.contain(fields.idNumber.slice(0, 9));
+    expect((await request(app).post('/api/public/track/receipt').send({ code, email: 'someone.else@example.com' })).status, 'a wrong detail gets no receipt').to.equal(404);
 
     // The answer: a numbered outgoing letter with its file, linked to the request.
     const reply = await numberedLetter(c.clerk, { subject: 'แจ้งผลการตรวจสอบคุณภาพน้ำประปา', addressee: fields.name });

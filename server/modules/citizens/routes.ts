@@ -18,6 +18,10 @@ import { newChallenge } from './pow';
 import { formatTrackingCode } from './identity';
 import { assertMayMonitor } from './policy';
 import * as svc from './service';
+import { renderReceiptPdf } from './receipt';
+
+/** Where the receipt PDF is fetched (POST with the tracking code and second detail). */
+const RECEIPT_PATH = '/api/public/track/receipt';
 
 const TAG = 'Citizens';
 const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
@@ -59,8 +63,7 @@ export function registerCitizenRoutes(api: Api<Actor>, ctx: AppContext): void {
         return {
           trackingCode: formatTrackingCode(s.trackingCode), submittedAt: s.createdAt.toISOString(), submittedAtTh: `${thaiDateShort(s.createdAt)} ${thaiTime(s.createdAt)} น.`,
           organisation: svc.publicOrganisation(org), subject,
-          // TODO(merge with the letter-PDF renderer of issue 17): a PDF receipt rendered by that engine; none is built here.
-          receiptPdf: null,
+          receiptPdf: RECEIPT_PATH,
         };
       } finally {
         await Promise.all(files.map((f) => fs.promises.rm(f.tempPath, { force: true })));
@@ -75,6 +78,21 @@ export function registerCitizenRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ body, res }) => {
       noStore(res);
       return svc.presentTracking(await svc.openSubmission(body));
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/public/track/receipt', tag: TAG, public: true, before: [trackLimit], body: S.TrackBody,
+    summary: 'The PDF receipt (ใบรับเรื่อง) of a request: the same code and second detail as tracking',
+    description: 'Drawn on demand with the current status; never the ID number, address or text. A wrong code or detail → the same 404 as tracking; no letter renderer on this server → 503.',
+    handler: async ({ body, res }) => {
+      const s = await svc.openSubmission(body);
+      const pdf = await renderReceiptPdf(s, ctx.config.publicUrl);
+      noStore(res);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="receipt-${s.trackingCode}.pdf"`);
+      res.end(pdf);
+      return undefined;
     },
   });
 

@@ -31,7 +31,7 @@ export const PublicOrganisation = z.object({ code: z.string(), nameTh: z.string(
 export const Receipt = z
   .object({
     trackingCode: z.string(), submittedAt: z.string(), submittedAtTh: z.string(), organisation: PublicOrganisation, subject: z.string(),
-    receiptPdf: z.null().openapi({ description: 'TODO (merge with the letter-PDF renderer): a PDF receipt' }),
+    receiptPdf: z.string().openapi({ description: 'where to POST the tracking code and e-mail (or last 4 ID digits) for the PDF receipt' }),
   })
   .openapi('CitizenReceipt');
 

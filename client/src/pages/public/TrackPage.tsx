@@ -38,8 +38,8 @@ export function TrackPage() {
     }
   };
 
-  const download = async (file: { id: number; filename: string }) => {
-    const res = await fetch(`/api/public/track/files/${file.id}`, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: credentials() });
+  const download = async (file: { id: number; filename: string }, path = `/api/public/track/files/${file.id}`) => {
+    const res = await fetch(path, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: credentials() });
     if (!res.ok) return setFailure(p('public.track.notFound'));
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
@@ -85,6 +85,9 @@ export function TrackPage() {
               {result.reason && <Table.Tr><Table.Th>{p('public.track.reason')}</Table.Th><Table.Td>{result.reason}</Table.Td></Table.Tr>}
             </Table.Tbody>
           </Table>
+          <Button mt="md" variant="outline" color="blue.9" onClick={() => void download({ id: 0, filename: `receipt-${result.trackingCode}.pdf` }, '/api/public/track/receipt')}>
+            {p('public.track.receipt')}
+          </Button>
           {result.reply && (
             <Stack mt="md" gap="xs">
               <Text fw={600}>{p('public.track.reply')} {result.reply.letterNumber ?? ''} {result.reply.letterDateTh ?? ''}</Text>

@@ -43,6 +43,7 @@ const th = {
   'public.track.reason': 'เหตุผล',
   'public.track.reply': 'หนังสือตอบ',
   'public.track.download': 'ดาวน์โหลด {name}',
+  'public.track.receipt': 'ดาวน์โหลดใบรับเรื่อง (PDF)',
   'public.error': 'ส่งไม่สำเร็จ',
   'public.tooMany': 'มีการส่งบ่อยเกินไป กรุณารอสักครู่แล้วลองใหม่',
 };
@@ -90,6 +91,7 @@ const en: Record<Key, string> = {
   'public.track.reason': 'Reason',
   'public.track.reply': 'Answer',
   'public.track.download': 'Download {name}',
+  'public.track.receipt': 'Download the receipt (PDF)',
   'public.error': 'Could not send',
   'public.tooMany': 'Too many attempts; please wait and try again',
 };
