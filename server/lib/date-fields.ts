@@ -67,3 +67,12 @@ export function plausibleInstant() {
     })
     .openapi({ type: 'string', format: 'date-time', description: 'ISO 8601 with offset; not before B.E. 2400 and at most a year ahead' });
 }
+
+/** For a process form's date field (a day or an instant): why it is not plausible, Thai first
+ * (the form messages are bilingual), or null. */
+export function implausibleDateText(value: string): string | null {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : Number.isNaN(Date.parse(value)) ? null : bangkokDay(new Date(value));
+  if (!day) return `${say.instant.th} — ${say.instant.en}`;
+  const why = implausibleDay(day);
+  return why ? `${say[why].th} — ${say[why].en}` : null;
+}

@@ -1,5 +1,6 @@
 // The message catalogue: every UI string, Thai first. English must have every Thai key
 // (the type below makes a missing translation a type error).
+import { officialsEn, officialsTh } from './officials';
 export const th = {
   'app.name': 'ระบบสารบรรณอิเล็กทรอนิกส์',
   'app.short': 'สารบรรณ',
@@ -605,6 +606,8 @@ export const th = {
   'arrivals.wrongOf': 'ส่งผิดหน่วยงาน {subject}',
   'arrivals.returned': 'ส่งคืนแล้ว (ส่งผิดหน่วยงาน): {subject}',
   'arrivals.openReceived': 'เปิดหนังสือที่ลงรับ',
+  // issue 17 (the web app as Thai officials need it): its strings live in their own file
+  ...officialsTh,
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1214,4 +1217,5 @@ export const en: Record<MessageKey, string> = {
   'arrivals.wrongOf': 'Wrong recipient: {subject}',
   'arrivals.returned': 'Returned as sent to the wrong recipient: {subject}',
   'arrivals.openReceived': 'Open the received letter',
+  ...officialsEn,
 };

@@ -187,7 +187,7 @@ export const DelegationCreate = z
     note: optionalText(1000),
   })
   .strict()
-  .refine((d) => !d.endsAt || new Date(d.endsAt) > new Date(d.startsAt), { message: 'endsAt must be after startsAt.', path: ['endsAt'] })
+  .refine((d) => !d.endsAt || new Date(d.endsAt) > new Date(d.startsAt), { message: 'endsAt must be after startsAt.', path: ['endsAt'], params: { th: 'วันเวลาสิ้นสุดต้องอยู่หลังวันเวลาเริ่มต้น' } })
   .openapi('DelegationCreate');
 
 export const MinistryCode = z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string() }).openapi('MinistryCode');

@@ -14,8 +14,8 @@ import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
 import { ancestorsOf } from '../org/policy';
 import { EngineHost, emptyCollector, inputParameters, WaitInfo } from './engine-host';
-import { resolveTemplate } from './expressions';
-import { parsePerformers, resolvePerformers, Candidate } from './performers';
+import { expressionsIn, resolveTemplate } from './expressions';
+import { performersOf, Candidate } from './performers';
 import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
@@ -335,14 +335,19 @@ export class WorkflowRuntime {
     };
     let assigneeUserId: number | null = null;
     const candidates: Candidate[] = [];
+    // The variable a performer expression reads (${'unit:' + assignUnitId}): a refusal names it.
+    const fieldOf = (template: unknown) =>
+      typeof template === 'string' ? expressionsIn(template).join(' ').replace(/'[^']*'|"[^"]*"/g, ' ').match(/[A-Za-z_][\w]*/)?.[0] : undefined;
+    const performers = (template: unknown, kind: 'user' | 'group') =>
+      performersOf(evaluated(template), kind, { ...ctx, elementName: typeof b.name === 'string' && !expressionsIn(b.name).length ? b.name : undefined, field: fieldOf(template) }, t);
     if (b.assignee) {
-      const resolved = await resolvePerformers(parsePerformers(evaluated(b.assignee), 'user'), ctx, t);
+      const resolved = await performers(b.assignee, 'user');
       const user = resolved.find((r) => r.kind === 'user');
       if (user) assigneeUserId = user.refId;
       candidates.push(...resolved.filter((r) => r.kind !== 'user'));
     }
-    if (b.candidateUsers) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateUsers), 'user'), ctx, t)));
-    if (b.candidateGroups) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateGroups), 'group'), ctx, t)));
+    if (b.candidateUsers) candidates.push(...(await performers(b.candidateUsers, 'user')));
+    if (b.candidateGroups) candidates.push(...(await performers(b.candidateGroups, 'group')));
     if (!assigneeUserId && !candidates.length) throw unprocessable(`The next step "${wait.elementId}" has no performer.`, [{ elementId: wait.elementId, message: 'no performer' }]);
 
     const priorityRaw = inputs.priority ?? evaluated(b.priority);

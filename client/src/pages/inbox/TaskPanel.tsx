@@ -9,6 +9,7 @@ import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, St
 import { notifications } from '@mantine/notifications';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useI18n, type Translate } from '../../i18n';
+import { ThaiDateInput } from '../../components/ThaiDateInput';
 import { Urgency } from './Urgency';
 import { DocumentView } from '../../components/document/DocumentView';
 import { documentKeys } from '../../components/document/queries';
@@ -54,7 +55,7 @@ function FieldInput({ field, value, error, onChange }: { field: FormField; value
       />
     );
   const text = typeof value === 'string' ? value : '';
-  if (field.type === 'date') return <TextInput {...common} type="date" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (field.type === 'date') return <ThaiDateInput {...common} value={text} onChange={onChange} />;
   if (field.type === 'long') return <TextInput {...common} inputMode="numeric" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
   if (LONG_TEXT.test(field.id)) return <Textarea {...common} autosize minRows={3} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
   return <TextInput {...common} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
