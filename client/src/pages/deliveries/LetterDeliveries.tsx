@@ -24,7 +24,7 @@ export function deliveryStatusText(d: Delivery, t: Translate): string {
   return t(`delivery.status.${d.status}` as MessageKey);
 }
 
-const STATUS_COLOUR: Record<Delivery['status'], string> = { queued: 'blue.8', failed: 'red.8', sent: 'blue.8', delivered: 'blue.8', received: 'green.9', rejected: 'red.8', returned: 'orange.9', withdrawn: 'gray.7' };
+const STATUS_COLOUR: Record<Delivery['status'], string> = { queued: 'blue.8', failed: 'red.8', sent: 'blue.8', delivered: 'blue.8', received: '#1b5e20', rejected: 'red.8', returned: 'orange.9', withdrawn: 'gray.7' };
 
 /**
  * One delivery's status; for an e-mailed one also what the mail itself says when the status alone does

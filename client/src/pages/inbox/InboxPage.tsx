@@ -69,7 +69,7 @@ export function InboxPage() {
     <Stack>
       <Group justify="space-between" align="end">
         <Title order={2}>{t('inbox.title')}</Title>
-        <Text size="sm" c={live ? 'green.9' : 'dimmed'} data-testid="live-status">
+        <Text size="sm" c={live ? '#1b5e20' : 'dimmed'} data-testid="live-status">
           {live ? `● ${t('inbox.live')}` : t('inbox.offline')}
         </Text>
       </Group>

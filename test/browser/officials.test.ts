@@ -1,0 +1,161 @@
+// The web app as Thai officials meet it (issue 17): a clerk types the letter's date in B.E. as it is
+// printed (20/11/2569) or picks it from a calendar with Thai month names, and a date a year off is
+// refused in Thai next to the field; a section head deciding มอบหมาย picks the unit by name, and
+// leaving it out is a Thai message next to the picker, not a server error. Every main page passes
+// axe-core's WCAG 2.1 AA rules with no serious or critical violation, at desktop and phone size.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { fieldMessage, ROOT, screenshot, signIn, startHarness, type Harness } from './harness';
+import { apiOf, type Api } from './api';
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true };
+const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+type Violation = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> };
+
+/** axe-core inside the page (no network): the serious and critical WCAG 2.1 A/AA violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the browser's protocol: the app's CSP (script-src 'self') refuses an inline tag.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
+  const violations = (await page.evaluate(
+    "window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations)",
+  )) as Violation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`).join(' | ')}`);
+}
+
+describe('the web app as Thai officials need it', function () {
+  this.timeout(180000);
+  let h: Harness;
+  let call: Api['call'], tokenOf: Api['tokenOf'], taskOf: Api['taskOf'];
+
+  before(async function () {
+    this.timeout(180000);
+    h = await startHarness();
+    ({ call, tokenOf, taskOf } = apiOf(h.baseUrl));
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  for (const [size, options] of [['desktop', undefined], ['phone', PHONE]] as const) {
+    it(`takes a letter's date in B.E. (dd/mm/2569) typed or picked from a Thai calendar, and refuses a year typed wrongly, in Thai (${size})`, async () => {
+      await h.withPage(async (page) => {
+        await signIn(page, 'clerk');
+        await page.goto('/registry/incoming');
+        await page.getByRole('heading', { name: 'ลงทะเบียนรับหนังสือ' }).waitFor();
+        const letterDate = page.getByLabel('ลงวันที่', { exact: true });
+        // A C.E. year where B.E. belongs is caught as typed, before anything is sent.
+        await letterDate.fill('20/11/2026');
+        await letterDate.blur();
+        expect(await fieldMessage(letterDate)).to.include('ปีต้องเป็นพุทธศักราช');
+        // The year as printed on the letter, read back with the Thai month name.
+        await letterDate.fill('20/11/2569');
+        await page.getByText('20 พฤศจิกายน 2569').waitFor();
+        // The calendar opens on that month, in Thai, in B.E.; the next month is one press away.
+        await page.getByRole('button', { name: 'เปิดปฏิทิน' }).first().click();
+        const month = page.getByTestId('calendar-month');
+        expect(await month.textContent()).to.equal('พฤศจิกายน 2569');
+        await page.getByRole('button', { name: 'เดือนถัดไป' }).click();
+        expect(await month.textContent()).to.equal('ธันวาคม 2569');
+        await screenshot(page, `60-date-calendar-${size}`);
+        await page.getByRole('button', { name: '1 ธันวาคม 2569', exact: true }).click();
+        expect(await letterDate.inputValue()).to.equal('01/12/2569');
+        await page.getByText('1 ธันวาคม 2569').waitFor();
+
+        // Two years ahead parses, but is not plausible: the server's Thai refusal sits under the field.
+        await letterDate.fill('20/11/2571');
+        await page.getByLabel('ที่ (เลขที่หนังสือ)').fill('ทส 0201/790');
+        const subject = `ขอเชิญร่วมโครงการปลูกป่าชายเลน (${size})`;
+        await page.getByLabel('เรื่อง', { exact: false }).first().fill(subject);
+        await page.getByLabel('จาก').fill('กรมทรัพยากรทางทะเลและชายฝั่ง');
+        const submit = page.getByRole('button', { name: 'ลงทะเบียนรับ', exact: true });
+        await submit.click();
+        await page.getByTestId('form-error').waitFor();
+        expect(await letterDate.getAttribute('aria-invalid')).to.equal('true');
+        expect(await fieldMessage(letterDate)).to.include('เกินหนึ่งปีข้างหน้า');
+        await screenshot(page, `61-date-refused-${size}`);
+
+        await letterDate.fill('20/11/2569');
+        await submit.click();
+        await page.getByTestId('incoming-done').waitFor();
+        const clerk = await tokenOf('clerk');
+        const found = await call<{ items: Array<{ subject: string; letterDate: string; letterDateTh: string }> }>(clerk, 'GET', `/search/documents?q=${encodeURIComponent('ปลูกป่าชายเลน')}`);
+        const letter = found.items.find((d) => d.subject === subject);
+        expect(letter?.letterDate).to.equal('2026-11-20');
+        expect(letter?.letterDateTh).to.equal('20 พฤศจิกายน 2569');
+      }, options);
+    });
+  }
+
+  it('offers the units by name for มอบหมาย, only for that decision, and says in Thai next to the picker when none is chosen', async () => {
+    const [clerk] = await Promise.all([tokenOf('clerk')]);
+    const subject = 'ขอความร่วมมือประชาสัมพันธ์โครงการปลูกป่า';
+    const started = await call<{ instance: { id: number } }>(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 2 } } });
+    await call(clerk, 'POST', `/tasks/${(await taskOf(clerk, started.instance.id, 'screen')).id}/complete`, { variables: { summary: 'ขอความร่วมมือ' } });
+    await h.withPage(async (page) => {
+      await signIn(page, 'sectionhead');
+      await page.getByRole('link', { name: 'กล่องงาน' }).click();
+      await page.getByTestId('inbox-table').getByRole('button', { name: subject }).click();
+      const panel = page.getByTestId('task-panel');
+      await panel.waitFor();
+      const decision = panel.getByLabel('คำสั่งการ');
+      await decision.selectOption({ label: 'ทราบ' });
+      expect(await panel.getByLabel('มอบหมายให้หน่วยงาน').count()).to.equal(0);
+      await decision.selectOption({ label: 'มอบหมาย' });
+      const unit = panel.getByLabel('มอบหมายให้หน่วยงาน');
+      expect(await unit.evaluate((el) => el.tagName)).to.equal('SELECT');
+      expect(await unit.locator('option').allTextContents()).to.include('กลุ่มงานสารบรรณ');
+      await panel.getByLabel('ข้อความเกษียน').fill('มอบกลุ่มงานสารบรรณดำเนินการ');
+      await panel.getByRole('button', { name: 'บันทึกและส่งต่อ' }).click();
+      await panel.getByText('ยังไม่ได้เลือกหน่วยงาน').waitFor();
+      expect(await unit.getAttribute('aria-invalid')).to.equal('true');
+      expect(await fieldMessage(unit)).to.not.match(/unit:|undefined|numeric/);
+      await screenshot(page, '62-assign-unit-required');
+      await unit.selectOption({ label: 'กลุ่มงานสารบรรณ' });
+      await panel.getByRole('button', { name: 'บันทึกและส่งต่อ' }).click();
+      await panel.waitFor({ state: 'detached' });
+      const officer = await tokenOf('officer');
+      await taskOf(officer, started.instance.id, 'assign');
+    });
+  });
+
+  const pages: Array<[string, string, string]> = [
+    ['clerk', '/', 'home'],
+    ['clerk', '/inbox', 'inbox'],
+    ['clerk', '/registry/incoming', 'incoming'],
+    ['clerk', '/registry/outgoing', 'outgoing'],
+    ['clerk', '/registry/registers', 'registers'],
+    ['clerk', '/registry/search', 'search'],
+    ['clerk', '/arrivals', 'arrivals'],
+    ['director', '/monitor', 'monitor'],
+    ['designer', '/modeler', 'modeler'],
+    ['admin', '/admin/users', 'admin-users'],
+    ['admin', '/admin/delegations', 'admin-delegations'],
+  ];
+  for (const [size, options] of [['desktop', undefined], ['phone', PHONE]] as const) {
+    it(`has no serious or critical WCAG 2.1 AA violation on the main pages (${size})`, async () => {
+      const found: string[] = [];
+      await h.withPage(async (page) => {
+        await page.goto('/login');
+        await page.getByRole('heading').first().waitFor();
+        found.push(...(await seriousViolations(page)).map((v) => `login: ${v}`));
+      }, options);
+      for (const who of [...new Set(pages.map(([u]) => u))]) {
+        await h.withPage(async (page) => {
+          await signIn(page, who);
+          for (const [, url, name] of pages.filter(([u]) => u === who)) {
+            await page.goto(url);
+            await page.locator('main h2').first().waitFor();
+            await page.waitForLoadState('networkidle');
+            found.push(...(await seriousViolations(page)).map((v) => `${name}: ${v}`));
+          }
+        }, options);
+      }
+      expect(found).to.deep.equal([]);
+    });
+  }
+});
