@@ -27,6 +27,36 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`).join(' | ')}`);
 }
 
+/**
+ * Thai text whose marks above or below the line are cut off: a text node with such marks whose line
+ * box sticks out, top or bottom, of an ancestor that hides its overflow (a button label, a badge, a
+ * cell). Text scrolled or truncated wholly out of view is not counted.
+ */
+async function clippedThai(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!/[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/.test(node.textContent)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const line of range.getClientRects()) {
+        if (!line.width || !line.height) continue;
+        for (let el = node.parentElement; el && el !== document.body; el = el.parentElement) {
+          const s = getComputedStyle(el);
+          if (!/hidden|clip/.test(s.overflowY + ' ' + s.overflow)) continue;
+          const box = el.getBoundingClientRect();
+          const top = box.top + el.clientTop, bottom = top + el.clientHeight;
+          if (line.bottom <= top || line.top >= bottom) break; // wholly out of view: scrolled, not clipped
+          if (line.top < top - 1 || line.bottom > bottom + 1) out.push(node.textContent.trim().slice(0, 40) + ' (' + Math.round(line.top - top) + '/' + Math.round(bottom - line.bottom) + ' px)');
+          break;
+        }
+      }
+    }
+    return [...new Set(out)];
+  })()`) as Promise<string[]>;
+}
+
 describe('the web app as Thai officials need it', function () {
   this.timeout(180000);
   let h: Harness;
@@ -122,6 +152,31 @@ describe('the web app as Thai officials need it', function () {
       await taskOf(officer, started.instance.id, 'assign');
     });
   });
+
+  for (const [size, options] of [['desktop', undefined], ['phone', PHONE]] as const) {
+    it(`shows Thai subjects, buttons, badges and cells whole: no vowel below the line cut off (ปลูก stays ปลูก) (${size})`, async () => {
+      const clerk = await tokenOf('clerk');
+      const subject = `ขอเชิญประชุมคณะทำงานโครงการปลูกป่าชายเลน ${size}`;
+      await call(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 4 } } });
+      await h.withPage(async (page) => {
+        await signIn(page, 'clerk');
+        await page.goto('/inbox');
+        const open = page.getByTestId('inbox-table').getByRole('button', { name: subject });
+        await open.waitFor();
+        await screenshot(page, `63-inbox-thai-whole-${size}`);
+        expect(await clippedThai(page), 'clipped Thai text in the inbox').to.deep.equal([]);
+        await open.click();
+        await page.getByTestId('task-panel').waitFor();
+        expect(await clippedThai(page), 'clipped Thai text in the task').to.deep.equal([]);
+        for (const url of ['/registry/outgoing', '/registry/registers', '/arrivals']) {
+          await page.goto(url);
+          await page.locator('main h2').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          expect(await clippedThai(page), `clipped Thai text on ${url}`).to.deep.equal([]);
+        }
+      }, options);
+    });
+  }
 
   const pages: Array<[string, string, string]> = [
     ['clerk', '/', 'home'],
