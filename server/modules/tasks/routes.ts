@@ -21,7 +21,7 @@ const inboxQuery = z.object({
   overdue: z.enum(['true', 'false']).optional(),
   dueBefore: plausibleInstant().optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['priority', 'due', 'created']).default('priority'),
+  sort: z.enum(['urgency', 'priority', 'due', 'created']).default('urgency').openapi({ description: 'urgency (default): ด่วนที่สุด first, then the nearest deadline, then the longest waiting' }),
   ...paging,
 });
 

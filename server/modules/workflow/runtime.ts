@@ -350,8 +350,11 @@ export class WorkflowRuntime {
     if (b.candidateGroups) candidates.push(...(await performers(b.candidateGroups, 'group')));
     if (!assigneeUserId && !candidates.length) throw unprocessable(`The next step "${wait.elementId}" has no performer.`, [{ elementId: wait.elementId, message: 'no performer' }]);
 
+    const doc = (variables.document ?? {}) as { urgency?: unknown; subject?: unknown; id?: unknown };
+    const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
     const priorityRaw = inputs.priority ?? evaluated(b.priority);
-    const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 50));
+    // Without a priority of the designer's, the letter's urgency gives it: ปกติ 50 … ด่วนที่สุด 80.
+    const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 40 + urgency * 10));
     const dueRaw = evaluated(b.dueDate);
     let dueAt: Date | null = null;
     if (dueRaw instanceof Date) dueAt = dueRaw;
@@ -359,8 +362,6 @@ export class WorkflowRuntime {
       dueAt = /^P/.test(dueRaw.trim()) ? new ISOInterval(dueRaw.trim()).parse().getExpireAt(new Date(), new Date()) : new Date(dueRaw);
       if (Number.isNaN(dueAt.getTime())) throw unprocessable(`The next step "${wait.elementId}" has a due date that is not a date: ${dueRaw}`);
     }
-    const doc = (variables.document ?? {}) as { urgency?: unknown; subject?: unknown; id?: unknown };
-    const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
     const formKey = evaluated(b.formKey);
     const fields = formFieldsOf(b);
     // Written out: a task row is written for every step (Task.create costs about 1 ms more CPU).
