@@ -178,6 +178,27 @@ describe('the web app as Thai officials need it', function () {
     });
   }
 
+  it('says why sign-in is disabled, moves focus to the page heading after navigation, and names each page in the window title', async () => {
+    await h.withPage(async (page) => {
+      await page.goto('/login');
+      const button = page.getByRole('button', { name: 'เข้าสู่ระบบ' });
+      expect(await button.isDisabled()).to.equal(true);
+      expect(await fieldMessage(button)).to.equal('กรอกชื่อผู้ใช้และรหัสผ่านเพื่อเข้าสู่ระบบ');
+      await page.getByLabel('ชื่อผู้ใช้').fill('clerk');
+      expect(await fieldMessage(button)).to.equal('กรอกรหัสผ่านเพื่อเข้าสู่ระบบ');
+      await signIn(page, 'clerk');
+      await page.getByRole('link', { name: 'กล่องงาน' }).first().click();
+      await page.getByRole('heading', { name: 'กล่องงาน' }).waitFor();
+      await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H2"');
+      expect(await page.evaluate('document.activeElement.textContent')).to.equal('กล่องงาน');
+      await page.waitForFunction('document.title.startsWith("กล่องงาน")');
+      await page.getByRole('link', { name: 'ทะเบียนหนังสือ' }).first().click();
+      await page.getByRole('heading', { name: 'ลงทะเบียนรับหนังสือ' }).waitFor();
+      await page.waitForFunction('document.title.startsWith("ลงทะเบียนรับหนังสือ")');
+      expect(await page.evaluate('document.activeElement.textContent')).to.equal('ลงทะเบียนรับหนังสือ');
+    });
+  });
+
   const pages: Array<[string, string, string]> = [
     ['clerk', '/', 'home'],
     ['clerk', '/inbox', 'inbox'],

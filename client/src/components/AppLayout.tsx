@@ -1,6 +1,7 @@
 // The frame of every signed-in page: header (who I am, position, capacity, language, sign-out)
 // and the navigation, which folds into a drawer on a phone.
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { usePageFocus } from './usePageFocus';
 import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
@@ -45,6 +46,7 @@ export function AppLayout() {
   const { t } = useI18n();
   const { isAdmin, isDesigner, isWatcher } = useAuth();
   const location = useLocation();
+  usePageFocus();
   // Registry clerks receive letters; the secrets custodian receives the secret ones.
   const clerk = useIsClerk();
   const custodian = useIsCustodian();
