@@ -191,11 +191,33 @@ describe('the web app as Thai officials need it', function () {
       await page.getByRole('heading', { name: 'กล่องงาน' }).waitFor();
       await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H2"');
       expect(await page.evaluate('document.activeElement.textContent')).to.equal('กล่องงาน');
-      await page.waitForFunction('document.title.startsWith("กล่องงาน")');
+      await page.waitForFunction('/^(\\(\\d+\\) )?กล่องงาน · สารบรรณ$/.test(document.title)');
       await page.getByRole('link', { name: 'ทะเบียนหนังสือ' }).first().click();
       await page.getByRole('heading', { name: 'ลงทะเบียนรับหนังสือ' }).waitFor();
-      await page.waitForFunction('document.title.startsWith("ลงทะเบียนรับหนังสือ")');
+      await page.waitForFunction('/^(\\(\\d+\\) )?ลงทะเบียนรับหนังสือ · สารบรรณ$/.test(document.title)');
       expect(await page.evaluate('document.activeElement.textContent')).to.equal('ลงทะเบียนรับหนังสือ');
+    });
+  });
+
+  it('signals an arrival: the count on กล่องงาน and in the window title goes up live, and a ด่วนที่สุด letter raises a toast that opens it', async () => {
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      const count = page.getByTestId('inbox-count');
+      await count.waitFor();
+      const before = Number(await count.getAttribute('data-count'));
+      await page.waitForFunction(`document.title.startsWith('(${before}) ')`);
+      await page.evaluate('window.arrivalMarker = 1');
+      const subject = 'ด่วนที่สุด ขอข้อมูลผู้ประสบอุทกภัยภายในวันนี้';
+      const clerk = await tokenOf('clerk');
+      await call(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 4 } } });
+      await page.waitForFunction(`document.querySelector('[data-testid=inbox-count]')?.dataset.count === '${before + 1}'`);
+      await page.waitForFunction(`document.title.startsWith('(${before + 1}) ')`);
+      const toast = page.getByTestId('urgent-toast-link');
+      await toast.getByText(subject).waitFor();
+      expect(await page.evaluate('window.arrivalMarker')).to.equal(1); // live, no reload
+      await screenshot(page, '64-arrival-toast');
+      await toast.click();
+      await page.getByTestId('task-panel').getByRole('heading', { name: subject }).waitFor();
     });
   });
 

@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/messages';
 import { useAuth } from '../lib/auth';
 import { UserHeader } from './UserHeader';
 import { ArrivalsCount } from '../pages/deliveries/ArrivalsCount';
+import { InboxCount } from '../pages/inbox/InboxCount';
 import { useIsClerk, useIsCustodian } from '../pages/registry/common';
 
 interface NavItem {
@@ -18,7 +19,7 @@ interface NavItem {
   soon?: boolean;
   show?: 'admin' | 'designer' | 'watcher' | 'registrar';
   /** A live count beside the label. */
-  count?: 'arrivals';
+  count?: 'arrivals' | 'inbox';
 }
 interface NavSection {
   label: MessageKey;
@@ -26,7 +27,7 @@ interface NavSection {
 }
 
 const NAV: NavSection[] = [
-  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/deliveries/outgoing', label: 'nav.outgoing', show: 'registrar' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
+  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox', count: 'inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/deliveries/outgoing', label: 'nav.outgoing', show: 'registrar' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
   { label: 'nav.design', items: [{ to: '/modeler', label: 'nav.modeler', show: 'designer' }] },
   {
     label: 'nav.admin',
@@ -90,7 +91,7 @@ export function AppLayout() {
                       end={item.to === '/'}
                       label={t(item.label)}
                       active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
-                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : item.count === 'arrivals' ? <ArrivalsCount /> : null}
+                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : item.count === 'arrivals' ? <ArrivalsCount /> : item.count === 'inbox' ? <InboxCount /> : null}
                     />
                   ))}
                 </div>

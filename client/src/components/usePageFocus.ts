@@ -6,6 +6,18 @@ import { useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
 import { useI18n } from '../i18n';
 
+let titleCount = 0;
+let titleHeading = '';
+let titleApp = '';
+const writeTitle = () => {
+  if (titleHeading) document.title = `${titleCount ? `(${titleCount}) ` : ''}${titleHeading} · ${titleApp}`;
+};
+/** The count of tasks waiting for me, shown first in the window title (a background tab tells it). */
+export function setTitleCount(n: number): void {
+  titleCount = n;
+  writeTitle();
+}
+
 export function usePageFocus(): void {
   const { pathname } = useLocation();
   const { t } = useI18n();
@@ -20,7 +32,9 @@ export function usePageFocus(): void {
         if (tries++ < 40) timer = window.setTimeout(settle, 50); // the page's data may still be loading
         return;
       }
-      document.title = `${heading.textContent?.trim() || t('app.name')} · ${t('app.short')}`;
+      titleHeading = heading.textContent?.trim() || t('app.name');
+      titleApp = t('app.short');
+      writeTitle();
       if (first.current) {
         first.current = false; // a fresh load keeps the browser's own starting point (and autofocus)
         return;

@@ -145,7 +145,7 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
       <Text size="sm">
         {t('inbox.step')}: {detail.name} · {t('inbox.received')}: {date(detail.createdAt, 'shortDateTime')} · {t('inbox.due')}: {date(detail.dueAt, 'shortDateTime')}
         {detail.overdue && (
-          <Text span c="red.8" fw={700}>
+          <Text span c="red.9" fw={700}>
             {' '}
             {t('inbox.overdue')}
           </Text>

@@ -133,7 +133,7 @@ export function MonitorPage() {
             items={activities.data.items}
             rowKey={(a) => a.elementId}
             rowData={(a) => ({ 'data-element-id': a.elementId })}
-            cells={(a) => [a.name, a.open, a.overdue ? <Text span c="red.8" fw={700}>{a.overdue}</Text> : 0, formatDuration(a.oldestWaitingMs, t), formatDuration(a.averageWaitingMs, t)]}
+            cells={(a) => [a.name, a.open, a.overdue ? <Text span c="red.9" fw={700}>{a.overdue}</Text> : 0, formatDuration(a.oldestWaitingMs, t), formatDuration(a.averageWaitingMs, t)]}
           />
         </Stack>
       )}

@@ -119,7 +119,7 @@ export function RegistersPage() {
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredDate}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredTime}</Table.Td>
                   {secret && (
-                    <Table.Td c="red.8" fw={700}>
+                    <Table.Td c="red.9" fw={700}>
                       {r.secrecy}
                     </Table.Td>
                   )}
@@ -131,7 +131,7 @@ export function RegistersPage() {
                   <Table.Td>{r.action}</Table.Td>
                   <Table.Td style={{ textDecoration: 'none' }}>
                     {voided && (
-                      <Text span fw={700} c="red.8" mr={4}>
+                      <Text span fw={700} c="red.9" mr={4}>
                         {t('registry.voided')}
                       </Text>
                     )}

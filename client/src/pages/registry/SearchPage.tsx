@@ -71,7 +71,7 @@ export function SearchPage() {
         <ThaiDateInput label={t('registry.search.to')} value={params.get('to') ?? ''} onChange={(v) => set('to', /^\d{4}-\d{2}-\d{2}$/.test(v) || !v ? v : params.get('to') ?? '')} />
         {units.data && select('unitId', 'registry.unit', units.data.items.map((u) => ({ value: String(u.id), label: u.nameTh })))}
       </Group>
-      {results.isError && <Text c="red.8">{t('common.error')}</Text>}
+      {results.isError && <Text c="red.9">{t('common.error')}</Text>}
       {results.isSuccess && items.length === 0 && <Text c="dimmed">{t('registry.search.none')}</Text>}
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
