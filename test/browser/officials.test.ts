@@ -13,6 +13,9 @@ import { apiOf, type Api } from './api';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true };
 const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
+/** The page's document as the functions run inside the page see it (the tests compile without the DOM library). */
+type Doc = { title: string; activeElement: { tagName: string } | null; querySelector: (selector: string) => { dataset: Record<string, string | undefined> } | null };
+
 type Violation = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> };
 
 /** axe-core inside the page (no network): the serious and critical WCAG 2.1 A/AA violations. */
@@ -112,6 +115,9 @@ describe('the web app as Thai officials need it', function () {
         await letterDate.fill('20/11/2569');
         await submit.click();
         await page.getByTestId('incoming-done').waitFor();
+        // Straight on to the clerk's own first step of the letter's routing.
+        await page.getByTestId('my-screening-task').click();
+        await page.getByTestId('task-panel').getByRole('heading', { name: subject }).waitFor();
         const clerk = await tokenOf('clerk');
         const found = await call<{ items: Array<{ subject: string; letterDate: string; letterDateTh: string }> }>(clerk, 'GET', `/search/documents?q=${encodeURIComponent('ปลูกป่าชายเลน')}`);
         const letter = found.items.find((d) => d.subject === subject);
@@ -189,12 +195,12 @@ describe('the web app as Thai officials need it', function () {
       await signIn(page, 'clerk');
       await page.getByRole('link', { name: 'กล่องงาน' }).first().click();
       await page.getByRole('heading', { name: 'กล่องงาน' }).waitFor();
-      await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H2"');
+      await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.activeElement?.tagName === 'H2');
       expect(await page.evaluate('document.activeElement.textContent')).to.equal('กล่องงาน');
-      await page.waitForFunction('/^(\\(\\d+\\) )?กล่องงาน · สารบรรณ$/.test(document.title)');
+      await page.waitForFunction(() => /^(\(\d+\) )?กล่องงาน · สารบรรณ$/.test((globalThis as unknown as { document: Doc }).document.title));
       await page.getByRole('link', { name: 'ทะเบียนหนังสือ' }).first().click();
       await page.getByRole('heading', { name: 'ลงทะเบียนรับหนังสือ' }).waitFor();
-      await page.waitForFunction('/^(\\(\\d+\\) )?ลงทะเบียนรับหนังสือ · สารบรรณ$/.test(document.title)');
+      await page.waitForFunction(() => /^(\(\d+\) )?ลงทะเบียนรับหนังสือ · สารบรรณ$/.test((globalThis as unknown as { document: Doc }).document.title));
       expect(await page.evaluate('document.activeElement.textContent')).to.equal('ลงทะเบียนรับหนังสือ');
     });
   });
@@ -202,22 +208,84 @@ describe('the web app as Thai officials need it', function () {
   it('signals an arrival: the count on กล่องงาน and in the window title goes up live, and a ด่วนที่สุด letter raises a toast that opens it', async () => {
     await h.withPage(async (page) => {
       await signIn(page, 'clerk');
-      const count = page.getByTestId('inbox-count');
-      await count.waitFor();
-      const before = Number(await count.getAttribute('data-count'));
-      await page.waitForFunction(`document.title.startsWith('(${before}) ')`);
+      await page.getByRole('link', { name: 'กล่องงาน' }).first().click();
+      await page.getByTestId('live-status').getByText('อัปเดตอัตโนมัติ').waitFor(); // the tab's one socket is connected
+      await page.waitForLoadState('networkidle');
+      // No badge when nothing waits.
+      const before = Number(await page.evaluate("document.querySelector('[data-testid=inbox-count]')?.dataset.count ?? 0"));
+      if (before) await page.waitForFunction((n) => (globalThis as unknown as { document: Doc }).document.title.startsWith(`(${n}) `), before);
       await page.evaluate('window.arrivalMarker = 1');
       const subject = 'ด่วนที่สุด ขอข้อมูลผู้ประสบอุทกภัยภายในวันนี้';
       const clerk = await tokenOf('clerk');
       await call(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 4 } } });
-      await page.waitForFunction(`document.querySelector('[data-testid=inbox-count]')?.dataset.count === '${before + 1}'`);
-      await page.waitForFunction(`document.title.startsWith('(${before + 1}) ')`);
+      await page.waitForFunction((n) => Number((globalThis as unknown as { document: Doc }).document.querySelector('[data-testid=inbox-count]')?.dataset.count ?? 0) > n, before);
+      const after = Number(await page.evaluate("document.querySelector('[data-testid=inbox-count]').dataset.count"));
+      await page.waitForFunction((n) => (globalThis as unknown as { document: Doc }).document.title.startsWith(`(${n}) `), after);
       const toast = page.getByTestId('urgent-toast-link');
       await toast.getByText(subject).waitFor();
       expect(await page.evaluate('window.arrivalMarker')).to.equal(1); // live, no reload
       await screenshot(page, '64-arrival-toast');
       await toast.click();
       await page.getByTestId('task-panel').getByRole('heading', { name: subject }).waitFor();
+    });
+  });
+
+  it('forwards (ส่งต่อ) and circulates (เวียน) a registered letter from its page, and voids a number (ยกเลิกเลข) with its reason in the register', async () => {
+    const clerk = await tokenOf('clerk');
+    const subject = 'ขอเชิญร่วมกิจกรรมปลูกต้นไม้เฉลิมพระเกียรติ';
+    const doc = await call<{ id: number }>(clerk, 'POST', '/documents', { direction: 'incoming', type: 'external', subject, letterNumber: 'ทส 0301/55', senderName: 'กรมป่าไม้' });
+    const { items: books } = await call<{ items: Array<{ id: number; kind: string; unitId: number | null }> }>(clerk, 'GET', '/registers');
+    const book = books.find((b) => b.kind === 'incoming' && b.unitId == null)!;
+    const entry = await call<{ entry: { id: number; number: number } }>(clerk, 'POST', `/registers/${book.id}/entries`, { documentId: doc.id });
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.goto(`/documents/${doc.id}`);
+      const actions = page.getByTestId('letter-actions');
+      await actions.getByRole('button', { name: 'ส่งต่อ' }).click();
+      const forward = page.getByRole('dialog', { name: 'ส่งต่อ' });
+      await forward.getByLabel('ส่งต่อถึง').selectOption({ label: 'หน่วยงาน: กลุ่มงานสารบรรณ' });
+      await forward.getByLabel('ข้อความถึงผู้รับ').fill('โปรดพิจารณาดำเนินการ');
+      await forward.getByRole('button', { name: 'ส่งต่อ' }).click();
+      await page.getByText('ส่งต่อแล้ว').waitFor();
+      await actions.getByRole('button', { name: 'เวียน' }).click();
+      const circulate = page.getByRole('dialog', { name: 'เวียน' });
+      await circulate.getByLabel('กลุ่มงานสารบรรณ').check();
+      await circulate.getByRole('button', { name: 'เวียน' }).click();
+      await page.getByText('เวียนถึง 1 หน่วยงานแล้ว').waitFor();
+      await screenshot(page, '65-letter-actions');
+
+      await page.goto(`/registry/registers?register=${book.id}`);
+      const row = page.locator(`tr[data-status]`).filter({ hasText: subject });
+      await row.getByRole('button', { name: `ยกเลิกเลข ${entry.entry.number}` }).click();
+      const voiding = page.getByRole('dialog');
+      await voiding.getByLabel('เหตุผลที่ยกเลิกเลข').fill('ลงทะเบียนซ้ำ');
+      await voiding.getByRole('button', { name: 'ยกเลิกเลข' }).click();
+      await page.locator('tr[data-status=voided]').filter({ hasText: 'ลงทะเบียนซ้ำ' }).waitFor();
+    });
+    const officer = await tokenOf('officer');
+    const { items } = await call<{ items: Array<{ documentId: number | null }> }>(officer, 'GET', '/tasks?limit=200');
+    expect(items.filter((t) => t.documentId === doc.id).length).to.be.greaterThan(0);
+  });
+
+  it('says on the task when the director works it acting for the deputy (ในฐานะ ปฏิบัติราชการแทน …), and not on the director\'s own', async () => {
+    const [clerk, sectionhead, director] = await Promise.all(['clerk', 'sectionhead', 'director'].map((u) => tokenOf(u)));
+    const subject = 'ขอรายงานผลการปลูกป่าชุมชนประจำปี';
+    const { instance } = await call<{ instance: { id: number } }>(clerk, 'POST', '/workflow/instances', { processKey: 'incoming_letter', variables: { document: { subject, urgency: 1 } } });
+    await call(clerk, 'POST', `/tasks/${(await taskOf(clerk, instance.id, 'screen')).id}/complete`, { variables: { summary: 'รายงานผล' } });
+    await call(sectionhead, 'POST', `/tasks/${(await taskOf(sectionhead, instance.id, 'present')).id}/complete`, { variables: { decision: 'forward', endorsement: 'เรียน ผอ.' } });
+    const own = await taskOf(director, instance.id, 'present');
+    await h.withPage(async (page) => {
+      await signIn(page, 'director');
+      await page.goto(`/inbox/${own.id}`);
+      await page.getByTestId('task-panel').waitFor();
+      expect(await page.getByTestId('acting-as').count()).to.equal(0);
+      await call(director, 'POST', `/tasks/${own.id}/complete`, { variables: { decision: 'forward', endorsement: 'เรียน รองปลัดฯ' } });
+      const deputys = await taskOf(director, instance.id, 'present');
+      await page.goto(`/inbox/${deputys.id}`);
+      const notice = page.getByTestId('acting-as');
+      await notice.waitFor();
+      expect(await notice.textContent()).to.include('ในฐานะ ปฏิบัติราชการแทน รองปลัดกระทรวงสาธารณสุข');
+      await screenshot(page, '66-task-acting-for');
     });
   });
 

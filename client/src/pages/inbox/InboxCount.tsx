@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Anchor, Badge } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { api } from '../../lib/api';
 import { useLiveEvents } from '../../lib/live';
 import { useI18n } from '../../i18n';
@@ -14,6 +14,8 @@ import { setTitleCount } from '../../components/usePageFocus';
 export function InboxCount() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
+  // The toast renders outside the router (notifications live beside it): navigate from here, not with <Link>.
+  const navigate = useNavigate();
   const count = useQuery({ queryKey: ['tasks', 'count'], queryFn: () => api.get<{ total: number }>('/tasks?limit=1'), select: (d) => d.total, refetchInterval: 120_000 });
   useLiveEvents(
     (event) => {
@@ -27,7 +29,14 @@ export function InboxCount() {
               autoClose: 15_000,
               title: t('signal.mostUrgent'),
               message: (
-                <Anchor component={Link} to={`/inbox/${task.id}`} data-testid="urgent-toast-link">
+                <Anchor
+                  href={`/inbox/${task.id}`}
+                  data-testid="urgent-toast-link"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    void navigate(`/inbox/${task.id}`);
+                  }}
+                >
                   {task.title ?? task.name}
                 </Anchor>
               ),

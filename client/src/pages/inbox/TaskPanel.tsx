@@ -14,6 +14,7 @@ import { Urgency } from './Urgency';
 import { DocumentView } from '../../components/document/DocumentView';
 import { documentKeys } from '../../components/document/queries';
 import { AssignActions } from './AssignActions';
+import { ActingAs } from './ActingAs';
 import { choiceOf, isUnitField, UnitPicker } from './FieldPickers';
 import type { FormField, HistoryItem, TaskDetail } from './types';
 
@@ -151,6 +152,7 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
           </Text>
         )}
       </Text>
+      <ActingAs task={detail} />
       <AssignActions task={detail} />
       {detail.documentId != null ? <DocumentView documentId={detail.documentId} variant="task" /> : <RouteSoFar instanceId={detail.instanceId} />}
       <Divider />
