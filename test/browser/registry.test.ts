@@ -75,7 +75,7 @@ describe('the registry in a real browser', function () {
 
         // ด่วนภายใน needs its deadline: the server's refusal shows next to the field.
         await page.getByLabel('ชั้นความเร็ว').selectOption({ label: 'ด่วนภายใน (กำหนดวันเวลา)' });
-        const urgentBy = page.getByLabel('ด่วนภายในวันที่และเวลา', { exact: true });
+        const urgentBy = page.getByLabel('ด่วนภายในวันที่และเวลา');
         await urgentBy.waitFor();
         const submit = page.getByRole('button', { name: 'ลงทะเบียนรับ', exact: true });
         await submit.click();

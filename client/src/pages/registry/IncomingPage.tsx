@@ -150,6 +150,8 @@ function MyScreeningTask({ documentId, subject }: { documentId: number; subject:
     queryKey: ['tasks', 'of-document', documentId],
     queryFn: () => api.get<{ items: Array<{ id: number; documentId: number | null }> }>(`/tasks?limit=20&q=${encodeURIComponent(subject.slice(0, 100))}`),
     select: (d) => d.items.find((task) => task.documentId === documentId),
+    // The routing may still be making the step when the number comes back: look again briefly.
+    refetchInterval: (q) => (q.state.data?.items.some((task) => task.documentId === documentId) || q.state.dataUpdateCount > 15 ? false : 1000),
   });
   if (!tasks.data) return null;
   return (

@@ -124,7 +124,7 @@ export function VoidNumber({ entryId, label }: { entryId: number; label: string 
   });
   return (
     <>
-      <Button size="compact-xs" variant="subtle" color="red.9" aria-label={`${t('actions.void')} ${label}`} onClick={() => setOpen(true)}>
+      <Button size="compact-xs" variant="subtle" color="red" c="red.9" aria-label={`${t('actions.void')} ${label}`} onClick={() => setOpen(true)}>
         {t('actions.void')}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`${t('actions.void')} ${label}`}>
