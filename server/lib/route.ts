@@ -50,8 +50,12 @@ const errorResponses = {
   429: 'Too many requests; try again later.',
 };
 
-function issuesOf(location: string, error: z.ZodError) {
-  return error.issues.map((issue) => ({ location, path: issue.path.join('.'), message: issue.message, status: (issue as { params?: { status?: number } }).params?.status }));
+/** A schema's own message is kept as written, unless it carries a Thai one (params.th) for a Thai client. */
+function issuesOf(location: string, error: z.ZodError, thai = false) {
+  return error.issues.map((issue) => {
+    const params = (issue as { params?: { status?: number; th?: string } }).params;
+    return { location, path: issue.path.join('.'), message: (thai && params?.th) || issue.message, status: params?.status };
+  });
 }
 
 /** Deeper than any request body of this API; checked before a schema walks the value. */
@@ -134,7 +138,7 @@ export class Api<A> {
         if (!schema) continue;
         const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}), prefersThai ? thai : undefined);
         if (result.success) parsed[location] = result.data;
-        else problems.push(...issuesOf(location, result.error));
+        else problems.push(...issuesOf(location, result.error, prefersThai));
       }
       if (problems.some((p) => p.status === 413)) {
         return next(new AppError(413, 'payload_too_large', 'The request is too large or too deeply nested.', problems.map(({ status: _s, ...p }) => p)));

@@ -78,20 +78,20 @@ describe('admin pages in a real browser', function () {
       await dialog.getByLabel('ตำแหน่งที่ปฏิบัติแทน').selectOption({ label: 'ผู้อำนวยการกองกลาง' });
       await dialog.getByLabel('ผู้ได้รับมอบหมาย').selectOption({ label: 'นางสาวมาลี รักงาม (sectionhead)' });
       await dialog.getByLabel('รักษาราชการแทน').check();
-      await dialog.getByLabel('ตั้งแต่').fill('2026-12-01T08:30');
+      await dialog.getByLabel('ตั้งแต่').fill('01/12/2569 08.30'); // B.E., as written on the order
       // Ends before it starts: the server refuses it, and says so under "ถึง".
-      await dialog.getByLabel('ถึง').fill('2026-11-30T16:30');
+      await dialog.getByLabel('ถึง').fill('30/11/2569 16.30');
       await dialog.getByLabel('เลขที่คำสั่ง').fill('คำสั่งสำนักงานปลัดกระทรวงสาธารณสุข ที่ 99/2569');
-      await dialog.getByLabel('ลงวันที่คำสั่ง').fill('2026-11-25');
+      await dialog.getByLabel('ลงวันที่คำสั่ง').fill('25/11/2569');
       await dialog.getByText('25 พฤศจิกายน 2569').waitFor();
       await dialog.getByRole('button', { name: 'บันทึก' }).click();
       await dialog.getByTestId('form-error').waitFor();
       const endsAt = dialog.getByLabel('ถึง');
       expect(await endsAt.getAttribute('aria-invalid')).to.equal('true');
-      expect(await fieldMessage(endsAt)).to.include('endsAt must be after startsAt');
+      expect(await fieldMessage(endsAt)).to.include('วันเวลาสิ้นสุดต้องอยู่หลังวันเวลาเริ่มต้น');
       await screenshot(page, '10-admin-delegation-server-error');
 
-      await endsAt.fill('2026-12-15T16:30');
+      await endsAt.fill('15/12/2569 16.30');
       await dialog.getByRole('button', { name: 'บันทึก' }).click();
       await dialog.waitFor({ state: 'detached' });
       const row = page.getByRole('row').filter({ hasText: 'ที่ 99/2569' });

@@ -56,6 +56,7 @@ describe('sending letters and the arrivals tray in a real browser', function () 
       await page.getByTestId('attachments').getByText(path.basename(file)).waitFor();
     }
     await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'ออกเลข', exact: true }).click(); // the confirmation names register and subject
     await page.getByRole('heading', { name: 'หนังสือออกเลขแล้ว' }).waitFor();
     await page.getByRole('link', { name: 'เปิดหนังสือ' }).click();
     await page.getByRole('heading', { name: subject }).waitFor();

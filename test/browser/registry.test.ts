@@ -63,8 +63,8 @@ describe('the registry in a real browser', function () {
         await page.getByText('หนังสือลับที่สุดรับส่งทางระบบอิเล็กทรอนิกส์ไม่ได้').waitFor();
 
         await page.getByLabel('ที่ (เลขที่หนังสือ)').fill('ทส 0201/789');
-        await page.getByLabel('ลงวันที่', { exact: true }).fill('2026-11-20');
-        await page.getByText('20 พฤศจิกายน 2569').waitFor(); // the picked day, shown in B.E.
+        await page.getByLabel('ลงวันที่', { exact: true }).fill('20/11/2569'); // typed in B.E., as on the letter
+        await page.getByText('20 พฤศจิกายน 2569').waitFor(); // read back with the Thai month name
         await page.getByLabel('เรื่อง', { exact: false }).first().fill(subject);
         await page.getByLabel('จาก').fill('กรมทรัพยากรทางทะเลและชายฝั่ง');
         await page.getByLabel('ถึง (เรียน)').fill('ปลัดกระทรวงสาธารณสุข');
@@ -192,7 +192,7 @@ describe('the registry in a real browser', function () {
     }
   });
 
-  it('drafts an outgoing letter, saves a second version, and numbers it in the outgoing register', async () => {
+  it('drafts an outgoing letter, saves a second version, and numbers it in the outgoing register after saving the edits left unsaved, confirmed with register and subject', async () => {
     await h.withPage(async (page) => {
       await signIn(page, 'clerk');
       await page.goto('/registry/outgoing');
@@ -208,8 +208,26 @@ describe('the registry in a real browser', function () {
       await page.getByLabel('เรื่อง', { exact: false }).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4');
       await page.getByRole('button', { name: 'บันทึกฉบับใหม่' }).click();
       await draft.getByText('ฉบับที่ 2', { exact: false }).first().waitFor();
+      // An edit left unsaved is not lost to the number: the page says so, the confirmation names the
+      // register and the edited subject, and the edit is saved (version 3) before the number is taken.
+      const finalSubject = 'ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4 ปีงบประมาณ 2569';
+      await page.getByLabel('เรื่อง', { exact: false }).first().fill(finalSubject);
+      await page.getByTestId('unsaved-edits').waitFor();
       await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
+      const confirm = page.getByRole('dialog', { name: 'ยืนยันการออกเลขหนังสือ' });
+      await confirm.getByText('ทะเบียนหนังสือส่ง', { exact: false }).waitFor();
+      expect(await confirm.getByTestId('number-subject').textContent()).to.include(finalSubject);
+      await confirm.getByTestId('number-saves-first').waitFor();
+      await screenshot(page, '36-registry-take-number-confirm');
+      // Cancelling takes no number.
+      await confirm.getByRole('button', { name: 'ยกเลิก' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('numbered').count()).to.equal(0);
+      await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
+      await confirm.getByRole('button', { name: 'บันทึกและออกเลข' }).click();
       await page.getByRole('heading', { name: 'หนังสือออกเลขแล้ว' }).waitFor();
+      await page.getByRole('heading', { name: finalSubject }).or(page.getByText(finalSubject).first()).first().waitFor();
+      await draft.getByText('ฉบับที่ 3', { exact: false }).first().waitFor();
       const numbered = (await page.getByTestId('numbered').textContent()) ?? '';
       expect(numbered).to.match(/ที่ \(เลขที่หนังสือ\) \S+ ?\S*\/\d+/);
       expect(await page.getByRole('button', { name: 'บันทึกฉบับใหม่' }).count()).to.equal(0); // frozen once numbered

@@ -1,6 +1,7 @@
 // The frame of every signed-in page: header (who I am, position, capacity, language, sign-out)
 // and the navigation, which folds into a drawer on a phone.
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { usePageFocus } from './usePageFocus';
 import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
@@ -9,6 +10,7 @@ import type { MessageKey } from '../i18n/messages';
 import { useAuth } from '../lib/auth';
 import { UserHeader } from './UserHeader';
 import { ArrivalsCount } from '../pages/deliveries/ArrivalsCount';
+import { InboxCount } from '../pages/inbox/InboxCount';
 import { useIsClerk, useIsCustodian } from '../pages/registry/common';
 
 interface NavItem {
@@ -17,7 +19,7 @@ interface NavItem {
   soon?: boolean;
   show?: 'admin' | 'designer' | 'watcher' | 'registrar';
   /** A live count beside the label. */
-  count?: 'arrivals';
+  count?: 'arrivals' | 'inbox';
 }
 interface NavSection {
   label: MessageKey;
@@ -25,7 +27,7 @@ interface NavSection {
 }
 
 const NAV: NavSection[] = [
-  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/deliveries/outgoing', label: 'nav.outgoing', show: 'registrar' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
+  { label: 'nav.work', items: [{ to: '/', label: 'nav.home' }, { to: '/inbox', label: 'nav.inbox', count: 'inbox' }, { to: '/registry', label: 'nav.registry' }, { to: '/arrivals', label: 'nav.arrivals', show: 'registrar', count: 'arrivals' }, { to: '/deliveries/outgoing', label: 'nav.outgoing', show: 'registrar' }, { to: '/monitor', label: 'nav.monitor', show: 'watcher' }] },
   { label: 'nav.design', items: [{ to: '/modeler', label: 'nav.modeler', show: 'designer' }] },
   {
     label: 'nav.admin',
@@ -45,6 +47,7 @@ export function AppLayout() {
   const { t } = useI18n();
   const { isAdmin, isDesigner, isWatcher } = useAuth();
   const location = useLocation();
+  usePageFocus();
   // Registry clerks receive letters; the secrets custodian receives the secret ones.
   const clerk = useIsClerk();
   const custodian = useIsCustodian();
@@ -88,7 +91,7 @@ export function AppLayout() {
                       end={item.to === '/'}
                       label={t(item.label)}
                       active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
-                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : item.count === 'arrivals' ? <ArrivalsCount /> : null}
+                      rightSection={item.soon ? <Badge size="xs" variant="light" color="gray">{t('nav.soon')}</Badge> : item.count === 'arrivals' ? <ArrivalsCount /> : item.count === 'inbox' ? <InboxCount /> : null}
                     />
                   ))}
                 </div>

@@ -3,7 +3,7 @@ import { Text } from '@mantine/core';
 
 export function StatusBadge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   return (
-    <Text component="span" size="xs" fw={600} c={ok ? 'green.9' : 'gray.7'} bg={ok ? 'green.0' : 'gray.1'} px={8} py={2} style={{ borderRadius: 10, whiteSpace: 'nowrap' }}>
+    <Text component="span" size="xs" fw={600} c={ok ? '#1b5e20' : 'gray.7'} bg={ok ? 'green.0' : 'gray.1'} px={8} py={2} style={{ borderRadius: 10, whiteSpace: 'nowrap' }}>
       {children}
     </Text>
   );

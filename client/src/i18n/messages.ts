@@ -1,5 +1,6 @@
 // The message catalogue: every UI string, Thai first. English must have every Thai key
 // (the type below makes a missing translation a type error).
+import { officialsEn, officialsTh } from './officials';
 export const th = {
   'app.name': 'ระบบสารบรรณอิเล็กทรอนิกส์',
   'app.short': 'สารบรรณ',
@@ -618,6 +619,8 @@ export const th = {
   'citizen.phone': 'โทรศัพท์',
   'citizen.email': 'อีเมล',
   'citizen.code': 'รหัสติดตาม',
+  // issue 17 (the web app as Thai officials need it): its strings live in their own file
+  ...officialsTh,
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1239,4 +1242,5 @@ export const en: Record<MessageKey, string> = {
   'citizen.phone': 'Phone',
   'citizen.email': 'E-mail',
   'citizen.code': 'Tracking code',
+  ...officialsEn,
 };

@@ -2,6 +2,7 @@ import { Alert, Stack, Text, Title } from '@mantine/core';
 import { useI18n } from '../i18n';
 import { useAuth } from '../lib/auth';
 import { capacityLabel } from '../components/UserHeader';
+import { WaitingForMe } from './inbox/WaitingForMe';
 
 export function HomePage() {
   const { t, date, locale } = useI18n();
@@ -17,6 +18,7 @@ export function HomePage() {
           {t('capacity.actingNotice', { capacity: t(`capacity.${capacity.capacity}`), position: capacity.positionTitleTh ?? '' })}
         </Alert>
       )}
+      <WaitingForMe />
       <Text c="dimmed">{t('home.intro')}</Text>
       {me.capacities.length > 1 && (
         <Text size="sm" c="dimmed">

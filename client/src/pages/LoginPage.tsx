@@ -65,9 +65,15 @@ export function LoginPage() {
             )}
             <TextInput label={t('login.username')} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoFocus />
             <PasswordInput label={t('login.password')} name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            <Button type="submit" loading={busy} disabled={!username || !password}>
+            <Button type="submit" loading={busy} disabled={!username || !password} aria-describedby={!username || !password ? 'login-why-disabled' : undefined}>
               {t('login.submit')}
             </Button>
+            {/* A disabled button says nothing by itself: say what it waits for. */}
+            {(!username || !password) && (
+              <Text size="sm" c="dimmed" id="login-why-disabled" data-testid="login-why-disabled">
+                {t(!username && !password ? 'login.needBoth' : !username ? 'login.needUsername' : 'login.needPassword')}
+              </Text>
+            )}
           </Stack>
         </form>
       </Paper>

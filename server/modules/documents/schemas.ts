@@ -1,9 +1,10 @@
 // Request and response shapes of documents (they also generate the OpenAPI document).
 import { z } from '../../lib/openapi';
+import { plausibleDay, plausibleInstant } from '../../lib/date-fields';
 import { DOCUMENT_TYPES, DIRECTIONS, URGENCIES, SECRECIES, DECISIONS, DOCUMENT_STATUSES } from '../../db/models';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD (C.E.)');
+const isoDate = plausibleDay();
 
 export const Reference = z.object({ owner: text(255), number: text(100), date: isoDate.optional() }).openapi('LetterReference');
 
@@ -11,7 +12,7 @@ const fields = {
   unitId: z.number().int().positive().nullable().optional(),
   subType: z.string().trim().max(24).nullable().optional(),
   urgency: z.enum(URGENCIES).optional().openapi({ description: 'normal ปกติ, urgent ด่วน, very_urgent ด่วนมาก, most_urgent ด่วนที่สุด, deadline ด่วนภายใน (needs urgentBy)' }),
-  urgentBy: z.iso.datetime({ offset: true }).nullable().optional(),
+  urgentBy: plausibleInstant().nullable().optional(),
   secrecy: z.enum(SECRECIES).optional().openapi({ description: 'normal ปกติ, confidential ลับ, secret ลับมาก; top_secret ลับที่สุด is refused (may not travel electronically)' }),
   subject: text(500),
   letterNumber: z.string().trim().max(100).nullable().optional(),

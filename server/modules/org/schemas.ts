@@ -1,5 +1,6 @@
 // Request and response schemas of the organisation: they validate requests and describe the API.
 import { z } from '../../lib/openapi';
+import { plausibleDay, plausibleInstant } from '../../lib/date-fields';
 import { ORGANISATION_KINDS, DELEGATION_CAPACITIES, ROLE_KEYS } from '../../db/models';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -179,14 +180,14 @@ export const DelegationCreate = z
     principalPositionId: id,
     delegateUserId: id,
     capacity: DelegationCapacity,
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    startsAt: plausibleInstant(),
+    endsAt: plausibleInstant().nullable().optional(),
     orderNumber: text(100),
-    orderDate: z.iso.date().nullable().optional(),
+    orderDate: plausibleDay().nullable().optional(),
     note: optionalText(1000),
   })
   .strict()
-  .refine((d) => !d.endsAt || new Date(d.endsAt) > new Date(d.startsAt), { message: 'endsAt must be after startsAt.', path: ['endsAt'] })
+  .refine((d) => !d.endsAt || new Date(d.endsAt) > new Date(d.startsAt), { message: 'endsAt must be after startsAt.', path: ['endsAt'], params: { th: 'วันเวลาสิ้นสุดต้องอยู่หลังวันเวลาเริ่มต้น' } })
   .openapi('DelegationCreate');
 
 export const MinistryCode = z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string() }).openapi('MinistryCode');

@@ -1,6 +1,7 @@
 // Search REST: Thai full-text search with filters and paging.
 import { Api } from '../../lib/route';
 import { z } from '../../lib/openapi';
+import { plausibleDay } from '../../lib/date-fields';
 import { DOCUMENT_TYPES, DIRECTIONS, URGENCIES, SECRECIES } from '../../db/models';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
@@ -8,7 +9,7 @@ import { Document as DocumentSchema } from '../documents/schemas';
 import { presentDocument, logSecretReads } from '../documents/service';
 import { searchDocuments } from './service';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD (C.E.)');
+const isoDate = plausibleDay();
 
 export function registerSearchRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { sequelize } = ctx.db;

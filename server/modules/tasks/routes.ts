@@ -1,6 +1,7 @@
 // The task API: my inbox, a group's inbox, and claim / unclaim / delegate / reassign / complete / comment.
 import { Api, idParam, paging } from '../../lib/route';
 import { z } from '../../lib/openapi';
+import { plausibleInstant } from '../../lib/date-fields';
 import { forbidden } from '../../lib/errors';
 import { HistoryEntry } from '../../db/models';
 import type { AppContext } from '../../context';
@@ -18,9 +19,9 @@ const inboxQuery = z.object({
   processKey: z.string().max(128).optional(),
   urgency: z.coerce.number().int().min(1).max(4).optional().openapi({ type: 'integer' }),
   overdue: z.enum(['true', 'false']).optional(),
-  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  dueBefore: plausibleInstant().optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['priority', 'due', 'created']).default('priority'),
+  sort: z.enum(['urgency', 'priority', 'due', 'created']).default('urgency').openapi({ description: 'urgency (default): ด่วนที่สุด first, then the nearest deadline, then the longest waiting' }),
   ...paging,
 });
 

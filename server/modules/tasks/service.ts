@@ -22,7 +22,7 @@ export interface InboxQuery {
   overdue?: boolean;
   dueBefore?: string;
   q?: string;
-  sort: 'priority' | 'due' | 'created';
+  sort: 'urgency' | 'priority' | 'due' | 'created';
   limit: number;
   offset: number;
   /** 'mine': assigned to me or to what I belong to; 'group': unassigned tasks of one group/unit/position. */
@@ -30,6 +30,8 @@ export interface InboxQuery {
 }
 
 const ORDER = {
+  // The way a Thai office works its pile: the most urgent letter first, then the nearest deadline, then the one waiting longest.
+  urgency: 't.urgency DESC, t.dueAt IS NULL, t.dueAt ASC, t.createdAt ASC, t.id ASC',
   priority: 't.priority DESC, t.dueAt IS NULL, t.dueAt ASC, t.id ASC',
   due: 't.dueAt IS NULL, t.dueAt ASC, t.priority DESC, t.id ASC',
   created: 't.createdAt DESC, t.id DESC',

@@ -3,6 +3,7 @@
 // (required, readonly, minlength, maxlength, min, max), then the default value for a field left out.
 import { z } from '../../lib/openapi';
 import { expressionsIn, resolveTemplate } from './expressions';
+import { implausibleDateText } from '../../lib/date-fields';
 
 export interface FormConstraints {
   readonly?: boolean;
@@ -112,12 +113,17 @@ function convert(field: FormField, value: unknown): unknown {
 
 function fieldSchema(field: FormField): z.ZodType {
   switch (field.type) {
+    // Messages a person reads next to the field (Thai first, as every form message here).
     case 'long':
-      return z.number().int();
+      return z.number({ error: 'ต้องเป็นตัวเลข — must be a number' }).int({ error: 'ต้องเป็นตัวเลขจำนวนเต็ม — must be a whole number' });
     case 'boolean':
-      return z.boolean();
+      return z.boolean({ error: 'ต้องเป็นใช่หรือไม่ใช่ — must be true or false' });
     case 'date':
-      return z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date');
+      return z.string().superRefine((s, ctx) => {
+        if (Number.isNaN(Date.parse(s))) return ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date' });
+        const problem = implausibleDateText(s);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      });
     case 'enum':
       return z.enum((field.values ?? []).map((v) => v.id) as [string, ...string[]]);
     default:

@@ -44,6 +44,10 @@ export interface PerformerContext {
   initiatorUserId: number | null;
   lastPerformerPositionId: number | null;
   elementId: string;
+  /** The step's name, for messages a person reads. */
+  elementName?: string;
+  /** The variable the performer expression used (e.g. assignUnitId), for a message next to its field. */
+  field?: string;
   /** Group ids by key already found for this instance (groups are looked up once per hydrated engine). */
   groupIds?: Map<string, number>;
 }
@@ -53,8 +57,35 @@ export interface Candidate {
   refId: number;
 }
 
-const fail = (ctx: PerformerContext, message: string) =>
-  unprocessable(`The next step "${ctx.elementId}" has no performer: ${message}`, [{ elementId: ctx.elementId, message }]);
+const fail = (ctx: PerformerContext, message: string, th?: string) => {
+  const step = ctx.elementName ?? ctx.elementId;
+  const text = th ? `ขั้นตอนถัดไป "${step}" ไม่มีผู้ปฏิบัติ: ${th} — The next step "${step}" has no performer: ${message}` : `The next step "${step}" has no performer: ${message}`;
+  return unprocessable(text, [{ elementId: ctx.elementId, ...(ctx.field ? { field: ctx.field } : {}), message: th ? `${th} — ${message}` : message }]);
+};
+
+const THAI_KIND = { unit: 'หน่วยงาน', position: 'ตำแหน่ง' } as const;
+
+/**
+ * The performers an evaluated value names, resolved: what a decision's variable named (a unit picked
+ * for มอบหมาย) being empty, not a number or out of the organisation is the submitter's 422 with a
+ * Thai message, never a 500. `field` names the form variable the expression used, so the client
+ * shows the message next to it.
+ */
+export async function performersOf(value: unknown, defaultKind: 'user' | 'group', ctx: PerformerContext, transaction?: Transaction): Promise<Candidate[]> {
+  let tokens: PerformerToken[];
+  try {
+    tokens = parsePerformers(value, defaultKind);
+  } catch (err) {
+    const m = /^"(unit|position):(.*)"/.exec((err as Error).message);
+    if (m) {
+      const kind = THAI_KIND[m[1] as 'unit' | 'position'];
+      const blank = ['', 'undefined', 'null', 'NaN'].includes(m[2].trim());
+      throw fail(ctx, (err as Error).message, blank ? `ยังไม่ได้เลือก${kind}` : `"${m[2]}" ไม่ใช่${kind}ที่มีในระบบ (ต้องเป็นรหัส${kind})`);
+    }
+    throw fail(ctx, (err as Error).message, 'ค่าที่ระบุไม่ใช่ผู้ปฏิบัติที่ระบบรู้จัก');
+  }
+  return resolvePerformers(tokens, ctx, transaction);
+}
 
 export async function resolvePerformers(tokens: PerformerToken[], ctx: PerformerContext, transaction?: Transaction): Promise<Candidate[]> {
   const out: Candidate[] = [];
@@ -76,36 +107,36 @@ export async function resolvePerformers(tokens: PerformerToken[], ctx: Performer
           replacements: { key: t.key, ids: ctx.organisationIds }, type: QueryTypes.SELECT, transaction,
         });
         const nearest = ctx.organisationIds.map((id) => groups.find((g) => Number(g.organisationId) === id)).find(Boolean);
-        if (!nearest) throw fail(ctx, `no group "${t.key}" in this organisation.`);
+        if (!nearest) throw fail(ctx, `no group "${t.key}" in this organisation.`, `ไม่มีกลุ่ม "${t.key}" ในส่วนราชการนี้`);
         ctx.groupIds?.set(t.key, Number(nearest.id));
         out.push({ kind: 'group', refId: Number(nearest.id) });
         break;
       }
       case 'unit': {
         const unit = await Unit.findByPk(t.id, { attributes: ['id', 'organisationId'], transaction });
-        if (!unit || !(await inLine(unit.organisationId))) throw fail(ctx, `unit ${t.id} does not exist in this organisation.`);
+        if (!unit || !(await inLine(unit.organisationId))) throw fail(ctx, `unit ${t.id} does not exist in this organisation.`, `ไม่มีหน่วยงานรหัส ${t.id} ในส่วนราชการนี้`);
         out.push({ kind: 'unit', refId: t.id });
         break;
       }
       case 'position': {
         const position = await Position.findByPk(t.id, { attributes: ['id', 'organisationId'], transaction });
-        if (!position || !(await inLine(position.organisationId))) throw fail(ctx, `position ${t.id} does not exist in this organisation.`);
+        if (!position || !(await inLine(position.organisationId))) throw fail(ctx, `position ${t.id} does not exist in this organisation.`, `ไม่มีตำแหน่งรหัส ${t.id} ในส่วนราชการนี้`);
         out.push({ kind: 'position', refId: t.id });
         break;
       }
       case 'userId':
       case 'username': {
         const user = 'id' in t ? await User.findByPk(t.id, { transaction }) : await User.findOne({ where: { username: t.username }, transaction });
-        if (!user || !user.active || !(await inLine(user.organisationId))) throw fail(ctx, `user ${'id' in t ? t.id : t.username} does not exist in this organisation or is disabled.`);
+        if (!user || !user.active || !(await inLine(user.organisationId))) throw fail(ctx, `user ${'id' in t ? t.id : t.username} does not exist in this organisation or is disabled.`, `ไม่มีผู้ใช้ ${'id' in t ? t.id : t.username} ในส่วนราชการนี้ หรือถูกระงับการใช้งาน`);
         out.push({ kind: 'user', refId: user.id });
         break;
       }
       case 'initiator':
-        if (!ctx.initiatorUserId) throw fail(ctx, 'the instance has no initiator.');
+        if (!ctx.initiatorUserId) throw fail(ctx, 'the instance has no initiator.', 'ไม่ทราบผู้เริ่มเรื่อง');
         out.push({ kind: 'user', refId: ctx.initiatorUserId });
         break;
       case 'supervisor': {
-        if (!ctx.lastPerformerPositionId) throw fail(ctx, 'the previous performer holds no position, so there is no supervisor.');
+        if (!ctx.lastPerformerPositionId) throw fail(ctx, 'the previous performer holds no position, so there is no supervisor.', 'ผู้ปฏิบัติก่อนหน้าไม่มีตำแหน่ง จึงไม่มีผู้บังคับบัญชา');
         const position = await Position.findByPk(ctx.lastPerformerPositionId, { transaction });
         // At the top of the chain the step stays with the top position.
         out.push({ kind: 'position', refId: position?.reportsToId ?? ctx.lastPerformerPositionId });

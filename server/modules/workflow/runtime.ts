@@ -14,8 +14,8 @@ import { AppError, conflict, unprocessable } from '../../lib/errors';
 import { recordEvents, DomainEvent } from '../events/outbox';
 import { ancestorsOf } from '../org/policy';
 import { EngineHost, emptyCollector, inputParameters, WaitInfo } from './engine-host';
-import { resolveTemplate } from './expressions';
-import { parsePerformers, resolvePerformers, Candidate } from './performers';
+import { expressionsIn, resolveTemplate } from './expressions';
+import { performersOf, Candidate } from './performers';
 import { formFieldsOf } from './forms';
 import { SERVICE_TOPICS } from './services';
 import { KeyedQueue } from './keyed-queue';
@@ -335,18 +335,26 @@ export class WorkflowRuntime {
     };
     let assigneeUserId: number | null = null;
     const candidates: Candidate[] = [];
+    // The variable a performer expression reads (${'unit:' + assignUnitId}): a refusal names it.
+    const fieldOf = (template: unknown) =>
+      typeof template === 'string' ? expressionsIn(template).join(' ').replace(/'[^']*'|"[^"]*"/g, ' ').match(/[A-Za-z_][\w]*/)?.[0] : undefined;
+    const performers = (template: unknown, kind: 'user' | 'group') =>
+      performersOf(evaluated(template), kind, { ...ctx, elementName: typeof b.name === 'string' && !expressionsIn(b.name).length ? b.name : undefined, field: fieldOf(template) }, t);
     if (b.assignee) {
-      const resolved = await resolvePerformers(parsePerformers(evaluated(b.assignee), 'user'), ctx, t);
+      const resolved = await performers(b.assignee, 'user');
       const user = resolved.find((r) => r.kind === 'user');
       if (user) assigneeUserId = user.refId;
       candidates.push(...resolved.filter((r) => r.kind !== 'user'));
     }
-    if (b.candidateUsers) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateUsers), 'user'), ctx, t)));
-    if (b.candidateGroups) candidates.push(...(await resolvePerformers(parsePerformers(evaluated(b.candidateGroups), 'group'), ctx, t)));
+    if (b.candidateUsers) candidates.push(...(await performers(b.candidateUsers, 'user')));
+    if (b.candidateGroups) candidates.push(...(await performers(b.candidateGroups, 'group')));
     if (!assigneeUserId && !candidates.length) throw unprocessable(`The next step "${wait.elementId}" has no performer.`, [{ elementId: wait.elementId, message: 'no performer' }]);
 
+    const doc = (variables.document ?? {}) as { urgency?: unknown; subject?: unknown; id?: unknown };
+    const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
     const priorityRaw = inputs.priority ?? evaluated(b.priority);
-    const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 50));
+    // Without a priority of the designer's, the letter's urgency gives it: ปกติ 50 … ด่วนที่สุด 80.
+    const priority = Math.max(0, Math.min(100, Number.isFinite(Number(priorityRaw)) && priorityRaw !== undefined && priorityRaw !== null && priorityRaw !== '' ? Number(priorityRaw) : 40 + urgency * 10));
     const dueRaw = evaluated(b.dueDate);
     let dueAt: Date | null = null;
     if (dueRaw instanceof Date) dueAt = dueRaw;
@@ -354,8 +362,6 @@ export class WorkflowRuntime {
       dueAt = /^P/.test(dueRaw.trim()) ? new ISOInterval(dueRaw.trim()).parse().getExpireAt(new Date(), new Date()) : new Date(dueRaw);
       if (Number.isNaN(dueAt.getTime())) throw unprocessable(`The next step "${wait.elementId}" has a due date that is not a date: ${dueRaw}`);
     }
-    const doc = (variables.document ?? {}) as { urgency?: unknown; subject?: unknown; id?: unknown };
-    const urgency = Number.isInteger(Number(doc.urgency)) ? Math.max(1, Math.min(4, Number(doc.urgency))) : 1;
     const formKey = evaluated(b.formKey);
     const fields = formFieldsOf(b);
     // Written out: a task row is written for every step (Task.create costs about 1 ms more CPU).

@@ -21,12 +21,12 @@ export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'ur
   return (
     <Group gap="md">
       {doc.urgency !== 'normal' && (
-        <Text component="span" c="red.8" fw={700} fz="xl" data-testid="urgency-mark">
+        <Text component="span" c="red.9" fw={700} fz="xl" data-testid="urgency-mark">
           {doc.urgencyTh}
         </Text>
       )}
       {doc.secrecy !== 'normal' && (
-        <Text component="span" c="red.8" fw={700} fz="xl" data-testid="secrecy-mark">
+        <Text component="span" c="red.9" fw={700} fz="xl" data-testid="secrecy-mark">
           {doc.secrecyTh}
         </Text>
       )}

@@ -8,6 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
 import { positionTitle, userName } from './names';
 import { useI18n } from '../../i18n';
+import { ThaiDateInput } from '../../components/ThaiDateInput';
 import type { Delegation, Position, User } from '../../lib/types';
 import { FormModal, ListPage, ListTable, RowButton, byId, choices, requiredFields, useAdminOrg, useList, useListChange, useSubmit } from './kit';
 
@@ -16,7 +17,7 @@ const bangkokInput = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOStri
 const fromBangkokInput = (v: string) => (v ? `${v}:00+07:00` : null);
 
 function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; positions: Position[]; users: User[]; onClose: () => void }) {
-  const { t, locale, date } = useI18n();
+  const { t, locale } = useI18n();
   const initialValues = { principalPositionId: '', delegateUserId: '', capacity: 'acting_for', startsAt: bangkokInput(new Date()), endsAt: '', orderNumber: '', orderDate: '', note: '' };
   const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['startsAt', 'orderNumber'], ['principalPositionId', 'delegateUserId']) });
   const listPath = `/organisations/${orgId}/delegations`;
@@ -35,7 +36,6 @@ function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; p
       }),
     { invalidate: [listPath], onDone: onClose },
   );
-  const preview = (v: string) => (v ? date(fromBangkokInput(v), 'dateTime') : undefined);
   return (
     <FormModal opened onClose={onClose} title={t('delegation.new')} {...submit}>
       <NativeSelect
@@ -57,10 +57,10 @@ function DelegationForm({ orgId, positions, users, onClose }: { orgId: number; p
         </Group>
       </Radio.Group>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TextInput type="datetime-local" label={t('delegation.startsAt')} required description={preview(form.values.startsAt)} {...form.getInputProps('startsAt')} />
-        <TextInput type="datetime-local" label={t('delegation.endsAt')} description={preview(form.values.endsAt) ?? t('delegation.open')} {...form.getInputProps('endsAt')} />
+        <ThaiDateInput withTime label={t('delegation.startsAt')} required value={form.values.startsAt} error={form.errors.startsAt as string | undefined} onChange={(v) => form.setFieldValue('startsAt', v)} />
+        <ThaiDateInput withTime label={t('delegation.endsAt')} description={t('delegation.open')} value={form.values.endsAt} error={form.errors.endsAt as string | undefined} onChange={(v) => form.setFieldValue('endsAt', v)} />
         <TextInput label={t('delegation.orderNumber')} required placeholder="15/2569" {...form.getInputProps('orderNumber')} />
-        <TextInput type="date" label={t('delegation.orderDate')} description={form.values.orderDate ? date(form.values.orderDate, 'long') : undefined} {...form.getInputProps('orderDate')} />
+        <ThaiDateInput label={t('delegation.orderDate')} value={form.values.orderDate} error={form.errors.orderDate as string | undefined} onChange={(v) => form.setFieldValue('orderDate', v)} />
       </SimpleGrid>
       <Textarea label={t('delegation.note')} autosize minRows={2} {...form.getInputProps('note')} />
     </FormModal>

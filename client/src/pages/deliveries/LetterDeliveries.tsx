@@ -24,7 +24,7 @@ export function deliveryStatusText(d: Delivery, t: Translate): string {
   return t(`delivery.status.${d.status}` as MessageKey);
 }
 
-const STATUS_COLOUR: Record<Delivery['status'], string> = { queued: 'blue.8', failed: 'red.8', sent: 'blue.8', delivered: 'blue.8', received: 'green.9', rejected: 'red.8', returned: 'orange.9', withdrawn: 'gray.7' };
+const STATUS_COLOUR: Record<Delivery['status'], string> = { queued: 'blue.8', failed: 'red.9', sent: 'blue.8', delivered: 'blue.8', received: '#1b5e20', rejected: 'red.9', returned: 'orange.9', withdrawn: 'gray.7' };
 
 /**
  * One delivery's status; for an e-mailed one also what the mail itself says when the status alone does
@@ -45,7 +45,7 @@ export function DeliveryStatusCell({ d }: { d: Delivery }) {
         </Text>
       )}
       {mail?.lastError && (mail.status === 'queued' || mail.status === 'failed') && (
-        <Text size="xs" c="red.8">
+        <Text size="xs" c="red.9">
           {t('delivery.email.lastError', { error: mail.lastError })}
         </Text>
       )}
@@ -317,7 +317,7 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
         <Fieldset legend={t('delivery.send.email')} variant="filled">
           <Stack gap="xs">
             {noEmail ? (
-              <Text size="sm" c="red.8" data-testid="email-refused">
+              <Text size="sm" c="red.9" data-testid="email-refused">
                 {t('delivery.send.emailSecret')}
               </Text>
             ) : (

@@ -78,7 +78,7 @@ export function OutgoingPage() {
                       d.letter.subject
                     )}
                     {d.letter.secrecy !== 'normal' && (
-                      <Text size="xs" c="red.8">
+                      <Text size="xs" c="red.9">
                         {d.letter.secrecyTh}
                       </Text>
                     )}

@@ -83,7 +83,7 @@ export function GroupInbox({ search, scope, onScope, onOpen, reload }: {
           <List size="sm">
             {results.map((r) => (
               <List.Item key={r.id} data-outcome={r.outcome}>
-                {r.subject}: <Text span fw={700} c={r.outcome === 'claimed' ? 'green.9' : 'red.8'}>{t(`inbox.outcome.${r.outcome}` as MessageKey)}</Text>
+                {r.subject}: <Text span fw={700} c={r.outcome === 'claimed' ? '#1b5e20' : 'red.9'}>{t(`inbox.outcome.${r.outcome}` as MessageKey)}</Text>
               </List.Item>
             ))}
           </List>

@@ -25,7 +25,7 @@ export function InboxPage() {
   const q = params.get('q') ?? '';
   const urgency = params.get('urgency') ?? '';
   const overdue = params.get('overdue') === '1';
-  const sort = SORTS.find((s) => s === params.get('sort')) ?? 'priority';
+  const sort = SORTS.find((s) => s === params.get('sort')) ?? 'urgency';
   const scope = params.get('scope') ?? '';
   const [query] = useDebouncedValue(q.trim(), 300);
 
@@ -42,13 +42,13 @@ export function InboxPage() {
     if (f.q) next.set('q', f.q);
     if (f.urgency) next.set('urgency', String(f.urgency));
     if (f.overdue) next.set('overdue', '1');
-    if (f.sort && f.sort !== 'priority') next.set('sort', f.sort);
+    if (f.sort && f.sort !== 'urgency') next.set('sort', f.sort);
     if (f.scope) next.set('scope', f.scope);
     setParams(next, { replace: true });
   };
   const current: InboxFilters = {
     tab, ...(q.trim() ? { q: q.trim() } : {}), ...(urgency ? { urgency: Number(urgency) } : {}), ...(overdue ? { overdue: true } : {}),
-    ...(sort !== 'priority' ? { sort } : {}), ...(tab === 'group' && scope ? { scope } : {}),
+    ...(sort !== 'urgency' ? { sort } : {}), ...(tab === 'group' && scope ? { scope } : {}),
   };
 
   // What the server filters and sorts on, shared by both tabs.
@@ -69,7 +69,7 @@ export function InboxPage() {
     <Stack>
       <Group justify="space-between" align="end">
         <Title order={2}>{t('inbox.title')}</Title>
-        <Text size="sm" c={live ? 'green.9' : 'dimmed'} data-testid="live-status">
+        <Text size="sm" c={live ? '#1b5e20' : 'dimmed'} data-testid="live-status">
           {live ? `● ${t('inbox.live')}` : t('inbox.offline')}
         </Text>
       </Group>
@@ -90,7 +90,7 @@ export function InboxPage() {
         <NativeSelect
           label={t('inbox.sort')}
           value={sort}
-          onChange={(e) => setParam('sort', e.currentTarget.value === 'priority' ? '' : e.currentTarget.value)}
+          onChange={(e) => setParam('sort', e.currentTarget.value === 'urgency' ? '' : e.currentTarget.value)}
           data={SORTS.map((s) => ({ value: s, label: t(`inbox.sort.${s}` as MessageKey) }))}
         />
         <Checkbox label={t('inbox.overdueOnly')} checked={overdue} onChange={(e) => setParam('overdue', e.currentTarget.checked ? '1' : '')} mb={8} />

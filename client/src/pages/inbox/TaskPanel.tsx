@@ -9,10 +9,13 @@ import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, St
 import { notifications } from '@mantine/notifications';
 import { api, ApiError, fieldErrors } from '../../lib/api';
 import { useI18n, type Translate } from '../../i18n';
+import { ThaiDateInput } from '../../components/ThaiDateInput';
 import { Urgency } from './Urgency';
 import { DocumentView } from '../../components/document/DocumentView';
 import { documentKeys } from '../../components/document/queries';
 import { AssignActions } from './AssignActions';
+import { ActingAs } from './ActingAs';
+import { choiceOf, isUnitField, UnitPicker } from './FieldPickers';
 import type { FormField, HistoryItem, TaskDetail } from './types';
 
 type Values = Record<string, string | boolean>;
@@ -35,8 +38,11 @@ function toVariables(fields: FormField[], values: Values): Record<string, unknow
 }
 
 /** The server says a required field is missing as "is required" (older) or "ต้องกรอก — is required". */
-function issueText(message: string, t: Translate): string {
-  return /(^|— )is required$/.test(message) ? t('validation.required') : message;
+function issueText(message: string, t: Translate, locale = 'th'): string {
+  if (/(^|— )is required$/.test(message)) return t('validation.required');
+  // The server's form messages are "ไทย — English": show the one of the UI's language.
+  const [thai, english] = message.split(' — ');
+  return english ? (locale === 'en' ? english : thai) : message;
 }
 
 function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {
@@ -54,7 +60,8 @@ function FieldInput({ field, value, error, onChange }: { field: FormField; value
       />
     );
   const text = typeof value === 'string' ? value : '';
-  if (field.type === 'date') return <TextInput {...common} type="date" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (isUnitField(field)) return <UnitPicker {...common} required={field.required} value={text} onChange={onChange} />;
+  if (field.type === 'date') return <ThaiDateInput {...common} value={text} onChange={onChange} />;
   if (field.type === 'long') return <TextInput {...common} inputMode="numeric" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
   if (LONG_TEXT.test(field.id)) return <Textarea {...common} autosize minRows={3} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
   return <TextInput {...common} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
@@ -98,7 +105,7 @@ function RouteSoFar({ instanceId }: { instanceId: number }) {
 }
 
 export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => void }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>({});
   const [comment, setComment] = useState('');
@@ -139,12 +146,13 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
       <Text size="sm">
         {t('inbox.step')}: {detail.name} · {t('inbox.received')}: {date(detail.createdAt, 'shortDateTime')} · {t('inbox.due')}: {date(detail.dueAt, 'shortDateTime')}
         {detail.overdue && (
-          <Text span c="red.8" fw={700}>
+          <Text span c="red.9" fw={700}>
             {' '}
             {t('inbox.overdue')}
           </Text>
         )}
       </Text>
+      <ActingAs task={detail} />
       <AssignActions task={detail} />
       {detail.documentId != null ? <DocumentView documentId={detail.documentId} variant="task" /> : <RouteSoFar instanceId={detail.instanceId} />}
       <Divider />
@@ -165,8 +173,8 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
               {t('task.noForm')}
             </Text>
           )}
-          {detail.formFields.map((f) => (
-            <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t) : undefined}
+          {detail.formFields.map((f) => ({ f, choice: choiceOf(f, detail.formFields) })).filter(({ choice }) => !choice || values[choice.fieldId] === choice.value).map(({ f, choice }) => (
+            <FieldInput key={f.id} field={choice ? { ...f, required: true } : f} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t, locale) : undefined}
               onChange={(v) => {
                 setValues((old) => ({ ...old, [f.id]: v }));
                 setChanged((old) => new Set(old).add(f.id));

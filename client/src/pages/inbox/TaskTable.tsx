@@ -61,7 +61,7 @@ export function TaskTable({ tasks, onOpen, onClaim, claiming, selection, testId 
                 <Stack gap={2}>
                   <span>{date(task.dueAt, 'shortDateTime')}</span>
                   {task.overdue && (
-                    <Text component="span" size="sm" fw={700} c="red.8" data-testid="overdue">
+                    <Text component="span" size="sm" fw={700} c="red.9" data-testid="overdue">
                       {t('inbox.overdue')}
                     </Text>
                   )}

@@ -8,7 +8,7 @@ export function Urgency({ level, size = 'lg' }: { level: number; size?: 'lg' | '
   const { t } = useI18n();
   if (level < 2) return null;
   return (
-    <Text component="span" c="red.8" fw={700} fz={size} data-urgency={level} style={{ whiteSpace: 'nowrap' }}>
+    <Text component="span" c="red.9" fw={700} fz={size} data-urgency={level} style={{ whiteSpace: 'nowrap' }}>
       {t(`urgency.${Math.min(level, 4)}` as MessageKey)}
     </Text>
   );

@@ -19,7 +19,7 @@ export interface HistoryItem {
   id: number; elementId: string | null; name: string | null; event: string; taskId: number | null; userId: number | null; capacity: string | null;
   detail: { variables?: Record<string, unknown>; comment?: string } | null; at: string;
 }
-export const SORTS = ['priority', 'due', 'created'] as const;
+export const SORTS = ['urgency', 'priority', 'due', 'created'] as const;
 /** The address parameters a saved filter sets (and clears when applied). */
 export const FILTER_PARAMS = ['tab', 'q', 'urgency', 'overdue', 'sort', 'scope'] as const;
 /** A filter and sort set as saved on the server (server/modules/preferences/schemas.ts). */

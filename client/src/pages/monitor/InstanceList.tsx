@@ -60,7 +60,7 @@ export function InstanceList({ processKey, organisationId }: { processKey: strin
             i.organisationName,
             <StatusBadge ok={i.status === 'running'}>{t(`monitor.status.${i.status}` as MessageKey)}</StatusBadge>,
             `${date(i.startedAt, 'short')} ${date(i.startedAt, 'time')}`,
-            i.openIncidents ? <Text c="red.8" fw={700} span>{i.openIncidents}</Text> : '—',
+            i.openIncidents ? <Text c="red.9" fw={700} span>{i.openIncidents}</Text> : '—',
           ]}
         />
       )}

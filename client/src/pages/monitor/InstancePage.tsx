@@ -132,7 +132,7 @@ export function InstancePage() {
                 when(task.createdAt),
                 <>
                   {task.dueAt ? when(task.dueAt) : '—'}
-                  {task.overdue && <Text span c="red.8" fw={700}> {t('monitor.overdue')}</Text>}
+                  {task.overdue && <Text span c="red.9" fw={700}> {t('monitor.overdue')}</Text>}
                 </>,
               ]}
             />

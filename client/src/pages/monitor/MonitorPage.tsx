@@ -74,7 +74,7 @@ export function MonitorPage() {
     <Stack>
       <Group justify="space-between" align="end">
         <Title order={2}>{t('monitor.title')}</Title>
-        <Text size="sm" c={live ? 'green.9' : 'dimmed'} data-testid="live-status">
+        <Text size="sm" c={live ? '#1b5e20' : 'dimmed'} data-testid="live-status">
           {live ? `● ${t('inbox.live')}` : t('inbox.offline')}
         </Text>
       </Group>
@@ -133,7 +133,7 @@ export function MonitorPage() {
             items={activities.data.items}
             rowKey={(a) => a.elementId}
             rowData={(a) => ({ 'data-element-id': a.elementId })}
-            cells={(a) => [a.name, a.open, a.overdue ? <Text span c="red.8" fw={700}>{a.overdue}</Text> : 0, formatDuration(a.oldestWaitingMs, t), formatDuration(a.averageWaitingMs, t)]}
+            cells={(a) => [a.name, a.open, a.overdue ? <Text span c="red.9" fw={700}>{a.overdue}</Text> : 0, formatDuration(a.oldestWaitingMs, t), formatDuration(a.averageWaitingMs, t)]}
           />
         </Stack>
       )}

@@ -4,7 +4,7 @@
 // idempotency key: a second click or a retry after a lost answer gets the same number back.
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { api, fieldErrors } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
@@ -90,6 +90,7 @@ export function IncomingPage() {
         </Paper>
         <Text size="sm">{t('registry.incoming.routed')}</Text>
         <Group>
+          <MyScreeningTask documentId={done.id} subject={done.subject} />
           <Button component={Link} to={`/documents/${done.id}`} variant="light">
             {t('registry.openDocument')}
           </Button>
@@ -139,5 +140,23 @@ export function IncomingPage() {
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** The routing just started gives the letter's first step (ตรวจและสรุปเรื่อง) to the registry: a link straight to it. */
+function MyScreeningTask({ documentId, subject }: { documentId: number; subject: string }) {
+  const { t } = useI18n();
+  const tasks = useQuery({
+    queryKey: ['tasks', 'of-document', documentId],
+    queryFn: () => api.get<{ items: Array<{ id: number; documentId: number | null }> }>(`/tasks?limit=20&q=${encodeURIComponent(subject.slice(0, 100))}`),
+    select: (d) => d.items.find((task) => task.documentId === documentId),
+    // The routing may still be making the step when the number comes back: look again briefly.
+    refetchInterval: (q) => (q.state.data?.items.some((task) => task.documentId === documentId) || q.state.dataUpdateCount > 15 ? false : 1000),
+  });
+  if (!tasks.data) return null;
+  return (
+    <Button component={Link} to={`/inbox/${tasks.data.id}`} data-testid="my-screening-task">
+      {t('actions.myScreening')}
+    </Button>
   );
 }

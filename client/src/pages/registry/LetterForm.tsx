@@ -3,6 +3,7 @@
 // server's 422 issues appear next to their fields.
 import { ActionIcon, Alert, Button, Fieldset, Group, NativeSelect, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useI18n } from '../../i18n';
+import { ThaiDateInput } from '../../components/ThaiDateInput';
 import type { MessageKey } from '../../i18n/messages';
 import { DOCUMENT_TYPES, SECRECIES, SUBTYPES, URGENCIES, type DocumentRecord, type DocumentType, type LetterReference } from '../../components/document/types';
 
@@ -55,7 +56,7 @@ interface Props {
 }
 
 export function LetterFields({ direction, values: v, onChange, errors }: Props) {
-  const { t, date } = useI18n();
+  const { t } = useI18n();
   const set = <K extends keyof LetterValues>(key: K, value: LetterValues[K]) => onChange({ ...v, [key]: value });
   const text = (key: 'letterNumber' | 'subject' | 'senderName' | 'addressee' | 'salutation' | 'closing' | 'signerName' | 'signerPosition' | 'contact', label: MessageKey, required = false) => (
     <TextInput label={t(label)} name={key} withAsterisk={required} value={v[key]} error={errors[key]} onChange={(e) => set(key, e.currentTarget.value)} />
@@ -85,15 +86,7 @@ export function LetterFields({ direction, values: v, onChange, errors }: Props) 
           />
         )}
         {text('letterNumber', 'doc.letterNumber', direction === 'incoming')}
-        <TextInput
-          type="date"
-          label={t('doc.letterDate')}
-          name="letterDate"
-          value={v.letterDate}
-          error={errors.letterDate}
-          description={v.letterDate ? date(v.letterDate, 'long') : t('doc.dateHint')}
-          onChange={(e) => set('letterDate', e.currentTarget.value)}
-        />
+        <ThaiDateInput label={t('doc.letterDate')} name="letterDate" value={v.letterDate} error={errors.letterDate} onChange={(value) => set('letterDate', value)} />
       </SimpleGrid>
       {text('subject', 'doc.subject', true)}
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -111,16 +104,7 @@ export function LetterFields({ direction, values: v, onChange, errors }: Props) 
           data={URGENCIES.map((x) => ({ value: x, label: t(`doc.urgency.${x}` as MessageKey) }))}
         />
         {v.urgency === 'deadline' && (
-          <TextInput
-            type="datetime-local"
-            label={t('doc.urgentBy')}
-            name="urgentBy"
-            withAsterisk
-            value={v.urgentBy}
-            error={errors.urgentBy}
-            description={v.urgentBy ? date(bangkokInstant(v.urgentBy), 'dateTime') : undefined}
-            onChange={(e) => set('urgentBy', e.currentTarget.value)}
-          />
+          <ThaiDateInput withTime label={t('doc.urgentBy')} name="urgentBy" withAsterisk value={v.urgentBy} error={errors.urgentBy} onChange={(value) => set('urgentBy', value)} />
         )}
         <NativeSelect
           label={t('doc.secrecy')}
@@ -138,7 +122,7 @@ export function LetterFields({ direction, values: v, onChange, errors }: Props) 
             <Group key={i} align="end" gap="xs" wrap="wrap">
               <TextInput label={`${t('doc.refOwner')} ${i + 1}`} value={r.owner} error={errors[`references.${i}.owner`]} onChange={(e) => setReference(i, { owner: e.currentTarget.value })} />
               <TextInput label={`${t('doc.refNumber')} ${i + 1}`} value={r.number} error={errors[`references.${i}.number`]} onChange={(e) => setReference(i, { number: e.currentTarget.value })} />
-              <TextInput type="date" label={`${t('doc.refDate')} ${i + 1}`} value={r.date ?? ''} onChange={(e) => setReference(i, { date: e.currentTarget.value })} />
+              <ThaiDateInput label={`${t('doc.refDate')} ${i + 1}`} value={r.date ?? ''} error={errors[`references.${i}.date`]} onChange={(value) => setReference(i, { date: value })} />
               <ActionIcon variant="default" size="lg" aria-label={`${t('doc.removeReference')} ${i + 1}`} onClick={() => set('references', v.references.filter((_, j) => j !== i))}>
                 ×
               </ActionIcon>

@@ -1,7 +1,7 @@
 // ร่างหนังสือส่ง: draft an outgoing letter, edit it (each save is a new version; an edit over a
 // newer version is refused with 409), attach its files, and number it in a register when ready:
 // the server gives the letter number (ที่) and date, and the letter is frozen from then on.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Divider, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
@@ -14,9 +14,10 @@ import { LetterMarks } from '../../components/document/DocumentView';
 import { LetterLivePreview, LetterPdf } from '../../components/document/LetterPdf';
 import { documentKeys, useDocument } from '../../components/document/queries';
 import { uploadFiles } from '../../components/document/files';
-import type { DocumentRecord, Register, RegistrationResult } from '../../components/document/types';
-import { emptyLetter, letterBody, LetterFields, letterValues, newIdempotencyKey, type LetterValues } from './LetterForm';
-import { booksFor, FilePicker, refusal, RegisterSelect, useRegisters, useSingleFlight } from './common';
+import type { DocumentRecord, Register } from '../../components/document/types';
+import { emptyLetter, letterBody, LetterFields, letterValues, type LetterValues } from './LetterForm';
+import { booksFor, FilePicker, refusal, useRegisters, useSingleFlight } from './common';
+import { TakeNumber } from './TakeNumber';
 
 /** The registers a draft may be numbered in (the server's rules: orders only in the order series, secret letters only in the secret register). */
 function fitting(registers: Register[], doc: DocumentRecord): Register[] {
@@ -110,7 +111,6 @@ export function DraftPage() {
   const [files, setFiles] = useState<File[]>([]);
   const [enclosureFiles, setEnclosureFiles] = useState<File[]>([]);
   const [fileKey, setFileKey] = useState(0);
-  const numbering = useRef(newIdempotencyKey());
   useEffect(() => {
     if (doc.data && values == null) setValues(letterValues(doc.data));
   }, [doc.data, values]);
@@ -136,10 +136,6 @@ export function DraftPage() {
       setFileKey((k) => k + 1);
       refresh();
     },
-  });
-  const register = useMutation({
-    mutationFn: (target: number) => api.post<RegistrationResult>(`/registers/${target}/entries`, { documentId, idempotencyKey: numbering.current }),
-    onSuccess: () => refresh(),
   });
 
   if (doc.isLoading || !values) return <Loader aria-label={t('common.loading')} />;
@@ -220,17 +216,7 @@ export function DraftPage() {
           </Title>
           <Text size="sm">{t('registry.outgoing.numberHint')}</Text>
           {registers.isSuccess && books.length === 0 && d.secrecy !== 'normal' && <Alert color="yellow">{t('registry.secret.custodianOnly')}</Alert>}
-          <Group align="end">
-            <RegisterSelect registers={books} value={target} onChange={setRegisterId} />
-            <Button color="green" loading={register.isPending} disabled={target == null || save.isPending} onClick={() => target != null && !register.isPending && register.mutate(target)}>
-              {t('registry.outgoing.takeNumber')}
-            </Button>
-          </Group>
-          {register.error && (
-            <Alert color="red" role="alert">
-              {refusal(register.error, t)}
-            </Alert>
-          )}
+          <TakeNumber doc={d} values={values} books={books} target={target} onTarget={setRegisterId} save={() => save.mutateAsync()} busy={save.isPending} onNumbered={refresh} />
         </>
       )}
       <Divider />

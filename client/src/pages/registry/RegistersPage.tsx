@@ -11,7 +11,8 @@ import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { download, openBlob } from '../../components/document/files';
 import type { RegisterEntry } from '../../components/document/types';
-import { recentYears, RegisterSelect, useRegisters } from './common';
+import { recentYears, RegisterSelect, useIsClerk, useRegisters } from './common';
+import { VoidNumber } from './LetterActions';
 
 const PAGE = 50;
 const LETTER_COLUMNS: MessageKey[] = ['registry.col.letterNumber', 'registry.col.letterDate', 'registry.col.from', 'registry.col.to', 'registry.col.subject', 'registry.col.action', 'registry.col.remarks'];
@@ -21,6 +22,7 @@ const SECRET_COLUMNS: MessageKey[] = ['registry.col.number', 'registry.col.direc
 export function RegistersPage() {
   const { t } = useI18n();
   const registers = useRegisters();
+  const clerk = useIsClerk();
   const [params, setParams] = useSearchParams();
   const [failed, setFailed] = useState(false);
   const books = registers.data ?? [];
@@ -119,7 +121,7 @@ export function RegistersPage() {
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredDate}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredTime}</Table.Td>
                   {secret && (
-                    <Table.Td c="red.8" fw={700}>
+                    <Table.Td c="red.9" fw={700}>
                       {r.secrecy}
                     </Table.Td>
                   )}
@@ -131,11 +133,12 @@ export function RegistersPage() {
                   <Table.Td>{r.action}</Table.Td>
                   <Table.Td style={{ textDecoration: 'none' }}>
                     {voided && (
-                      <Text span fw={700} c="red.8" mr={4}>
+                      <Text span fw={700} c="red.9" mr={4}>
                         {t('registry.voided')}
                       </Text>
                     )}
                     {r.remarks}
+                    {!voided && clerk && <VoidNumber entryId={e.id} label={String(r.number)} />}
                   </Table.Td>
                 </Table.Tr>
               );

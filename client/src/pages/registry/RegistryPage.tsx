@@ -1,5 +1,6 @@
 // ทะเบียนหนังสือ: the registry clerk's work (register incoming letters, draft and number outgoing
 // ones) and everyone's registers and search, as tabs with their own addresses.
+import { LetterActions } from './LetterActions';
 import { Link, Navigate, Route, Routes, useLocation, useParams } from 'react-router';
 import { Group, Stack, UnstyledButton } from '@mantine/core';
 import { useI18n } from '../../i18n';
@@ -70,6 +71,7 @@ export function DocumentPage() {
   return (
     <Stack key={id}>
       <DocumentView documentId={Number(id)} />
+      <LetterActions documentId={Number(id)} />
       <LetterDeliveries documentId={Number(id)} />
     </Stack>
   );

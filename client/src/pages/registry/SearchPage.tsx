@@ -7,6 +7,7 @@ import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } fro
 import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
+import { ThaiDateInput } from '../../components/ThaiDateInput';
 import type { MessageKey } from '../../i18n/messages';
 import type { List, Unit } from '../../lib/types';
 import { LetterMarks } from '../../components/document/DocumentView';
@@ -66,11 +67,11 @@ export function SearchPage() {
         {select('year', 'registry.year', recentYears().map((y) => ({ value: String(y), label: String(y) })))}
         {select('urgency', 'doc.urgency', URGENCIES.map((x) => ({ value: x, label: t(`doc.urgency.${x}` as MessageKey) })))}
         {select('secrecy', 'doc.secrecy', SECRECIES.map((x) => ({ value: x, label: t(`doc.secrecy.${x}` as MessageKey) })))}
-        <TextInput type="date" label={t('registry.search.from')} value={params.get('from') ?? ''} onChange={(e) => set('from', e.currentTarget.value)} />
-        <TextInput type="date" label={t('registry.search.to')} value={params.get('to') ?? ''} onChange={(e) => set('to', e.currentTarget.value)} />
+        <ThaiDateInput label={t('registry.search.from')} value={params.get('from') ?? ''} onChange={(v) => set('from', /^\d{4}-\d{2}-\d{2}$/.test(v) || !v ? v : params.get('from') ?? '')} />
+        <ThaiDateInput label={t('registry.search.to')} value={params.get('to') ?? ''} onChange={(v) => set('to', /^\d{4}-\d{2}-\d{2}$/.test(v) || !v ? v : params.get('to') ?? '')} />
         {units.data && select('unitId', 'registry.unit', units.data.items.map((u) => ({ value: String(u.id), label: u.nameTh })))}
       </Group>
-      {results.isError && <Text c="red.8">{t('common.error')}</Text>}
+      {results.isError && <Text c="red.9">{t('common.error')}</Text>}
       {results.isSuccess && items.length === 0 && <Text c="dimmed">{t('registry.search.none')}</Text>}
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
