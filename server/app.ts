@@ -25,6 +25,8 @@ import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
+import { registerSignatureRoutes } from './modules/signatures/routes';
+import { registerVerifyPage } from './modules/signatures/page';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -59,12 +61,14 @@ export function createApp(ctx: AppContext): express.Express {
   registerRetentionRoutes(api, ctx);
   registerMonitorRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerSignatureRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
   router.use(notFoundRoute);
   app.use('/api', router);
+  registerVerifyPage(app); // public, before the web app's catch-all
 
   // The web app (client/) is built into client/dist and served from here when present.
   const clientDist = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []), 'client', 'dist');

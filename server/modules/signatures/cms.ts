@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { requestTimestamp } from './tsa';
+import { parseTstInfo, requestTimestamp } from './tsa';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -88,4 +88,11 @@ export async function buildCades({ content, key, chain, tsaUrl }: CadesInput): P
   }
   const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return Buffer.from(info.toSchema().toBER(false));
+}
+
+/** The time of the RFC 3161 token inside a CMS built by buildCades (null without one). */
+export function timestampTimeOf(cms: Buffer): Date | null {
+  const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(ab(cms)).content });
+  const attr = signed.signerInfos[0].unsignedAttrs?.attributes.find((a) => a.type === OID.timeStampToken);
+  return attr ? parseTstInfo(new pkijs.ContentInfo({ schema: attr.values[0] })).genTime : null;
 }

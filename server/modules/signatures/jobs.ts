@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { WorkerPool } from '../../lib/worker-pool';
 import { importSigningKey } from './ca';
-import { buildCades } from './cms';
+import { buildCades, timestampTimeOf } from './cms';
 import { addDss, addSignaturePlaceholder, addStampAnnotation, Appearance, PdfInputError, PlaceholderOptions, spliceSignature } from './pdf';
 import { verifyPdf, VerifyReport } from './verify-pdf';
 import { TimestampError } from './tsa';
@@ -22,9 +22,10 @@ export async function runJob(job: SignatureJob): Promise<unknown> {
     if (job.kind === 'sign') {
       const withPlaceholder = await addSignaturePlaceholder(buf(job.pdf), { ...job.placeholder, appearance: job.placeholder.appearance && { ...job.placeholder.appearance, pdf: buf(job.placeholder.appearance.pdf) } });
       const key = await importSigningKey(buf(job.keyPkcs8));
-      let signed = await spliceSignature(withPlaceholder, (content) => buildCades({ content, key, chain: job.chain.map(buf), tsaUrl: job.tsaUrl }));
+      let cms: Buffer = Buffer.alloc(0);
+      let signed = await spliceSignature(withPlaceholder, async (content) => (cms = await buildCades({ content, key, chain: job.chain.map(buf), tsaUrl: job.tsaUrl })));
       if (job.dss) signed = await addDss(signed, job.dss.certs.map(buf), job.dss.crls.map(buf));
-      return signed;
+      return { pdf: signed, timestampAt: timestampTimeOf(cms)?.toISOString() ?? null };
     }
     if (job.kind === 'stamp') return await addStampAnnotation(buf(job.pdf), { ...job.appearance, pdf: buf(job.appearance.pdf) }, job.title, job.contents);
     return await verifyPdf({ pdf: buf(job.pdf), anchors: job.anchors, crls: job.crls.map(buf) });
@@ -59,6 +60,9 @@ export async function closeSignaturePool(): Promise<void> {
   pool = undefined;
 }
 
-export const signInWorker = async (job: Omit<Extract<SignatureJob, { kind: 'sign' }>, 'kind'>) => Buffer.from((await run({ kind: 'sign', ...job })) as Uint8Array);
+export async function signInWorker(job: Omit<Extract<SignatureJob, { kind: 'sign' }>, 'kind'>): Promise<{ pdf: Buffer; timestampAt: string | null }> {
+  const out = (await run({ kind: 'sign', ...job })) as { pdf: Uint8Array; timestampAt: string | null };
+  return { pdf: Buffer.from(out.pdf), timestampAt: out.timestampAt };
+}
 export const stampInWorker = async (job: Omit<Extract<SignatureJob, { kind: 'stamp' }>, 'kind'>) => Buffer.from((await run({ kind: 'stamp', ...job })) as Uint8Array);
 export const verifyInWorker = async (job: Omit<Extract<SignatureJob, { kind: 'verify' }>, 'kind'>) => (await run({ kind: 'verify', ...job })) as VerifyReport;
