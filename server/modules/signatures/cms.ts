@@ -96,3 +96,15 @@ export function timestampTimeOf(cms: Buffer): Date | null {
   const attr = signed.signerInfos[0].unsignedAttrs?.attributes.find((a) => a.type === OID.timeStampToken);
   return attr ? parseTstInfo(new pkijs.ContentInfo({ schema: attr.values[0] })).genTime : null;
 }
+
+/** The DER element at the start of `padded` (a /Contents value is padded with zero bytes). */
+export function derPrefix(padded: Buffer): Buffer {
+  if (padded.length < 2) return padded;
+  const first = padded[1];
+  if (first < 0x80) return padded.subarray(0, 2 + first);
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || padded.length < 2 + n) return padded;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + padded[2 + i];
+  return padded.subarray(0, Math.min(padded.length, 2 + n + len));
+}

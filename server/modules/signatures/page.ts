@@ -28,7 +28,7 @@ export function registerVerifyPage(app: Express): void {
       }
       const rows = record.signers.map((s) => `<tr><td>${esc(s.name ?? '')}<br><small>${esc(s.position ?? '')} ${esc(s.organisation ?? '')}</small></td>
 <td>${when(s.timestampAt ?? s.signedAt)}<br><small>${s.timestampAt ? 'เวลาจากผู้ให้บริการประทับรับรองเวลา (RFC 3161)' : 'เวลาของระบบ'}</small></td>
-<td class="${s.status === 'valid' ? 'ok' : 'bad'}">${s.status === 'valid' ? 'ใช้ได้' : `ใบรับรองถูกเพิกถอน ${when(s.certificateRevokedAt)}`}</td></tr>`).join('');
+<td class="${s.status === 'valid' ? 'ok' : 'bad'}">${s.status === 'valid' ? 'ใช้ได้' : 'ใช้ไม่ได้'}${s.certificateRevokedAt ? `<br><small>ใบรับรองถูกเพิกถอนเมื่อ ${when(s.certificateRevokedAt)}${s.status === 'valid' ? ' (หลังการลงนาม · revoked after signing)' : ''}</small>` : ''}</td></tr>`).join('');
       res.status(200).type('html').send(page(`ตรวจสอบลายมือชื่อ ${code}`, `<h1>ตรวจสอบลายมือชื่ออิเล็กทรอนิกส์</h1>
 <p class="${record.status === 'valid' ? 'ok' : 'bad'}"><strong>${record.status === 'valid' ? 'ลายมือชื่อทุกรายการใช้ได้' : 'มีใบรับรองที่ถูกเพิกถอน'}</strong> · ${record.status === 'valid' ? 'All signatures valid' : 'A certificate has been revoked'}</p>
 <p>รหัสตรวจสอบ (code): <code>${esc(record.code)}</code><br>ลายนิ้วมือของไฟล์ล่าสุด SHA-256 (fingerprint of the latest signed file):<br><code>${record.sha256}</code></p>

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { x509 } from './ca';
-import { OID } from './cms';
+import { derPrefix, OID } from './cms';
 import { parseTstInfo } from './tsa';
 import { PdfInputError, loadForUpdate } from './pdf';
 
@@ -54,7 +54,7 @@ function findSignatures(pdf: Buffer): RawSignature[] {
     const hex = text.slice(b, c).replace(/^</, '').replace(/>$/, '');
     const dictStart = text.lastIndexOf('<<', m.index);
     const dictEnd = text.indexOf('>>', c);
-    out.push({ byteRange: br, contents: Buffer.from(hex.replace(/(00)+$/, ''), 'hex'), dict: text.slice(Math.max(0, dictStart), b) + text.slice(c, dictEnd + 2) });
+    out.push({ byteRange: br, contents: derPrefix(Buffer.from(hex, 'hex')), dict: text.slice(Math.max(0, dictStart), b) + text.slice(c, dictEnd + 2) });
   }
   return out;
 }
