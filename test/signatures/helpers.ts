@@ -88,7 +88,7 @@ export async function verifyThroughApi(session: Session, file: Buffer, name = 'f
 /** The RFC 3161 token and the signature value it stamps, of the n-th signature of a PDF. */
 export function timestampOf(pdf: Buffer, n: number): { token: Buffer; signatureValue: Buffer } {
   const ranges = [...pdf.toString('latin1').matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
-  const [, , b, c] = ranges[n].slice(1).map(Number);
+  const [, b, c] = ranges[n].slice(1).map(Number);
   const der = derPrefix(Buffer.from(pdf.subarray(b + 1, c - 1).toString('latin1'), 'hex'));
   const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(der).buffer).content });
   const si = signed.signerInfos[0];

@@ -14,9 +14,14 @@ export class PdfInputError extends Error {
   }
 }
 
+/** Cheap first look, before a PIN attempt is spent: does it start like a PDF? */
+export function assertLooksLikePdf(pdf: Buffer): void {
+  if (pdf.subarray(0, 1024).indexOf('%PDF-') < 0) throw new PdfInputError('not_pdf', 'The file is not a PDF.');
+}
+
 /** Loads a PDF for an incremental update, refusing encrypted or unreadable files with a clear reason. */
 export async function loadForUpdate(pdf: Buffer): Promise<PDFDocument> {
-  if (pdf.subarray(0, 1024).indexOf('%PDF-') < 0) throw new PdfInputError('not_pdf', 'The file is not a PDF.');
+  assertLooksLikePdf(pdf);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false, throwOnInvalidObject: true });

@@ -11,7 +11,8 @@ export interface OpenedPkcs12 { keyPkcs8: Buffer; certificatePem: string; chainP
 
 function runOpenssl(p12: Buffer, password: string, legacy: boolean): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const args = ['pkcs12', '-in', '/dev/stdin', '-passin', 'fd:3', '-nodes', ...(legacy ? ['-legacy'] : [])];
+    // No -in: openssl reads stdin itself (Node's stdin pipe is a socket, which /dev/stdin cannot open).
+    const args = ['pkcs12', '-passin', 'fd:3', '-nodes', ...(legacy ? ['-legacy'] : [])];
     const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

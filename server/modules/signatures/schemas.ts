@@ -32,7 +32,7 @@ export const SignForm = z.object({
   documentId: z.string().optional().openapi({ description: 'The letter this PDF is (its verification code is kept across signatures)' }),
 }).openapi('SignUpload');
 export const SignFields = z.object({
-  pin: z.string().min(1).max(64), signingGrant: z.string().min(1).max(2000), reason: z.string().trim().max(500).optional(),
+  pin: z.string().min(1).max(64), signingGrant: z.string().max(2000).optional(), reason: z.string().trim().max(500).optional(),
   documentId: z.coerce.number().int().positive().optional(),
 });
 export const ImportForm = z.object({

@@ -4,7 +4,6 @@
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
 import { Transaction } from 'sequelize';
-import { PDFDocument } from '@cantoo/pdf-lib';
 import { Organisation, RecordedSigner, SignatureRecord, SigningAuthority, SigningCredential } from '../../db/models';
 import { AppError } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
@@ -17,7 +16,7 @@ import { x509 } from './ca';
 import { assertFreshGrant, openCredentialKey, signingCredential, unlockWithPin } from './credentials';
 import { endorsementHtml, hasAppearanceRenderer, receiveStampHtml, renderBlock, signatureBlockHtml, SignatureBlockText } from './appearance';
 import { signInWorker, stampInWorker, verifyInWorker } from './jobs';
-import { PdfInputError } from './pdf';
+import { assertLooksLikePdf, loadForUpdate, PdfInputError } from './pdf';
 import { TimestampError } from './tsa';
 import { signingSettings } from './settings';
 
@@ -95,6 +94,7 @@ export async function prepareSigner(ctx: AppContext, actor: Actor, pin: string, 
  * of the same letter join it).
  */
 export async function signPdf(ctx: AppContext, actor: Actor, options: SignOptions): Promise<SignResult> {
+  await guarded(async () => assertLooksLikePdf(options.pdf));
   const prepared = await prepareSigner(ctx, actor, options.pin, options.signingGrant);
   return signPrepared(ctx, actor, prepared, options);
 }
@@ -112,7 +112,7 @@ export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prep
       signedAtText: `${thaiDateFull(signedAt)} ${thaiTime(signedAt)}`, verificationCode: code,
     }));
     if (placement) return { pdf: block, page: placement.page, x: placement.x, y: placement.y };
-    const doc = await PDFDocument.load(options.pdf, { updateMetadata: false, ignoreEncryption: true });
+    const doc = await loadForUpdate(options.pdf);
     const last = Math.max(0, doc.getPageCount() - 1);
     return { pdf: block, page: last, x: doc.getPage(last).getSize().width - 95 * MM, y: 25 * MM };
   });
@@ -171,7 +171,7 @@ export async function stampReceive(input: { pdf: Buffer; organisationId: number;
   const org = await Organisation.findByPk(input.organisationId);
   return guarded(async () => {
     const block = await renderBlock(receiveStampHtml({ organisationName: org?.nameTh ?? '', receiveNumber: input.receiveNumber, dateText: thaiDateFull(input.receivedAt), timeText: thaiTime(input.receivedAt) }));
-    const doc = await PDFDocument.load(input.pdf, { updateMetadata: false, ignoreEncryption: true });
+    const doc = await loadForUpdate(input.pdf);
     const { width, height } = doc.getPage(0).getSize();
     return stampInWorker({ pdf: input.pdf, appearance: { pdf: block, page: 0, x: width - 62 * MM, y: height - 32 * MM }, title: 'ตรารับ', contents: `เลขรับ ${input.receiveNumber}` });
   });
@@ -184,7 +184,7 @@ export async function stampReceive(input: { pdf: Buffer; organisationId: number;
 export async function stampEndorsement(input: { pdf: Buffer; index: number; text: string; nameTh: string; positionTh?: string | null; at: Date }): Promise<Buffer> {
   return guarded(async () => {
     const block = await renderBlock(endorsementHtml({ text: input.text, nameTh: input.nameTh, positionTh: input.positionTh, dateText: thaiDateFull(input.at) }));
-    const doc = await PDFDocument.load(input.pdf, { updateMetadata: false, ignoreEncryption: true });
+    const doc = await loadForUpdate(input.pdf);
     const { width, height } = doc.getPage(0).getSize();
     const perColumn = Math.max(1, Math.floor((height - 60 * MM) / (31 * MM)));
     const column = Math.floor(input.index / perColumn) % 2;
