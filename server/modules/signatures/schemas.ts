@@ -51,7 +51,7 @@ export const VerifyReport = z.object({
     chain: z.object({ status: z.enum(['trusted', 'untrusted', 'expired', 'not_yet_valid']), path: z.array(z.string()), anchor: z.string().nullable() }),
     revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown']), revokedAt: z.string().nullable(), revokedBeforeTimestamp: z.boolean().nullable() }),
     timestamp: z.object({ time: z.string(), valid: z.boolean(), tsa: z.string().nullable(), tsaTrusted: z.boolean() }).nullable(),
-    claimedTime: z.string().nullable(), coverage: z.enum(['whole_file', 'earlier_revision']), bytesAfter: z.number(),
+    claimedTime: z.string().nullable(), coverage: z.enum(['whole_file', 'earlier_revision']), bytesAfter: z.number(), laterChanges: z.enum(['none', 'validation_data', 'annotations', 'other']),
     level: z.enum(['B-B', 'B-T', 'B-LT', 'not_pades']), status: z.enum(['valid', 'invalid', 'indeterminate']), problems: z.array(z.string()),
   })),
 }).openapi('SignatureVerification');

@@ -29,6 +29,12 @@ export interface SignatureReport {
   claimedTime: string | null;
   coverage: 'whole_file' | 'earlier_revision';
   bytesAfter: number;
+  /**
+   * What the updates after this signature hold, by a look at their objects: validation data only
+   * (a DSS: B-LT), annotations (later signatures, stamps, endorsements, with the pages that list
+   * them), or other changes. Signatures never cover later updates; this says what they are.
+   */
+  laterChanges: 'none' | 'validation_data' | 'annotations' | 'other';
   /** B-B, B-T or B-LT: what the PAdES level looks like from the file. */
   level: 'B-B' | 'B-T' | 'B-LT' | 'not_pades';
   status: 'valid' | 'invalid' | 'indeterminate';
@@ -129,7 +135,7 @@ async function verifyOne(pdf: Buffer, raw: RawSignature, index: number, anchors:
   const base: SignatureReport = {
     index, fieldName, subFilter, signer: null, integrity: false, signingCertificateBound: false,
     chain: { status: 'untrusted', path: [], anchor: null }, revocation: { status: 'unknown', revokedAt: null, revokedBeforeTimestamp: null },
-    timestamp: null, claimedTime, coverage, bytesAfter: pdf.length - (c + d), level: 'not_pades', status: 'invalid', problems,
+    timestamp: null, claimedTime, coverage, bytesAfter: pdf.length - (c + d), laterChanges: laterChanges(pdf.subarray(c + d)), level: 'not_pades', status: 'invalid', problems,
   };
   let signed: pkijs.SignedData;
   try {
@@ -200,6 +206,14 @@ async function verifyOne(pdf: Buffer, raw: RawSignature, index: number, anchors:
     ? 'invalid'
     : chain.status === 'trusted' ? 'valid' : 'indeterminate';
   return base;
+}
+
+function laterChanges(tail: Buffer): SignatureReport['laterChanges'] {
+  if (!tail.toString('latin1').trim()) return 'none';
+  const text = tail.toString('latin1');
+  if (/\/Type\s*\/Annot\b/.test(text)) return 'annotations';
+  if (/\/DSS\b/.test(text) && !/\/Type\s*\/Page\b/.test(text)) return 'validation_data';
+  return 'other';
 }
 
 export interface VerifyReport { size: number; sha256: string; signatures: SignatureReport[] }
