@@ -1,5 +1,6 @@
 // PAdES signing checked by independent verifiers: poppler's pdfsig (trust through an NSS database)
 // and `openssl ts -verify`, as well as the server's own verification.
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { SignatureRecord } from '../../server/db/models';
 import { stampEndorsement, stampReceive } from '../../server/modules/signatures/service';
@@ -122,7 +123,7 @@ describe('signing letters (PAdES) and verifying them', function () {
     const page = await api().get(`/verify/${first.code}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.include(custodian.user.lastNameTh);
-    expect(page.text).to.include(require('node:crypto').createHash('sha256').update(second.pdf).digest('hex'));
+    expect(page.text).to.include(crypto.createHash('sha256').update(second.pdf).digest('hex'));
     expect(page.text).to.not.include(subject);
     expect(page.text).to.not.include('เนื้อความลับ');
     const json = await api().get(`/api/signatures/records/${first.code}`);
