@@ -47,6 +47,8 @@ export async function up(qi: QueryInterface): Promise<void> {
   await qi.addIndex('signing_credentials', ['userId'], { name: 'signing_credentials_user' });
   await qi.addIndex('signing_credentials', ['authorityId', 'revokedAt'], { name: 'signing_credentials_authority' });
   await qi.addIndex('signing_credentials', ['fingerprint'], { unique: true, name: 'signing_credentials_fingerprint' });
+  // Named indexes for the remaining foreign keys: MariaDB would otherwise add its own, unnamed alike on SQLite.
+  await qi.addIndex('signing_credentials', ['organisationId'], { name: 'signing_credentials_organisation' });
   await qi.createTable('signing_pins', {
     userId: { ...user, primaryKey: true, allowNull: false, onDelete: 'CASCADE' },
     salt: { type: DataTypes.STRING(64), allowNull: false },
@@ -68,6 +70,8 @@ export async function up(qi: QueryInterface): Promise<void> {
   await qi.addIndex('signature_records', ['code'], { unique: true, name: 'signature_records_code' });
   await qi.addIndex('signature_records', ['sha256'], { name: 'signature_records_sha256' });
   await qi.addIndex('signature_records', ['documentId'], { name: 'signature_records_document' });
+  await qi.addIndex('signature_records', ['organisationId'], { name: 'signature_records_organisation' });
+  await qi.addIndex('signature_records', ['createdById'], { name: 'signature_records_created_by' });
 }
 
 export async function down(qi: QueryInterface): Promise<void> {
