@@ -1,6 +1,8 @@
 // PAdES signing checked by independent verifiers: poppler's pdfsig (trust through an NSS database)
 // and `openssl ts -verify`, as well as the server's own verification.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { expect } from 'chai';
 import { SignatureRecord } from '../../server/db/models';
 import { stampEndorsement, stampReceive } from '../../server/modules/signatures/service';
@@ -62,6 +64,10 @@ describe('signing letters (PAdES) and verifying them', function () {
     pdf = await stampEndorsement({ pdf, index: 1, text: 'ทราบ มอบกลุ่มงานสารบรรณดำเนินการ', nameTh: 'นายวิชัย ทองดี', positionTh: 'ผู้อำนวยการกองกลาง', at: new Date() });
     expect(pdf.subarray(0, second.pdf.length).equals(second.pdf)).to.equal(true);
     expect((pdf.toString('latin1').match(/\/Subtype\s*\/Stamp/g) ?? []).length).to.equal(3);
+    // For a human look: the signed, stamped and endorsed letter and its pages as PNG.
+    fs.mkdirSync('test-output/signatures', { recursive: true });
+    fs.writeFileSync('test-output/signatures/signed-stamped-endorsed.pdf', pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', 'test-output/signatures/signed-stamped-endorsed.pdf', 'test-output/signatures/signed-stamped-endorsed']);
 
     const check = await pdfsig(pdf, [caPem]);
     expect(check.signatures, check.output).to.have.length(2);

@@ -55,8 +55,8 @@ export interface ReceiveStampText { organisationName: string; receiveNumber: str
 
 /** The receive stamp (ตรารับ): organisation, เลขรับ, วันที่, เวลา in a box. */
 export function receiveStampHtml(t: ReceiveStampText): string {
-  return block(52, 24, `<div style="border:0.4mm solid #1d3f8f;color:#1d3f8f;margin:0.5mm;padding:0.5mm 2mm;height:20mm;font-size:9pt;line-height:1.4">
-<div style="text-align:center;font-weight:bold">${esc(t.organisationName)}</div>
+  return block(56, 30, `<div style="border:0.4mm solid #1d3f8f;color:#1d3f8f;margin:0.5mm;padding:0.5mm 2mm;height:26mm;font-size:9pt;line-height:1.4">
+<div style="text-align:center;font-weight:bold;font-size:8pt;max-height:7.5mm;overflow:hidden">${esc(t.organisationName)}</div>
 <div>เลขรับ ${esc(t.receiveNumber)}</div><div>วันที่ ${esc(t.dateText)}</div><div>เวลา ${esc(t.timeText)}</div></div>`);
 }
 

@@ -20,14 +20,14 @@ const PREFIX = { pdf: 'SIGNATURES_PDF_INPUT:', tsa: 'SIGNATURES_TSA:' };
 export async function runJob(job: SignatureJob): Promise<unknown> {
   try {
     if (job.kind === 'sign') {
-      const withPlaceholder = await addSignaturePlaceholder(buf(job.pdf), { ...job.placeholder, appearance: job.placeholder.appearance && { ...job.placeholder.appearance, pdf: buf(job.placeholder.appearance.pdf) } });
+      const withPlaceholder = await addSignaturePlaceholder(buf(job.pdf), { ...job.placeholder, appearance: job.placeholder.appearance && { place: job.placeholder.appearance.place, pdf: buf(job.placeholder.appearance.pdf) } });
       const key = await importSigningKey(buf(job.keyPkcs8));
       let cms: Buffer = Buffer.alloc(0);
       let signed = await spliceSignature(withPlaceholder, async (content) => (cms = await buildCades({ content, key, chain: job.chain.map(buf), tsaUrl: job.tsaUrl })));
       if (job.dss) signed = await addDss(signed, job.dss.certs.map(buf), job.dss.crls.map(buf));
       return { pdf: signed, timestampAt: timestampTimeOf(cms)?.toISOString() ?? null };
     }
-    if (job.kind === 'stamp') return await addStampAnnotation(buf(job.pdf), { ...job.appearance, pdf: buf(job.appearance.pdf) }, job.title, job.contents);
+    if (job.kind === 'stamp') return await addStampAnnotation(buf(job.pdf), { place: job.appearance.place, pdf: buf(job.appearance.pdf) }, job.title, job.contents);
     return await verifyPdf({ pdf: buf(job.pdf), anchors: job.anchors, crls: job.crls.map(buf) });
   } catch (err) {
     if (err instanceof PdfInputError) throw new Error(`${PREFIX.pdf}${err.code}:${err.message}`);

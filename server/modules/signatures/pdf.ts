@@ -66,13 +66,39 @@ function addAnnotation(doc: PDFDocument, page: PDFPage, annotRef: PDFRef): void 
   doc.context.snapshot!.markRefForSave(page.ref);
 }
 
-/** Where a visible block goes and what it looks like: a one-page PDF whose page becomes the appearance. */
-export interface Appearance {
-  pdf: Buffer;
-  page: number;
-  /** Lower-left corner in PDF points from the page's lower-left. */
-  x: number;
-  y: number;
+const MM = 72 / 25.4;
+
+/**
+ * Where a visible block goes and what it looks like: a one-page PDF whose page becomes the
+ * appearance. A place is given in points from the page's lower-left, or named, and then worked
+ * out here from the page size (in the worker, not on the event loop):
+ * signature: lower right of the last page; receive: top right of page 1 (where the regulation's
+ * stamp goes); endorsement N: page 1, stacked up from the bottom left, then the right column.
+ */
+export type Place = { page: number; x: number; y: number } | { at: 'signature' } | { at: 'receive' } | { at: 'endorsement'; index: number };
+export interface Appearance { pdf: Buffer; place: Place }
+
+/** Signature fields already in the file: the next visible block goes beside or above them. */
+function signatureCount(doc: PDFDocument): number {
+  const fields = doc.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict)?.lookupMaybe(PDFName.of('Fields'), PDFArray);
+  if (!fields) return 0;
+  return fields.asArray().filter((f) => doc.context.lookupMaybe(f, PDFDict)?.get(PDFName.of('FT')) === PDFName.of('Sig')).length;
+}
+
+function resolvePlace(doc: PDFDocument, place: Place): { page: number; x: number; y: number } {
+  const count = doc.getPageCount();
+  if ('page' in place) return { ...place, page: Math.min(Math.max(0, place.page), count - 1) };
+  if (place.at === 'signature') {
+    // First signer lower right, the next lower left, then a row higher: co-signers never overlap.
+    const { width } = doc.getPage(count - 1).getSize();
+    const k = signatureCount(doc);
+    return { page: count - 1, x: k % 2 ? 20 * MM : width - 95 * MM, y: 25 * MM + Math.floor(k / 2) * 36 * MM };
+  }
+  const { width, height } = doc.getPage(0).getSize();
+  if (place.at === 'receive') return { page: 0, x: width - 66 * MM, y: height - 38 * MM };
+  const perColumn = Math.max(1, Math.floor((height - 60 * MM) / (31 * MM)));
+  const column = Math.floor(place.index / perColumn) % 2;
+  return { page: 0, x: column ? width - 90 * MM : 10 * MM, y: 8 * MM + (place.index % perColumn) * 31 * MM };
 }
 
 async function appearanceRef(doc: PDFDocument, appearance: Appearance): Promise<{ ref: PDFRef; width: number; height: number }> {
@@ -110,15 +136,15 @@ export async function addSignaturePlaceholder(pdf: Buffer, options: PlaceholderO
   if (options.signerName) sig.set(PDFName.of('Name'), PDFHexString.fromText(options.signerName));
   const sigRef = context.register(sig);
 
-  const pageIndex = Math.min(options.appearance?.page ?? 0, doc.getPageCount() - 1);
-  const page = doc.getPage(pageIndex);
+  const where = options.appearance ? resolvePlace(doc, options.appearance.place) : { page: doc.getPageCount() - 1, x: 0, y: 0 };
+  const page = doc.getPage(where.page);
   const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', F: 4, Rect: [0, 0, 0, 0] }) as PDFDict;
   widget.set(PDFName.of('T'), PDFHexString.fromText(options.fieldName));
   widget.set(PDFName.of('V'), sigRef);
   widget.set(PDFName.of('P'), page.ref);
   if (options.appearance) {
     const ap = await appearanceRef(doc, options.appearance);
-    const { x, y } = options.appearance;
+    const { x, y } = where;
     widget.set(PDFName.of('Rect'), context.obj([x, y, x + ap.width, y + ap.height]));
     widget.set(PDFName.of('AP'), context.obj({ N: ap.ref }));
   }
@@ -177,9 +203,9 @@ export async function addDss(pdf: Buffer, certs: Buffer[], crls: Buffer[]): Prom
 export async function addStampAnnotation(pdf: Buffer, appearance: Appearance, title: string, contents: string): Promise<Buffer> {
   const doc = await loadForUpdate(pdf);
   const { context } = doc;
-  const page = doc.getPage(Math.min(appearance.page, doc.getPageCount() - 1));
+  const { page: index, x, y } = resolvePlace(doc, appearance.place);
+  const page = doc.getPage(index);
   const ap = await appearanceRef(doc, appearance);
-  const { x, y } = appearance;
   const annot = context.obj({ Type: 'Annot', Subtype: 'Stamp', F: 4 + 128 /* print, locked */, Rect: [x, y, x + ap.width, y + ap.height] }) as PDFDict;
   annot.set(PDFName.of('AP'), context.obj({ N: ap.ref }));
   annot.set(PDFName.of('T'), PDFHexString.fromText(title));

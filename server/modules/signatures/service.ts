@@ -16,11 +16,9 @@ import { x509 } from './ca';
 import { assertFreshGrant, openCredentialKey, signingCredential, unlockWithPin } from './credentials';
 import { endorsementHtml, hasAppearanceRenderer, receiveStampHtml, renderBlock, signatureBlockHtml, SignatureBlockText } from './appearance';
 import { signInWorker, stampInWorker, verifyInWorker } from './jobs';
-import { assertLooksLikePdf, loadForUpdate, PdfInputError } from './pdf';
+import { assertLooksLikePdf, PdfInputError } from './pdf';
 import { TimestampError } from './tsa';
 import { signingSettings } from './settings';
-
-const MM = 72 / 25.4;
 
 /** Maps what the PDF and TSA layers refuse onto the API's error shape. */
 export function toSignatureError(err: unknown): unknown {
@@ -111,10 +109,7 @@ export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prep
       nameTh: actor.user.displayName, positionTh: prepared.position, capacity: options.capacity ?? null,
       signedAtText: `${thaiDateFull(signedAt)} ${thaiTime(signedAt)}`, verificationCode: code,
     }));
-    if (placement) return { pdf: block, page: placement.page, x: placement.x, y: placement.y };
-    const doc = await loadForUpdate(options.pdf);
-    const last = Math.max(0, doc.getPageCount() - 1);
-    return { pdf: block, page: last, x: doc.getPage(last).getSize().width - 95 * MM, y: 25 * MM };
+    return { pdf: block, place: placement ?? { at: 'signature' as const } };
   });
   const { chain, crl } = prepared;
   const signed = await guarded(() => signInWorker({
@@ -171,9 +166,7 @@ export async function stampReceive(input: { pdf: Buffer; organisationId: number;
   const org = await Organisation.findByPk(input.organisationId);
   return guarded(async () => {
     const block = await renderBlock(receiveStampHtml({ organisationName: org?.nameTh ?? '', receiveNumber: input.receiveNumber, dateText: thaiDateFull(input.receivedAt), timeText: thaiTime(input.receivedAt) }));
-    const doc = await loadForUpdate(input.pdf);
-    const { width, height } = doc.getPage(0).getSize();
-    return stampInWorker({ pdf: input.pdf, appearance: { pdf: block, page: 0, x: width - 62 * MM, y: height - 32 * MM }, title: 'ตรารับ', contents: `เลขรับ ${input.receiveNumber}` });
+    return stampInWorker({ pdf: input.pdf, appearance: { pdf: block, place: { at: 'receive' } }, title: 'ตรารับ', contents: `เลขรับ ${input.receiveNumber}` });
   });
 }
 
@@ -184,12 +177,7 @@ export async function stampReceive(input: { pdf: Buffer; organisationId: number;
 export async function stampEndorsement(input: { pdf: Buffer; index: number; text: string; nameTh: string; positionTh?: string | null; at: Date }): Promise<Buffer> {
   return guarded(async () => {
     const block = await renderBlock(endorsementHtml({ text: input.text, nameTh: input.nameTh, positionTh: input.positionTh, dateText: thaiDateFull(input.at) }));
-    const doc = await loadForUpdate(input.pdf);
-    const { width, height } = doc.getPage(0).getSize();
-    const perColumn = Math.max(1, Math.floor((height - 60 * MM) / (31 * MM)));
-    const column = Math.floor(input.index / perColumn) % 2;
-    const row = input.index % perColumn;
-    return stampInWorker({ pdf: input.pdf, appearance: { pdf: block, page: 0, x: column ? width - 90 * MM : 10 * MM, y: 8 * MM + row * 31 * MM }, title: 'เกษียนหนังสือ', contents: input.text.slice(0, 2000) });
+    return stampInWorker({ pdf: input.pdf, appearance: { pdf: block, place: { at: 'endorsement', index: input.index } }, title: 'เกษียนหนังสือ', contents: input.text.slice(0, 2000) });
   });
 }
 
