@@ -10,7 +10,8 @@ export class TimestampError extends Error {}
 /** The TimeStampToken (a CMS ContentInfo, DER) over `digest` (SHA-256). */
 export async function requestTimestamp(tsaUrl: string, digest: Buffer, timeoutMs = 10_000): Promise<Buffer> {
   const nonce = crypto.randomBytes(8);
-  nonce[0] &= 0x7f;
+  // Positive and minimally encoded: a leading 0x00 byte makes a non-DER INTEGER, which TSAs refuse.
+  nonce[0] = (nonce[0] & 0x7f) | 0x01;
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
@@ -37,7 +38,10 @@ export async function requestTimestamp(tsaUrl: string, digest: Buffer, timeoutMs
   if (parsed.offset === -1) throw new TimestampError('The time-stamping authority sent something that is not a time-stamp response.');
   const resp = new pkijs.TimeStampResp({ schema: parsed.result });
   const status = resp.status.status;
-  if ((status !== 0 && status !== 1) || !resp.timeStampToken) throw new TimestampError(`The time-stamping authority refused the request (status ${status}).`);
+  if ((status !== 0 && status !== 1) || !resp.timeStampToken) {
+    const text = resp.status.statusStrings?.map((s) => s.valueBlock.value).join('; ');
+    throw new TimestampError(`The time-stamping authority refused the request (status ${status}${text ? `: ${text}` : ''}).`);
+  }
   const tst = parseTstInfo(resp.timeStampToken);
   if (!Buffer.from(tst.messageImprint.hashedMessage.valueBlock.valueHexView).equals(digest)) throw new TimestampError('The time-stamp does not cover the requested hash.');
   // Compared as numbers: a TSA may drop leading zero bytes of the nonce integer.
