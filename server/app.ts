@@ -28,6 +28,8 @@ import { registerDeliveryRoutes } from './modules/deliveries/routes';
 import { createEcmsRouter, ECMS_PATH } from './modules/exchange/ecms/server';
 import { registerLetterRoutes } from './modules/letters/routes';
 import { registerCitizenRoutes } from './modules/citizens/routes';
+import { registerSignatureRoutes } from './modules/signatures/routes';
+import { registerVerifyPage } from './modules/signatures/page';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -64,12 +66,14 @@ export function createApp(ctx: AppContext): express.Express {
   registerDeliveryRoutes(api, ctx);
   registerLetterRoutes(api, ctx);
   registerCitizenRoutes(api, ctx);
+  registerSignatureRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
   router.use(notFoundRoute);
   app.use('/api', router);
+  registerVerifyPage(app); // public, before the web app's catch-all
 
   // The ECMS interchange (SOAP, signed XML; its own size limit and SOAP Faults), when configured.
   if (ctx.ecms) app.use(ECMS_PATH, createEcmsRouter(ctx.ecms));

@@ -12,6 +12,7 @@ import { initDeliveryModels } from './deliveries';
 import { initEcmsModels } from './ecms';
 import { initLetterModels } from './letters';
 import { initCitizenModels } from './citizens';
+import { initSignatureModels } from './signatures';
 
 export * from './org';
 export * from './user';
@@ -25,6 +26,7 @@ export * from './deliveries';
 export * from './ecms';
 export * from './letters';
 export * from './citizens';
+export * from './signatures';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -40,6 +42,7 @@ export function initModels(sequelize: Sequelize): void {
   initEcmsModels(sequelize);
   initLetterModels(sequelize);
   initCitizenModels(sequelize);
+  initSignatureModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });
