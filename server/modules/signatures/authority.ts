@@ -74,7 +74,7 @@ export async function importAuthority(pem: string, crlDer?: Buffer): Promise<Sig
   if (!basic?.ca) throw unprocessable('The certificate is not a CA certificate (basicConstraints CA:TRUE).');
   if (crlDer) {
     try {
-      const crl = new x509.X509Crl(crlDer);
+      const crl = new x509.X509Crl(new Uint8Array(crlDer));
       if (crl.issuer !== cert.subject || !(await crl.verify({ publicKey: cert.publicKey }))) throw new Error('issuer');
     } catch {
       throw unprocessable('The CRL is not readable or was not issued by this CA.');

@@ -223,7 +223,7 @@ export async function verifyPdf({ pdf, anchors, crls, now = new Date() }: Verify
   const anchorCerts = anchors.map((p) => new x509.X509Certificate(p));
   const crlObjs = crls.flatMap((der) => {
     try {
-      return [new x509.X509Crl(der)];
+      return [new x509.X509Crl(new Uint8Array(der))];
     } catch {
       return [];
     }
