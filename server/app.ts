@@ -25,6 +25,8 @@ import { registerAttachmentRoutes } from './modules/attachments/routes';
 import { registerRetentionRoutes } from './modules/retention/routes';
 import { registerMonitorRoutes } from './modules/monitor/routes';
 import { registerDeliveryRoutes } from './modules/deliveries/routes';
+import { registerExchangeRoutes } from './modules/exchange/routes';
+import { exchangeInbox } from './modules/exchange/inbox';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -59,11 +61,14 @@ export function createApp(ctx: AppContext): express.Express {
   registerRetentionRoutes(api, ctx);
   registerMonitorRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerExchangeRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
   router.use(notFoundRoute);
+  // Agencies elsewhere post signed envelopes here: read with its own size limit, before the JSON parser.
+  app.use('/api/exchange/inbox', exchangeInbox(ctx));
   app.use('/api', router);
 
   // The web app (client/) is built into client/dist and served from here when present.

@@ -9,6 +9,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from '../seeders/20261123000200-demo-organ
 import { Organisation, User } from './db/models';
 import { JobScheduler } from './modules/workflow/scheduler';
 import { startNotifications } from './modules/notify';
+import { startExchangeWorker } from './modules/exchange/outbox';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
 export const READY = 'saraban:ready';
@@ -62,6 +63,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
   const notifications = await startNotifications(server, ctx, log);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
   ctx.scheduler.start();
+  const exchange = startExchangeWorker(ctx, config.exchange, log);
   keepServingThroughEscapedErrors(); // only now: a failure while starting still ends the start
   // One write, so whoever waits for "is running at" sees the whole banner.
   if (!opts.quiet) console.log(await banner(config, ctx.db.dialect, opts.processes));
@@ -73,7 +75,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
     if (stopping) return;
     stopping = true;
     // Closing Socket.io closes the HTTP server too.
-    void ctx.scheduler!.stop().then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
+    void ctx.scheduler!.stop().then(() => exchange.close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', stop);

@@ -9,6 +9,7 @@ import { initNotifyModels } from './notify';
 import { initRegistryModels } from './registry';
 import { initPreferenceModels } from './preferences';
 import { initDeliveryModels } from './deliveries';
+import { initExchangeModels } from './exchange';
 
 export * from './org';
 export * from './user';
@@ -19,6 +20,7 @@ export * from './notify';
 export * from './registry';
 export * from './preferences';
 export * from './deliveries';
+export * from './exchange';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -31,6 +33,7 @@ export function initModels(sequelize: Sequelize): void {
   initRegistryModels(sequelize);
   initPreferenceModels(sequelize);
   initDeliveryModels(sequelize);
+  initExchangeModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

@@ -35,8 +35,9 @@ export function mayReceive(actor: Actor, d: Pick<Delivery, 'recipientKind' | 're
 }
 
 /** The sending side: the clerks (custodian for secret letters) of the sending organisation. */
-export function mayManageSent(actor: Actor, d: Pick<Delivery, 'senderOrganisationId' | 'secrecy'>): boolean {
-  if (Number(d.senderOrganisationId) !== actor.organisationId) return false;
+export function mayManageSent(actor: Actor, d: Pick<Delivery, 'senderOrganisationId' | 'secrecy' | 'senderAgencyId'>): boolean {
+  // A letter from an agency elsewhere names the receiving organisation as its holder, not as its sender.
+  if (d.senderAgencyId || Number(d.senderOrganisationId) !== actor.organisationId) return false;
   return d.secrecy !== 'normal' ? readsAllSecrets(actor) : isClerk(actor);
 }
 
