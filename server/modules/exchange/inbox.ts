@@ -155,7 +155,9 @@ async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvel
       // The sender takes back a letter it sent us: it leaves the tray unless already accepted.
       const origin = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId: n.letterMessageId, kind: 'letter' }, transaction: t });
       const d = origin?.deliveryId ? await Delivery.findByPk(origin.deliveryId, { transaction: t, lock: t.LOCK.UPDATE }) : null;
-      if (!d) throw new Refusal(404, 'unknown_letter', 'No letter with that message id came from this sender.');
+      // Never stored here (the sender gave up on it before it arrived): nothing to take back, and
+      // saying so lets the sender's outbox stop.
+      if (!d) return { ack, duplicate: false };
       await inbound.update({ deliveryId: d.id }, { transaction: t });
       if (OPEN_DELIVERY_STATUSES.includes(d.status)) {
         await d.update({ status: 'withdrawn', closedAt: now, reason: n.reason ?? null }, { transaction: t });
