@@ -2,7 +2,8 @@
 // Sizes: BENCH_REGISTRATIONS (2000), BENCH_CLIENTS (32), BENCH_SEARCH_DOCS (100000; the issue's
 // figure is 1,000,000, about 11 minutes to generate), BENCH_WAITING (10000,100000),
 // BENCH_STALL_SIZES (120000,200000: characters of the Thai letters saved while /api/health is polled),
-// BENCH_DELIVERY_LETTERS (40: letters, each sent to 50 organisations; prints letters/s and p95 send→tray).
+// BENCH_DELIVERY_LETTERS (40: letters, each sent to 50 organisations; prints letters/s and p95 send→tray),
+// BENCH_EXCHANGE_LETTERS (200) and BENCH_EXCHANGE_DRAIN (1000): the exchange between two deployments.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -26,4 +27,5 @@ run('realtime-latency.ts');
 run('realtime-latency.ts', [], { BENCH_PROCESSES: '2' });
 for (const dialect of ['sqlite', 'mariadb']) run('deliveries.ts', [dialect, process.env.BENCH_DELIVERY_LETTERS || '40', '4']);
 run('stall.ts', [process.env.BENCH_STALL_SIZES || '120000,200000']);
+run('exchange.ts', [process.env.BENCH_EXCHANGE_LETTERS || '200', process.env.BENCH_EXCHANGE_DRAIN || '1000', '4']);
 process.exit(failed ? 1 : 0);
