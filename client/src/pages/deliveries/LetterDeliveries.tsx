@@ -21,6 +21,8 @@ export function deliveryStatusText(d: Delivery, t: Translate): string {
   if (d.status === 'received' && d.recipient.kind === 'email') return t('delivery.status.confirmed', { by: d.email?.confirmedBy ?? d.recipient.email ?? '—' });
   if (d.status === 'received') return t('delivery.status.received', { number: d.received?.number ?? '—' });
   if (d.status === 'rejected') return t('delivery.status.rejected', { reason: d.reason ?? '—' });
+  // To an agency elsewhere the server's words say what the exchange did (waiting for it, not delivered).
+  if (d.recipient.kind === 'agency' && ['queued', 'failed', 'delivered'].includes(d.status)) return d.statusTh;
   return t(`delivery.status.${d.status}` as MessageKey);
 }
 
@@ -47,6 +49,12 @@ export function DeliveryStatusCell({ d }: { d: Delivery }) {
       {mail?.lastError && (mail.status === 'queued' || mail.status === 'failed') && (
         <Text size="xs" c="red.8">
           {t('delivery.email.lastError', { error: mail.lastError })}
+        </Text>
+      )}
+      {d.exchange && d.exchange.attempts > 0 && (d.exchange.status === 'queued' || d.exchange.status === 'failed') && (
+        <Text size="xs" c="red.8" data-exchange-status={d.exchange.status}>
+          {t('delivery.exchange.attempts', { n: d.exchange.attempts })}
+          {d.exchange.lastError ? ` · ${t('delivery.exchange.lastError', { error: d.exchange.lastError })}` : ''}
         </Text>
       )}
     </Stack>
