@@ -642,6 +642,7 @@ export const th = {
   'exchange.refusal.sender': 'ผู้ส่งที่อ้าง',
   'exchange.refusal.detail': 'รายละเอียด',
   'delivery.exchange.attempts': 'ส่งแล้ว {n} ครั้ง',
+  'delivery.send.agencies': 'หน่วยงานภายนอก (ส่งถึงระบบของหน่วยงานนั้น)',
   'delivery.exchange.lastError': 'ข้อผิดพลาดล่าสุด: {error}',
 } as const;
 
@@ -1289,5 +1290,6 @@ export const en: Record<MessageKey, string> = {
   'exchange.refusal.sender': 'Claimed sender',
   'exchange.refusal.detail': 'Detail',
   'delivery.exchange.attempts': '{n} attempts',
+  'delivery.send.agencies': 'Agencies elsewhere (to their own system)',
   'delivery.exchange.lastError': 'Last error: {error}',
 };

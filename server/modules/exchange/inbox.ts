@@ -158,6 +158,8 @@ async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvel
       // Never stored here (the sender gave up on it before it arrived): nothing to take back, and
       // saying so lets the sender's outbox stop.
       if (!d) return { ack, duplicate: false };
+      const holder = await Organisation.findByPk(d.recipientOrganisationId!, { transaction: t });
+      if (holder?.agencyCode !== env.to.agencyCode) throw new Refusal(422, 'wrong_recipient', 'The withdrawal names another organisation than the letter\'s recipient.');
       await inbound.update({ deliveryId: d.id }, { transaction: t });
       if (OPEN_DELIVERY_STATUSES.includes(d.status)) {
         await d.update({ status: 'withdrawn', closedAt: now, reason: n.reason ?? null }, { transaction: t });
