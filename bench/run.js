@@ -6,6 +6,7 @@
 // BENCH_ECMS_LETTERS (100: signed ECMS letters of 100 KB over loopback; then one of 10 MB).
 // BENCH_LETTERS (40: letters drawn as PDF/A with a warm Chromium pool; prints render p50/p95).
 // BENCH_SIGNATURES (30: letters signed, then verified; prints sign p95 and verify p95).
+// BENCH_EXCHANGE_LETTERS (200) and BENCH_EXCHANGE_DRAIN (1000): the exchange between two deployments.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -32,4 +33,5 @@ run('stall.ts', [process.env.BENCH_STALL_SIZES || '120000,200000']);
 run('ecms.ts', [process.env.BENCH_ECMS_LETTERS || '100', '4', '10']);
 run('letters-render.ts', [process.env.BENCH_LETTERS || '40', '4', '3']);
 run('signing.ts', [process.env.BENCH_SIGNATURES || '30']);
+run('exchange.ts', [process.env.BENCH_EXCHANGE_LETTERS || '200', process.env.BENCH_EXCHANGE_DRAIN || '1000', '4']);
 process.exit(failed ? 1 : 0);

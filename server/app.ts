@@ -30,6 +30,8 @@ import { registerLetterRoutes } from './modules/letters/routes';
 import { registerCitizenRoutes } from './modules/citizens/routes';
 import { registerSignatureRoutes } from './modules/signatures/routes';
 import { registerVerifyPage } from './modules/signatures/page';
+import { registerExchangeRoutes } from './modules/exchange/routes';
+import { exchangeInbox } from './modules/exchange/inbox';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -67,11 +69,14 @@ export function createApp(ctx: AppContext): express.Express {
   registerLetterRoutes(api, ctx);
   registerCitizenRoutes(api, ctx);
   registerSignatureRoutes(api, ctx);
+  registerExchangeRoutes(api, ctx);
 
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));
   router.use(notFoundRoute);
+  // Agencies elsewhere post signed envelopes here: read with its own size limit, before the JSON parser.
+  app.use('/api/exchange/inbox', exchangeInbox(ctx));
   app.use('/api', router);
   registerVerifyPage(app); // public, before the web app's catch-all
 

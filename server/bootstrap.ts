@@ -9,6 +9,7 @@ import { WorkflowRuntime } from './modules/workflow/runtime';
 import { watchActorSources } from './modules/auth/actor';
 import { deployShippedProcesses } from './modules/workflow/definitions';
 import { seedDemoDeliveries } from './modules/deliveries/demo';
+import { configureKeySecret, ensureExchangeIdentity } from './modules/exchange/identity';
 
 export async function prepare(config: Config, options: { log?: (line: string) => void } = {}): Promise<AppContext & { seededDemo: boolean }> {
   const log = options.log ?? (() => {});
@@ -21,6 +22,9 @@ export async function prepare(config: Config, options: { log?: (line: string) =>
   const seeded = await seed(db, { demo: config.seedDemo && empty });
   if (seeded.length) log(`seeded: ${seeded.join(', ')}`);
   const secret = await resolveJwtSecret(config.jwtSecret);
+  // The exchange identity: its key is encrypted under EXCHANGE_KEY_SECRET; generated at first start.
+  configureKeySecret(config.exchange.keySecret, config.dataDir, log);
+  await ensureExchangeIdentity();
   const shipped = await deployShippedProcesses(db);
   if (shipped.length) log(`deployed processes: ${shipped.join(', ')}`);
   const ctx = {

@@ -49,6 +49,24 @@ export interface Config {
     perIdPerDay: number;
     fileMaxBytes: number; maxFiles: number;
   };
+  /** The exchange with agencies elsewhere (issue 15): EXCHANGE_* variables, see README. */
+  exchange: ExchangeConfig;
+}
+
+export interface ExchangeConfig {
+  /** Encrypts the exchange private key at rest (EXCHANGE_KEY_SECRET, ≥ 32 characters); unset: a key file under DATA_DIR. */
+  keySecret?: string;
+  maxBytes: number;
+  rateLimit: number;
+  rateWindowMs: number;
+  clockSkewMs: number;
+  maxAgeMs: number;
+  pollMs: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  giveUpMs: number;
+  concurrency: number;
+  leaseMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -103,6 +121,21 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       trackPerAddress: { max: int('CITIZEN_TRACK_LIMIT', 60), windowMs: int('CITIZEN_TRACK_WINDOW_MS', 15 * 60 * 1000) },
       perIdPerDay: int('CITIZEN_PER_ID_PER_DAY', 5),
       fileMaxBytes: int('CITIZEN_FILE_MAX_BYTES', 10 * 1024 * 1024), maxFiles: int('CITIZEN_MAX_FILES', 5),
+    },
+    exchange: {
+      keySecret: process.env.EXCHANGE_KEY_SECRET || undefined,
+      // Files travel base64 inside the envelope (4/3 of their size) with the letter's fields.
+      maxBytes: int('EXCHANGE_MAX_BYTES', Math.ceil(int('ATTACHMENT_MAX_BYTES', 50 * 1024 * 1024) * 1.4) + 1024 * 1024),
+      rateLimit: int('EXCHANGE_RATE_LIMIT', 600),
+      rateWindowMs: int('EXCHANGE_RATE_WINDOW_MS', 60_000),
+      clockSkewMs: int('EXCHANGE_CLOCK_SKEW_MS', 5 * 60_000),
+      maxAgeMs: int('EXCHANGE_MAX_AGE_MS', 15 * 60_000),
+      pollMs: int('EXCHANGE_POLL_MS', 2000),
+      backoffMs: int('EXCHANGE_BACKOFF_MS', 30_000),
+      maxBackoffMs: int('EXCHANGE_MAX_BACKOFF_MS', 3_600_000),
+      giveUpMs: int('EXCHANGE_GIVE_UP_MINUTES', 72 * 60) * 60_000,
+      concurrency: Math.max(1, int('EXCHANGE_CONCURRENCY', 8)),
+      leaseMs: int('EXCHANGE_LEASE_MS', 120_000),
     },
   };
   return { ...config, ...overrides };

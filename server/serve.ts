@@ -10,6 +10,7 @@ import { Organisation, User } from './db/models';
 import { JobScheduler } from './modules/workflow/scheduler';
 import { startNotifications } from './modules/notify';
 import { letterPool } from './modules/letters/chromium';
+import { startExchangeWorker } from './modules/exchange/outbox';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
 export const READY = 'saraban:ready';
@@ -65,6 +66,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
   ctx.scheduler.start();
   // Chromium starts now, not on the first letter; without it the server serves on and renders answer 503 (one line logged).
   void letterPool().warm().catch(() => undefined);
+  const exchange = startExchangeWorker(ctx, config.exchange, log);
   keepServingThroughEscapedErrors(); // only now: a failure while starting still ends the start
   // One write, so whoever waits for "is running at" sees the whole banner.
   if (!opts.quiet) console.log(await banner(config, ctx.db.dialect, opts.processes));
@@ -76,7 +78,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
     if (stopping) return;
     stopping = true;
     // Closing Socket.io closes the HTTP server too.
-    void ctx.scheduler!.stop().then(() => letterPool().close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
+    void ctx.scheduler!.stop().then(() => exchange.close()).then(() => letterPool().close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', stop);

@@ -16,6 +16,7 @@ import { PositionsPage } from './pages/admin/PositionsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { GroupsPage } from './pages/admin/GroupsPage';
 import { DelegationsPage } from './pages/admin/DelegationsPage';
+import { ExchangePage } from './pages/admin/ExchangePage';
 import { ArrivalsPage } from './pages/deliveries/ArrivalsPage';
 import { OutgoingPage } from './pages/deliveries/OutgoingPage';
 
@@ -89,6 +90,7 @@ export function App() {
           <Route path="users" element={<UsersPage />} />
           <Route path="groups" element={<GroupsPage />} />
           <Route path="delegations" element={<DelegationsPage />} />
+          <Route path="exchange" element={<ExchangePage />} />
         </Route>
         <Route path="*" element={<ComingSoonPage titleKey="common.notFound" />} />
       </Route>

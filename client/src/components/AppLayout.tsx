@@ -38,6 +38,7 @@ const NAV: NavSection[] = [
       { to: '/admin/users', label: 'nav.users', show: 'admin' },
       { to: '/admin/groups', label: 'nav.groups', show: 'admin' },
       { to: '/admin/delegations', label: 'nav.delegations', show: 'admin' },
+      { to: '/admin/exchange', label: 'nav.exchange', show: 'admin' },
     ],
   },
 ];

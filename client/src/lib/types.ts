@@ -34,7 +34,7 @@ export interface DeliveryFile { id: number; role: 'main' | 'enclosure'; filename
 export interface Delivery {
   id: number; documentId: number | null; status: DeliveryStatus; statusTh: string; role: 'to' | 'copy';
   recipient: { kind: 'organisation' | 'agency' | 'email'; organisationId: number | null; agencyId: string | null; email: string | null; name: string };
-  sender: { kind: 'organisation' | 'citizen'; organisationId: number | null; name: string; agencyCode: string | null };
+  sender: { kind: 'organisation' | 'agency' | 'citizen'; organisationId: number | null; agencyId: string | null; name: string; agencyCode: string | null };
   letter: {
     letterNumber: string | null; letterDate: string | null; letterDateTh: string | null; subject: string; type: string; typeTh: string;
     urgency: string; urgencyTh: string; urgencyLevel: number; urgentBy: string | null; secrecy: string; secrecyTh: string;
@@ -44,6 +44,8 @@ export interface Delivery {
   received: { byId: number | null; byName: string | null; registerId: number | null; year: number | null; number: number | null; documentId: number | null } | null;
   closedAt: string | null; reason: string | null; previousDeliveryId: number | null; resentAsId: number | null;
   email: DeliveryEmail | null;
+  /** An agency elsewhere: the exchange outbox of the letter (failed = not delivered). */
+  exchange?: { outboxId: number; status: 'queued' | 'sent' | 'failed' | 'cancelled'; attempts: number; nextAttemptAt: string | null; lastError: string | null; messageId: string; sentAt: string | null } | null;
   may: { accept: boolean; reject: boolean; return: boolean; withdraw: boolean; resend: boolean };
 }
 export interface DeliveryAccepted {

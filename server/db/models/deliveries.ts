@@ -21,7 +21,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['queued', 'sent', 'delivered'];
 
 /** organisation: another organisation sent it (or this one, to others); citizen: a person, through the public page (issue 18). */
-export const SENDER_KINDS = ['organisation', 'citizen'] as const;
+export const SENDER_KINDS = ['organisation', 'agency', 'citizen'] as const;
 export type SenderKind = (typeof SENDER_KINDS)[number];
 
 export class Delivery extends Model {
@@ -58,6 +58,9 @@ export class Delivery extends Model {
   declare closedAt: Date | null;
   declare closedById: number | null;
   declare reason: string | null;
+  /** Arrived from an agency elsewhere: its directory id (exchange_peers.id). Such a delivery's
+   * senderOrganisationId and documentId are the receiving organisation and its arrived copy. */
+  declare senderAgencyId: string | null;
   /** A resend points at the delivery it replaces (unique: a delivery is resent once). */
   declare previousDeliveryId: number | null;
   declare createdAt: CreationOptional<Date>;
@@ -108,7 +111,7 @@ export function initDeliveryModels(sequelize: Sequelize): void {
       id, documentId: int(false), senderKind: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'organisation' }, senderOrganisationId: int(false), sentById: int(), recipientKind: str(16, false), recipientOrganisationId: int(),
       recipientAgencyId: str(64), recipientEmail: str(255), recipientName: str(255, false), role: str(8, false), secrecy: str(16, false), urgency: str(16, false),
       status: str(16, false), sentAt: date(false), deliveredAt: date(), receivedAt: date(), receivedById: int(), receivedDocumentId: int(), receiveEntryId: int(),
-      receiveRegisterId: int(), receiveYear: int(), receiveNumber: int(), closedAt: date(), closedById: int(), reason: str(500), previousDeliveryId: int(),
+      receiveRegisterId: int(), receiveYear: int(), receiveNumber: int(), closedAt: date(), closedById: int(), reason: str(500), previousDeliveryId: int(), senderAgencyId: str(64),
       createdAt: date(false), updatedAt: date(false),
     },
     { sequelize, tableName: 'deliveries' },

@@ -13,6 +13,7 @@ import { initEcmsModels } from './ecms';
 import { initLetterModels } from './letters';
 import { initCitizenModels } from './citizens';
 import { initSignatureModels } from './signatures';
+import { initExchangeModels } from './exchange';
 
 export * from './org';
 export * from './user';
@@ -27,6 +28,7 @@ export * from './ecms';
 export * from './letters';
 export * from './citizens';
 export * from './signatures';
+export * from './exchange';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -43,6 +45,7 @@ export function initModels(sequelize: Sequelize): void {
   initLetterModels(sequelize);
   initCitizenModels(sequelize);
   initSignatureModels(sequelize);
+  initExchangeModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

@@ -34,9 +34,9 @@ export function mayReceive(actor: Actor, d: Pick<Delivery, 'recipientKind' | 're
   return d.secrecy !== 'normal' ? readsAllSecrets(actor) : isClerk(actor);
 }
 
-/** The sending side: the clerks (custodian for secret letters) of the sending organisation. A citizen's letter has no sending side here. */
-export function mayManageSent(actor: Actor, d: Pick<Delivery, 'senderOrganisationId' | 'secrecy'> & { senderKind?: string }): boolean {
-  if (d.senderKind === 'citizen' || Number(d.senderOrganisationId) !== actor.organisationId) return false;
+/** The sending side: the clerks (custodian for secret letters) of the sending organisation. A letter from a citizen or from an agency elsewhere has no sending side here (the receiving organisation only holds it). */
+export function mayManageSent(actor: Actor, d: Pick<Delivery, 'senderOrganisationId' | 'secrecy' | 'senderAgencyId'> & { senderKind?: string }): boolean {
+  if (d.senderKind === 'citizen' || d.senderAgencyId || Number(d.senderOrganisationId) !== actor.organisationId) return false;
   return d.secrecy !== 'normal' ? readsAllSecrets(actor) : isClerk(actor);
 }
 

@@ -4,8 +4,13 @@ import { Op } from 'sequelize';
 import { Attachment, Delivery, DeliveryEvent, DeliveryMail, Document, Organisation, User, OPEN_DELIVERY_STATUSES } from '../../db/models';
 import { thaiDateOnlyFull } from '../../lib/thai-date';
 import { SECRECY, SUBTYPE_TH, TYPE_TH, URGENCY } from '../documents/labels';
+import { ExchangePeer } from '../../db/models';
+import { outboxOf } from '../exchange/outbox';
 
 export const STATUS_TH = { queued: 'รอส่งทางอีเมล', failed: 'ส่งไม่สำเร็จ', sent: 'ส่งแล้ว', delivered: 'รอลงรับ', received: 'ลงรับแล้ว', rejected: 'ปฏิเสธการรับ', returned: 'ส่งผิดหน่วยงาน (ส่งคืน)', withdrawn: 'ดึงหนังสือกลับ' } as const;
+
+/** A letter to an agency elsewhere waits for the exchange, not for e-mail; given up on, it was not delivered. */
+const AGENCY_STATUS_TH: Partial<Record<string, string>> = { queued: 'รอส่งถึงระบบปลายทาง', failed: 'ส่งไม่ถึงปลายทาง', delivered: 'ถึงระบบปลายทางแล้ว รอลงรับ' };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const byId = <T extends { id: unknown }>(rows: T[]) => new Map(rows.map((r) => [Number(r.id), r]));
@@ -25,6 +30,11 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
     DeliveryMail.findAll({ where: { deliveryId: { [Op.in]: rows.filter((d) => d.recipientKind === 'email').map((d) => d.id) } } }).then((m) => new Map(m.map((r) => [Number(r.deliveryId), r]))),
   ]);
   const resentAs = new Map(resends.map((r) => [Number(r.previousDeliveryId), Number(r.id)]));
+  const agencyIds = [...new Set(rows.flatMap((d) => [d.senderAgencyId, d.recipientKind === 'agency' ? d.recipientAgencyId : null]).filter((x): x is string => !!x).map(Number))];
+  const [peers, outbox] = await Promise.all([
+    agencyIds.length ? ExchangePeer.findAll({ where: { id: { [Op.in]: agencyIds } }, attributes: ['id', 'nameTh', 'agencyCode'] }).then(byId) : new Map<number, ExchangePeer>(),
+    side === 'sender' ? outboxOf(rows.filter((d) => d.recipientKind === 'agency').map((d) => Number(d.id))) : Promise.resolve(new Map()),
+  ]);
   return rows.map((d) => {
     const doc = docs.get(Number(d.documentId))!;
     const sender = orgs.get(Number(d.senderOrganisationId))!;
@@ -32,12 +42,16 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
     const resent = resentAs.get(Number(d.id)) ?? null;
     const mail = mails.get(Number(d.id));
     const byEmail = d.recipientKind === 'email';
+    const fromAgency = d.senderAgencyId ? peers.get(Number(d.senderAgencyId)) : undefined;
+    const out = outbox.get(Number(d.id));
     return {
-      id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: byEmail && d.status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : STATUS_TH[d.status], role: d.role,
+      id: Number(d.id), documentId: side === 'sender' ? Number(d.documentId) : null, status: d.status, statusTh: byEmail && d.status === 'received' ? 'ผู้รับยืนยันการรับแล้ว' : (d.recipientKind === 'agency' && AGENCY_STATUS_TH[d.status]) || STATUS_TH[d.status], role: d.role,
       recipient: { kind: d.recipientKind, organisationId: d.recipientOrganisationId ?? null, agencyId: d.recipientAgencyId ?? null, email: d.recipientEmail ?? null, name: d.recipientName },
       sender: d.senderKind === 'citizen'
-        ? { kind: 'citizen' as const, organisationId: null, name: doc.senderName ?? 'ประชาชน', agencyCode: null }
-        : { kind: 'organisation' as const, organisationId: Number(sender.id), name: sender.nameTh, agencyCode: sender.agencyCode },
+        ? { kind: 'citizen' as const, organisationId: null, agencyId: null, name: doc.senderName ?? 'ประชาชน', agencyCode: null }
+        : d.senderAgencyId
+          ? { kind: 'agency' as const, organisationId: null, agencyId: d.senderAgencyId, name: fromAgency?.nameTh ?? doc.senderName ?? '', agencyCode: fromAgency?.agencyCode ?? null }
+          : { kind: 'organisation' as const, organisationId: Number(sender.id), agencyId: null, name: sender.nameTh, agencyCode: sender.agencyCode },
       letter: {
         letterNumber: doc.letterNumber ?? null, letterDate: doc.letterDate ?? null, letterDateTh: doc.letterDate ? thaiDateOnlyFull(doc.letterDate) : null, subject: doc.subject,
         type: doc.type, typeTh: doc.subType ? `${TYPE_TH[doc.type]} (${SUBTYPE_TH[doc.subType] ?? doc.subType})` : TYPE_TH[doc.type],
@@ -57,10 +71,18 @@ export async function presentDeliveries(rows: Delivery[], side: Side, canAct = t
           status: mail.status, attempts: mail.attempts, nextAttemptAt: mail.status === 'queued' ? iso(mail.nextAttemptAt) : null, lastError: mail.lastError ?? null,
           messageId: mail.messageId ?? null, sentAt: iso(mail.sentAt), confirmedAt: iso(mail.confirmedAt), confirmedBy: mail.confirmedBy ?? null,
         }
-        : null, previousDeliveryId: d.previousDeliveryId ?? null, resentAsId: resent,
+        : null,
+      exchange: out
+        ? {
+          outboxId: Number(out.id), status: out.status, attempts: out.attempts, nextAttemptAt: out.status === 'queued' ? iso(out.nextAttemptAt) : null, lastError: out.lastError ?? null,
+          messageId: out.messageId, sentAt: iso(out.sentAt),
+        }
+        : null,
+      previousDeliveryId: d.previousDeliveryId ?? null, resentAsId: resent,
       may: {
         accept: canAct && side === 'recipient' && open, reject: canAct && side === 'recipient' && open, return: canAct && side === 'recipient' && open,
-        withdraw: canAct && side === 'sender' && open, resend: canAct && side === 'sender' && !byEmail && ['withdrawn', 'rejected', 'returned'].includes(d.status) && resent === null,
+        withdraw: canAct && side === 'sender' && open,
+        resend: canAct && side === 'sender' && !byEmail && [...(d.recipientKind === 'agency' ? ['failed'] : []), 'withdrawn', 'rejected', 'returned'].includes(d.status) && resent === null,
       },
     };
   });

@@ -56,6 +56,17 @@ async function receivedCopy(t: Transaction, actor: Actor, d: Delivery): Promise<
   return doc;
 }
 
+/** A letter from an agency elsewhere arrived as a document of this organisation (exchange/inbox.ts): accepting makes it the clerk's, as a received copy would be. */
+async function arrivedCopy(t: Transaction, actor: Actor, d: Delivery): Promise<Document> {
+  const doc = (await Document.findByPk(d.documentId, { transaction: t, lock: t.LOCK.UPDATE }))!;
+  await doc.update({ unitId: actor.unitId, createdById: actor.userId }, { transaction: t });
+  await appendAudit(t, {
+    organisationId: doc.organisationId, entityType: 'document', entityId: doc.id, action: 'document.created', actorId: actor.userId,
+    data: { type: doc.type, direction: 'incoming', secrecy: doc.secrecy, version: 1, deliveryId: Number(d.id), fromAgencyId: d.senderAgencyId },
+  });
+  return doc;
+}
+
 export interface Accepted {
   delivery: Delivery;
   document: Document;
@@ -77,7 +88,7 @@ export async function accept(sequelize: Sequelize, actor: Actor, deliveryId: num
   return writeTransaction(sequelize, async (t) => {
     const d = assertReceiver(actor, await Delivery.findByPk(deliveryId, { transaction: t, lock: t.LOCK.UPDATE }));
     await assertInTray(t, d);
-    const copy = await receivedCopy(t, actor, d);
+    const copy = d.senderAgencyId ? await arrivedCopy(t, actor, d) : await receivedCopy(t, actor, d);
     let instanceId: number | null = null;
     const routeIt = route(actor);
     const note = `รับทางระบบจาก ${copy.senderName ?? ''}`.slice(0, 500);

@@ -18,6 +18,10 @@ export const SendBody = z
             name: z.string().trim().min(1).max(255).optional().openapi({ description: "the recipient's name as the letter addresses it; the address when left out" }),
             role: z.enum(DELIVERY_ROLES).default('to'),
           }).strict(),
+          z.object({
+            agencyId: z.number().int().positive().openapi({ description: 'an agency elsewhere: its directory entry (GET /api/exchange/peers); the letter travels signed through the exchange' }),
+            role: z.enum(DELIVERY_ROLES).default('to'),
+          }).strict(),
         ]),
       )
       .min(1)
@@ -41,8 +45,8 @@ export const Delivery = z
     id: z.number(), documentId: z.number().nullable().openapi({ description: "the sender's letter: shown to the sending side only" }),
     status: z.enum(DELIVERY_STATUSES), statusTh: z.string(), role: z.enum(DELIVERY_ROLES),
     recipient: z.object({ kind: z.enum(RECIPIENT_KINDS), organisationId: z.number().nullable(), agencyId: z.string().nullable(), email: z.string().nullable(), name: z.string() }),
-    sender: z.object({ kind: z.enum(SENDER_KINDS), organisationId: z.number().nullable(), name: z.string(), agencyCode: z.string().nullable() })
-      .openapi({ description: "who sent it: an organisation, or a citizen through the public page (the person's name; contact data through GET /api/citizens/submissions/by-delivery/{id})" }),
+    sender: z.object({ kind: z.enum(SENDER_KINDS), organisationId: z.number().nullable(), agencyId: z.string().nullable(), name: z.string(), agencyCode: z.string().nullable() })
+      .openapi({ description: "who sent it: an organisation here, an agency elsewhere (its directory id, through the exchange), or a citizen through the public page (the person's name; contact data through GET /api/citizens/submissions)" }),
     letter: z
       .object({
         letterNumber: z.string().nullable(), letterDate: z.string().nullable(), letterDateTh: z.string().nullable(), subject: z.string(), type: z.string(), typeTh: z.string(),
@@ -63,6 +67,14 @@ export const Delivery = z
       })
       .nullable()
       .openapi({ description: 'the e-mail channel: sending attempts, the last error, the SMTP message id and who confirmed receipt (null for other channels)' }),
+    exchange: z
+      .object({
+        outboxId: z.number(), status: z.enum(['queued', 'sent', 'failed', 'cancelled']), attempts: z.number(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable(),
+        messageId: z.string(), sentAt: z.string().nullable(),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'an agency elsewhere: the exchange outbox of the letter (attempts, last error; failed = not delivered, an administrator may retry)' }),
     previousDeliveryId: z.number().nullable(), resentAsId: z.number().nullable(),
     may: z.object({ accept: z.boolean(), reject: z.boolean(), return: z.boolean(), withdraw: z.boolean(), resend: z.boolean() }),
   })

@@ -12,6 +12,8 @@ import { recordEvents, DomainEvent } from '../events/outbox';
 import type { Actor } from '../auth/actor';
 import { addressRefusal, assertMaySend, assertSender, traySecrecies } from './policy';
 import { emailTargets, queueEmails } from './email';
+import { onDeliveryChange } from '../exchange/outbox';
+import { queueAgencyLetters } from '../exchange/send';
 
 export interface RecipientInput {
   organisationId: number;
@@ -19,7 +21,7 @@ export interface RecipientInput {
 }
 
 /** What a send names: an organisation here (through the system, or by its official e-mail), or a one-off address. */
-export type SendRecipient = (RecipientInput & { via?: 'system' | 'email'; name?: string }) | { email: string; name?: string; role: DeliveryRole };
+export type SendRecipient = (RecipientInput & { via?: 'system' | 'email'; name?: string }) | { email: string; name?: string; role: DeliveryRole } | { agencyId: number; role: DeliveryRole };
 
 /** The groups whose sockets hear of a delivery on one side: its clerks, or its custodian for a secret letter. */
 async function sideGroups(t: Transaction, organisationId: number, secret: boolean): Promise<number[]> {
@@ -49,14 +51,15 @@ export async function recordChange(t: Transaction, d: Delivery, status: Delivery
     await appendAudit(t, { organisationId, entityType: 'delivery', entityId: d.id, action: `delivery.${status}`, actorId: actor?.userId ?? null, data: { documentId: Number(d.documentId), recipientOrganisationId: d.recipientOrganisationId, note, ...extra } });
   }
   const secret = d.secrecy !== 'normal';
-  // A citizen's letter has only the receiving side (its organisation is the recipient).
-  const events: DomainEvent[] = d.senderKind === 'citizen' ? [] : [
+  // A citizen's letter, or one from an agency elsewhere, has only the receiving side here: the exchange tells the agency (onDeliveryChange).
+  const events: DomainEvent[] = d.senderKind === 'citizen' || d.senderAgencyId ? [] : [
     { type: `delivery.${status}`, organisationId: Number(d.senderOrganisationId), subject: { type: 'delivery', id: d.id }, audience: { groupIds: await sideGroups(t, Number(d.senderOrganisationId), secret), userIds: d.sentById ? [Number(d.sentById)] : [] }, summary: summaryOf(d, { documentId: Number(d.documentId), ...extra }) },
   ];
   if (d.recipientKind === 'organisation' && d.recipientOrganisationId) {
     events.push({ type: status === 'delivered' ? 'delivery.arrived' : `delivery.${status}`, organisationId: Number(d.recipientOrganisationId), subject: { type: 'delivery', id: d.id }, audience: { groupIds: await sideGroups(t, Number(d.recipientOrganisationId), secret) }, summary: summaryOf(d, extra) });
   }
   await recordEvents(t, events);
+  await onDeliveryChange(t, d, status, note, extra);
 }
 
 /** A letter that may travel: numbered (registered, with its ที่), outgoing, not voided, not top secret. */
@@ -157,6 +160,7 @@ async function deliverAll(t: Transaction, actor: Actor, doc: Document, targets: 
 export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId: number, recipients: SendRecipient[]): Promise<Delivery[]> {
   const indexed = recipients.map((r, index) => ({ ...r, index }));
   const system = indexed.filter((r): r is RecipientInput & { index: number } => 'organisationId' in r && (r as { via?: string }).via !== 'email');
+  const agencies = indexed.filter((r): r is { agencyId: number; role: DeliveryRole; index: number } => 'agencyId' in r);
   const mailed = indexed.filter((r) => 'email' in r || (r as { via?: string }).via === 'email') as Array<{ index: number; email?: string; organisationId?: number; name?: string; role: DeliveryRole }>;
   return writeTransaction(sequelize, async (t) => {
     const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
@@ -173,6 +177,7 @@ export async function sendLetter(sequelize: Sequelize, actor: Actor, documentId:
       out.push(...(await deliverAll(t, actor, doc, system.map((r) => ({ org: orgs.get(r.organisationId)!, role: r.role, previousDeliveryId: null })), now)));
     }
     out.push(...(await queueEmails(t, actor, doc, addresses, now)));
+    out.push(...(await queueAgencyLetters(t, actor, doc, agencies, now)));
     if (doc.status === 'registered') await doc.update({ status: 'sent' }, { transaction: t });
     return out;
   });
@@ -203,6 +208,17 @@ export async function resend(sequelize: Sequelize, actor: Actor, deliveryId: num
   return writeTransaction(sequelize, async (t) => {
     const old = assertSender(actor, await Delivery.findByPk(deliveryId, { transaction: t, lock: t.LOCK.UPDATE }));
     // An e-mail recipient is sent to again with a new send (the address may have been the problem).
+    if (old.recipientKind === 'agency') {
+      if (!['withdrawn', 'rejected', 'returned', 'failed'].includes(old.status)) throw conflict(`Only a withdrawn, rejected, returned or undelivered letter is resent; this one is ${old.status}.`, { status: old.status });
+      if (await Delivery.findOne({ where: { previousDeliveryId: old.id }, transaction: t })) throw conflict('This delivery was already resent.');
+      const letter = (await Document.findByPk(old.documentId, { transaction: t, lock: t.LOCK.UPDATE }))!;
+      assertSendable(letter);
+      assertMaySend(actor, letter);
+      // A letter given up on stays in the history as not delivered; the resend is a new message.
+      if (old.status === 'failed') await old.update({ closedAt: new Date() }, { transaction: t });
+      const [d] = await queueAgencyLetters(t, actor, letter, [{ agencyId: Number(old.recipientAgencyId), role: old.role, previousDeliveryId: Number(old.id) }], new Date());
+      return d;
+    }
     if (old.recipientKind !== 'organisation') throw conflict('A letter sent by e-mail is not resent: send it again to the address (or a corrected one).', { recipientKind: old.recipientKind });
     if (!['withdrawn', 'rejected', 'returned'].includes(old.status)) throw conflict(`Only a withdrawn, rejected or returned letter is resent; this one is ${old.status}.`, { status: old.status });
     const again = await Delivery.findOne({ where: { previousDeliveryId: old.id }, transaction: t });

@@ -3,7 +3,7 @@
 // recipient with its status, kept live, with withdraw and resend. For a letter received through the
 // system, the panel says where it came from.
 import { useMemo, useRef, useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ActionIcon, Alert, Button, Fieldset, Group, List as BulletList, Modal, MultiSelect, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api } from '../../lib/api';
@@ -21,6 +21,8 @@ export function deliveryStatusText(d: Delivery, t: Translate): string {
   if (d.status === 'received' && d.recipient.kind === 'email') return t('delivery.status.confirmed', { by: d.email?.confirmedBy ?? d.recipient.email ?? '—' });
   if (d.status === 'received') return t('delivery.status.received', { number: d.received?.number ?? '—' });
   if (d.status === 'rejected') return t('delivery.status.rejected', { reason: d.reason ?? '—' });
+  // To an agency elsewhere the server's words say what the exchange did (waiting for it, not delivered).
+  if (d.recipient.kind === 'agency' && ['queued', 'failed', 'delivered'].includes(d.status)) return d.statusTh;
   return t(`delivery.status.${d.status}` as MessageKey);
 }
 
@@ -47,6 +49,12 @@ export function DeliveryStatusCell({ d }: { d: Delivery }) {
       {mail?.lastError && (mail.status === 'queued' || mail.status === 'failed') && (
         <Text size="xs" c="red.9">
           {t('delivery.email.lastError', { error: mail.lastError })}
+        </Text>
+      )}
+      {d.exchange && d.exchange.attempts > 0 && (d.exchange.status === 'queued' || d.exchange.status === 'failed') && (
+        <Text size="xs" c="red.8" data-exchange-status={d.exchange.status}>
+          {t('delivery.exchange.attempts', { n: d.exchange.attempts })}
+          {d.exchange.lastError ? ` · ${t('delivery.exchange.lastError', { error: d.exchange.lastError })}` : ''}
         </Text>
       )}
     </Stack>
@@ -250,6 +258,10 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
   const orgs = useMemo(() => directory.data ?? [], [directory.data]);
   const options = useMemo(() => orgs.filter((o) => o.id !== own).map((o) => ({ value: String(o.id), label: `${o.nameTh} (${o.agencyCode})` })), [orgs, own]);
   const groups = useMemo(() => groupsOf(orgs, own, t), [orgs, own, t]);
+  // Agencies elsewhere (the exchange directory): the letter travels signed to their own system.
+  const peers = useQuery({ queryKey: ['/exchange/peers'], queryFn: () => api.get<List<{ id: number; nameTh: string; agencyCode: string; transport: string; active: boolean }>>('/exchange/peers') });
+  const agencyOptions = useMemo(() => (peers.data?.items ?? []).filter((p) => p.active && p.transport !== 'email').map((p) => ({ value: String(p.id), label: `${p.nameTh} (${p.agencyCode})` })), [peers.data]);
+  const [agencies, setAgencies] = useState<string[]>([]);
 
   const emailsToSend = useRef<EmailRecipient[]>([]);
   /** The typed address joins the list when valid; null when there is nothing typed, false when refused. */
@@ -270,6 +282,7 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
         ...to.map((id) => ({ organisationId: Number(id), role: 'to' })),
         ...copy.map((id) => ({ organisationId: Number(id), role: 'copy' })),
         ...emailsToSend.current.map((e) => ({ email: e.email, ...(e.name.trim() ? { name: e.name.trim() } : {}), role: e.role })),
+        ...agencies.map((id) => ({ agencyId: Number(id), role: 'to' })),
       ],
     }),
   );
@@ -292,7 +305,7 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
     const mailed = noEmail ? [] : takeDraft();
     if (mailed === false) return;
     emailsToSend.current = mailed;
-    const none = to.length + copy.length + mailed.length === 0;
+    const none = to.length + copy.length + mailed.length + agencies.length === 0;
     setEmpty(none);
     if (!none) send.mutate();
   };
@@ -314,6 +327,9 @@ function SendDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () => void
           data={[{ value: '', label: t('delivery.send.groupPlaceholder') }, ...groups.map((g) => ({ value: g.value, label: g.label }))]}
         />
         <MultiSelect label={t('delivery.send.copy')} data={options.filter((o) => !to.includes(o.value))} value={copy} onChange={(v) => { setCopy(v); setEmpty(false); }} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
+        {agencyOptions.length > 0 && (
+          <MultiSelect label={t('delivery.send.agencies')} data={agencyOptions} value={agencies} onChange={(v) => { setAgencies(v); setEmpty(false); }} searchable clearable hidePickedOptions nothingFoundMessage={t('common.notFound')} />
+        )}
         <Fieldset legend={t('delivery.send.email')} variant="filled">
           <Stack gap="xs">
             {noEmail ? (

@@ -1,0 +1,243 @@
+// The inbox of the native transport: POST /api/exchange/inbox. Nothing an agency elsewhere sends
+// reaches a clerk unless it passes, in this order: size, JWS form, rate per claimed sender, a directory
+// entry for that sender, the certificate chain against the entry, the signature, the payload's shape,
+// freshness (clock-skew window), the recipient being an organisation here, the files' hashes. A
+// message id of a peer is taken once (exactly once: a second delivery gets the first acknowledgement).
+// Every refusal is recorded for the administrators with its reason and answered 4xx.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Request, Response } from 'express';
+import { Op, Transaction, UniqueConstraintError } from 'sequelize';
+import { Attachment, Blob, Delivery, DeliveryStatus, Document, DocumentVersion, ExchangeInbound, ExchangeOutbox, ExchangePeer, ExchangeRefusal, Organisation, OPEN_DELIVERY_STATUSES } from '../../db/models';
+import { Retry, writeTransaction } from '../../lib/transaction';
+import { insertRow } from '../../db/transaction';
+import { letterNumberKey } from '../../lib/letter-number';
+import type { AppContext } from '../../context';
+import { placeBlob, tempDir } from '../attachments/storage';
+import { recordChange } from '../deliveries/service';
+import { parseJws, Refusal, signMessage, trustedSigner, TYP, verifyWith } from './envelope';
+import { LetterEnvelope, NoticeEnvelope } from './payload';
+
+type Verified = { peer: ExchangePeer; kind: 'letter'; env: LetterEnvelope } | { peer: ExchangePeer; kind: 'notice'; env: NoticeEnvelope };
+
+/** A fixed window per claimed sender; a refusal for the rate is recorded once per window. */
+function rateLimiter(limit: number, windowMs: number) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (key: string): 'ok' | 'first_refusal' | 'refused' => {
+    const now = Date.now();
+    let w = windows.get(key);
+    if (!w || now - w.start >= windowMs) {
+      if (windows.size > 10_000) windows.clear(); // bounded: forged sender names cannot grow it
+      w = { start: now, count: 0 };
+      windows.set(key, w);
+    }
+    w.count++;
+    if (w.count <= limit) return 'ok';
+    return w.count === limit + 1 ? 'first_refusal' : 'refused';
+  };
+}
+
+async function verify(ctx: AppContext, body: string, limited: (key: string) => string, note: (n: Partial<ExchangeRefusal>) => void): Promise<Verified> {
+  const { jws, header, claimed } = parseJws(body);
+  const from = (claimed.from as { agencyCode?: unknown } | undefined)?.agencyCode;
+  const claimedCode = typeof from === 'string' ? from.slice(0, 255) : null;
+  note({ claimedSender: claimedCode, messageId: typeof claimed.messageId === 'string' ? claimed.messageId.slice(0, 128) : null });
+  const rate = limited(claimedCode ?? '?');
+  if (rate !== 'ok') throw new Refusal(429, rate === 'first_refusal' ? 'rate_limited' : 'rate_limited_again', 'Too many messages from this sender; try again later.');
+  const peer = claimedCode ? await ExchangePeer.findOne({ where: { agencyCode: claimedCode, transport: 'saraban', active: true } }) : null;
+  if (!peer || !peer.certificatePem) throw new Refusal(401, 'unknown_sender', 'The sender is not in this deployment\'s directory.');
+  note({ peerId: peer.id });
+  const typ = header.typ === TYP.notice ? TYP.notice : TYP.letter;
+  const signer = await trustedSigner(header, peer.certificatePem);
+  const payload = await verifyWith(jws, signer, typ);
+  const parsed = (typ === TYP.letter ? LetterEnvelope : NoticeEnvelope).safeParse(payload);
+  if (!parsed.success) throw new Refusal(422, 'invalid_payload', `The message does not have the envelope's shape: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const env = parsed.data;
+  if (env.from.agencyCode !== peer.agencyCode) throw new Refusal(401, 'unknown_sender', 'The signed sender differs from the claimed one.');
+  const issued = Date.parse(env.issuedAt);
+  const now = Date.now();
+  if (issued > now + ctx.config.exchange.clockSkewMs) throw new Refusal(401, 'from_the_future', 'The message is dated ahead of this server\'s clock beyond the allowed skew.');
+  if (now - issued > ctx.config.exchange.maxAgeMs + ctx.config.exchange.clockSkewMs) throw new Refusal(401, 'stale', 'The message is older than the freshness window (a replay, or a clock far off).');
+  return env.kind === 'letter' ? { peer, kind: 'letter', env } : { peer, kind: 'notice', env: env as NoticeEnvelope };
+}
+
+/** The files, decoded and checked against their declared size and SHA-256, written to temporary files. */
+async function stageFiles(dataDir: string, env: LetterEnvelope) {
+  const dir = await tempDir(dataDir);
+  const staged = [];
+  for (const [i, f] of env.files.entries()) {
+    const content = Buffer.from(f.content, 'base64');
+    const sha = crypto.createHash('sha256').update(content).digest('hex');
+    if (content.length !== f.size || sha !== f.sha256) throw new Refusal(422, 'file_mismatch', `File ${i + 1} (${f.filename}) does not match its declared size or SHA-256.`);
+    const tempPath = path.join(dir, `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.part`);
+    await fs.promises.writeFile(tempPath, content);
+    staged.push({ ...f, tempPath });
+  }
+  return staged;
+}
+
+async function storeLetter(ctx: AppContext, peer: ExchangePeer, env: LetterEnvelope, ack: string): Promise<{ ack: string; duplicate: boolean }> {
+  const org = await Organisation.findOne({ where: { agencyCode: env.to.agencyCode, active: true } });
+  if (!org) throw new Refusal(422, 'wrong_recipient', `No organisation ${env.to.agencyCode} receives letters here.`);
+  const earlier = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId: env.messageId } });
+  if (earlier) return { ack: earlier.ackJws, duplicate: true };
+  const files = await stageFiles(ctx.config.dataDir, env);
+  try {
+    return await writeTransaction(ctx.db.sequelize, async (t) => {
+      const inbound = await takeMessageId(t, peer, env.messageId, 'letter', env.messageId, ack);
+      if ('duplicate' in inbound) return inbound;
+      const L = env.letter;
+      const doc = await Document.create({
+        organisationId: org.id, unitId: null, direction: 'incoming', type: L.type, subType: L.subType, status: 'draft', version: 1, urgency: L.urgency, urgentBy: L.urgentBy ? new Date(L.urgentBy) : null,
+        secrecy: L.secrecy, letterNumber: L.letterNumber, letterNumberKey: L.letterNumber ? letterNumberKey(L.letterNumber) : null, letterDate: L.letterDate, subject: L.subject,
+        senderName: L.senderName ?? peer.nameTh, addressee: L.addressee, salutation: L.salutation, body: L.body, closing: L.closing, signerName: L.signerName, signerPosition: L.signerPosition,
+        contact: L.contact, referencesJson: L.references == null ? null : JSON.stringify(L.references), enclosuresJson: L.enclosures == null ? null : JSON.stringify(L.enclosures),
+        copiesToJson: L.copiesTo == null ? null : JSON.stringify(L.copiesTo), retentionYears: 10, createdById: null,
+      }, { transaction: t });
+      await DocumentVersion.create({ documentId: doc.id, version: 1, content: JSON.stringify({ fromAgency: peer.agencyCode, messageId: env.messageId, letter: L }), createdById: null }, { transaction: t });
+      for (const f of files) {
+        // As an upload stores it: the blob row locked while the file is put in place.
+        if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
+          try {
+            await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
+          } catch (err) {
+            if (err instanceof UniqueConstraintError) throw new Retry();
+            throw err;
+          }
+        }
+        await placeBlob(ctx.config.dataDir, { tempPath: f.tempPath, sha256: f.sha256, size: f.size, truncated: false });
+        await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename, mime: f.mime, size: f.size, createdById: null }, { transaction: t });
+      }
+      const now = new Date();
+      const values = {
+        documentId: doc.id, senderKind: 'agency', senderOrganisationId: org.id, senderAgencyId: String(peer.id), sentById: null, recipientKind: 'organisation', recipientOrganisationId: org.id,
+        recipientAgencyId: null, recipientEmail: null, recipientName: org.nameTh, role: L.role, secrecy: L.secrecy, urgency: L.urgency,
+        status: 'delivered', sentAt: new Date(L.sendDate), deliveredAt: now, previousDeliveryId: null, createdAt: now, updatedAt: now,
+      };
+      const id = await insertRow(Delivery.sequelize!, 'deliveries', values, t);
+      const d = Delivery.build({ ...values, id }, { isNewRecord: false, raw: true });
+      await inbound.update({ deliveryId: id }, { transaction: t });
+      await recordChange(t, d, 'delivered', null, `รับจาก ${peer.nameTh} (${peer.agencyCode}) ทางระบบแลกเปลี่ยน`.slice(0, 500), { fromAgency: peer.agencyCode, messageId: env.messageId });
+      return { ack, duplicate: false };
+    });
+  } finally {
+    await Promise.all(files.map((f) => fs.promises.rm(f.tempPath, { force: true })));
+  }
+}
+
+/** Takes the peer's message id (unique): the second taker sees the first one's acknowledgement. */
+async function takeMessageId(t: Transaction, peer: ExchangePeer, messageId: string, kind: string, letterMessageId: string, ackJws: string): Promise<ExchangeInbound | { ack: string; duplicate: true }> {
+  const earlier = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId }, transaction: t });
+  if (earlier) return { ack: earlier.ackJws, duplicate: true };
+  try {
+    return await ExchangeInbound.create({ peerId: peer.id, messageId, kind, deliveryId: null, letterMessageId, ackJws, createdAt: new Date() }, { transaction: t });
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) throw new Retry(); // taken meanwhile: run again to answer as a duplicate
+    throw err;
+  }
+}
+
+const NOTICE_APPLIES: Record<string, DeliveryStatus[]> = {
+  // A receipt is the truth even after a withdrawal crossed it on the way.
+  received: [...OPEN_DELIVERY_STATUSES, 'withdrawn', 'failed'],
+  rejected: [...OPEN_DELIVERY_STATUSES, 'failed'],
+  returned: [...OPEN_DELIVERY_STATUSES, 'failed'],
+};
+
+async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvelope, ack: string): Promise<{ ack: string; duplicate: boolean }> {
+  const n = env.notice;
+  return writeTransaction(ctx.db.sequelize, async (t) => {
+    const inbound = await takeMessageId(t, peer, env.messageId, 'notice', n.letterMessageId, ack);
+    if ('duplicate' in inbound) return inbound;
+    const now = new Date();
+    if (n.status === 'withdrawn') {
+      // The sender takes back a letter it sent us: it leaves the tray unless already accepted.
+      const origin = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId: n.letterMessageId, kind: 'letter' }, transaction: t });
+      const d = origin?.deliveryId ? await Delivery.findByPk(origin.deliveryId, { transaction: t, lock: t.LOCK.UPDATE }) : null;
+      // Never stored here (the sender gave up on it before it arrived): nothing to take back, and
+      // saying so lets the sender's outbox stop.
+      if (!d) return { ack, duplicate: false };
+      const holder = await Organisation.findByPk(d.recipientOrganisationId!, { transaction: t });
+      if (holder?.agencyCode !== env.to.agencyCode) throw new Refusal(422, 'wrong_recipient', 'The withdrawal names another organisation than the letter\'s recipient.');
+      await inbound.update({ deliveryId: d.id }, { transaction: t });
+      if (OPEN_DELIVERY_STATUSES.includes(d.status)) {
+        await d.update({ status: 'withdrawn', closedAt: now, reason: n.reason ?? null }, { transaction: t });
+        await recordChange(t, d, 'withdrawn', null, `${peer.nameTh}: ${n.reason ?? 'ดึงหนังสือกลับ'}`.slice(0, 500), { fromAgency: peer.agencyCode });
+      }
+      return { ack, duplicate: false };
+    }
+    const out = await ExchangeOutbox.findOne({ where: { peerId: peer.id, messageId: n.letterMessageId, kind: 'letter' }, transaction: t });
+    const d = out ? await Delivery.findByPk(out.deliveryId, { transaction: t, lock: t.LOCK.UPDATE }) : null;
+    if (!d) throw new Refusal(404, 'unknown_letter', 'No letter with that message id was sent to this agency.');
+    const sender = await Organisation.findByPk(d.senderOrganisationId, { transaction: t });
+    if (sender?.agencyCode !== env.to.agencyCode) throw new Refusal(422, 'wrong_recipient', 'The notice names another organisation than the letter\'s sender.');
+    await inbound.update({ deliveryId: d.id }, { transaction: t });
+    if (!NOTICE_APPLIES[n.status].includes(d.status)) return { ack, duplicate: false };
+    if (n.status === 'received') {
+      await d.update({ status: 'received', receivedAt: now, receiveYear: n.receiveYear ?? null, receiveNumber: n.receiveNumber ?? null, closedAt: null, reason: null }, { transaction: t });
+      await recordChange(t, d, 'received', null, `${peer.nameTh} ลงรับแล้ว เลขรับ ${n.receiveNumber ?? '-'}/${n.receiveYear ?? '-'}`.slice(0, 500), { receiveNumber: n.receiveNumber ?? null, receiveYear: n.receiveYear ?? null });
+    } else {
+      await d.update({ status: n.status, closedAt: now, reason: n.reason ?? (n.status === 'returned' ? 'ส่งผิดหน่วยงาน' : null) }, { transaction: t });
+      await recordChange(t, d, n.status, null, (n.reason ?? null)?.slice(0, 500) ?? null, { fromAgency: peer.agencyCode });
+    }
+    return { ack, duplicate: false };
+  });
+}
+
+/** The inbox route, mounted before the API's JSON parser: it reads its own body, with its own limit. */
+export function exchangeInbox(ctx: AppContext): express.Router {
+  const router = express.Router();
+  const limited = rateLimiter(ctx.config.exchange.rateLimit, ctx.config.exchange.rateWindowMs);
+  const raw = express.raw({ type: () => true, limit: ctx.config.exchange.maxBytes });
+  router.post('/', (req: Request, res: Response) => {
+    const facts: Partial<ExchangeRefusal> = {};
+    const note = (n: Partial<ExchangeRefusal>) => Object.assign(facts, n);
+    const refuse = async (r: Refusal, bytes: number) => {
+      if (r.reason !== 'rate_limited_again') {
+        await ExchangeRefusal.create({
+          peerId: facts.peerId ?? null, claimedSender: facts.claimedSender ?? null, messageId: facts.messageId ?? null, remoteAddress: (req.ip ?? '').slice(0, 64) || null,
+          status: r.status, reason: r.reason, detail: r.message.slice(0, 1000), bytes, createdAt: new Date(),
+        }).catch((err) => console.error('[saraban] exchange: could not record a refusal:', err instanceof Error ? err.message : err));
+      }
+      if (!res.headersSent) res.status(r.status).json({ error: { code: r.reason, message: r.message } });
+    };
+    raw(req, res, (err?: unknown) => {
+      if (err) {
+        const e = err as { type?: string; status?: number; length?: number };
+        const tooLarge = e.type === 'entity.too.large';
+        void refuse(new Refusal(tooLarge ? 413 : 400, tooLarge ? 'too_large' : 'unreadable_body', tooLarge ? `The message is larger than ${ctx.config.exchange.maxBytes} bytes.` : 'The body could not be read.'), Math.min(e.length ?? 0, 2 ** 31 - 1));
+        return;
+      }
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      void (async () => {
+        try {
+          const v = await verify(ctx, body.toString('utf8'), limited, note);
+          const me = v.env.to.agencyCode;
+          const ack = JSON.stringify(await signMessage(TYP.ack, { v: 1, kind: 'ack', messageId: v.env.messageId, result: 'stored', from: { agencyCode: me }, at: new Date().toISOString() }));
+          const done = v.kind === 'letter' ? await storeLetter(ctx, v.peer, v.env, ack) : await applyNotice(ctx, v.peer, v.env, ack);
+          res.status(200).json({ ack: JSON.parse(done.ack), duplicate: done.duplicate });
+        } catch (e) {
+          if (e instanceof Refusal) await refuse(e, body.length);
+          else {
+            console.error('[saraban] exchange inbox:', e instanceof Error ? e.stack : e);
+            if (!res.headersSent) res.status(503).json({ error: { code: 'unavailable', message: 'The message could not be stored now; send it again later.' } });
+          }
+        }
+      })();
+    });
+  });
+  router.all('/', (_req, res) => {
+    res.status(405).json({ error: { code: 'method_not_allowed', message: 'POST a signed envelope (application/jose+json).' } });
+  });
+  return router;
+}
+
+/** Refused inbound requests, newest first (for administrators). */
+export async function refusals(q: { limit: number; offset: number; reason?: string }) {
+  const rows = await ExchangeRefusal.findAll({ where: q.reason ? { reason: q.reason } : { id: { [Op.gt]: 0 } }, order: [['id', 'DESC']], limit: q.limit, offset: q.offset });
+  return rows.map((r) => ({
+    id: Number(r.id), at: new Date(r.createdAt).toISOString(), status: r.status, reason: r.reason, detail: r.detail ?? null, peerId: r.peerId ?? null,
+    claimedSender: r.claimedSender ?? null, messageId: r.messageId ?? null, remoteAddress: r.remoteAddress ?? null, bytes: r.bytes,
+  }));
+}

@@ -1,0 +1,42 @@
+// The exchange admin page in a real browser: the top administrator adds an agency elsewhere and sees
+// it in the directory with its certificate fingerprint; the tabs for undelivered and refused open.
+import { expect } from 'chai';
+import { screenshot, signIn, startHarness, type Harness } from './harness';
+
+describe('exchange admin page in a real browser', function () {
+  this.timeout(120000);
+  let h: Harness;
+  before(async function () {
+    this.timeout(180000);
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('adds an ECMS agency to the directory in Thai, and shows the not-delivered and refused tabs', async () => {
+    await h.withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.getByRole('link', { name: 'หน่วยงานภายนอก' }).click();
+      await page.getByRole('heading', { name: 'การแลกเปลี่ยนหนังสือกับหน่วยงานภายนอก' }).waitFor();
+      await page.getByText(/[0-9a-f]{64}/).waitFor(); // our certificate fingerprint
+      await page.getByRole('button', { name: 'เพิ่มหน่วยงาน' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('ชื่อหน่วยงาน').fill('กรมทดสอบบน ECMS');
+      await dialog.getByRole('textbox', { name: 'รหัสหน่วยงาน', exact: true }).fill('ทด 0101');
+      await dialog.getByLabel('ช่องทาง').selectOption('ecms');
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.getByText(/ecmsOrganisationId|รหัสหน่วยงานใน ECMS/).first().waitFor(); // the server says what ECMS needs
+      await dialog.getByLabel('รหัสหน่วยงานใน ECMS').fill('11008');
+      await dialog.getByRole('button', { name: 'บันทึก' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const row = page.getByRole('table', { name: 'ทะเบียนหน่วยงานภายนอก' }).getByRole('row').filter({ hasText: 'กรมทดสอบบน ECMS' });
+      await row.getByRole('cell', { name: 'ECMS', exact: true }).waitFor();
+      await screenshot(page, '40-exchange-directory');
+      await page.getByRole('tab', { name: 'ส่งไม่ถึงปลายทาง' }).click();
+      await page.getByText('ไม่มีรายการที่ส่งไม่ถึง').waitFor();
+      await page.getByRole('tab', { name: 'คำขอที่ถูกปฏิเสธ' }).click();
+      expect(await page.getByRole('table', { name: 'คำขอที่ถูกปฏิเสธ' }).count()).to.equal(1);
+    });
+  });
+});
