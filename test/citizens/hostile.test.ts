@@ -130,5 +130,8 @@ describe("the citizens' e-channel against hostile use", () => {
     const officer = await as('officer');
     expect((await api().get(`/api/citizens/submissions/${s.id}`).set(officer.auth)).status, 'staff who are not clerks').to.equal(403);
     expect((await api().get('/api/citizens/submissions').set(officer.auth)).status).to.equal(403);
+    // The letter itself, held for the tray: its clerks open it, other staff of the organisation do not (yet).
+    expect((await api().get(`/api/documents/${s.documentId}`).set(officer.auth)).status, 'staff who are not clerks, before acceptance').to.equal(404);
+    expect((await api().get(`/api/documents/${s.documentId}`).set(c.clerk.auth)).status, 'the clerk who works the tray').to.equal(200);
   });
 });

@@ -2,8 +2,11 @@
 // recipients, the author and the organisation's secrets custodian. Nothing crosses organisations.
 // The custodian alone reads every secret letter, so the custodian alone keeps and sees the secret
 // register (ทะเบียนหนังสือลับ): its lines are secret letters.
-import type { Transaction } from 'sequelize';
-import { Document, DocumentRecipient, Register } from '../../db/models';
+// A letter from an agency elsewhere or from a citizen is held as a document of the receiving
+// organisation while it waits in the arrivals tray; until a clerk accepts it, only those who work
+// the tray (registry clerks; the custodian for secret letters) may open it.
+import { Op, type Transaction } from 'sequelize';
+import { Delivery, Document, DocumentRecipient, OPEN_DELIVERY_STATUSES, Register } from '../../db/models';
 import { notFound, forbidden, unprocessable } from '../../lib/errors';
 import type { Actor } from '../auth/actor';
 
@@ -36,7 +39,21 @@ export async function readableIds(actor: Actor, docs: Array<Pick<Document, 'id' 
     const named = await DocumentRecipient.findAll({ where: { documentId: askRecipients.slice(i, i + 1000), userId: actor.userId }, attributes: ['documentId'], raw: true, transaction });
     for (const r of named) readable.add(Number(r.documentId));
   }
+  await dropHeldArrivals(actor, readable, transaction);
   return readable;
+}
+
+/** Letters still waiting in the tray (from an agency elsewhere or a citizen): for the tray's workers only. */
+async function dropHeldArrivals(actor: Actor, readable: Set<number>, transaction?: Transaction): Promise<void> {
+  if (!readable.size) return;
+  const ids = [...readable];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const held = await Delivery.findAll({
+      where: { documentId: ids.slice(i, i + 1000), senderKind: ['agency', 'citizen'], status: { [Op.in]: [...OPEN_DELIVERY_STATUSES] } },
+      attributes: ['documentId', 'secrecy'], raw: true, transaction,
+    });
+    for (const d of held) if (!(d.secrecy !== 'normal' ? readsAllSecrets(actor) : actor.roles.has('registry_clerk'))) readable.delete(Number(d.documentId));
+  }
 }
 
 export async function canRead(actor: Actor, doc: Document, transaction?: Transaction): Promise<boolean> {
