@@ -36,11 +36,12 @@ describe('a letter sent only by e-mail, followed live in a real browser', functi
         await signIn(page, 'clerk');
         await page.goto('/registry/outgoing');
         await page.getByRole('heading', { name: 'ร่างหนังสือส่ง' }).waitFor();
-        await page.getByLabel('เรื่อง', { exact: false }).first().fill(subject);
+        await page.getByLabel(/^เรื่อง/).first().fill(subject);
         await page.getByLabel('ถึง (เรียน)').fill('สาธารณสุขอำเภอสันทราย');
         await page.getByRole('button', { name: 'บันทึกร่าง' }).click();
         await page.getByRole('heading', { name: 'แก้ไขร่างหนังสือ' }).waitFor();
         await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'ออกเลข', exact: true }).click(); // the confirmation names register and subject
         await page.getByRole('heading', { name: 'หนังสือออกเลขแล้ว' }).waitFor();
         await page.getByRole('link', { name: 'เปิดหนังสือ' }).click();
         await page.getByRole('heading', { name: subject }).waitFor();

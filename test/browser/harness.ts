@@ -78,6 +78,11 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       });
       try {
         await fn(page);
+      } catch (err) {
+        // What the page showed when the test failed: the first thing to look at in a red run.
+        const file = path.join(SCREENSHOTS, `failed-${Date.now()}.png`);
+        await page.screenshot({ path: file, fullPage: true }).then(() => console.error(`[browser] failure screenshot: ${file}`), () => undefined);
+        throw err;
       } finally {
         await context.close();
       }

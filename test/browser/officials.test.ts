@@ -103,7 +103,7 @@ describe('the web app as Thai officials need it', function () {
         await letterDate.fill('20/11/2571');
         await page.getByLabel('ที่ (เลขที่หนังสือ)').fill('ทส 0201/790');
         const subject = `ขอเชิญร่วมโครงการปลูกป่าชายเลน (${size})`;
-        await page.getByLabel('เรื่อง', { exact: false }).first().fill(subject);
+        await page.getByLabel(/^เรื่อง/).first().fill(subject);
         await page.getByLabel('จาก').fill('กรมทรัพยากรทางทะเลและชายฝั่ง');
         const submit = page.getByRole('button', { name: 'ลงทะเบียนรับ', exact: true });
         await submit.click();

@@ -65,7 +65,7 @@ describe('the registry in a real browser', function () {
         await page.getByLabel('ที่ (เลขที่หนังสือ)').fill('ทส 0201/789');
         await page.getByLabel('ลงวันที่', { exact: true }).fill('20/11/2569'); // typed in B.E., as on the letter
         await page.getByText('20 พฤศจิกายน 2569').waitFor(); // read back with the Thai month name
-        await page.getByLabel('เรื่อง', { exact: false }).first().fill(subject);
+        await page.getByLabel(/^เรื่อง/).first().fill(subject);
         await page.getByLabel('จาก').fill('กรมทรัพยากรทางทะเลและชายฝั่ง');
         await page.getByLabel('ถึง (เรียน)').fill('ปลัดกระทรวงสาธารณสุข');
         await page.getByRole('button', { name: 'เพิ่มหนังสืออ้างถึง' }).click();
@@ -197,7 +197,7 @@ describe('the registry in a real browser', function () {
       await signIn(page, 'clerk');
       await page.goto('/registry/outgoing');
       await page.getByRole('heading', { name: 'ร่างหนังสือส่ง' }).waitFor();
-      await page.getByLabel('เรื่อง', { exact: false }).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาส');
+      await page.getByLabel(/^เรื่อง/).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาส');
       await page.getByLabel('ถึง (เรียน)').fill('ผู้ว่าราชการจังหวัดเชียงใหม่');
       await page.getByLabel('ข้อความ', { exact: true }).fill('ตามที่ได้แจ้งไว้ ขอส่งรายงานมาเพื่อโปรดทราบ');
       await page.getByLabel('ชื่อผู้ลงนาม').fill('นายวิชัย ทองดี');
@@ -205,13 +205,13 @@ describe('the registry in a real browser', function () {
       await page.getByRole('heading', { name: 'แก้ไขร่างหนังสือ' }).waitFor();
       const draft = page.getByTestId('draft-page');
       await draft.getByText('ฉบับที่ 1', { exact: false }).first().waitFor();
-      await page.getByLabel('เรื่อง', { exact: false }).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4');
+      await page.getByLabel(/^เรื่อง/).first().fill('ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4');
       await page.getByRole('button', { name: 'บันทึกฉบับใหม่' }).click();
       await draft.getByText('ฉบับที่ 2', { exact: false }).first().waitFor();
       // An edit left unsaved is not lost to the number: the page says so, the confirmation names the
       // register and the edited subject, and the edit is saved (version 3) before the number is taken.
       const finalSubject = 'ขอส่งรายงานผลการดำเนินงานประจำไตรมาสที่ 4 ปีงบประมาณ 2569';
-      await page.getByLabel('เรื่อง', { exact: false }).first().fill(finalSubject);
+      await page.getByLabel(/^เรื่อง/).first().fill(finalSubject);
       await page.getByTestId('unsaved-edits').waitFor();
       await page.getByRole('button', { name: 'ออกเลข', exact: true }).click();
       const confirm = page.getByRole('dialog', { name: 'ยืนยันการออกเลขหนังสือ' });

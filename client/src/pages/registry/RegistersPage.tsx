@@ -115,7 +115,7 @@ export function RegistersPage() {
               const voided = e.status === 'voided';
               const r = e.row;
               return (
-                <Table.Tr key={e.id} data-status={e.status} style={voided ? { textDecoration: 'line-through', color: 'var(--mantine-color-gray-6)' } : undefined}>
+                <Table.Tr key={e.id} data-status={e.status} style={voided ? { textDecoration: 'line-through', color: 'var(--mantine-color-gray-7)' } : undefined}>
                   <Table.Td>{r.number}</Table.Td>
                   {secret && <Table.Td>{t(`registry.direction.${e.direction}`)}</Table.Td>}
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.registeredDate}</Table.Td>
