@@ -55,6 +55,8 @@ function Frame({ shown, loading, height, title, testId }: { shown: Shown; loadin
           <Text size="sm">{failed?.status === 503 ? `${t('letter.unavailable')} ${failed.message}` : failed && failed.status < 500 ? `${t('letter.incomplete')} ${failed.message}` : t('doc.fileFailed')}</Text>
         </Alert>
       )}
+      {/* The frame's place is kept while the first PDF is drawn, so what is below does not jump under a click. */}
+      {!shown && loading && <div data-testid={`${testId}-pending`} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-3)' }} />}
       {shown && 'url' in shown && (
         <iframe src={shown.url} title={title} data-testid={testId} data-size={shown.size} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-4)' }} />
       )}
