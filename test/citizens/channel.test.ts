@@ -44,7 +44,7 @@ describe("the citizens' e-channel", () => {
 
     // In the central office's tray, as a letter from a citizen; the clerk sees the contact data, the ID masked.
     const line = (await tray(c.clerk)).find((d) => d.sender.kind === 'citizen' && d.letter.subject === fields.subject)!;
-    expect(line.sender).to.deep.equal({ kind: 'citizen', organisationId: null, name: fields.name, agencyCode: null });
+    expect(line.sender).to.deep.equal({ kind: 'citizen', organisationId: null, agencyId: null, name: fields.name, agencyCode: null });
     expect(line.files.map((f: { filename: string; mime: string }) => [f.filename, f.mime])).to.deep.equal([['ภาพถ่ายน้ำประปา.pdf', 'application/pdf']]);
     const view = await api().get('/api/citizens/submissions').query({ deliveryId: line.id }).set(c.clerk.auth);
     expect(view.status).to.equal(200);
