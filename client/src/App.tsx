@@ -26,13 +26,13 @@ const MonitorPage = lazy(() => import('./pages/monitor/MonitorPage').then((m) =>
 const MonitorInstancePage = lazy(() => import('./pages/monitor/InstancePage').then((m) => ({ default: m.InstancePage })));
 const pageLoader = (
   <Center h={300}>
-    <Loader aria-label="loading" />
+    <Loader role="status" aria-label="loading" />
   </Center>
 );
 
 const wholePageLoader = (
   <Center h="100vh">
-    <Loader aria-label="loading" />
+    <Loader role="status" aria-label="loading" />
   </Center>
 );
 

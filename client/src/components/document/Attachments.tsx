@@ -40,7 +40,7 @@ function Preview({ file, height, onClose }: { file: Attachment; height: number |
         </Button>
       </Group>
       {failed && <Alert color="red">{t('doc.fileFailed')}</Alert>}
-      {!shown && !failed && <Loader size="sm" aria-label={t('common.loading')} />}
+      {!shown && !failed && <Loader size="sm" role="status" aria-label={t('common.loading')} />}
       {shown && file.mime === 'application/pdf' && (
         <iframe src={shown.url} title={file.filename} data-testid="letter-preview" data-size={shown.size} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-4)' }} />
       )}
@@ -68,7 +68,7 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
       <Title order={3} size="h5">
         {t('doc.attachments')}
       </Title>
-      {files.isLoading && <Loader size="sm" aria-label={t('common.loading')} />}
+      {files.isLoading && <Loader size="sm" role="status" aria-label={t('common.loading')} />}
       {files.isSuccess && items.length === 0 && (
         <Text size="sm" c="dimmed">
           {t('doc.noAttachments')}

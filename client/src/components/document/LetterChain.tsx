@@ -13,7 +13,7 @@ export function EndorsementChain({ documentId, testId = 'endorsement-chain' }: {
       <Title order={3} size="h5">
         {t('doc.endorsements')}
       </Title>
-      {chain.isLoading && <Loader size="sm" aria-label={t('common.loading')} />}
+      {chain.isLoading && <Loader size="sm" role="status" aria-label={t('common.loading')} />}
       {chain.isSuccess && items.length === 0 && (
         <Text size="sm" c="dimmed">
           {t('doc.noEndorsements')}
@@ -45,7 +45,7 @@ export function LetterRouteView({ documentId }: { documentId: number }) {
       <Title order={3} size="h5">
         {t('doc.route')}
       </Title>
-      {!data && <Loader size="sm" aria-label={t('common.loading')} />}
+      {!data && <Loader size="sm" role="status" aria-label={t('common.loading')} />}
       {data && data.instances.length === 0 && (
         <Text size="sm" c="dimmed">
           {t('doc.noRoute')}

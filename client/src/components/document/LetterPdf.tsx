@@ -48,7 +48,7 @@ function Frame({ shown, loading, height, title, testId }: { shown: Shown; loadin
         <Title order={3} size="h5">
           {title}
         </Title>
-        {loading && <Loader size="xs" aria-label={t('common.loading')} />}
+        {loading && <Loader size="xs" role="status" aria-label={t('common.loading')} />}
       </Group>
       {failed !== undefined && (
         <Alert color={failed?.status === 503 ? 'yellow' : 'red'} data-testid={`${testId}-error`}>

@@ -76,7 +76,7 @@ export function ArrivalsPage() {
         </Alert>
       ))}
       {error != null && <Alert color="red">{deliveryRefusal(error, t)}</Alert>}
-      {arrivals.isLoading && <Loader aria-label={t('common.loading')} />}
+      {arrivals.isLoading && <Loader role="status" aria-label={t('common.loading')} />}
       {arrivals.isError && <Alert color="red">{arrivals.error instanceof ApiError && arrivals.error.status === 403 ? t('common.forbidden') : t('common.error')}</Alert>}
       {arrivals.isSuccess && items.length === 0 && <Text c="dimmed">{t('arrivals.empty')}</Text>}
       {items.length > 0 && (
@@ -237,7 +237,7 @@ function FilePreview({ deliveryId, file, onClose }: { deliveryId: number; file: 
         </Button>
       </Group>
       {failed && <Alert color="red">{t('doc.fileFailed')}</Alert>}
-      {!url && !failed && <Loader size="sm" aria-label={t('common.loading')} />}
+      {!url && !failed && <Loader size="sm" role="status" aria-label={t('common.loading')} />}
       {url && pdf && <iframe src={url} title={file.filename} style={{ width: '100%', height: '70vh', border: '1px solid var(--mantine-color-gray-4)' }} />}
       {url && image && <img src={url} alt={file.filename} style={{ maxWidth: '100%' }} />}
       {url && !pdf && !image && (

@@ -11,7 +11,7 @@ function Details({ deliveryId }: { deliveryId: number }) {
   const { t } = useI18n();
   const q = useQuery({ queryKey: ['citizens', 'by-delivery', deliveryId], queryFn: () => api.get<{ items: Submission[] }>(`/citizens/submissions?deliveryId=${deliveryId}`), retry: false });
   const s = q.data?.items[0];
-  if (!s) return q.isLoading ? <Loader size="sm" aria-label="loading" /> : null;
+  if (!s) return q.isLoading ? <Loader size="sm" role="status" aria-label="loading" /> : null;
   const row = (label: string, value: string) => (
     <Table.Tr><Table.Th>{label}</Table.Th><Table.Td>{value}</Table.Td></Table.Tr>
   );

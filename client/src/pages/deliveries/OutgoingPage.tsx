@@ -46,7 +46,7 @@ export function OutgoingPage() {
         />
         <Text size="sm">{t('outgoing.hours')}</Text>
       </Group>
-      {outgoing.isLoading && <Loader aria-label={t('common.loading')} />}
+      {outgoing.isLoading && <Loader role="status" aria-label={t('common.loading')} />}
       {outgoing.isError && <Alert color="red">{outgoing.error instanceof ApiError && outgoing.error.status === 403 ? t('common.forbidden') : t('common.error')}</Alert>}
       {outgoing.isSuccess && items.length === 0 && <Text c="dimmed">{filter === null ? t('outgoing.empty') : t('outgoing.emptyPending', { n: filter })}</Text>}
       {items.length > 0 && (

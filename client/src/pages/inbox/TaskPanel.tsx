@@ -78,7 +78,7 @@ function RouteSoFar({ instanceId }: { instanceId: number }) {
         {t('task.route')}
       </Title>
       {history.isLoading ? (
-        <Loader size="sm" aria-label={t('common.loading')} />
+        <Loader size="sm" role="status" aria-label={t('common.loading')} />
       ) : done.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('task.routeEmpty')}
@@ -129,7 +129,7 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
     },
   });
 
-  if (task.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (task.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
   if (task.isError || !task.data) return <Alert color="red">{task.error instanceof ApiError && [403, 404].includes(task.error.status) ? t('task.gone') : t('common.error')}</Alert>;
   const detail = task.data;
   const errors = fieldErrors(complete.error);

@@ -28,7 +28,7 @@ export function SubmitPage() {
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [widgetKey, setWidgetKey] = useState(0);
 
-  if (org.isLoading) return <Center h="100vh"><Loader aria-label="loading" /></Center>;
+  if (org.isLoading) return <Center h="100vh"><Loader role="status" aria-label="loading" /></Center>;
   if (org.isError || !org.data) return <PublicLayout heading={p('public.noOrg')}>{null}</PublicLayout>;
   const orgName = locale === 'en' && org.data.nameEn ? org.data.nameEn : org.data.nameTh;
 

@@ -138,7 +138,7 @@ export function DraftPage() {
     },
   });
 
-  if (doc.isLoading || !values) return <Loader aria-label={t('common.loading')} />;
+  if (doc.isLoading || !values) return <Loader role="status" aria-label={t('common.loading')} />;
   if (doc.isError || !doc.data) return <Alert color="red">{t('doc.notFound')}</Alert>;
   const d = doc.data;
   const books = fitting(registers.data ?? [], d);
