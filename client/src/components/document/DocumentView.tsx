@@ -39,7 +39,7 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
   const { me } = useAuth();
   const doc = useDocument(documentId);
   const inTask = variant === 'task';
-  if (doc.isLoading) return <Loader size={inTask ? 'sm' : undefined} aria-label={t('common.loading')} />;
+  if (doc.isLoading) return <Loader size={inTask ? 'sm' : undefined} role="status" aria-label={t('common.loading')} />;
   if (inTask && (doc.isError || !doc.data)) return null;
   if (doc.isError || !doc.data) return <Alert color="red">{doc.error instanceof ApiError && doc.error.status === 404 ? t('doc.notFound') : t('common.error')}</Alert>;
   const d = doc.data;
