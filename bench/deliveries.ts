@@ -13,6 +13,7 @@ import { loadConfig } from '../server/config';
 import { prepare } from '../server/bootstrap';
 import { Group, GroupMember, Organisation, User, ROLE_KEYS } from '../server/db/models';
 import { hashPassword } from '../server/modules/auth/passwords';
+import { issueRefreshToken } from '../server/modules/auth/tokens';
 import { createThrowawayDatabase } from '../test/helpers/databases';
 import { startServerProcess, ServerProcess } from '../test/helpers/processes';
 
@@ -41,8 +42,11 @@ async function main(): Promise<void> {
       recipients.push({ org, clerk });
     }
     const sender = (await User.findOne({ where: { username: 'clerk' } }))!;
+    // One sign-in session per user, made directly: the bench measures sending, not sign-in.
+    const sessions = new Map<number, string>();
+    for (const u of [sender, ...recipients.map((r) => r.clerk)]) sessions.set(u.id, (await issueRefreshToken(ctx.tokens, u.id)).sessionId);
     await ctx.db.close();
-    const token = (u: User) => jwt.sign({ sub: String(u.id), org: u.organisationId, tv: u.tokenVersion ?? 0 }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: 'saraban' });
+    const token = (u: User) => jwt.sign({ sub: String(u.id), org: u.organisationId, tv: u.tokenVersion ?? 0, sid: sessions.get(u.id) }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: 'saraban' });
 
     server = await startServerProcess({ DATABASE_URL: database.url, JWT_SECRET: SECRET, SEED_DEMO: 'false' });
     const api = async (method: string, path: string, user: User, body?: unknown): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -14,6 +14,7 @@ import jwt from 'jsonwebtoken';
 import { io as connectClient, Socket } from 'socket.io-client';
 import { loadConfig } from '../server/config';
 import { prepare } from '../server/bootstrap';
+import { issueRefreshToken } from '../server/modules/auth/tokens';
 import { Organisation, User } from '../server/db/models';
 import { createThrowawayDatabase } from '../test/helpers/databases';
 import { startServerProcess, ServerProcess } from '../test/helpers/processes';
@@ -41,8 +42,10 @@ async function main(): Promise<void> {
       Array.from({ length: SOCKETS }, (_, i) => ({ organisationId: org.id, username: `bench${i}`, passwordHash: 'x', firstNameTh: 'ทดสอบ', lastNameTh: `${i}` })),
     );
     const ids = (await User.findAll({ where: { username: users.map((u) => u.username) }, attributes: ['id'], order: [['id', 'ASC']] })).map((u) => u.id);
+    const sessions = new Map<number, string>();
+    for (const id of ids) sessions.set(id, (await issueRefreshToken(ctx.tokens, id)).sessionId);
     await ctx.db.close();
-    const token = (id: number) => jwt.sign({ sub: String(id), org: org.id, tv: 0 }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: 'saraban' });
+    const token = (id: number) => jwt.sign({ sub: String(id), org: org.id, tv: 0, sid: sessions.get(id) }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: 'saraban' });
 
     const env: Record<string, string> = { DATABASE_URL: database.url, JWT_SECRET: SECRET, SEED_DEMO: 'false' };
     if (PROCESSES > 1) env.REDIS_URL = REDIS_URL;

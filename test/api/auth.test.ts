@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { ageRotation, api, buildOrganisation, buildUser, login, DEMO_PASSWORD } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { RefreshToken, User } from '../../server/db/models';
+import { ACTOR_MAX_AGE_MS } from '../../server/modules/auth/actor';
 
 describe('sign-in', () => {
   it('returns an access token and a refresh token for a demo login, and /me names the organisation', async () => {
@@ -78,12 +79,37 @@ describe('sign-in', () => {
     expect(second.status).to.equal(401);
   });
 
-  it('logout revokes the refresh token', async () => {
+  it('logout ends the session: its refresh token and its access token, not the user\'s other sessions', async () => {
     const session = await login('officer');
+    const other = await login('officer');
     const out = await api().post('/api/auth/logout').set(session.auth).send({ refreshToken: session.refreshToken });
     expect(out.status).to.equal(204);
     const res = await api().post('/api/auth/refresh').send({ refreshToken: session.refreshToken });
     expect(res.status).to.equal(401);
+    const me = await api().get('/api/me').set(session.auth);
+    expect(me.status).to.equal(401);
+    expect(me.body.error.code).to.equal('session_ended');
+    expect((await api().get('/api/me').set(other.auth)).status).to.equal(200);
+  });
+
+  it('a signing grant (the fresh password check) is not an access token', async () => {
+    const session = await login((await buildUser((await buildOrganisation()).id)).username);
+    expect((await api().put('/api/signatures/pin').set(session.auth).send({ pin: '24681357' })).status).to.equal(204);
+    const check = await api().post('/api/signatures/check').set(session.auth).send({ password: DEMO_PASSWORD });
+    expect(check.status, JSON.stringify(check.body)).to.equal(200);
+    const me = await api().get('/api/me').set('Authorization', `Bearer ${check.body.signingGrant}`);
+    expect(me.status).to.equal(401);
+    expect(me.body.error.code).to.equal('invalid_token');
+  });
+
+  it('an access token whose session ended in another server process is refused once the kept state ages out', async () => {
+    const user = await buildUser((await buildOrganisation()).id);
+    const session = await login(user.username);
+    expect((await api().get('/api/me').set(session.auth)).status).to.equal(200);
+    // As another process would: the table only, none of this process's signals.
+    await RefreshToken.update({ revokedAt: new Date() }, { where: { revokedAt: null, userId: user.id } });
+    await new Promise((resolve) => setTimeout(resolve, ACTOR_MAX_AGE_MS + 200));
+    expect((await api().get('/api/me').set(session.auth)).body.error?.code).to.equal('session_ended');
   });
 
   it('logout everywhere ends access tokens and refresh tokens of every session', async () => {

@@ -81,14 +81,14 @@ describe('secret letters and live arrivals', () => {
       await realtime.close();
     });
     const socketOf = async (username: string) => {
-      const client = await connect(url, { token: tokenFor((await User.findOne({ where: { username } }))!) });
+      const client = await connect(url, { token: await tokenFor((await User.findOne({ where: { username } }))!) });
       clients.push(client);
       return client;
     };
 
     it("pushes the arrival to the recipient clerk's socket, and the receipt back to the sender's", async function () {
       this.timeout(30000);
-      const [cm, kk, sender, custodian] = [await socketOf('cm.clerk'), await socketOf('kk.clerk'), await socketOf('clerk'), await connect(url, { token: tokenFor(cmCustodianUser) })];
+      const [cm, kk, sender, custodian] = [await socketOf('cm.clerk'), await socketOf('kk.clerk'), await socketOf('clerk'), await connect(url, { token: await tokenFor(cmCustodianUser) })];
       clients.push(custodian);
       const documentId = await numberedLetter(c.clerk, { subject: 'แจ้งเวียนมาตรการป้องกันโรค', urgency: 'most_urgent' }, 'outgoing', false);
       const deliveryId = (await send(c.clerk, documentId, [{ organisationId: c.cm.id }])).body.items[0].id;

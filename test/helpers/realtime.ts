@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connectClient, Socket } from 'socket.io-client';
 import jwt from 'jsonwebtoken';
 import { OutboxEvent, User } from '../../server/db/models';
-import { signAccessToken } from '../../server/modules/auth/tokens';
+import { issueRefreshToken, signAccessToken } from '../../server/modules/auth/tokens';
 import { recordEvent, DomainEvent } from '../../server/modules/events/outbox';
 import { testEnv } from './env';
 
@@ -32,8 +32,10 @@ export async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-export function tokenFor(user: User): string {
-  return signAccessToken(testEnv().ctx.tokens, user);
+/** An access token of a new sign-in session of the user (as the login route issues). */
+export async function tokenFor(user: User): Promise<string> {
+  const { sessionId } = await issueRefreshToken(testEnv().ctx.tokens, user.id);
+  return signAccessToken(testEnv().ctx.tokens, user, sessionId);
 }
 
 /** Connects and resolves once connected; rejects with the server's refusal (message and data.code). */

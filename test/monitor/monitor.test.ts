@@ -233,7 +233,7 @@ describe('the monitor for managers', () => {
       try {
         const url = await listen(server);
         const users = await Promise.all(['director', 'cm.chief', 'kk.chief', 'clerk'].map((u) => User.findOne({ where: { username: u } })));
-        clients.push(...(await Promise.all(users.map((u) => connect(url, { token: tokenFor(u!) })))));
+        clients.push(...(await Promise.all(users.map(async (u) => connect(url, { token: await tokenFor(u!) })))));
         const [dir, cmBoss, kkBoss, plainClerk] = clients;
         const { instance } = await startInstance(cmClerk, 'incoming_letter', { document: { subject: 'สด', urgency: 1 } });
         const changed = (events: TestClient['events']) => events.some((e) => e.type === 'monitor.changed' && Number(e.summary.instanceId) === instance.id);

@@ -52,7 +52,7 @@ describe('letter text in pushed events and mails', () => {
       const author = await buildUser(org.id, { unitId: unit.id });
       const colleague = await buildUser(org.id, { unitId: unit.id });
       const { doc, task } = await secretDraftTask(author.id);
-      const client = await connect(url, { token: tokenFor(colleague) });
+      const client = await connect(url, { token: await tokenFor(colleague) });
       clients.push(client);
       const id = await commitEvent({
         type: 'task.escalated', organisationId: org.id, subject: { type: 'task', id: Number(task.id) }, audience: { unitIds: [unit.id] },

@@ -5,6 +5,7 @@ import jwt from 'jsonwebtoken';
 import { Delegation, Group, Organisation, User } from '../../server/db/models';
 import { attachRealtime, Realtime } from '../../server/modules/notify/realtime';
 import { recordEvent } from '../../server/modules/events/outbox';
+import { issueRefreshToken } from '../../server/modules/auth/tokens';
 import { buildOrganisation, buildPosition, buildUnit, buildUser } from '../helpers/factories';
 import { commitEvent, connect, expiredTokenFor, listen, TestClient, tokenFor } from '../helpers/realtime';
 import { testEnv } from '../helpers/env';
@@ -53,7 +54,7 @@ describe('live updates over Socket.io', () => {
   it('refuses a handshake without a token, with a tampered or expired token, and after the session was revoked', async () => {
     const user = await buildUser(org.id);
     expect((await refusal({})).code).to.equal('unauthorized');
-    const token = tokenFor(user);
+    const token = await tokenFor(user);
     const [head, body, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), sub: '1' })).toString('base64url');
     expect((await refusal({ token: `${head}.${forged}.${sig}` })).code).to.equal('invalid_token');
@@ -66,7 +67,8 @@ describe('live updates over Socket.io', () => {
   it('ends a socket when its access token expires (the client reconnects with a fresh token)', async () => {
     const user = await buildUser(org.id);
     const now = Math.floor(Date.now() / 1000);
-    const shortLived = jwt.sign({ sub: String(user.id), org: user.organisationId, tv: user.tokenVersion, iat: now, exp: now + 2 }, testEnv().ctx.tokens.secret, { algorithm: 'HS256', issuer: 'saraban' });
+    const { sessionId } = await issueRefreshToken(testEnv().ctx.tokens, user.id);
+    const shortLived = jwt.sign({ sub: String(user.id), org: user.organisationId, tv: user.tokenVersion, sid: sessionId, iat: now, exp: now + 2 }, testEnv().ctx.tokens.secret, { algorithm: 'HS256', issuer: 'saraban' });
     const socket = await open({ token: shortLived });
     const reason = await new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
     expect(reason).to.equal('io server disconnect');
@@ -86,7 +88,7 @@ describe('live updates over Socket.io', () => {
     const outsider = await buildUser(other.id, { roles: ['registry_clerk', 'executive'] });
     const clerks = await Group.findOne({ where: { organisationId: org.id, key: 'registry_clerk' } });
 
-    const sockets = await Promise.all([named, inGroup, inUnit, holder, acting, bystander, outsider].map((u) => open({ token: tokenFor(u) })));
+    const sockets = await Promise.all([named, inGroup, inUnit, holder, acting, bystander, outsider].map(async (u) => open({ token: await tokenFor(u) })));
     const [sNamed, sGroup, sUnit, sHolder, sActing, sBystander, sOutsider] = sockets;
     const ids = {
       user: await commitEvent({ organisationId: org.id, audience: { userIds: [named.id] }, summary: { title: 'ถึงคุณ', urgency: 2 } }),
@@ -117,7 +119,7 @@ describe('live updates over Socket.io', () => {
     const designer = await buildUser(org.id, { roles: ['process_designer'] });
     const staff = await buildUser(org.id, { roles: ['staff'] });
     const foreignExecutive = await buildUser(other.id, { roles: ['executive'] });
-    const sockets = await Promise.all([executive, designer, staff, foreignExecutive].map((u) => open({ token: tokenFor(u) })));
+    const sockets = await Promise.all([executive, designer, staff, foreignExecutive].map(async (u) => open({ token: await tokenFor(u) })));
     const monitor = await commitEvent({ organisationId: org.id, type: 'monitor.changed', subject: { type: 'process', id: 'incoming-letter' }, audience: { processKeys: ['incoming-letter'] } });
     const fence = await commitEvent({ organisationId: org.id, type: 'fence', audience: { userIds: [executive, designer, staff, foreignExecutive].map((u) => u.id) } });
     await Promise.all(sockets.map((s) => s.waitFor((e) => e.some((x) => x.id === fence))));
@@ -127,7 +129,7 @@ describe('live updates over Socket.io', () => {
 
   it('never pushes an event whose transaction rolled back, and pushes only after commit', async () => {
     const user = await buildUser(org.id);
-    const socket = await open({ token: tokenFor(user) });
+    const socket = await open({ token: await tokenFor(user) });
     const { sequelize } = testEnv().ctx.db;
     await sequelize
       .transaction(async (t) => {
@@ -149,7 +151,7 @@ describe('live updates over Socket.io', () => {
 
   it('replays what a reconnecting client missed, in order, from the last id it saw (handshake or resume message)', async () => {
     const user = await buildUser(org.id);
-    const token = tokenFor(user);
+    const token = await tokenFor(user);
     const first = await open({ token });
     const a = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
     await first.waitFor((e) => e.length === 1);
@@ -172,7 +174,7 @@ describe('live updates over Socket.io', () => {
 
   it('waits for a slow transaction that took an earlier id, then delivers both in id order', async () => {
     const user = await buildUser(org.id);
-    const socket = await open({ token: tokenFor(user) });
+    const socket = await open({ token: await tokenFor(user) });
     const { sequelize } = testEnv().ctx.db;
     let slowId = 0;
     let inserted!: () => void;
@@ -194,7 +196,7 @@ describe('live updates over Socket.io', () => {
 
   it('stamps events to the millisecond on every database (latency and gap waits depend on it)', async () => {
     const user = await buildUser(org.id);
-    const socket = await open({ token: tokenFor(user) });
+    const socket = await open({ token: await tokenFor(user) });
     const before = Date.now();
     await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
     await socket.waitFor((e) => e.length === 1);
@@ -211,7 +213,7 @@ describe('live updates over Socket.io', () => {
       const from = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
       for (let i = 0; i < 3; i++) await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
       await limited.flush();
-      const client = await connect(smallUrl, { token: tokenFor(user), lastEventId: from });
+      const client = await connect(smallUrl, { token: await tokenFor(user), lastEventId: from });
       clients.push(client);
       // The resync covers everything up to the loop's cursor: an event committed before the
       // replay runs is the API's to show, so the live one is sent once the socket has its answer.
@@ -227,7 +229,7 @@ describe('live updates over Socket.io', () => {
 
   it('replays across a server restart', async () => {
     const user = await buildUser(org.id);
-    const token = tokenFor(user);
+    const token = await tokenFor(user);
     const before = await open({ token });
     const seen = await commitEvent({ organisationId: org.id, audience: { userIds: [user.id] } });
     await before.waitFor((e) => e.length === 1);

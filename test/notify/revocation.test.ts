@@ -78,7 +78,7 @@ describe('revocation reaches live sockets', () => {
     // The colleague's socket got both: they were delivered, and not to the revoked socket.
     await witness.waitFor((e) => e.some((x) => x.id === letter) && e.some((x) => x.id === task));
     expect(client.events.map((e) => e.type)).to.deep.equal([]);
-    expect(await refusalCode(url, token)).to.be.oneOf(['token_revoked', 'account_inactive']);
+    expect(await refusalCode(url, token)).to.be.oneOf(['token_revoked', 'account_inactive', 'session_ended']);
   }
 
   it('closes a disabled user\'s open socket at once', async function () {
@@ -98,6 +98,16 @@ describe('revocation reaches live sockets', () => {
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
     expect(await disconnected(second)).to.equal('io server disconnect');
     await expectClosed(setup, setup.session.accessToken);
+  });
+
+  it('closes the socket of a session that signs out (plain logout); the same user\'s other session stays open', async function () {
+    this.timeout(20000);
+    const setup = await twoInAUnit();
+    const other = await open((await login(setup.user.username)).accessToken);
+    const res = await api().post('/api/auth/logout').set(setup.session.auth).send({ refreshToken: setup.session.refreshToken });
+    expect(res.status, JSON.stringify(res.body)).to.equal(204);
+    await expectClosed(setup, setup.session.accessToken);
+    expect(other.socket.connected).to.equal(true);
   });
 
   it('closes the open sockets of a user who changes their password; the new token connects', async function () {

@@ -25,7 +25,7 @@ describe('task events pushed live from the workflow runtime', () => {
 
   it('pushes task.created to the next performer (the section head) and nothing to a colleague who is not one', async () => {
     const users = Object.fromEntries(await Promise.all(['sectionhead', 'officer', 'cm.clerk'].map(async (u) => [u, (await User.findOne({ where: { username: u } }))!])));
-    const [head, officer, stranger] = await Promise.all(['sectionhead', 'officer', 'cm.clerk'].map((u) => connect(url, { token: tokenFor(users[u]) })));
+    const [head, officer, stranger] = await Promise.all(['sectionhead', 'officer', 'cm.clerk'].map(async (u) => connect(url, { token: await tokenFor(users[u]) })));
     clients.push(head, officer, stranger);
     const clerk = await login('clerk');
     const { instance } = await startInstance(clerk, 'incoming_letter', { document: { subject: 'แจ้งผลการประชุม', urgency: 3 } });

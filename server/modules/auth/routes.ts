@@ -45,9 +45,9 @@ function loginLimiters(ctx: AppContext): RequestHandler[] {
 export function registerAuthRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { sequelize } = ctx.db;
   /** A new token pair; the refresh token goes into the cookie for the web app, in the body otherwise. */
-  const pair = async (req: Request, res: Response, user: User, refreshToken?: string) => {
-    const token = refreshToken ?? (await issueRefreshToken(ctx.tokens, user.id));
-    const access = { accessToken: signAccessToken(ctx.tokens, user), tokenType: 'Bearer' as const, expiresIn: ctx.tokens.accessTokenTtlSeconds };
+  const pair = async (req: Request, res: Response, user: User, refreshToken?: { token: string; sessionId: string }) => {
+    const { token, sessionId } = refreshToken ?? (await issueRefreshToken(ctx.tokens, user.id));
+    const access = { accessToken: signAccessToken(ctx.tokens, user, sessionId), tokenType: 'Bearer' as const, expiresIn: ctx.tokens.accessTokenTtlSeconds };
     if (!wantsCookie(req)) return { ...access, refreshToken: token };
     setRefreshCookie(req, res, ctx.tokens, token);
     return access;

@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import type { Transaction } from 'sequelize';
 
-/** Emits 'ended' (userId) once the change that ended a user's sessions has committed. */
+/** Emits 'ended' (userId) once the change that ended a user's sessions has committed, and
+ * 'session-ended' (sessionId) when one session was signed out. */
 export const sessionSignal = new EventEmitter();
 sessionSignal.setMaxListeners(0); // one listener per live-updates server (tests start several)
 
@@ -13,4 +14,8 @@ export function announceSessionsEnded(userId: number, transaction?: Transaction 
   const announce = () => void sessionSignal.emit('ended', Number(userId));
   if (transaction) transaction.afterCommit(announce);
   else announce();
+}
+
+export function announceSessionEnded(sessionId: string): void {
+  sessionSignal.emit('session-ended', sessionId);
 }

@@ -5,7 +5,9 @@ import { Op, Sequelize, Transaction } from 'sequelize';
 import { RefreshToken, User } from '../../db/models';
 import { unauthorized } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
-import { announceSessionsEnded } from './sessions';
+import { LRUCache } from 'lru-cache';
+import { announceSessionEnded, announceSessionsEnded } from './sessions';
+import { ACTOR_MAX_AGE_MS } from './actor';
 
 export interface TokenSettings {
   secret: string;
@@ -18,6 +20,8 @@ export interface AccessClaims {
   org: number;
   /** The user's token version: a password change or forced logout bumps it. */
   tv: number;
+  /** The session (the refresh-token family of one sign-in): a plain logout ends it. */
+  sid: string;
 }
 
 const ISSUER = 'saraban';
@@ -31,15 +35,16 @@ function keyOf(secret: string): crypto.KeyObject {
 }
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
 
-export function signAccessToken(settings: TokenSettings, user: User): string {
-  const claims: AccessClaims = { sub: String(user.id), org: user.organisationId, tv: user.tokenVersion };
+export function signAccessToken(settings: TokenSettings, user: User, sessionId: string): string {
+  const claims: AccessClaims = { sub: String(user.id), org: user.organisationId, tv: user.tokenVersion, sid: sessionId };
   return jwt.sign(claims, keyOf(settings.secret), { algorithm: 'HS256', expiresIn: settings.accessTokenTtlSeconds, issuer: ISSUER });
 }
 
 export function verifyAccessToken(settings: TokenSettings, token: string): AccessClaims {
   try {
     const claims = jwt.verify(token, keyOf(settings.secret), { algorithms: ['HS256'], issuer: ISSUER }) as unknown as AccessClaims;
-    if (!/^\d+$/.test(String(claims.sub)) || typeof claims.tv !== 'number') throw new Error('claims');
+    // Other tokens this server signs (a signing grant: `pur`) are never access tokens.
+    if (!/^\d+$/.test(String(claims.sub)) || typeof claims.tv !== 'number' || typeof claims.sid !== 'string' || 'pur' in claims) throw new Error('claims');
     return claims;
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw unauthorized('The access token has expired; refresh it or sign in again.', 'token_expired');
@@ -47,13 +52,14 @@ export function verifyAccessToken(settings: TokenSettings, token: string): Acces
   }
 }
 
-export async function issueRefreshToken(settings: TokenSettings, userId: number, familyId: string = crypto.randomUUID(), transaction?: Transaction): Promise<string> {
+/** A new refresh token in the session `familyId` (a new session when not given). */
+export async function issueRefreshToken(settings: TokenSettings, userId: number, familyId: string = crypto.randomUUID(), transaction?: Transaction): Promise<{ token: string; sessionId: string }> {
   const token = crypto.randomBytes(32).toString('base64url');
   await RefreshToken.create(
     { userId, tokenHash: sha256(token), familyId, expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000), revokedAt: null },
     { transaction },
   );
-  return token;
+  return { token, sessionId: familyId };
 }
 
 /**
@@ -86,6 +92,7 @@ export async function rotateRefreshToken(sequelize: Sequelize, settings: TokenSe
   if ('reusedFamily' in outcome) {
     // Committed on its own: the refusal below must not roll the family's revocation back.
     await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: outcome.reusedFamily, revokedAt: null } });
+    forgetSession(String(outcome.reusedFamily));
     throw unauthorized('The refresh token was revoked; sign in again.', 'refresh_token_revoked');
   }
   return outcome;
@@ -110,7 +117,26 @@ export async function revokeRefreshToken(userId: number, token: string): Promise
   const row = await RefreshToken.findOne({ where: { userId, tokenHash: sha256(token) } });
   if (!row) return false;
   const [changed] = await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId: row.familyId, revokedAt: null } });
+  forgetSession(row.familyId);
+  announceSessionEnded(row.familyId);
   return changed > 0;
+}
+
+/**
+ * Whether a session still has a live refresh token. Access tokens carry their session, so a plain
+ * logout ends them too, not only the refresh token. Kept for ACTOR_MAX_AGE_MS like actors: a logout
+ * through this process is seen at once (announceSessionEnded forgets it), through another within that.
+ */
+const liveSessions = new LRUCache<string, boolean>({ max: 50_000, ttl: ACTOR_MAX_AGE_MS });
+export async function sessionLive(sessionId: string): Promise<boolean> {
+  const kept = liveSessions.get(sessionId);
+  if (kept !== undefined) return kept;
+  const live = (await RefreshToken.count({ where: { familyId: sessionId, revokedAt: null, expiresAt: { [Op.gt]: new Date() } } })) > 0;
+  liveSessions.set(sessionId, live);
+  return live;
+}
+export function forgetSession(sessionId: string): void {
+  liveSessions.delete(sessionId);
 }
 
 /** Ends every session of a user (logout everywhere, password change, account disabled): the caller

@@ -16,10 +16,10 @@ import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapte
 import { createClient } from 'redis';
 import type { AppContext } from '../../context';
 import { AppError, toAppError } from '../../lib/errors';
-import { forgetActor, loadActor, Actor } from '../auth/actor';
+import { forgetActor, Actor } from '../auth/actor';
 import { sessionSignal } from '../auth/sessions';
 import { watchSessions } from './sessions';
-import { verifyAccessToken } from '../auth/tokens';
+import { actorForAccessToken } from '../auth/authenticate';
 import { outboxSignal } from '../events/outbox';
 import { addressedTo, audienceRooms, mayWatchMonitors, payloadOf, roomsFor } from './rooms';
 import { subtreeOf } from '../org/policy';
@@ -54,6 +54,8 @@ interface SocketData {
   actor: Actor;
   /** The token version the socket's access token was issued under. */
   tokenVersion: number;
+  /** The sign-in session the token belongs to (a plain logout ends it). */
+  sessionId: string;
   rooms: string[];
   /** Events after this id are replayed before the socket goes live (null: live only). */
   resumeAfter: number | null;
@@ -114,13 +116,11 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
     try {
       const token = tokenOf(socket);
       if (!token) throw new AppError(401, 'unauthorized', 'Sign in first: a valid access token is required.');
-      const claims = verifyAccessToken(ctx.tokens, token);
-      const actor = await loadActor(Number(claims.sub));
-      if (!actor) throw new AppError(401, 'account_inactive', 'The account no longer exists or is disabled.');
-      if (actor.user.tokenVersion !== claims.tv) throw new AppError(401, 'token_revoked', 'The session was ended (logout or password change); sign in again.');
+      const { actor, claims } = await actorForAccessToken(ctx.tokens, token);
       const data = (socket as AppSocket).data;
       data.actor = actor;
       data.tokenVersion = claims.tv;
+      data.sessionId = claims.sid;
       data.rooms = roomsFor(actor, mayWatchMonitors(actor) ? await subtreeOf(actor.organisationId) : []);
       data.resumeAfter = eventIdOf((socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId);
       // The socket lives no longer than its token: the client reconnects with a fresh one, which
@@ -229,6 +229,9 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
   };
   sessionSignal.on('ended', onSessionsEnded);
   io.on('session:ended' as never, ((userId: unknown) => forgetActor(Number(userId))) as never);
+  // One session signed out: the periodic check closes its sockets in every process; this one at once.
+  const onSessionEnded = () => void sessions.check().catch((err: Error) => log(`realtime sessions: ${err.message}`));
+  sessionSignal.on('session-ended', onSessionEnded);
 
   return {
     io,
@@ -237,6 +240,7 @@ export async function attachRealtime(httpServer: HttpServer, ctx: AppContext, op
       clearInterval(poll);
       sessions.stop();
       sessionSignal.off('ended', onSessionsEnded);
+      sessionSignal.off('session-ended', onSessionEnded);
       outboxSignal.off('committed', onCommit);
       await delivery.close();
       io.disconnectSockets(true);
