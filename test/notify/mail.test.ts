@@ -8,6 +8,12 @@ import { commitEvent } from '../helpers/realtime';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { testEnv } from '../helpers/env';
 
+/** The worker marks the row sent just after the SMTP server took the mail: give it that moment (up to 5 s). */
+async function sentRowOf(userId: number): Promise<void> {
+  const sentRow = () => MailMessage.findOne({ where: { userId, status: 'sent' } });
+  for (const started = Date.now(); !(await sentRow()) && Date.now() - started < 5000; ) await new Promise((r) => setTimeout(r, 20));
+}
+
 describe('e-mail notifications', () => {
   let org: Organisation;
   let smtp: TestSmtp;
@@ -51,6 +57,7 @@ describe('e-mail notifications', () => {
     expect(mail.text).to.include('เรื่อง: ขอเชิญประชุมคณะกรรมการ');
     expect(mail.text).to.include('http://localhost/tasks/4711');
     expect(mail.text).to.include('กำหนดเสร็จ: 1 ธันวาคม 2569 เวลา 10.00 น.'); // Buddhist era, Thai time, as in the registers
+    await sentRowOf(user.id);
     const row = await MailMessage.findOne({ where: { userId: user.id } });
     expect(row).to.include({ status: 'sent', attempts: 1, kind: 'assigned' });
   });
@@ -131,9 +138,7 @@ describe('e-mail notifications', () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail.subject).to.equal('งานใหม่ถึงท่าน: ต้องถึงแน่นอน');
     expect(smtp.refused).to.equal(3);
-    // The worker marks the row sent just after the SMTP server took the mail: give it that moment.
-    const sentRow = () => MailMessage.findOne({ where: { userId: user.id, status: 'sent' } });
-    for (const started = Date.now(); !(await sentRow()) && Date.now() - started < 5000; ) await new Promise((r) => setTimeout(r, 20));
+    await sentRowOf(user.id);
     const row = (await MailMessage.findOne({ where: { userId: user.id } }))!;
     expect(row).to.include({ status: 'sent', attempts: 4 });
     expect(lines.filter((l) => l.includes('not sent'))).to.have.length(3);
