@@ -1,6 +1,7 @@
-// `npm test`: the whole suite on the embedded SQLite, then again on MariaDB.
+// `npm test`: the whole suite on the embedded SQLite and again on MariaDB (those two side by side),
+// then the browser tests (SQLite) alone. `node test/run-all.js sqlite|mariadb` runs one database only.
 // When MariaDB is not reachable the MariaDB pass says so loudly; with CI=true that fails the run.
-// The SQLite pass drives Chromium: scripts/ensure-test-deps.sh installs it first when missing.
+// The browser tests drive Chromium: scripts/ensure-test-deps.sh installs it first when missing.
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 const mysql = require('mysql2/promise');
@@ -10,23 +11,32 @@ const mariadbUrl = process.env.TEST_MARIADB_URL || 'mysql://root@127.0.0.1:3306'
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const only = process.argv[2]; // optional: sqlite | mariadb
 
-function runMocha(dialect) {
+/**
+ * One mocha process: `dialect` sqlite | mariadb, `part` api | browser | '' (all). Its output is streamed,
+ * or kept and printed at the end when `quiet` (two passes running side by side do not interleave).
+ */
+function runMocha({ dialect, part = '', quiet = false }) {
+  const label = part ? `${dialect} (${part})` : dialect;
+  const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--color'], {
       cwd: root,
-      env: { ...process.env, TEST_DB: dialect },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TEST_DB: dialect, TEST_PART: part },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
+    const take = (stream) => (chunk) => {
+      if (!quiet) stream.write(chunk);
       out += chunk.toString();
-    });
+    };
+    child.stdout.on('data', take(process.stdout));
+    child.stderr.on('data', take(process.stderr));
     child.on('close', (code) => {
+      if (quiet) process.stdout.write(`\n=== test pass: ${label} (its output, kept while it ran beside another) ===\n${out}`);
       // eslint-disable-next-line no-control-regex
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
       const count = (word) => Number((plain.match(new RegExp(`(\\d+) ${word}`)) || [0, 0])[1]);
-      resolve({ dialect, code, passed: count('passing'), failed: count('failing'), pending: count('pending') });
+      resolve({ dialect: label, code, passed: count('passing'), failed: count('failing'), pending: count('pending'), seconds: Math.round((Date.now() - started) / 1000) });
     });
   });
 }
@@ -53,37 +63,58 @@ function ensureBrowserDeps() {
   return run.status === 0;
 }
 
+/**
+ * The stages: the API tests on SQLite and on MariaDB side by side (they wait on their databases more than
+ * on the CPU), then the browser tests alone (Chromium is the one part that suffers from a busy machine).
+ * TEST_SERIAL=1 runs the three one after another.
+ */
 (async () => {
   if ((!only || only === 'sqlite') && !ensureBrowserDeps()) process.exit(1);
   const results = [];
   let failed = false;
-  for (const dialect of ['sqlite', 'mariadb']) {
-    if (only && only !== dialect) continue;
-    console.log(`\n=== test pass: ${dialect} ===`);
-    if (dialect === 'mariadb') {
-      const problem = await mariadbProblem();
-      if (problem) {
-        banner([
-          `THE MARIADB PASS DID NOT RUN: MariaDB is not reachable at ${mariadbUrl}`,
-          `(${problem})`,
-          'Start MariaDB (see README), or set TEST_MARIADB_URL.',
-          inCi ? 'CI=true: this fails the run.' : 'Outside CI this is a warning; the run is NOT fully tested.',
-        ]);
-        if (inCi) failed = true;
-        results.push({ dialect, code: inCi ? 1 : 0, passed: 0, failed: 0, pending: 0, notRun: true });
-        continue;
-      }
-    }
-    const result = await runMocha(dialect);
+  const record = (result) => {
     if (result.code !== 0) failed = true;
     if (result.pending > 0) {
-      banner([`${result.pending} test(s) pending/skipped in the ${dialect} pass: skips are not allowed.`]);
+      banner([`${result.pending} test(s) pending/skipped in the ${result.dialect} pass: skips are not allowed.`]);
       failed = true;
     }
     results.push(result);
+  };
+
+  const first = [];
+  if (!only || only === 'sqlite') first.push({ dialect: 'sqlite', part: 'api' });
+  if (!only || only === 'mariadb') {
+    const problem = await mariadbProblem();
+    if (problem) {
+      banner([
+        `THE MARIADB PASS DID NOT RUN: MariaDB is not reachable at ${mariadbUrl}`,
+        `(${problem})`,
+        'Start MariaDB (see README), or set TEST_MARIADB_URL.',
+        inCi ? 'CI=true: this fails the run.' : 'Outside CI this is a warning; the run is NOT fully tested.',
+      ]);
+      if (inCi) failed = true;
+      results.push({ dialect: 'mariadb', code: inCi ? 1 : 0, passed: 0, failed: 0, pending: 0, notRun: true });
+    } else {
+      first.push({ dialect: 'mariadb' });
+    }
   }
+  const serial = process.env.TEST_SERIAL === '1' || first.length < 2;
+  if (serial) {
+    for (const pass of first) {
+      console.log(`\n=== test pass: ${pass.dialect}${pass.part ? ` (${pass.part})` : ''} ===`);
+      record(await runMocha(pass));
+    }
+  } else {
+    console.log(`\n=== test passes side by side: ${first.map((p) => p.dialect + (p.part ? ` (${p.part})` : '')).join(' and ')}; the second's output follows when it ends ===`);
+    (await Promise.all(first.map((pass, i) => runMocha({ ...pass, quiet: i > 0 })))).forEach(record);
+  }
+  if (!only || only === 'sqlite') {
+    console.log('\n=== test pass: sqlite (browser) ===');
+    record(await runMocha({ dialect: 'sqlite', part: 'browser' }));
+  }
+
   console.log('\n=== summary ===');
-  for (const r of results) console.log(`${r.dialect}: ${r.notRun ? 'NOT RUN' : `${r.passed} passing, ${r.failed} failing (exit ${r.code})`}`);
+  for (const r of results) console.log(`${r.dialect}: ${r.notRun ? 'NOT RUN' : `${r.passed} passing, ${r.failed} failing (exit ${r.code}) in ${r.seconds} s`}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failedCount = results.reduce((n, r) => n + r.failed, 0) + (failed && results.every((r) => r.failed === 0) ? 1 : 0);
   console.log(`${passed} passed, ${failedCount} failed`);
