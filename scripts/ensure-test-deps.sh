@@ -47,6 +47,8 @@ fi
 command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+# qpdf makes the encrypted PDF that verification must refuse.
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
