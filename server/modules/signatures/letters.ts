@@ -59,10 +59,17 @@ export async function storeMainPdf(t: Transaction, doc: Document, pdf: Buffer, f
   return a;
 }
 
-/** The open ลงนาม step (formKey "sign") of the letter that the actor may do; 403 when there is none. */
-async function signingStep(actor: Actor, doc: Document): Promise<Task> {
+/** The open ลงนาม step (formKey "sign") of the letter that the actor may do, if any. */
+export async function openSigningStep(actor: Actor, doc: Document): Promise<Task | null> {
+  if (doc.direction === 'incoming' || doc.status !== 'draft') return null;
   const open = await Task.findAll({ where: { documentId: doc.id, status: 'open', formKey: 'sign' }, order: [['id', 'ASC']] });
   for (const task of open) if ((await taskAccess(task, actor)).canWork) return task;
+  return null;
+}
+
+async function signingStep(actor: Actor, doc: Document): Promise<Task> {
+  const step = await openSigningStep(actor, doc);
+  if (step) return step;
   throw forbidden('ท่านไม่มีขั้นตอนลงนามหนังสือฉบับนี้ (Only the person at the letter\'s signing step signs it.)');
 }
 

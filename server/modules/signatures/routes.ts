@@ -15,7 +15,8 @@ import { importCredential, issueCredential, issueSigningGrant, revokeCredential,
 import { readForm } from './multipart';
 import { presentAuthority, presentCredential } from './present';
 import { publicRecord, signPdf, verificationQrSvg, verifyUpload } from './service';
-import { signDocument } from './letters';
+import { openSigningStep, signDocument } from './letters';
+import { readableDocument } from '../documents/policy';
 import { signingSettings } from './settings';
 
 const TAG = 'Signatures';
@@ -94,6 +95,21 @@ export function registerSignatureRoutes(api: Api<Actor>, ctx: AppContext): void 
       if (fields.documentId) await assertRead(actor, await Document.findByPk(fields.documentId));
       const result = await signPdf(ctx, actor, { pdf: form.file!.data, pin: fields.pin, signingGrant: fields.signingGrant, reason: fields.reason, documentId: fields.documentId ?? null });
       res.status(200).set({ 'content-type': 'application/pdf', 'x-verification-code': result.code, 'x-signature-level': result.level, 'content-disposition': 'attachment; filename="signed.pdf"' }).end(result.pdf);
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/documents/:id/signing', tag: TAG, summary: 'Whether I can sign this letter now (my open ลงนาม step), and my signing set-up',
+    params: idParam, response: S.LetterSigning,
+    handler: async ({ params, actor }) => {
+      const doc = await readableDocument(actor, params.id);
+      const [step, pin, cred] = await Promise.all([
+        openSigningStep(actor, doc), SigningPin.findByPk(actor.userId),
+        SigningCredential.findOne({ where: { userId: actor.userId, revokedAt: null }, order: [['createdAt', 'DESC'], ['id', 'DESC']] }),
+      ]);
+      const usable = cred && cred.notAfter.getTime() > Date.now() ? cred : null;
+      const locked = pin?.lockedUntil && pin.lockedUntil.getTime() > Date.now() ? pin.lockedUntil.toISOString() : null;
+      return { taskId: step?.id ?? null, pinSet: !!pin, lockedUntil: locked, certificate: usable ? { subject: presentCredential(usable).subject, notAfter: usable.notAfter.toISOString() } : null };
     },
   });
 

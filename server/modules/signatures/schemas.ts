@@ -71,3 +71,8 @@ export const SignedLetter = z.object({
   verificationCode: z.string(), level: z.enum(['B-B', 'B-T', 'B-LT']), timestampAt: z.string().nullable(), taskId: z.number(),
   stepCompleted: z.boolean().openapi({ description: 'The ลงนาม step was completed: the letter went on to the registry for sending' }),
 }).openapi('SignedLetter');
+export const LetterSigning = z.object({
+  taskId: z.number().nullable().openapi({ description: 'My open ลงนาม step on this letter; null: I cannot sign it now' }),
+  pinSet: z.boolean(), lockedUntil: z.string().nullable(),
+  certificate: z.object({ subject: z.string(), notAfter: z.string() }).nullable().openapi({ description: 'The certificate a signature would use; null: none usable (the typed name of the 2564 amendment remains)' }),
+}).openapi('LetterSigning');

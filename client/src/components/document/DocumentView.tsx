@@ -85,8 +85,8 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
         </Text>
       )}
       <Divider />
-      {/* A letter written here is drawn from its fields; an incoming one is the file it came as (its main attachment). */}
-      {d.direction !== 'incoming' && <LetterPdf documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
+      {/* A letter written here is drawn from its fields (signed: its signed file, so drawn again when its status moves); an incoming one is the file it came as (its main attachment). */}
+      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
       <Attachments documentId={d.id} openMain={inTask && d.direction === 'incoming'} previewHeight={inTask ? 480 : undefined} />
       <Divider />
       <EndorsementChain documentId={d.id} testId={inTask ? 'letter-endorsements' : undefined} />
