@@ -31,12 +31,10 @@ export async function currentMainPdf(documentId: number, transaction?: Transacti
   return Attachment.findOne({ where: { documentId, role: 'main', mime: 'application/pdf' }, order: [['id', 'DESC']], transaction });
 }
 
-/**
- * Keeps `pdf` as the document's new main file in `t` (the earlier versions stay as they were). The
- * blob row is locked first, as uploads do, so a destruction cannot delete the content in between.
- */
-export async function storeMainPdf(t: Transaction, doc: Document, pdf: Buffer, filename: string, userId: number | null, action: string, dir = defaultDataDir()): Promise<Attachment> {
+/** Makes sure the blob of `pdf` exists (row locked, file in place) in `t`; returns its SHA-256. */
+async function keepBlob(t: Transaction, pdf: Buffer, dir: string): Promise<string> {
   const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
+  // The blob row is locked first, as uploads do, so a destruction cannot delete the content in between.
   if (!(await Blob.findByPk(sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
     try {
       await Blob.create({ sha256, size: pdf.length, mime: 'application/pdf' }, { transaction: t });
@@ -54,9 +52,27 @@ export async function storeMainPdf(t: Transaction, doc: Document, pdf: Buffer, f
       await fs.promises.rm(tempPath, { force: true });
     }
   }
+  return sha256;
+}
+
+/** Keeps the signed letter as the document's main file, in `t`. */
+export async function storeMainPdf(t: Transaction, doc: Document, pdf: Buffer, filename: string, userId: number | null, dir = defaultDataDir()): Promise<Attachment> {
+  const sha256 = await keepBlob(t, pdf, dir);
   const a = await Attachment.create({ documentId: doc.id, sha256, role: 'main', filename, mime: 'application/pdf', size: pdf.length, createdById: userId }, { transaction: t });
-  await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: a.id, action, actorId: userId, data: { documentId: doc.id, sha256, size: pdf.length } });
+  await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: a.id, action: 'letter.signed', actorId: userId, data: { documentId: doc.id, sha256, size: pdf.length } });
   return a;
+}
+
+/**
+ * A stamp's new version of the main file replaces its content; the version before is the new
+ * file's first `size` bytes (an incremental update only appends), and the audit keeps both
+ * fingerprints, so every version can be shown to be the one that was received or stamped.
+ */
+async function replaceMainPdf(t: Transaction, doc: Document, main: Attachment, pdf: Buffer, userId: number | null, what: string, dir: string): Promise<void> {
+  const sha256 = await keepBlob(t, pdf, dir);
+  const before = { sha256: main.sha256, size: main.size };
+  await main.update({ sha256, size: pdf.length }, { transaction: t });
+  await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: main.id, action: `attachment.stamped`, actorId: userId, data: { documentId: doc.id, stamp: what, before, after: { sha256, size: pdf.length } } });
 }
 
 /** The open ลงนาม step (formKey "sign") of the letter that the actor may do, if any. */
@@ -130,7 +146,7 @@ export async function signDocument(ctx: AppContext, actor: Actor, documentId: nu
       return { pdf };
     },
     store: async (signed, { document }, t) => {
-      await storeMainPdf(t, document, signed.pdf, `${document.letterNumber ?? `letter-${document.id}`}.pdf`.replace(/[/\\]/g, '-'), actor.userId, 'letter.signed', ctx.config.dataDir);
+      await storeMainPdf(t, document, signed.pdf, `${document.letterNumber ?? `letter-${document.id}`}.pdf`.replace(/[/\\]/g, '-'), actor.userId, ctx.config.dataDir);
     },
   });
   // The step is done: the letter goes on to the registry for sending. A failure here leaves the
@@ -190,8 +206,9 @@ async function stampMainPdf(documentId: number, what: string, userId: number | n
     const stored = await writeTransaction(Document.sequelize!, async (t) => {
       const doc = await Document.findByPk(documentId, { transaction: t, lock: t.LOCK.UPDATE });
       if (!doc) return true;
-      if ((await currentMainPdf(documentId, t))?.id !== current.id) return false; // someone stamped meanwhile
-      await storeMainPdf(t, doc, stamped, current.filename, userId, `attachment.stamped.${what}`, dir);
+      const main = await currentMainPdf(documentId, t);
+      if (main?.id !== current.id || main.sha256 !== current.sha256) return false; // someone stamped meanwhile: again on top
+      await replaceMainPdf(t, doc, main, stamped, userId, what, dir);
       return true;
     });
     if (stored) return;

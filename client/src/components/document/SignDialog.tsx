@@ -135,16 +135,16 @@ export function SignDialog({ documentId, onClose }: { documentId: number; onClos
   );
 }
 
-/** The ลงนาม button, shown only to the signer of the letter's open ลงนาม step. */
+/** The ลงนาม button, shown only to the signer of the letter's open ลงนาม step (the server says: GET /documents/:id/signing). */
 export function SignLetterButton({ documentId }: { documentId: number }) {
   const { t } = useI18n();
   const signing = useLetterSigning(documentId);
   const [open, setOpen] = useState(false);
   if (!signing.data?.taskId) return null;
   return (
-    <>
+    <Group>
       <Button onClick={() => setOpen(true)} data-testid="sign-letter">{t('sign.button')}</Button>
       {open && <SignDialog documentId={documentId} onClose={() => setOpen(false)} />}
-    </>
+    </Group>
   );
 }

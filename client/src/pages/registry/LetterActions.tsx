@@ -12,7 +12,6 @@ import type { List, Unit, User } from '../../lib/types';
 import { unitName, userName } from '../admin/names';
 import type { DocumentRecord } from '../../components/document/types';
 import { refusal, useIsClerk } from './common';
-import { SignLetterButton } from '../../components/document/SignDialog';
 
 function useOrgList<T>(what: 'units' | 'users') {
   const { me } = useAuth();
@@ -93,13 +92,13 @@ function CirculateDialog({ doc, onClose }: { doc: DocumentRecord; onClose: () =>
   );
 }
 
-/** ลงนาม for the signer of the letter's ลงนาม step; ส่งต่อ and เวียน on a registered letter, for registry clerks. */
+/** ส่งต่อ and เวียน on a registered letter, for registry clerks. */
 export function LetterActions({ documentId }: { documentId: number }) {
   const { t } = useI18n();
   const clerk = useIsClerk();
   const doc = useQuery({ queryKey: ['documents', documentId], queryFn: () => api.get<DocumentRecord>(`/documents/${documentId}`), enabled: clerk });
   const [open, setOpen] = useState<'forward' | 'circulate' | null>(null);
-  if (!clerk || !doc.data?.registration) return <SignLetterButton documentId={documentId} />;
+  if (!clerk || !doc.data?.registration) return null;
   return (
     <Group gap="xs" data-testid="letter-actions">
       <Button variant="light" onClick={() => setOpen('forward')}>{t('actions.forward')}</Button>
