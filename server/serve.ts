@@ -10,6 +10,8 @@ import { Organisation, User } from './db/models';
 import { JobScheduler } from './modules/workflow/scheduler';
 import { startNotifications } from './modules/notify';
 import { letterPool } from './modules/letters/chromium';
+import { renderHtmlToPdf } from './modules/letters/render';
+import { setAppearanceRenderer } from './modules/signatures/appearance';
 import { startExchangeWorker } from './modules/exchange/outbox';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
@@ -66,6 +68,8 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
   ctx.scheduler.start();
   // Chromium starts now, not on the first letter; without it the server serves on and renders answer 503 (one line logged).
   void letterPool().warm().catch(() => undefined);
+  // Signature blocks and stamps are drawn by the same pool (Thai needs Chromium); without it, signing and stamping answer 503.
+  setAppearanceRenderer((html) => renderHtmlToPdf(html));
   const exchange = startExchangeWorker(ctx, config.exchange, log);
   keepServingThroughEscapedErrors(); // only now: a failure while starting still ends the start
   // One write, so whoever waits for "is running at" sees the whole banner.

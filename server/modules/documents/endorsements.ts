@@ -8,6 +8,7 @@ import { unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { appendAudit } from '../audit/service';
+import { stampOnEndorsement } from '../signatures/letters';
 import type { Actor } from '../auth/actor';
 import { CAPACITY_TH, DECISION_TH } from './labels';
 import { assertRead } from './policy';
@@ -59,6 +60,7 @@ async function appendEndorsement(t: Transaction, actor: Actor, doc: Document, si
     { transaction: t },
   );
   await appendAudit(t, { organisationId: doc.organisationId, entityType: 'endorsement', entityId: e.id, action: 'endorsement.added', actorId: actor.userId, data: { documentId: doc.id, seq: e.seq, decision: e.decision, capacity: e.capacity, positionId: e.positionId } });
+  stampOnEndorsement(t, e); // the letter's PDF, if it has one, carries it once this commits
   return e;
 }
 

@@ -42,16 +42,28 @@ export interface HtmlToPdfOptions {
   title?: string;
   subject?: string;
   author?: string;
+  /** The signature's verification link: its QR code and code at the foot of every page. */
+  verification?: LetterVerification;
 }
+
+/** Where anyone checks a signed letter (`/verify/<code>`), and its QR code as SVG. */
+export interface LetterVerification { code: string; url: string; qrSvg: string }
 
 /** A mark in Chromium's page margin. The margin is drawn apart from the page: it sees only fonts installed on the system (Laksaman). */
 const marginMark = (text: string) =>
   `<div style="width:100%;text-align:center;font-family:Laksaman;font-weight:700;font-size:16pt;color:#c00000;-webkit-print-color-adjust:exact">${escapeHtml(text)}</div>`;
 
+/** The QR code and the link in the bottom margin, left; the secrecy mark (if any) stays centred under them. */
+const verificationMark = (v: LetterVerification) =>
+  `<div style="width:100%;padding:0 2cm 0 3cm;display:flex;align-items:center;gap:2mm;font-family:Laksaman;font-size:7pt;color:#333;-webkit-print-color-adjust:exact">`
+  + `<img src="data:image/svg+xml;base64,${Buffer.from(v.qrSvg).toString('base64')}" style="width:13mm;height:13mm">`
+  + `<span>ลงลายมือชื่ออิเล็กทรอนิกส์ ตรวจสอบได้ที่ ${escapeHtml(v.url)} (รหัส ${escapeHtml(v.code)})</span></div>`;
+
 /** Any HTML page (A4 unless its CSS says otherwise) to PDF/A-3b. Throws 503 when Chromium or the font is missing, or the queue is full. */
 export async function renderHtmlToPdf(html: string, options: HtmlToPdfOptions = {}): Promise<Buffer> {
   loadFonts();
-  const marks = options.secrecy ? { headerTemplate: marginMark(options.secrecy), footerTemplate: marginMark(options.secrecy) } : {};
+  const footer = [options.verification && verificationMark(options.verification), options.secrecy && marginMark(options.secrecy)].filter(Boolean).join('');
+  const marks = { ...(options.secrecy ? { headerTemplate: marginMark(options.secrecy) } : {}), ...(footer ? { footerTemplate: `<div style="width:100%">${footer}</div>` } : {}) };
   const raw = await letterPool().pdf(html, marks);
   pdfa ??= new WorkerPool<PdfaJob, Uint8Array>(path.join(__dirname, 'pdfa-worker'));
   const out = await pdfa.run({ pdf: raw, title: options.title ?? '', subject: options.subject ?? '', author: options.author ?? '' });
@@ -67,6 +79,8 @@ export interface LetterRenderOptions {
   templates?: TemplateSource;
   /** Marks the page ร่าง (draft). */
   draft?: boolean;
+  /** A signed letter's verification QR and link on every page. */
+  verification?: LetterVerification;
 }
 
 export interface RenderedLetter {
@@ -102,7 +116,7 @@ export async function renderLetterPdf(fields: LetterFields, issuer: LetterIssuer
   const view = letterView(fields, issuer, { thaiDigits: options.thaiDigits, signature: options.signature, draft: options.draft, garuda: dataUrl(options.garuda ?? PLACEHOLDER_GARUDA) });
   const html = composeLetter(fields, view, options.templates);
   const secrecy = secrecyText(fields);
-  const pdf = await renderHtmlToPdf(html, { secrecy, title: fields.subject, subject: fields.letterNumber ?? '', author: issuer.nameTh });
+  const pdf = await renderHtmlToPdf(html, { secrecy, verification: options.verification, title: fields.subject, subject: fields.letterNumber ?? '', author: issuer.nameTh });
   return { pdf, text: letterText(html, secrecy), html };
 }
 

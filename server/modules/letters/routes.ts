@@ -12,7 +12,8 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
 import { parseMultipart } from '../attachments/routes';
-import { placeBlob } from '../attachments/storage';
+import { blobPath, placeBlob } from '../attachments/storage';
+import { signedLetterOf } from '../signatures/letters';
 import { readableDocument } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
 import { ancestorsOf, assertAdminister, assertRead as assertReadOrg } from '../org/policy';
@@ -45,12 +46,15 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
 
   api.route({
     method: 'get', path: '/documents/:id/letter', tag: TAG, params: idParam,
-    summary: 'The letter drawn from its fields as PDF/A-3b (a draft is marked ร่าง; reading a secret one is logged)',
+    summary: 'The letter drawn from its fields as PDF/A-3b (a draft is marked ร่าง; reading a secret one is logged); a letter signed here is its signed file',
     description: 'application/pdf. 503 with Retry-After when the renderer is busy or Chromium is not installed (the message says what to install).',
     handler: async ({ params, actor, res }) => {
       const doc = await readableDocument(actor, params.id);
       assertOwnLetter(doc);
       await logSecretRead(sequelize, actor, doc, 'letter');
+      // A letter signed here is its signed file (stamps appended since), never drawn again.
+      const signed = await signedLetterOf(doc.id);
+      if (signed) return sendPdf(res, await fs.promises.readFile(blobPath(ctx.config.dataDir, signed.sha256)), signed.filename);
       const { pdf } = await renderDocumentPdf(doc, { dataDir: ctx.config.dataDir });
       return sendPdf(res, pdf, `${doc.letterNumber ?? `letter-${doc.id}`}.pdf`);
     },

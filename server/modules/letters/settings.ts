@@ -55,9 +55,9 @@ export async function letterContext(organisationId: number, unitId: number | nul
  * numbered letter not signed digitally carries the typed name, as the 2564 amendment allows.
  * The signing step passes `signature` (mode `digital`, the capacity it signs in).
  */
-export async function renderDocumentPdf(doc: Document, options: Pick<LetterRenderOptions, 'signature'> & { dataDir?: string } = {}): Promise<RenderedLetter> {
-  const ctx = await letterContext(doc.organisationId, doc.unitId, { dataDir: options.dataDir });
+export async function renderDocumentPdf(doc: Document, options: Pick<LetterRenderOptions, 'signature' | 'verification'> & { dataDir?: string; transaction?: Transaction } = {}): Promise<RenderedLetter> {
+  const ctx = await letterContext(doc.organisationId, doc.unitId, { dataDir: options.dataDir, transaction: options.transaction });
   const draft = doc.status === 'draft';
   const signature = options.signature ?? { mode: !draft && doc.signerName ? 'typed' : 'none' };
-  return renderLetterPdf(letterFieldsOf(doc), ctx.issuer, { ...ctx.options, draft, signature });
+  return renderLetterPdf(letterFieldsOf(doc), ctx.issuer, { ...ctx.options, draft, signature, verification: options.verification });
 }

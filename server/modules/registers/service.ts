@@ -10,6 +10,7 @@ import { formatLetterNumber, letterNumberKey } from '../../lib/letter-number';
 import { appendAudit } from '../audit/service';
 import { indexDocument, prepareTokens, PreparedTokens } from '../search/tokens';
 import { recordEvent } from '../events/outbox';
+import { stampOnRegistration } from '../signatures/letters';
 import { REGISTER_KIND_TH } from '../documents/labels';
 import { assertRegistrar, isSecret, maySeeRegister } from '../documents/policy';
 import type { Actor } from '../auth/actor';
@@ -195,6 +196,7 @@ async function ownerCodeFor(t: Transaction, reg: Register, doc: Document | null)
  */
 export async function onIncomingLetterRegistered(t: Transaction, doc: Document, entry: RegisterEntry, route?: IncomingRouter): Promise<void> {
   if (route) await route(t, doc);
+  stampOnRegistration(t, doc, entry); // its PDF gets the receive stamp once this commits
   await recordEvent(t, {
     type: 'letter.received',
     organisationId: doc.organisationId,

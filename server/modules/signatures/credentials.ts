@@ -24,7 +24,7 @@ async function attempt<T>(sequelize: Sequelize, userId: number, check: (row: Sig
   const { pinMaxAttempts, pinLockMs } = signingSettings();
   const row = await writeTransaction(sequelize, async (transaction) => {
     const pin = await SigningPin.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!pin) throw conflict('Set a signing PIN first (PUT /api/signatures/pin).');
+    if (!pin) throw conflict('ตั้งรหัส PIN สำหรับลงนามก่อน (Set a signing PIN first: PUT /api/signatures/pin.)');
     if (pin.lockedUntil && pin.lockedUntil.getTime() > Date.now()) return { locked: pin.lockedUntil };
     const failedAttempts = pin.failedAttempts + 1;
     await pin.update({ failedAttempts, lockedUntil: failedAttempts >= pinMaxAttempts ? new Date(Date.now() + pinLockMs) : null }, { transaction });
@@ -32,12 +32,12 @@ async function attempt<T>(sequelize: Sequelize, userId: number, check: (row: Sig
   });
   if ('locked' in row) {
     const seconds = Math.ceil((row.locked!.getTime() - Date.now()) / 1000);
-    throw new AppError(429, 'pin_locked', `Too many wrong attempts: signing is locked for ${Math.ceil(seconds / 60)} more minute(s).`, undefined, { 'Retry-After': String(seconds) });
+    throw new AppError(429, 'pin_locked', `ใส่รหัสผิดหลายครั้ง ระงับการลงนามอีก ${Math.ceil(seconds / 60)} นาที (Too many wrong attempts: signing is locked for ${Math.ceil(seconds / 60)} more minute(s).)`, undefined, { 'Retry-After': String(seconds) });
   }
   const result = await check(row.pin!);
   if (result === undefined) {
     const left = Math.max(0, pinMaxAttempts - row.pin!.failedAttempts);
-    throw new AppError(403, wrong === 'pin' ? 'wrong_pin' : 'wrong_password', `${wrong === 'pin' ? 'The signing PIN' : 'The password'} is wrong. ${left ? `${left} attempt(s) left before signing locks.` : 'Signing is now locked.'}`, { attemptsLeft: left });
+    throw new AppError(403, wrong === 'pin' ? 'wrong_pin' : 'wrong_password', `${wrong === 'pin' ? 'รหัส PIN สำหรับลงนามไม่ถูกต้อง' : 'รหัสผ่านไม่ถูกต้อง'} (${wrong === 'pin' ? 'The signing PIN' : 'The password'} is wrong. ${left ? `${left} attempt(s) left before signing locks.` : 'Signing is now locked.'})`, { attemptsLeft: left });
   }
   await SigningPin.update({ failedAttempts: 0, lockedUntil: null }, { where: { userId } });
   return result;
@@ -79,7 +79,7 @@ export async function issueSigningGrant(ctx: AppContext, actor: Actor, password:
 }
 
 export function assertFreshGrant(ctx: AppContext, actor: Actor, grant: string | undefined): void {
-  const refuse = (why: string) => new AppError(401, 'signing_check_required', `${why} Confirm your password first (POST /api/signatures/check) and sign within ${signingSettings().freshSeconds} seconds.`);
+  const refuse = (why: string) => new AppError(401, 'signing_check_required', `ยืนยันรหัสผ่านอีกครั้งก่อนลงนาม (${why} Confirm your password first (POST /api/signatures/check) and sign within ${signingSettings().freshSeconds} seconds.)`);
   if (!grant) throw refuse('Signing needs a fresh sign-in check.');
   try {
     const claims = jwt.verify(grant, ctx.tokens.secret, { algorithms: ['HS256'], issuer: 'saraban' }) as { sub: string; tv: number; pur: string };
@@ -161,9 +161,9 @@ export async function signingCredential(userId: number): Promise<SigningCredenti
   const cred = await SigningCredential.findOne({ where: { userId, revokedAt: { [Op.is]: null } }, order: [['createdAt', 'DESC'], ['id', 'DESC']] });
   if (!cred) {
     const revoked = await SigningCredential.count({ where: { userId } });
-    throw unprocessable(revoked ? 'Your signing certificate has been revoked: ask for a new one.' : 'You have no signing certificate yet (POST /api/signatures/credentials).');
+    throw unprocessable(revoked ? 'ใบรับรองสำหรับลงนามของท่านถูกเพิกถอนแล้ว ขอใบรับรองใหม่ (Your signing certificate has been revoked: ask for a new one.)' : 'ท่านยังไม่มีใบรับรองสำหรับลงนาม ลงนามด้วยการพิมพ์ชื่อ หรือขอใบรับรองก่อน (You have no signing certificate yet: POST /api/signatures/credentials.)');
   }
-  if (cred.notAfter.getTime() < Date.now()) throw new AppError(422, 'certificate_expired', `Your signing certificate expired on ${cred.notAfter.toISOString()}: ask for a new one.`);
+  if (cred.notAfter.getTime() < Date.now()) throw new AppError(422, 'certificate_expired', `ใบรับรองสำหรับลงนามของท่านหมดอายุแล้ว ขอใบรับรองใหม่ (Your signing certificate expired on ${cred.notAfter.toISOString()}: ask for a new one.)`);
   return cred;
 }
 

@@ -15,6 +15,8 @@ import { importCredential, issueCredential, issueSigningGrant, revokeCredential,
 import { readForm } from './multipart';
 import { presentAuthority, presentCredential } from './present';
 import { publicRecord, signPdf, verificationQrSvg, verifyUpload } from './service';
+import { openSigningStep, signDocument } from './letters';
+import { readableDocument } from '../documents/policy';
 import { signingSettings } from './settings';
 
 const TAG = 'Signatures';
@@ -94,6 +96,28 @@ export function registerSignatureRoutes(api: Api<Actor>, ctx: AppContext): void 
       const result = await signPdf(ctx, actor, { pdf: form.file!.data, pin: fields.pin, signingGrant: fields.signingGrant, reason: fields.reason, documentId: fields.documentId ?? null });
       res.status(200).set({ 'content-type': 'application/pdf', 'x-verification-code': result.code, 'x-signature-level': result.level, 'content-disposition': 'attachment; filename="signed.pdf"' }).end(result.pdf);
     },
+  });
+
+  api.route({
+    method: 'get', path: '/documents/:id/signing', tag: TAG, summary: 'Whether I can sign this letter now (my open ลงนาม step), and my signing set-up',
+    params: idParam, response: S.LetterSigning,
+    handler: async ({ params, actor }) => {
+      const doc = await readableDocument(actor, params.id);
+      const [step, pin, cred] = await Promise.all([
+        openSigningStep(actor, doc), SigningPin.findByPk(actor.userId),
+        SigningCredential.findOne({ where: { userId: actor.userId, revokedAt: null }, order: [['createdAt', 'DESC'], ['id', 'DESC']] }),
+      ]);
+      const usable = cred && cred.notAfter.getTime() > Date.now() ? cred : null;
+      const locked = pin?.lockedUntil && pin.lockedUntil.getTime() > Date.now() ? pin.lockedUntil.toISOString() : null;
+      return { taskId: step?.id ?? null, pinSet: !!pin, lockedUntil: locked, certificate: usable ? { subject: presentCredential(usable).subject, notAfter: usable.notAfter.toISOString() } : null };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/documents/:id/sign', tag: TAG, summary: 'ลงนาม: sign an outgoing letter at its signing step — number, date, letter and signature in one transaction',
+    description: 'The signer of the letter\'s open ลงนาม step (formKey "sign"): the letter takes its number and date from its register, is drawn with them and a verification QR on every page, signed (PAdES B-T, B-LT with the CA\'s CRL) and kept as its main file; the step is then completed and the letter goes to the registry for sending. Refusals take no number: wrong PIN → 403; locked → 429; no fresh check → 401; no, expired or revoked certificate → 422; not the signer → 403; numbered already → 409; no renderer or TSA → 503.',
+    params: idParam, body: S.SignDocumentBody, response: S.SignedLetter,
+    handler: async ({ params, body, actor }) => signDocument(ctx, actor, params.id, body),
   });
 
   api.route({

@@ -59,3 +59,20 @@ export const PublicRecord = z.object({
   code: z.string(), sha256: z.string(), updatedAt: z.string(), status: z.enum(['valid', 'revoked']),
   signers: z.array(z.object({ name: z.string().nullable(), position: z.string().nullable(), organisation: z.string().nullable(), fingerprint: z.string(), signedAt: z.string(), timestampAt: z.string().nullable(), certificateRevokedAt: z.string().nullable(), status: z.enum(['valid', 'revoked']) })),
 }).openapi('SignatureRecordPublic');
+
+export const SignDocumentBody = z.object({
+  pin,
+  signingGrant: z.string().min(1).max(2000).openapi({ description: 'From POST /api/signatures/check (the fresh sign-in check)' }),
+  capacity: z.enum(['self', 'acting_for', 'acting_in_post']).default('self').openapi({ description: 'self, or ปฏิบัติราชการแทน (acting_for) / รักษาราชการแทน (acting_in_post) with positionId' }),
+  positionId: z.number().int().positive().optional().openapi({ description: "The principal's position, when signing for someone" }),
+}).openapi('LetterSign');
+export const SignedLetter = z.object({
+  documentId: z.number(), letterNumber: z.string().nullable(), letterDate: z.string().nullable(), registerId: z.number(), registerNumber: z.number(), registerYear: z.number(),
+  verificationCode: z.string(), level: z.enum(['B-B', 'B-T', 'B-LT']), timestampAt: z.string().nullable(), taskId: z.number(),
+  stepCompleted: z.boolean().openapi({ description: 'The ลงนาม step was completed: the letter went on to the registry for sending' }),
+}).openapi('SignedLetter');
+export const LetterSigning = z.object({
+  taskId: z.number().nullable().openapi({ description: 'My open ลงนาม step on this letter; null: I cannot sign it now' }),
+  pinSet: z.boolean(), lockedUntil: z.string().nullable(),
+  certificate: z.object({ subject: z.string(), notAfter: z.string() }).nullable().openapi({ description: 'The certificate a signature would use; null: none usable (the typed name of the 2564 amendment remains)' }),
+}).openapi('LetterSigning');

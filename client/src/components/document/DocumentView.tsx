@@ -12,6 +12,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from './Attachments';
 import { EndorsementChain, LetterRouteView } from './LetterChain';
 import { LetterPdf } from './LetterPdf';
+import { SignLetterButton } from './SignDialog';
 import { ReceiveStamp } from './ReceiveStamp';
 import { useDocument } from './queries';
 import type { DocumentRecord } from './types';
@@ -85,8 +86,10 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
         </Text>
       )}
       <Divider />
-      {/* A letter written here is drawn from its fields; an incoming one is the file it came as (its main attachment). */}
-      {d.direction !== 'incoming' && <LetterPdf documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
+      {/* ลงนาม, for the signer of the letter's open step: on the letter's page and in the task alike. */}
+      {d.direction !== 'incoming' && d.status === 'draft' && <SignLetterButton documentId={d.id} />}
+      {/* A letter written here is drawn from its fields (signed: its signed file, so drawn again when its status moves); an incoming one is the file it came as (its main attachment). */}
+      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
       <Attachments documentId={d.id} openMain={inTask && d.direction === 'incoming'} previewHeight={inTask ? 480 : undefined} />
       <Divider />
       <EndorsementChain documentId={d.id} testId={inTask ? 'letter-endorsements' : undefined} />
