@@ -126,7 +126,8 @@ describe("the citizen's personal data under the retention rules", () => {
     const day = 86_400_000;
     await CitizenSubmission.update({ statusAt: new Date(Date.now() - 91 * day) }, { where: { id: a.s.id } });
     await CitizenSubmission.update({ statusAt: new Date(Date.now() - 89 * day) }, { where: { id: b.s.id } });
-    await CitizenSubmission.update({ createdAt: new Date(Date.now() - 200 * day) }, { where: { id: o.s.id } });
+    // Sequelize never writes createdAt on an update: the age is set in SQL.
+    await CitizenSubmission.sequelize!.query('UPDATE citizen_submissions SET createdAt = ?, statusAt = ? WHERE id = ?', { replacements: [new Date(Date.now() - 200 * day), new Date(Date.now() - 200 * day), o.s.id] });
 
     const swept = await runRetentionSweep(testEnv().ctx);
     expect(swept.purged).to.be.at.least(1);

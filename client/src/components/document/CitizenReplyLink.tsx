@@ -47,6 +47,24 @@ function ReplyPicker({ submission }: { submission: Submission }) {
   );
 }
 
+/** The requester's contact data (the ID number only masked): on the letter's page and in the tray's popover. */
+export function CitizenContactTable({ s, withName = false }: { s: Pick<Submission, 'name' | 'trackingCode' | 'idNumberMasked' | 'address' | 'phone' | 'email'>; withName?: boolean }) {
+  const { t } = useI18n();
+  const rows: Array<[string, string]> = [
+    ...(withName ? [[t('doc.from'), s.name] as [string, string]] : []),
+    [t('citizen.code'), s.trackingCode], [t('citizen.idNumber'), s.idNumberMasked], [t('citizen.address'), s.address], [t('citizen.phone'), s.phone ?? '—'], [t('citizen.email'), s.email],
+  ];
+  return (
+    <Table variant="vertical" withTableBorder>
+      <Table.Tbody>
+        {rows.map(([label, value]) => (
+          <Table.Tr key={label}><Table.Th w={160}>{label}</Table.Th><Table.Td>{value}</Table.Td></Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 export function CitizenReplyLink({ documentId }: { documentId: number }) {
   const { t } = useI18n();
   const q = useQuery({
@@ -57,9 +75,6 @@ export function CitizenReplyLink({ documentId }: { documentId: number }) {
   const s = q.data?.items[0];
   const reply = useQuery({ queryKey: ['document', s?.replyDocumentId], queryFn: () => api.get<DocumentRecord>(`/documents/${s!.replyDocumentId}`), enabled: !!s?.replyDocumentId, retry: false });
   if (!s) return null;
-  const row = (label: string, value: string) => (
-    <Table.Tr key={label}><Table.Th w={160}>{label}</Table.Th><Table.Td>{value}</Table.Td></Table.Tr>
-  );
   return (
     <Paper withBorder p="sm" data-testid="citizen-request">
       <Stack gap="xs">
@@ -71,16 +86,7 @@ export function CitizenReplyLink({ documentId }: { documentId: number }) {
           <Text size="sm">{t('citizen.purged')}</Text>
         ) : (
           <Table.ScrollContainer minWidth={320}>
-            <Table variant="vertical" withTableBorder>
-              <Table.Tbody>
-                {row(t('doc.from'), s.name)}
-                {row(t('citizen.code'), s.trackingCode)}
-                {row(t('citizen.idNumber'), s.idNumberMasked)}
-                {row(t('citizen.address'), s.address)}
-                {row(t('citizen.phone'), s.phone ?? '—')}
-                {row(t('citizen.email'), s.email)}
-              </Table.Tbody>
-            </Table>
+            <CitizenContactTable s={s} withName />
           </Table.ScrollContainer>
         )}
         {s.status === 'registered' && !s.purgedAt && <ReplyPicker submission={s} />}
