@@ -48,6 +48,8 @@ export interface Config {
     /** Submissions one national ID number may make in 24 hours. */
     perIdPerDay: number;
     fileMaxBytes: number; maxFiles: number;
+    /** Days a request rejected from the tray keeps the citizen's personal data (the reason stays readable that long). */
+    rejectedKeepDays: number;
   };
   /** The exchange with agencies elsewhere (issue 15): EXCHANGE_* variables, see README. */
   exchange: ExchangeConfig;
@@ -121,6 +123,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
       trackPerAddress: { max: int('CITIZEN_TRACK_LIMIT', 60), windowMs: int('CITIZEN_TRACK_WINDOW_MS', 15 * 60 * 1000) },
       perIdPerDay: int('CITIZEN_PER_ID_PER_DAY', 5),
       fileMaxBytes: int('CITIZEN_FILE_MAX_BYTES', 10 * 1024 * 1024), maxFiles: int('CITIZEN_MAX_FILES', 5),
+      rejectedKeepDays: int('CITIZEN_REJECTED_KEEP_DAYS', 90),
     },
     exchange: {
       keySecret: process.env.EXCHANGE_KEY_SECRET || undefined,

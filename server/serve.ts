@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../seeders/20261123000200-demo-organisation';
 import { Organisation, User } from './db/models';
 import { JobScheduler } from './modules/workflow/scheduler';
+import { startRetentionSweep } from './modules/retention/sweep';
 import { startNotifications } from './modules/notify';
 import { letterPool } from './modules/letters/chromium';
 import { renderHtmlToPdf } from './modules/letters/render';
@@ -71,6 +72,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
   // Signature blocks and stamps are drawn by the same pool (Thai needs Chromium); without it, signing and stamping answer 503.
   setAppearanceRenderer((html) => renderHtmlToPdf(html));
   const exchange = startExchangeWorker(ctx, config.exchange, log);
+  const retention = startRetentionSweep(ctx, log);
   keepServingThroughEscapedErrors(); // only now: a failure while starting still ends the start
   // One write, so whoever waits for "is running at" sees the whole banner.
   if (!opts.quiet) console.log(await banner(config, ctx.db.dialect, opts.processes));
@@ -82,6 +84,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
     if (stopping) return;
     stopping = true;
     // Closing Socket.io closes the HTTP server too.
+    retention.close();
     void ctx.scheduler!.stop().then(() => exchange.close()).then(() => letterPool().close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -2,7 +2,7 @@
 // office's public page, fills the form, the ALTCHA widget solves its proof of work, and the receipt
 // shows the tracking code, which also arrives by e-mail (a real SMTP conversation). The ministry's
 // clerk accepts the letter from the arrivals tray; the person's tracking page shows it registered
-// (and a mail says so); the clerk links a numbered reply and the person downloads it. axe-core finds
+// (and a mail says so); the clerk links a numbered reply on the letter's page and the person downloads it. axe-core finds
 // no serious or critical WCAG 2.1 AA problem on the public pages, and they set no cookie.
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -108,9 +108,9 @@ describe("the citizens' e-channel in a real browser", function () {
     const mails = await smtp.waitFor(2, 30000);
     expect(mails[1].subject).to.contain('ลงทะเบียนรับคำร้องของท่านแล้ว');
 
-    // The answer: a numbered outgoing letter with its PDF, linked to the request (through the API).
+    // The answer: a numbered outgoing letter with its PDF (made through the API), linked to the request on the letter's page.
     const token = await api.tokenOf('clerk');
-    const [submission] = (await api.call<{ items: Array<{ id: number }> }>(token, 'GET', '/citizens/submissions?limit=5')).items;
+    const [submission] = (await api.call<{ items: Array<{ id: number; receivedDocumentId: number }> }>(token, 'GET', '/citizens/submissions?limit=5')).items;
     const draft = await api.call<{ id: number }>(token, 'POST', '/documents', { direction: 'outgoing', type: 'external', subject: 'แจ้งผลการขุดลอกท่อระบายน้ำ', addressee: 'นายประสิทธิ์ ชาวนา', salutation: 'เรียน', body: 'ได้ดำเนินการแล้ว' });
     const upload = new FormData();
     upload.set('role', 'main');
@@ -118,7 +118,17 @@ describe("the citizens' e-channel in a real browser", function () {
     await api.call(token, 'POST', `/documents/${draft.id}/attachments`, upload);
     const books = await api.call<{ items: Array<{ id: number; kind: string; unitId: number | null }> }>(token, 'GET', '/registers');
     await api.call(token, 'POST', `/registers/${books.items.find((b) => b.kind === 'outgoing' && b.unitId === null)!.id}/entries`, { documentId: draft.id });
-    await api.call(token, 'POST', `/citizens/submissions/${submission.id}/reply`, { documentId: draft.id });
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.goto(`/documents/${submission.receivedDocumentId}`);
+      const request = page.getByTestId('citizen-request');
+      await request.getByText(email).waitFor();
+      await request.getByTestId('citizen-reply-picker').fill('แจ้งผลการขุดลอก');
+      await page.getByRole('option', { name: /แจ้งผลการขุดลอกท่อระบายน้ำ/ }).click();
+      await request.getByRole('button', { name: 'ส่งเป็นหนังสือตอบผู้ร้อง' }).click();
+      await request.getByTestId('citizen-reply-linked').filter({ hasText: /ตอบผู้ร้องแล้วด้วยหนังสือที่ .+\/\d+/ }).waitFor();
+      await screenshot(page, '73-citizen-reply-linked');
+    });
 
     // The person tracks it (on the phone again) and downloads the answer.
     await h.withPage(async (page) => {

@@ -31,6 +31,8 @@ export class CitizenSubmission extends Model {
   declare reason: string | null;
   declare replyDocumentId: number | null;
   declare answeredAt: Date | null;
+  /** When the personal data was removed (citizens/purge.ts); the emptied row answers "closed". */
+  declare purgedAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -50,7 +52,7 @@ export function initCitizenModels(sequelize: Sequelize): void {
       id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }, organisationId: { type: DataTypes.INTEGER, allowNull: false }, trackingCode: str(16, false),
       documentId: { type: DataTypes.INTEGER, allowNull: false }, deliveryId: { type: DataTypes.INTEGER, allowNull: true }, name: str(255, false), idHash: str(64, false),
       idLast4: str(4, false), address: str(1000, false), phone: str(32), email: str(255, false), language: str(2, false), status: str(16, false), statusAt: date(false),
-      reason: str(500), replyDocumentId: { type: DataTypes.INTEGER, allowNull: true }, answeredAt: date(), createdAt: date(false), updatedAt: date(false),
+      reason: str(500), replyDocumentId: { type: DataTypes.INTEGER, allowNull: true }, answeredAt: date(), purgedAt: date(), createdAt: date(false), updatedAt: date(false),
     },
     { sequelize, tableName: 'citizen_submissions' },
   );

@@ -20,6 +20,8 @@ export class MailMessage extends Model {
   declare toAddress: string;
   declare subject: string;
   declare text: string;
+  /** Drawn when sent, e.g. "citizen-receipt:<submission id>" (notify/mail/attachments.ts). */
+  declare attachment: CreationOptional<string | null>;
   declare status: CreationOptional<MailStatus>;
   declare attempts: CreationOptional<number>;
   declare nextAttemptAt: Date;
@@ -58,6 +60,7 @@ export function initNotifyModels(sequelize: Sequelize): void {
       toAddress: { type: DataTypes.STRING(255), allowNull: false },
       subject: { type: DataTypes.STRING(255), allowNull: false },
       text: { type: DataTypes.TEXT, allowNull: false },
+      attachment: { type: DataTypes.STRING(64), allowNull: true },
       status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       nextAttemptAt: { type: DataTypes.DATE(3), allowNull: false },

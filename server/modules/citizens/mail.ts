@@ -17,7 +17,11 @@ const SUBJECT: Record<CitizenMailKind, [string, string]> = {
 
 export interface MailFacts { subject?: string; receiveNumber?: string | null; reason?: string | null; letterNumber?: string | null }
 
+/** Names the receipt PDF drawn and attached when the "received" mail is sent (receipt.ts). */
+export const RECEIPT_ATTACHMENT = 'citizen-receipt';
+
 export async function queueCitizenMail(t: Transaction, publicUrl: string, s: CitizenSubmission, org: Organisation, kind: CitizenMailKind, facts: MailFacts = {}): Promise<void> {
+  if (s.purgedAt) return; // nobody left to write to
   const code = formatTrackingCode(s.trackingCode);
   const track = `${publicUrl.replace(/\/$/, '')}/public/track?code=${encodeURIComponent(code)}`;
   const [th, en] = SUBJECT[kind];
@@ -32,7 +36,10 @@ export async function queueCitizenMail(t: Transaction, publicUrl: string, s: Cit
     '--', line[1], `Tracking code: ${code} — ${track}`, '', `${org.nameTh}`,
   ].join('\n');
   await MailMessage.create(
-    { userId: null, eventId: null, kind: 'citizen', toAddress: s.email, subject: `${th} (${en}) ${code}`.slice(0, 255), text, nextAttemptAt: new Date() },
+    {
+      userId: null, eventId: null, kind: 'citizen', toAddress: s.email, subject: `${th} (${en}) ${code}`.slice(0, 255), text, nextAttemptAt: new Date(),
+      attachment: kind === 'received' ? `${RECEIPT_ATTACHMENT}:${s.id}` : null,
+    },
     { transaction: t },
   );
 }

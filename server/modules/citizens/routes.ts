@@ -18,7 +18,7 @@ import { newChallenge } from './pow';
 import { formatTrackingCode } from './identity';
 import { assertMayMonitor } from './policy';
 import * as svc from './service';
-import { renderReceiptPdf } from './receipt';
+import { attachReceiptsToMail, renderReceiptPdf } from './receipt';
 
 /** Where the receipt PDF is fetched (POST with the tracking code and second detail). */
 const RECEIPT_PATH = '/api/public/track/receipt';
@@ -30,6 +30,7 @@ export function registerCitizenRoutes(api: Api<Actor>, ctx: AppContext): void {
   const { sequelize } = ctx.db;
   const c = () => ctx.config.citizens;
   svc.observeDeliveries(() => ctx.config.publicUrl);
+  attachReceiptsToMail(() => ctx.config.publicUrl);
   const submitLimit = limiter(ctx.config.citizens.submitPerAddress, 'ส่งคำร้องจากที่อยู่นี้บ่อยเกินไป กรุณารอสักครู่ (Too many requests from this address; wait and try again.)');
   const trackLimit = limiter(ctx.config.citizens.trackPerAddress, 'Too many tracking requests from this address; wait and try again.');
   const challengeLimit = limiter(ctx.config.citizens.trackPerAddress, 'Too many challenges from this address; wait and try again.');
@@ -84,7 +85,7 @@ export function registerCitizenRoutes(api: Api<Actor>, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/public/track/receipt', tag: TAG, public: true, before: [trackLimit], body: S.TrackBody,
     summary: 'The PDF receipt (ใบรับเรื่อง) of a request: the same code and second detail as tracking',
-    description: 'Drawn on demand with the current status; never the ID number, address or text. A wrong code or detail → the same 404 as tracking; no letter renderer on this server → 503.',
+    description: 'Drawn on demand with the current status; never the ID number, address or text. A wrong code or detail → the same 404 as tracking; a request closed under its retention → 410; no letter renderer on this server → 503.',
     handler: async ({ body, res }) => {
       const s = await svc.openSubmission(body);
       const pdf = await renderReceiptPdf(s, ctx.config.publicUrl);

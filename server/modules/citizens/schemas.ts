@@ -49,8 +49,10 @@ export const FileParam = z.object({ fileId: z.coerce.number().int().positive() }
 
 export const Tracking = z
   .object({
-    trackingCode: z.string(), organisation: PublicOrganisation, subject: z.string(), submittedAt: z.string(), submittedAtTh: z.string(),
-    status: z.enum(CITIZEN_STATUSES), statusTh: z.string(), statusEn: z.string(), statusAt: z.string(),
+    trackingCode: z.string(), organisation: PublicOrganisation, subject: z.string().nullable().openapi({ description: 'null once the request is closed under its retention' }), submittedAt: z.string(), submittedAtTh: z.string(),
+    status: z.enum(CITIZEN_STATUSES),
+    closed: z.boolean().openapi({ description: 'the letter was destroyed under its retention (or the rejected request outlived its keeping time): the personal data is gone and nothing else is shown' }),
+    statusTh: z.string(), statusEn: z.string(), statusAt: z.string(),
     registered: z.object({ number: z.number(), year: z.number(), at: z.string(), atTh: z.string() }).nullable(),
     unit: z.string().nullable().openapi({ description: 'the unit the letter is with (never the names of officials)' }),
     reason: z.string().nullable().openapi({ description: 'why it was not accepted' }),
@@ -64,11 +66,13 @@ export const SubmissionView = z
     address: z.string(), phone: z.string().nullable(), email: z.string(), language: z.string(), submittedAt: z.string(),
     deliveryId: z.number().nullable(), documentId: z.number(), receivedDocumentId: z.number().nullable(), reason: z.string().nullable(),
     replyDocumentId: z.number().nullable(), answeredAt: z.string().nullable(),
+    purgedAt: z.string().nullable().openapi({ description: 'when the personal data was removed under the retention rules (the fields above are then empty)' }),
   })
   .openapi('CitizenSubmission', { description: "for the organisation's registry clerks: the citizen's contact data (the ID number only masked)" });
 
 export const SubmissionQuery = z.object({
   status: z.enum(CITIZEN_STATUSES).optional(), deliveryId: z.coerce.number().int().positive().optional(),
+  documentId: z.coerce.number().int().positive().optional().openapi({ description: "a letter (the tray copy or its registered copy): its citizen's request, for the registry clerks and the people working on the letter; empty for anyone else" }),
   limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
@@ -78,5 +82,9 @@ export const CitizenMonitor = z
   .object({
     since: z.string(), counts: z.object({ received: z.number(), registered: z.number(), rejected: z.number(), answered: z.number(), total: z.number() }),
     waitingForAnswer: z.number(), hoursToAnswer: z.object({ median: z.number().nullable(), p90: z.number().nullable(), answered: z.number() }),
+    hoursWaiting: z.object({ median: z.number().nullable(), p90: z.number().nullable(), open: z.number() }).openapi({ description: 'how long the requests still open have waited so far (all of them, whatever the period)' }),
+    oldestOpen: z.array(z.object({
+      id: z.number(), status: z.enum(CITIZEN_STATUSES), submittedAt: z.string(), hoursWaiting: z.number(), receiveNumber: z.string().nullable(), documentId: z.number().nullable(),
+    })).openapi({ description: 'the 20 requests waiting longest, oldest first (no personal data)' }),
   })
   .openapi('CitizenMonitor');

@@ -14,7 +14,7 @@ import { recordEvents } from '../events/outbox';
 import { deliveryObservers } from '../deliveries/service';
 import { queueCitizenMail } from './mail';
 import { parseTrackingCode } from './identity';
-import { assertClerkOf } from './policy';
+import { assertClerkOf, assertReadsContact, mayReadContact } from './policy';
 
 /** Deliveries → the citizen's status and mail; registered once, whatever builds the app. */
 let observing = false;
@@ -68,11 +68,22 @@ export async function openSubmission(body: { code: string; email?: string; idLas
   const expected = body.email ? (row ?? DECOY).email : (row ?? DECOY).idLast4;
   const given = body.email ? body.email.trim().toLowerCase() : body.idLast4 ?? '';
   const match = crypto.timingSafeEqual(sha(expected), sha(given));
-  if (!row || !match) throw notFound('A request with this tracking code and these details');
+  // A purged request has no e-mail or digits left to compare: its code alone opens it, and all it says is "closed".
+  if (!row || !(match || row.purgedAt)) throw notFound('A request with this tracking code and these details');
   return row;
 }
 
+const CLOSED = ['เรื่องนี้ปิดแล้ว', 'This matter is closed'] as const;
+
 export async function presentTracking(s: CitizenSubmission) {
+  if (s.purgedAt) {
+    // Closed under its retention: nothing of the matter or the person, only that it is closed.
+    const org = (await Organisation.findByPk(s.organisationId))!;
+    return {
+      trackingCode: s.trackingCode, organisation: publicOrganisation(org), subject: null, submittedAt: s.createdAt.toISOString(), submittedAtTh: `${thaiDateShort(s.createdAt)} ${thaiTime(s.createdAt)} น.`,
+      status: s.status, closed: true, statusTh: CLOSED[0], statusEn: CLOSED[1], statusAt: s.purgedAt.toISOString(), registered: null, unit: null, reason: null, reply: null,
+    };
+  }
   const [org, doc, delivery, reply] = await Promise.all([
     Organisation.findByPk(s.organisationId), Document.findByPk(s.documentId, { attributes: ['id', 'subject'] }),
     s.deliveryId ? Delivery.findByPk(s.deliveryId) : null, s.replyDocumentId ? Document.findByPk(s.replyDocumentId) : null,
@@ -83,7 +94,7 @@ export async function presentTracking(s: CitizenSubmission) {
   const at = (d: Date) => `${thaiDateShort(d)} ${thaiTime(d)} น.`;
   return {
     trackingCode: s.trackingCode, organisation: publicOrganisation(org!), subject: doc!.subject, submittedAt: s.createdAt.toISOString(), submittedAtTh: at(s.createdAt),
-    status: s.status, statusTh: STATUS_WORDS[s.status][0], statusEn: STATUS_WORDS[s.status][1], statusAt: s.statusAt.toISOString(),
+    status: s.status, closed: false, statusTh: STATUS_WORDS[s.status][0], statusEn: STATUS_WORDS[s.status][1], statusAt: s.statusAt.toISOString(),
     registered: delivery?.status === 'received' && delivery.receiveNumber
       ? { number: delivery.receiveNumber, year: delivery.receiveYear!, at: delivery.receivedAt!.toISOString(), atTh: at(delivery.receivedAt!) }
       : null,
@@ -97,7 +108,7 @@ export async function presentTracking(s: CitizenSubmission) {
 
 /** A file of the reply letter, for the citizen who opened the submission. */
 export async function replyFile(s: CitizenSubmission, fileId: number): Promise<Attachment> {
-  const file = s.replyDocumentId ? await Attachment.findByPk(fileId) : null;
+  const file = s.replyDocumentId && !s.purgedAt ? await Attachment.findByPk(fileId) : null;
   if (!file || Number(file.documentId) !== Number(s.replyDocumentId)) throw notFound('File');
   return file;
 }
@@ -106,14 +117,26 @@ export async function replyFile(s: CitizenSubmission, fileId: number): Promise<A
 export async function presentSubmissions(rows: CitizenSubmission[]) {
   const deliveries = new Map((await Delivery.findAll({ where: { id: rows.map((r) => r.deliveryId).filter((x): x is number => x != null) }, attributes: ['id', 'receivedDocumentId'] })).map((d) => [Number(d.id), d]));
   return rows.map((s) => ({
-    id: Number(s.id), trackingCode: s.trackingCode, status: s.status, statusAt: s.statusAt.toISOString(), name: s.name, idNumberMasked: `•••••••••${s.idLast4}`,
+    id: Number(s.id), trackingCode: s.trackingCode, status: s.status, statusAt: s.statusAt.toISOString(), name: s.name, idNumberMasked: s.purgedAt ? '' : `•••••••••${s.idLast4}`,
     address: s.address, phone: s.phone ?? null, email: s.email, language: s.language, submittedAt: s.createdAt.toISOString(),
     deliveryId: s.deliveryId ?? null, documentId: Number(s.documentId), receivedDocumentId: (s.deliveryId && deliveries.get(Number(s.deliveryId))?.receivedDocumentId) || null,
-    reason: s.reason ?? null, replyDocumentId: s.replyDocumentId ?? null, answeredAt: s.answeredAt?.toISOString() ?? null,
+    reason: s.reason ?? null, replyDocumentId: s.replyDocumentId ?? null, answeredAt: s.answeredAt?.toISOString() ?? null, purgedAt: s.purgedAt?.toISOString() ?? null,
   }));
 }
 
-export async function listSubmissions(actor: Actor, q: { status?: string; deliveryId?: number; limit: number; offset: number }): Promise<CitizenSubmission[]> {
+/** The submission behind a letter: the tray copy or the registered copy of it (null when it is no citizen's letter of the actor's organisation). */
+async function submissionOfLetter(actor: Actor, documentId: number): Promise<CitizenSubmission | null> {
+  const delivery = await Delivery.findOne({ where: { receivedDocumentId: documentId, senderKind: 'citizen' }, attributes: ['id'] });
+  return CitizenSubmission.findOne({ where: { organisationId: actor.organisationId, [Op.or]: [{ documentId }, ...(delivery ? [{ deliveryId: delivery.id }] : [])] } });
+}
+
+export async function listSubmissions(actor: Actor, q: { status?: string; deliveryId?: number; documentId?: number; limit: number; offset: number }): Promise<CitizenSubmission[]> {
+  if (q.documentId) {
+    // From the letter page: the registry clerks and the people working on that letter. Anyone else
+    // learns nothing, not even that the letter came from a citizen (an empty list, as for any letter).
+    const s = await submissionOfLetter(actor, q.documentId);
+    return s && (!q.status || s.status === q.status) && (await mayReadContact(actor, s)) ? [s] : [];
+  }
   assertClerkOf(actor, actor.organisationId);
   const where: Record<string, unknown> = { organisationId: actor.organisationId };
   if (q.status) where.status = q.status;
@@ -124,7 +147,7 @@ export async function listSubmissions(actor: Actor, q: { status?: string; delive
 export async function findSubmission(actor: Actor, id: number, t?: Transaction): Promise<CitizenSubmission> {
   const s = await CitizenSubmission.findByPk(id, { transaction: t, ...(t ? { lock: t.LOCK.UPDATE } : {}) });
   if (!s || Number(s.organisationId) !== actor.organisationId) throw notFound('Submission');
-  assertClerkOf(actor, Number(s.organisationId));
+  await assertReadsContact(actor, s, t);
   return s;
 }
 
@@ -132,6 +155,7 @@ export async function findSubmission(actor: Actor, id: number, t?: Transaction):
 export async function linkReply(sequelize: Sequelize, publicUrl: string, actor: Actor, id: number, documentId: number): Promise<CitizenSubmission> {
   return writeTransaction(sequelize, async (t) => {
     const s = await findSubmission(actor, id, t);
+    if (s.purgedAt) throw conflict('The personal data of this request was removed under its retention: it can no longer be answered here.', { status: s.status });
     if (s.status !== 'registered') throw conflict(`Only a registered request is answered; this one is ${s.status}.`, { status: s.status });
     const doc = await Document.findByPk(documentId, { transaction: t });
     if (!doc || Number(doc.organisationId) !== actor.organisationId) throw unprocessable('documentId is not a letter of your organisation.', [{ field: 'documentId', message: 'not found' }]);
@@ -161,8 +185,22 @@ export async function monitor(actor: Actor, days: number) {
   for (const r of rows) counts[r.status]++;
   const hours = rows.filter((r) => r.answeredAt).map((r) => (new Date(r.answeredAt!).getTime() - new Date(r.createdAt).getTime()) / 3_600_000).sort((a, b) => a - b);
   const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  // Every request still waiting (whatever the period), oldest first: how long each has waited.
+  const now = Date.now();
+  const open = await CitizenSubmission.findAll({ where: { organisationId: actor.organisationId, status: { [Op.in]: ['received', 'registered'] }, purgedAt: null }, attributes: ['id', 'status', 'createdAt', 'deliveryId'], order: [['createdAt', 'ASC'], ['id', 'ASC']], raw: true });
+  const waited = open.map((r) => (now - new Date(r.createdAt).getTime()) / 3_600_000).sort((a, b) => a - b);
+  const shown = open.slice(0, 20);
+  const deliveries = new Map((await Delivery.findAll({ where: { id: shown.map((r) => r.deliveryId).filter((x): x is number => x != null) }, attributes: ['id', 'receivedDocumentId', 'receiveNumber', 'receiveYear'], raw: true })).map((d) => [Number(d.id), d]));
   return {
     since: since.toISOString(), counts, waitingForAnswer: counts.received + counts.registered,
     hoursToAnswer: { median: round(percentile(hours, 0.5)), p90: round(percentile(hours, 0.9)), answered: hours.length },
+    hoursWaiting: { median: round(percentile(waited, 0.5)), p90: round(percentile(waited, 0.9)), open: open.length },
+    oldestOpen: shown.map((r) => {
+      const d = r.deliveryId ? deliveries.get(Number(r.deliveryId)) : undefined;
+      return {
+        id: Number(r.id), status: r.status, submittedAt: new Date(r.createdAt).toISOString(), hoursWaiting: round((now - new Date(r.createdAt).getTime()) / 3_600_000)!,
+        receiveNumber: d?.receiveNumber ? `${d.receiveNumber}/${d.receiveYear}` : null, documentId: d?.receivedDocumentId ? Number(d.receivedDocumentId) : null,
+      };
+    }),
   };
 }

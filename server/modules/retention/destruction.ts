@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/service';
 import { blobPath } from '../attachments/storage';
 import type { Database } from '../../db';
 import { buddhistYear } from '../../lib/thai-date';
+import { purgeForDestroyed } from '../citizens/purge';
 
 export interface DestructionInput {
   organisationId: number;
@@ -38,7 +39,9 @@ export async function destroyDocuments(db: Database, dataDir: string, input: Des
       destroyed.push(doc.id);
     }
     const attachments = await Attachment.findAll({ where: { documentId: { [Op.in]: docs.map((d) => d.id) } }, attributes: ['sha256'], transaction: t });
-    return { destroyed, hashes: [...new Set(attachments.map((a) => a.sha256))] };
+    // A citizen's letter takes the citizen's personal data with it (and the tray copy's files).
+    const citizens = await purgeForDestroyed(t, input.organisationId, docs.filter((d) => d.status === 'destroyed').map((d) => Number(d.id)), input.actorId);
+    return { destroyed, hashes: [...new Set([...attachments.map((a) => a.sha256), ...citizens])] };
   });
   // The blob and attachment rows stay as the record of what was destroyed; only the content goes.
   let filesDeleted = 0;

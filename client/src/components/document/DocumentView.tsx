@@ -10,6 +10,7 @@ import { useAuth } from '../../lib/auth';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Attachments } from './Attachments';
+import { CitizenReplyLink } from './CitizenReplyLink';
 import { EndorsementChain, LetterRouteView } from './LetterChain';
 import { LetterPdf } from './LetterPdf';
 import { SignLetterButton } from './SignDialog';
@@ -80,6 +81,7 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {d.direction === 'incoming' && <CitizenReplyLink documentId={d.id} />}
       {d.body && (
         <Text style={{ whiteSpace: 'pre-line' }} data-testid="document-body">
           {d.body}

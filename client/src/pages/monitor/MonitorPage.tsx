@@ -14,6 +14,7 @@ import { monitorApi, WINDOWS, type ActivityLoad, type Window } from './monitorAp
 import { ProcessDiagram, type Badge } from './ProcessDiagram';
 import { InstanceList } from './InstanceList';
 import { FigureTable } from './FigureTable';
+import { CitizensFigures } from './CitizensFigures';
 import { useSearchState } from './searchState';
 import { formatDuration } from './format';
 
@@ -194,6 +195,7 @@ export function MonitorPage() {
       )}
 
       {key && <InstanceList processKey={key} organisationId={organisationId} />}
+      <CitizensFigures />
     </Stack>
   );
 }

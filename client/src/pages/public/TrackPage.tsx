@@ -7,7 +7,7 @@ import { PublicLayout } from './PublicLayout';
 import { PublicError, publicFetch, usePublicText } from './text';
 
 interface Tracking {
-  trackingCode: string; subject: string; submittedAtTh: string; status: string; statusTh: string; statusEn: string;
+  trackingCode: string; subject: string | null; closed: boolean; submittedAtTh: string; status: string; statusTh: string; statusEn: string;
   organisation: { nameTh: string; nameEn: string | null };
   registered: { number: number; year: number; atTh: string } | null; unit: string | null; reason: string | null;
   reply: { letterNumber: string | null; letterDateTh: string | null; files: Array<{ id: number; filename: string; size: number }> } | null;
@@ -75,8 +75,8 @@ export function TrackPage() {
           <Title order={2} size="h3">{locale === 'en' ? result.statusEn : result.statusTh}</Title>
           <Table mt="sm" variant="vertical" layout="fixed">
             <Table.Tbody>
-              <Table.Tr><Table.Th w={120}>{p('public.track.subject')}</Table.Th><Table.Td>{result.subject}</Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>{p('public.track.to')}</Table.Th><Table.Td>{locale === 'en' && result.organisation.nameEn ? result.organisation.nameEn : result.organisation.nameTh}</Table.Td></Table.Tr>
+              {result.subject !== null && <Table.Tr><Table.Th w={120}>{p('public.track.subject')}</Table.Th><Table.Td>{result.subject}</Table.Td></Table.Tr>}
+              <Table.Tr><Table.Th w={120}>{p('public.track.to')}</Table.Th><Table.Td>{locale === 'en' && result.organisation.nameEn ? result.organisation.nameEn : result.organisation.nameTh}</Table.Td></Table.Tr>
               <Table.Tr><Table.Th>{p('public.track.submitted')}</Table.Th><Table.Td>{result.submittedAtTh}</Table.Td></Table.Tr>
               {result.registered && (
                 <Table.Tr><Table.Th>{p('public.track.status')}</Table.Th><Table.Td>{p('public.track.registered', { number: result.registered.number, year: result.registered.year, at: result.registered.atTh })}</Table.Td></Table.Tr>
@@ -85,9 +85,13 @@ export function TrackPage() {
               {result.reason && <Table.Tr><Table.Th>{p('public.track.reason')}</Table.Th><Table.Td>{result.reason}</Table.Td></Table.Tr>}
             </Table.Tbody>
           </Table>
-          <Button mt="md" variant="outline" color="blue.9" onClick={() => void download({ id: 0, filename: `receipt-${result.trackingCode}.pdf` }, '/api/public/track/receipt')}>
-            {p('public.track.receipt')}
-          </Button>
+          {result.closed ? (
+            <Text mt="md" size="sm">{p('public.track.closed')}</Text>
+          ) : (
+            <Button mt="md" variant="outline" color="blue.9" onClick={() => void download({ id: 0, filename: `receipt-${result.trackingCode}.pdf` }, '/api/public/track/receipt')}>
+              {p('public.track.receipt')}
+            </Button>
+          )}
           {result.reply && (
             <Stack mt="md" gap="xs">
               <Text fw={600}>{p('public.track.reply')} {result.reply.letterNumber ?? ''} {result.reply.letterDateTh ?? ''}</Text>

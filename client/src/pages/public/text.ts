@@ -44,6 +44,7 @@ const th = {
   'public.track.reply': 'หนังสือตอบ',
   'public.track.download': 'ดาวน์โหลด {name}',
   'public.track.receipt': 'ดาวน์โหลดใบรับเรื่อง (PDF)',
+  'public.track.closed': 'เรื่องนี้ปิดแล้วตามระยะเวลาการเก็บรักษา ข้อมูลส่วนบุคคลของท่านถูกลบแล้ว',
   'public.error': 'ส่งไม่สำเร็จ',
   'public.tooMany': 'มีการส่งบ่อยเกินไป กรุณารอสักครู่แล้วลองใหม่',
 };
@@ -92,6 +93,7 @@ const en: Record<Key, string> = {
   'public.track.reply': 'Answer',
   'public.track.download': 'Download {name}',
   'public.track.receipt': 'Download the receipt (PDF)',
+  'public.track.closed': 'This matter is closed under the retention rules; your personal data has been deleted.',
   'public.error': 'Could not send',
   'public.tooMany': 'Too many attempts; please wait and try again',
 };

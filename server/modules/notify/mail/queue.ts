@@ -14,6 +14,7 @@ import { disclosure } from '../../documents/present';
 import { inFlightProbe, readAfter, toRecord, lastEventId, OutboxRecord } from '../tail';
 import type { Audience } from '../../events/outbox';
 import { assignedMail, digestMail, escalatedMail, MailText } from './templates';
+import { drawAttachments } from './attachments';
 
 export const ASSIGNMENT_TYPES = new Set(['task.created', 'task.assigned']);
 export const ESCALATION_TYPES = new Set(['task.escalated']);
@@ -209,7 +210,9 @@ export async function sendDue(transport: Transporter, from: string, settings: Qu
     if (claimed !== 1) continue;
     const attempts = mail.attempts + 1;
     try {
-      await transport.sendMail({ from, to: mail.toAddress, subject: mail.subject, text: mail.text, headers: { 'X-Saraban-Mail-Id': String(mail.id) } });
+      const drawn = await drawAttachments(mail.attachment, log);
+      const text = drawn.note ? `${mail.text}\n\n${drawn.note}` : mail.text;
+      await transport.sendMail({ from, to: mail.toAddress, subject: mail.subject, text, attachments: drawn.attachments, headers: { 'X-Saraban-Mail-Id': String(mail.id) } });
       await MailMessage.update({ status: 'sent', sentAt: new Date(), attempts, lockedUntil: null, lastError: null }, { where: { id: mail.id } });
       sent++;
     } catch (err) {
