@@ -121,6 +121,12 @@ describe("the executives' task view", function () {
       await page.keyboard.type(' และแจ้งผู้เกี่ยวข้อง');
       expect(await endorsement.inputValue()).to.equal('ทราบ ให้ถือปฏิบัติ และแจ้งผู้เกี่ยวข้อง');
       await screenshot(page, '71-executive-task-desktop');
+      // A window narrowed past the breakpoint stacks the panes and keeps what was typed.
+      await page.setViewportSize({ width: 800, height: viewport.height });
+      await panel.getByRole('link', { name: 'ไปที่การสั่งการ' }).waitFor();
+      expect(await endorsement.inputValue()).to.equal('ทราบ ให้ถือปฏิบัติ และแจ้งผู้เกี่ยวข้อง');
+      await page.setViewportSize(viewport);
+      await panel.getByRole('link', { name: 'ไปที่การสั่งการ' }).waitFor({ state: 'detached' });
       await submit.click();
 
       const next = page.getByTestId('task-done').getByRole('button', { name: `งานถัดไป: ${ordinary}` });

@@ -126,36 +126,27 @@ export function TaskPanel({ taskId, onDone, back }: { taskId: number; onDone: ()
     </Paper>
   );
 
-  if (!wide) {
-    return (
-      <Stack data-testid="task-panel">
-        {heading}
+  // One tree for both layouts, only its styles differ: turning a tablet (crossing the breakpoint)
+  // keeps what was typed in the form. On a desktop each pane scrolls on its own (and from the
+  // keyboard) and the decision stays at the foot of its pane; on a phone the page scrolls.
+  const gap = 'var(--mantine-spacing-md)';
+  return (
+    <div data-testid="task-panel" style={wide ? { height: PAGE_HEIGHT, minHeight: '32rem', display: 'flex', flexDirection: 'column', gap: 'var(--mantine-spacing-sm)' } : { display: 'flex', flexDirection: 'column', gap }}>
+      {heading}
+      {!wide && (
         <Anchor href={`#${decisionFormId(detail.id)}`} size="sm" data-testid="to-decision">
           {t('task.toDecision')}
         </Anchor>
-        <section aria-label={t('task.letterPane')}>{letter}</section>
-        <section aria-label={t('task.decisionPane')}>
-          <Stack>
-            {review}
-            {decision}
-          </Stack>
-        </section>
-      </Stack>
-    );
-  }
-  // Each pane scrolls on its own (and from the keyboard); the decision stays at the foot of its pane.
-  return (
-    <div data-testid="task-panel" style={{ height: PAGE_HEIGHT, minHeight: '32rem', display: 'flex', flexDirection: 'column', gap: 'var(--mantine-spacing-sm)' }}>
-      {heading}
-      <div style={{ flex: '1 1 auto', minHeight: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1.25fr) minmax(22rem, 1fr)', gap: 'var(--mantine-spacing-md)' }}>
-        <section aria-label={t('task.letterPane')} data-testid="task-letter-pane" tabIndex={0} style={{ overflowY: 'auto', minHeight: 0 }}>
+      )}
+      <div style={wide ? { flex: '1 1 auto', minHeight: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1.25fr) minmax(22rem, 1fr)', gap } : { display: 'flex', flexDirection: 'column', gap }}>
+        <section aria-label={t('task.letterPane')} data-testid="task-letter-pane" tabIndex={wide ? 0 : undefined} style={wide ? { overflowY: 'auto', minHeight: 0 } : undefined}>
           {letter}
         </section>
-        <section aria-label={t('task.decisionPane')} data-testid="task-decision-pane" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, gap: 'var(--mantine-spacing-sm)' }}>
-          <div tabIndex={0} role="region" aria-label={t('doc.endorsements')} style={{ flex: '1 1 8rem', overflowY: 'auto', minHeight: '6rem' }}>
+        <section aria-label={t('task.decisionPane')} data-testid="task-decision-pane" style={{ display: 'flex', flexDirection: 'column', gap, ...(wide ? { minHeight: 0 } : {}) }}>
+          <div tabIndex={wide ? 0 : undefined} role="region" aria-label={t('doc.endorsements')} style={wide ? { flex: '1 1 8rem', overflowY: 'auto', minHeight: '6rem' } : undefined}>
             {review}
           </div>
-          <div style={{ flex: '0 1 auto', maxHeight: '75%', overflowY: 'auto' }}>{decision}</div>
+          <div style={wide ? { flex: '0 1 auto', maxHeight: '75%', overflowY: 'auto' } : undefined}>{decision}</div>
         </section>
       </div>
     </div>
