@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './modules/health/routes';
 import { registerWorkflowRoutes } from './modules/workflow/routes';
 import { registerTaskRoutes } from './modules/tasks/routes';
 import { registerBulkClaimRoutes } from './modules/tasks/bulk-claim';
+import { registerPhraseRoutes } from './modules/tasks/phrases';
 import { registerPreferenceRoutes } from './modules/preferences/routes';
 import { registerNotifyRoutes } from './modules/notify/routes';
 import { registerDocumentRoutes } from './modules/documents/routes';
@@ -56,6 +57,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerWorkflowRoutes(api, ctx);
   registerTaskRoutes(api, ctx);
   registerBulkClaimRoutes(api, ctx);
+  registerPhraseRoutes(api, ctx);
   registerPreferenceRoutes(api, ctx);
   registerNotifyRoutes(api, ctx);
   registerDocumentRoutes(api, ctx);

@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage';
 import { HomePage } from './pages/HomePage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { InboxPage } from './pages/inbox/InboxPage';
+import { TaskPage } from './pages/inbox/TaskPage';
 import { DocumentPage, RegistryPage } from './pages/registry/RegistryPage';
 import { OrganisationPage } from './pages/admin/OrganisationPage';
 import { UnitsPage } from './pages/admin/UnitsPage';
@@ -48,7 +49,7 @@ function RequireRole({ role, children }: { role: 'admin' | 'designer'; children:
   );
 }
 
-/** The link in task mails (PUBLIC_URL/tasks/:id) opens the task over the inbox. */
+/** The link in task mails (PUBLIC_URL/tasks/:id) opens the task. */
 function TaskLink() {
   const { taskId } = useParams();
   return <Navigate to={`/inbox/${taskId}`} replace />;
@@ -73,7 +74,8 @@ export function App() {
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
         <Route path="inbox" element={<InboxPage />} />
-        <Route path="inbox/:taskId" element={<InboxPage />} />
+        {/* A task takes the whole page (two panes: the letter beside its chain and decision). */}
+        <Route path="inbox/:taskId" element={<TaskPage />} />
         <Route path="tasks/:taskId" element={<TaskLink />} />
         <Route path="registry/*" element={<RegistryPage />} />
         <Route path="documents/:id" element={<DocumentPage />} />

@@ -1,6 +1,7 @@
 // The message catalogue: every UI string, Thai first. English must have every Thai key
 // (the type below makes a missing translation a type error).
 import { officialsEn, officialsTh } from './officials';
+import { executivesEn, executivesTh } from './executives';
 export const th = {
   'app.name': 'ระบบสารบรรณอิเล็กทรอนิกส์',
   'app.short': 'สารบรรณ',
@@ -644,6 +645,8 @@ export const th = {
   'citizen.figures.none': 'ไม่มีคำร้องที่รอหนังสือตอบ',
   // issue 17 (the web app as Thai officials need it): its strings live in their own file
   ...officialsTh,
+  // issue 17 item 7 (the executives' task view)
+  ...executivesTh,
   'nav.exchange': 'หน่วยงานภายนอก',
   'exchange.title': 'การแลกเปลี่ยนหนังสือกับหน่วยงานภายนอก',
   'exchange.directory': 'ทะเบียนหน่วยงานภายนอก',
@@ -1347,6 +1350,7 @@ export const en: Record<MessageKey, string> = {
   'citizen.figures.receiveNumber': 'Receive no.',
   'citizen.figures.none': 'No requests waiting for an answer',
   ...officialsEn,
+  ...executivesEn,
   'nav.exchange': 'Agencies elsewhere',
   'exchange.title': 'Exchange with agencies elsewhere',
   'exchange.directory': 'Directory of agencies',

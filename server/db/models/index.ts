@@ -14,6 +14,7 @@ import { initLetterModels } from './letters';
 import { initCitizenModels } from './citizens';
 import { initSignatureModels } from './signatures';
 import { initExchangeModels } from './exchange';
+import { initPhraseModels } from './phrases';
 
 export * from './org';
 export * from './user';
@@ -29,6 +30,7 @@ export * from './letters';
 export * from './citizens';
 export * from './signatures';
 export * from './exchange';
+export * from './phrases';
 
 export function initModels(sequelize: Sequelize): void {
   if (sequelize.models.User) return;
@@ -46,6 +48,7 @@ export function initModels(sequelize: Sequelize): void {
   initCitizenModels(sequelize);
   initSignatureModels(sequelize);
   initExchangeModels(sequelize);
+  initPhraseModels(sequelize);
 
   Organisation.belongsTo(Organisation, { as: 'parent', foreignKey: 'parentId' });
   Unit.belongsTo(Organisation, { as: 'organisation', foreignKey: 'organisationId' });

@@ -8,6 +8,7 @@ import { revokeAllRefreshTokens } from '../auth/tokens';
 import { ancestorsOf, forgetOrgTree } from './policy';
 import { writeTransaction } from '../../lib/transaction';
 import { appendAudit } from '../audit/service';
+import { giveDefaultPhrases } from '../tasks/phrases';
 
 export const ROLE_NAMES: Record<(typeof ROLE_KEYS)[number], [string, string]> = {
   system_admin: ['ผู้ดูแลระบบ', 'System administrator'],
@@ -73,6 +74,7 @@ export async function createOrganisation(sequelize: Sequelize, input: Record<str
       ROLE_KEYS.map((key) => ({ organisationId: org.id, key, nameTh: ROLE_NAMES[key][0], nameEn: ROLE_NAMES[key][1] })),
       { transaction },
     );
+    await giveDefaultPhrases([org.id], transaction);
     return org;
   });
 }

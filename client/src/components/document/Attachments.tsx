@@ -55,7 +55,8 @@ const firstPdf = (items: Attachment[]) => {
   return pdfs.find((a) => a.role === 'main') ?? pdfs[0] ?? null;
 };
 
-export function Attachments({ documentId, openMain = false, previewHeight = '70vh' }: { documentId: number; openMain?: boolean; previewHeight?: number | string }) {
+/** previewFirst: the open file above the list (a task's letter pane, where the letter is what is read first). */
+export function Attachments({ documentId, openMain = false, previewHeight = '70vh', previewFirst = false }: { documentId: number; openMain?: boolean; previewHeight?: number | string; previewFirst?: boolean }) {
   const { t, date } = useI18n();
   // undefined until the reader picks or closes one: then the main PDF is open if openMain says so.
   const [picked, setPicked] = useState<Attachment | null | undefined>(undefined);
@@ -63,8 +64,10 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
   const files = useAttachments(documentId);
   const items = files.data?.items ?? [];
   const open = picked === undefined ? (openMain ? firstPdf(items) : null) : picked;
+  const preview = open && <Preview key={open.id} file={open} height={previewHeight} onClose={() => setPicked(null)} />;
   return (
     <Stack gap="xs" data-testid="attachments">
+      {previewFirst && preview}
       <Title order={3} size="h5">
         {t('doc.attachments')}
       </Title>
@@ -103,7 +106,7 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
         </Table.ScrollContainer>
       )}
       {error && <Alert color="red">{t('doc.fileFailed')}</Alert>}
-      {open && <Preview key={open.id} file={open} height={previewHeight} onClose={() => setPicked(null)} />}
+      {!previewFirst && preview}
     </Stack>
   );
 }

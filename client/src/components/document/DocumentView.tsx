@@ -1,8 +1,6 @@
 // One letter as a reader sees it: its marks (urgency in red, secrecy), its fields with B.E. dates,
-// the receive stamp or its number, files, endorsement chain and route. Shown on the document page
-// and, as the `task` variant, in the inbox's task panel: there the task's heading already names the letter,
-// its main PDF is open from the start, and a letter the step's worker may not read (a secret one)
-// is simply left out, since the task itself can still be done.
+// the receive stamp or its number, files, endorsement chain and route, on the document page. The
+// inbox's task view (pages/inbox/TaskLetter.tsx) lays the same pieces out in two panes.
 import type { ReactNode } from 'react';
 import { Alert, Divider, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { ApiError } from '../../lib/api';
@@ -36,20 +34,14 @@ export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'ur
   );
 }
 
-export function DocumentView({ documentId, variant = 'page' }: { documentId: number; variant?: 'page' | 'task' }) {
+/** The letter's fields with B.E. dates. In a task the page's heading is already its subject, so it is left out there. */
+export function LetterFields({ doc: d, withSubject = true }: { doc: DocumentRecord; withSubject?: boolean }) {
   const { t, date } = useI18n();
-  const { me } = useAuth();
-  const doc = useDocument(documentId);
-  const inTask = variant === 'task';
-  if (doc.isLoading) return <Loader size={inTask ? 'sm' : undefined} role="status" aria-label={t('common.loading')} />;
-  if (inTask && (doc.isError || !doc.data)) return null;
-  if (doc.isError || !doc.data) return <Alert color="red">{doc.error instanceof ApiError && doc.error.status === 404 ? t('doc.notFound') : t('common.error')}</Alert>;
-  const d = doc.data;
   const rows: Array<[string, ReactNode]> = [
     [t('doc.type'), d.typeTh],
     [t('doc.letterNumber'), d.letterNumber ?? '—'],
     [t('doc.letterDate'), d.letterDate ? date(d.letterDate, 'long') : '—'],
-    [t('doc.subject'), d.subject],
+    ...(withSubject ? [[t('doc.subject'), d.subject] as [string, ReactNode]] : []),
     [t('doc.from'), d.senderName ?? '—'],
     [t('doc.to'), [d.salutation, d.addressee].filter(Boolean).join(' ') || '—'],
   ];
@@ -60,15 +52,7 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
   rows.push([t('doc.status'), t(`doc.status.${d.status}` as MessageKey)]);
   if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${d.registration.dateTh} ${d.registration.timeTh}`]);
   return (
-    <Stack data-testid={inTask ? 'letter' : 'document-view'}>
-      <LetterMarks doc={d} />
-      {/* In a task the panel's heading is already the letter's subject (the table repeats it). */}
-      {!inTask && (
-        <Title order={2} size="h3">
-          {d.subject}
-        </Title>
-      )}
-      {d.registration && d.direction === 'incoming' && <ReceiveStamp registration={d.registration} agency={me?.organisation.nameTh ?? ''} />}
+    <>
       <Table.ScrollContainer minWidth={320}>
         <Table variant="vertical" withTableBorder>
           <Table.Tbody>
@@ -87,14 +71,33 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
           {d.body}
         </Text>
       )}
+    </>
+  );
+}
+
+export function DocumentView({ documentId }: { documentId: number }) {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const doc = useDocument(documentId);
+  if (doc.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
+  if (doc.isError || !doc.data) return <Alert color="red">{doc.error instanceof ApiError && doc.error.status === 404 ? t('doc.notFound') : t('common.error')}</Alert>;
+  const d = doc.data;
+  return (
+    <Stack data-testid="document-view">
+      <LetterMarks doc={d} />
+      <Title order={2} size="h3">
+        {d.subject}
+      </Title>
+      {d.registration && d.direction === 'incoming' && <ReceiveStamp registration={d.registration} agency={me?.organisation.nameTh ?? ''} />}
+      <LetterFields doc={d} />
       <Divider />
       {/* ลงนาม, for the signer of the letter's open step: on the letter's page and in the task alike. */}
       {d.direction !== 'incoming' && d.status === 'draft' && <SignLetterButton documentId={d.id} />}
       {/* A letter written here is drawn from its fields (signed: its signed file, so drawn again when its status moves); an incoming one is the file it came as (its main attachment). */}
-      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} height={inTask ? 480 : undefined} />}
-      <Attachments documentId={d.id} openMain={inTask && d.direction === 'incoming'} previewHeight={inTask ? 480 : undefined} />
+      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} />}
+      <Attachments documentId={d.id} />
       <Divider />
-      <EndorsementChain documentId={d.id} testId={inTask ? 'letter-endorsements' : undefined} />
+      <EndorsementChain documentId={d.id} />
       <LetterRouteView documentId={d.id} />
     </Stack>
   );

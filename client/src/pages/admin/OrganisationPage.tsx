@@ -9,6 +9,7 @@ import { api } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { Organisation } from '../../lib/types';
+import { PhrasesSection } from './PhrasesSection';
 import { FormModal, PageHeader, QueryError, nullIfEmpty, requiredFields, useAdminOrg, useList, useSubmit } from './kit';
 
 const KINDS = ['ministry', 'department', 'provincial_office', 'regional_office', 'agency'];
@@ -111,6 +112,7 @@ export function OrganisationPage() {
       </PageHeader>
       <QueryError error={org.error} />
       {org.data && <EditOrganisation key={org.data.id} org={org.data} />}
+      {org.data && <PhrasesSection orgId={org.data.id} />}
       {creating && org.data && (
         <NewOrganisation
           parent={org.data}

@@ -22,12 +22,17 @@ export function choiceOf(field: FormField, fields: FormField[]): { fieldId: stri
   return null;
 }
 
-export function UnitPicker({ label, error, required, name, value, onChange }: { label: string; error?: string; required?: boolean; name: string; value: string; onChange: (v: string) => void }) {
-  const { t, locale } = useI18n();
+/** The active units of my organisation, as the pickers offer them. */
+export function useOrgUnits(): Unit[] {
   const { me } = useAuth();
   const orgId = me?.organisation.id;
   const units = useQuery({ queryKey: ['org-units', orgId], queryFn: () => api.get<List<Unit>>(`/organisations/${orgId}/units`), enabled: orgId != null, staleTime: 60_000 });
-  const choices = (units.data?.items ?? []).filter((u) => u.active);
+  return (units.data?.items ?? []).filter((u) => u.active);
+}
+
+export function UnitPicker({ label, error, required, name, value, onChange }: { label: string; error?: string; required?: boolean; name: string; value: string; onChange: (v: string) => void }) {
+  const { t, locale } = useI18n();
+  const choices = useOrgUnits();
   return (
     <NativeSelect
       label={label}

@@ -1,71 +1,26 @@
-// One task: the letter it is about (the shared DocumentView: fields, PDF preview, files, endorsements,
-// route) or, without a letter, the process's route so far; who may pass it on; and its form (from the process's
-// camunda:formField declarations). Completing a step on a letter also appends the decision and
-// endorsement to the letter's chain. The server checks the form; its 422 issues appear next to
-// their fields.
-import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Divider, Group, List, Loader, NativeSelect, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { api, ApiError, fieldErrors } from '../../lib/api';
-import { useI18n, type Translate } from '../../i18n';
-import { ThaiDateInput } from '../../components/ThaiDateInput';
+// One task as the page it is (/inbox/:taskId): a heading that names the letter once (its urgency,
+// secrecy and subject) with the step and its deadline, then two panes side by side on a desktop —
+// the letter (its PDF first) on the left; the endorsements so far, the route and the decision on
+// the right, the decision always in view without scrolling the page. On a phone the panes stack
+// (letter, chain, decision) and a link at the top jumps to the decision. A task without a letter
+// shows the process's route so far instead.
+import type { ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Group, List, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { api, ApiError } from '../../lib/api';
+import { useI18n } from '../../i18n';
+import { EndorsementChain, LetterRouteView } from '../../components/document/LetterChain';
+import { useDocument } from '../../components/document/queries';
 import { Urgency } from './Urgency';
-import { DocumentView } from '../../components/document/DocumentView';
-import { documentKeys } from '../../components/document/queries';
 import { AssignActions } from './AssignActions';
 import { ActingAs } from './ActingAs';
-import { choiceOf, isUnitField, UnitPicker } from './FieldPickers';
-import type { FormField, HistoryItem, TaskDetail } from './types';
+import { DecisionForm, decisionFormId } from './DecisionForm';
+import { TaskLetter } from './TaskLetter';
+import type { HistoryItem, TaskDetail } from './types';
 
-type Values = Record<string, string | boolean>;
-
-/** Long text (an endorsement, a summary) gets a multi-line box. */
-const LONG_TEXT = /endorse|summary|comment|note|result|recommend/i;
-
-function toVariables(fields: FormField[], values: Values): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = values[f.id];
-    if (f.constraints?.readonly) continue; // the server refuses a value for a read-only field
-    if (f.type === 'boolean') out[f.id] = v === true;
-    else if (typeof v === 'string' && v.trim() !== '') out[f.id] = f.type === 'long' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim();
-    // A required field left empty is sent empty: as in Camunda, a field left out would pass on the
-    // value an earlier step set (another person's endorsement), an empty one never does.
-    else if (f.required) out[f.id] = '';
-  }
-  return out;
-}
-
-/** The server says a required field is missing as "is required" (older) or "ต้องกรอก — is required". */
-function issueText(message: string, t: Translate, locale = 'th'): string {
-  if (/(^|— )is required$/.test(message)) return t('validation.required');
-  // The server's form messages are "ไทย — English": show the one of the UI's language.
-  const [thai, english] = message.split(' — ');
-  return english ? (locale === 'en' ? english : thai) : message;
-}
-
-function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {
-  const { t } = useI18n();
-  const label = field.label ?? field.id;
-  const common = { label, error, withAsterisk: field.required, name: field.id };
-  if (field.type === 'boolean') return <Checkbox label={label} error={error} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />;
-  if (field.type === 'enum')
-    return (
-      <NativeSelect
-        {...common}
-        value={typeof value === 'string' ? value : ''}
-        onChange={(e) => onChange(e.currentTarget.value)}
-        data={[{ value: '', label: t('validation.choose') }, ...(field.values ?? []).map((o) => ({ value: o.id, label: o.name ?? o.id }))]}
-      />
-    );
-  const text = typeof value === 'string' ? value : '';
-  if (isUnitField(field)) return <UnitPicker {...common} required={field.required} value={text} onChange={onChange} />;
-  if (field.type === 'date') return <ThaiDateInput {...common} value={text} onChange={onChange} />;
-  if (field.type === 'long') return <TextInput {...common} inputMode="numeric" value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
-  if (LONG_TEXT.test(field.id)) return <Textarea {...common} autosize minRows={3} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
-  return <TextInput {...common} value={text} onChange={(e) => onChange(e.currentTarget.value)} />;
-}
+/** The page below the app's header, less the main area's padding: the two panes share it. */
+const PAGE_HEIGHT = 'calc(100dvh - var(--app-shell-header-offset, 4.5rem) - 2 * var(--app-shell-padding, 1rem))';
 
 function RouteSoFar({ instanceId }: { instanceId: number }) {
   const { t, date } = useI18n();
@@ -104,41 +59,26 @@ function RouteSoFar({ instanceId }: { instanceId: number }) {
   );
 }
 
-export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => void }) {
-  const { t, date, locale } = useI18n();
-  const queryClient = useQueryClient();
-  const [values, setValues] = useState<Values>({});
-  const [comment, setComment] = useState('');
-  // Fields changed since the server's last refusal: their old message no longer applies.
-  const [changed, setChanged] = useState<Set<string>>(new Set());
-  const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
-  const complete = useMutation({
-    mutationFn: (detail: TaskDetail) => {
-      const variables = toVariables(detail.formFields, values);
-      // The server writes the step's endorsement (its text and decision fields) onto the letter's
-      // chain in the same transaction as the completion.
-      return api.post(`/tasks/${taskId}/complete`, { variables, ...(comment.trim() ? { comment: comment.trim() } : {}) });
-    },
-    onSuccess: (_answer, detail) => {
-      notifications.show({ color: 'green', message: t('task.completed') });
-      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
-      // The step wrote on the letter (its chain) and moved it on (its route, maybe its status):
-      // every view of that letter, the document page included, reads it afresh.
-      if (detail.documentId != null) void queryClient.invalidateQueries({ queryKey: documentKeys.all(detail.documentId) });
-      onDone();
-    },
-  });
-
-  if (task.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
-  if (task.isError || !task.data) return <Alert color="red">{task.error instanceof ApiError && [403, 404].includes(task.error.status) ? t('task.gone') : t('common.error')}</Alert>;
-  const detail = task.data;
-  const errors = fieldErrors(complete.error);
-  const status = complete.error instanceof ApiError ? complete.error.status : null;
-
+/** ลับ / ลับมาก beside the subject, in red, when the letter is one (and readable by this worker). */
+function SecrecyMark({ documentId }: { documentId: number }) {
+  const doc = useDocument(documentId);
+  if (!doc.data || doc.data.secrecy === 'normal') return null;
   return (
-    <Stack data-testid="task-panel">
-      <Group gap="sm" align="baseline">
+    <Text component="span" c="red.9" fw={700} fz="xl" data-testid="secrecy-mark">
+      {doc.data.secrecyTh}
+    </Text>
+  );
+}
+
+/** The one place the letter's marks and subject are shown in a task. */
+function TaskHeading({ detail, back }: { detail: TaskDetail; back?: ReactNode }) {
+  const { t, date } = useI18n();
+  return (
+    <Stack gap={2} style={{ flex: '0 0 auto' }}>
+      {back}
+      <Group gap="sm" align="baseline" wrap="wrap">
         <Urgency level={detail.urgency} size="xl" />
+        {detail.documentId != null && <SecrecyMark documentId={detail.documentId} />}
         <Title order={2} size="h3">
           {detail.title ?? detail.name}
         </Title>
@@ -152,46 +92,63 @@ export function TaskPanel({ taskId, onDone }: { taskId: number; onDone: () => vo
           </Text>
         )}
       </Text>
+    </Stack>
+  );
+}
+
+export function TaskPanel({ taskId, onDone, back }: { taskId: number; onDone: () => void; back?: ReactNode }) {
+  const { t } = useI18n();
+  const wide = useMediaQuery('(min-width: 62em)', true);
+  const task = useQuery({ queryKey: ['tasks', 'detail', taskId], queryFn: () => api.get<TaskDetail>(`/tasks/${taskId}`), retry: false });
+
+  if (task.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
+  if (task.isError || !task.data) return <Alert color="red">{task.error instanceof ApiError && [403, 404].includes(task.error.status) ? t('task.gone') : t('common.error')}</Alert>;
+  const detail = task.data;
+  const heading = <TaskHeading detail={detail} back={back} />;
+  const letter = detail.documentId != null ? <TaskLetter documentId={detail.documentId} pdfHeight={wide ? `calc(${PAGE_HEIGHT} - 9rem)` : '70vh'} /> : <Text c="dimmed">{t('task.noLetter')}</Text>;
+  const review = (
+    <Stack>
       <ActingAs task={detail} />
       <AssignActions task={detail} />
-      {detail.documentId != null ? <DocumentView documentId={detail.documentId} variant="task" /> : <RouteSoFar instanceId={detail.instanceId} />}
-      <Divider />
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setChanged(new Set());
-          complete.mutate(detail);
-        }}
-      >
-        <Stack>
-          <Title order={3} size="h5">
-            {t('task.form')}
-          </Title>
-          {detail.formFields.length === 0 && (
-            <Text size="sm" c="dimmed">
-              {t('task.noForm')}
-            </Text>
-          )}
-          {detail.formFields.map((f) => ({ f, choice: choiceOf(f, detail.formFields) })).filter(({ choice }) => !choice || values[choice.fieldId] === choice.value).map(({ f, choice }) => (
-            <FieldInput key={f.id} field={choice ? { ...f, required: true } : f} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t, locale) : undefined}
-              onChange={(v) => {
-                setValues((old) => ({ ...old, [f.id]: v }));
-                setChanged((old) => new Set(old).add(f.id));
-              }}
-            />
-          ))}
-          <Textarea label={t('task.comment')} autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
-          {status === 422 && <Alert color="red">{t('common.fixErrors')}</Alert>}
-          {(status === 409 || status === 403) && <Alert color="red">{t('task.gone')}</Alert>}
-          {complete.isError && status !== 422 && status !== 409 && status !== 403 && <Alert color="red">{t('common.error')}</Alert>}
-          <Group>
-            <Button type="submit" loading={complete.isPending} disabled={!detail.may.complete}>
-              {t('task.complete')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      {detail.documentId != null ? (
+        <>
+          <EndorsementChain documentId={detail.documentId} testId="letter-endorsements" />
+          <LetterRouteView documentId={detail.documentId} />
+        </>
+      ) : (
+        <RouteSoFar instanceId={detail.instanceId} />
+      )}
     </Stack>
+  );
+  const decision = (
+    <Paper withBorder p="sm" bg="gray.0">
+      <DecisionForm detail={detail} onDone={onDone} />
+    </Paper>
+  );
+
+  // One tree for both layouts, only its styles differ: turning a tablet (crossing the breakpoint)
+  // keeps what was typed in the form. On a desktop each pane scrolls on its own (and from the
+  // keyboard) and the decision stays at the foot of its pane; on a phone the page scrolls.
+  const gap = 'var(--mantine-spacing-md)';
+  return (
+    <div data-testid="task-panel" style={wide ? { height: PAGE_HEIGHT, minHeight: '32rem', display: 'flex', flexDirection: 'column', gap: 'var(--mantine-spacing-sm)' } : { display: 'flex', flexDirection: 'column', gap }}>
+      {heading}
+      {!wide && (
+        <Anchor href={`#${decisionFormId(detail.id)}`} size="sm" data-testid="to-decision">
+          {t('task.toDecision')}
+        </Anchor>
+      )}
+      <div style={wide ? { flex: '1 1 auto', minHeight: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1.25fr) minmax(22rem, 1fr)', gap } : { display: 'flex', flexDirection: 'column', gap }}>
+        <section aria-label={t('task.letterPane')} data-testid="task-letter-pane" tabIndex={wide ? 0 : undefined} style={wide ? { overflowY: 'auto', minHeight: 0 } : undefined}>
+          {letter}
+        </section>
+        <section aria-label={t('task.decisionPane')} data-testid="task-decision-pane" style={{ display: 'flex', flexDirection: 'column', gap, ...(wide ? { minHeight: 0 } : {}) }}>
+          <div tabIndex={wide ? 0 : undefined} role="region" aria-label={t('doc.endorsements')} style={wide ? { flex: '1 1 8rem', overflowY: 'auto', minHeight: '6rem' } : undefined}>
+            {review}
+          </div>
+          <div style={wide ? { flex: '0 1 auto', maxHeight: '75%', overflowY: 'auto' } : undefined}>{decision}</div>
+        </section>
+      </div>
+    </div>
   );
 }
