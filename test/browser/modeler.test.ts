@@ -225,4 +225,18 @@ describe('the BPMN modeler in a real browser', function () {
       expect(xml).to.match(/<bpmn:userTask id="director_review"[^>]*camunda:candidateGroups="registry_clerk"/);
     });
   });
+
+  it('asks for a process id before deploying the starting diagram, and deploys it under that id, never as new_process', async () => {
+    const key = `started_${Date.now()}`;
+    await h.withPage(async (page) => {
+      await signIn(page, 'designer');
+      await page.goto('/modeler');
+      await page.locator('[data-element-id="start"]').waitFor();
+      await page.getByRole('button', { name: 'ติดตั้งเป็นรุ่นใหม่' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('รหัสกระบวนงาน').fill(key);
+      await dialog.getByRole('button', { name: 'สร้างแผนภาพ' }).click();
+      await page.getByTestId('modeler-status').getByText(`ติดตั้ง ${key} รุ่น 1 แล้ว`).waitFor();
+    });
+  });
 });

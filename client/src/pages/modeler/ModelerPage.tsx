@@ -21,7 +21,7 @@ import { ApiError } from '../../lib/api';
 import { useI18n } from '../../i18n';
 import { DIAGRAM_TEXT, ThaiTextModule, translateModule } from '../../components/bpmn/diagramText';
 import '../../components/bpmn/bpmn.css';
-import { NEW_DIAGRAM, newDiagram } from './newDiagram';
+import { NEW_DIAGRAM, PLACEHOLDER_ID, newDiagram } from './newDiagram';
 import { NewProcessDialog } from './NewProcessDialog';
 import { PerformerPicker, type TaskObject } from './PerformerPicker';
 import { workflowApi, type Definition } from './workflowApi';
@@ -42,7 +42,7 @@ interface Shape {
 
 interface Services {
   overlays: { add: (id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }) => void; remove: (filter: { type: string }) => void };
-  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void };
+  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void; getRootElement: () => Shape };
   elementRegistry: { get: (id: string) => Shape | undefined };
   selection: { select: (el: unknown) => void };
   eventBus: { on: (event: string, cb: (e: { newSelection?: Shape[] }) => void) => void };
@@ -65,9 +65,10 @@ export function ModelerPage() {
   const [busy, setBusy] = useState<'validate' | 'deploy' | null>(null);
   const [status, setStatus] = useState<{ color: string; text: string } | null>(null);
   const [comparing, setComparing] = useState<Definition | null>(null);
-  const [naming, setNaming] = useState(false);
-  /** Drawn from "แผนภาพใหม่" and not yet deployed: its deployment must not clash with an existing process. */
-  const [isNewProcess, setIsNewProcess] = useState(false);
+  /** The process-id dialog: for "แผนภาพใหม่", or before deploying the starting diagram still named new_process. */
+  const [naming, setNaming] = useState<'new' | 'deploy' | null>(null);
+  /** Drawn as a new process and not yet deployed: its deployment must not clash with an existing process. */
+  const [isNewProcess, setIsNewProcess] = useState(true);
   const [selectedTask, setSelectedTask] = useState<Shape | null>(null);
   /** Bumped when the model changes, so the performer picker shows the task's current values. */
   const [, setRevision] = useState(0);
@@ -169,17 +170,21 @@ export function ModelerPage() {
   const currentXml = async () => (await modelerRef.current!.saveXML({ format: true })).xml ?? '';
 
   /** Runs a server call; 422 with element details is drawn on the diagram, 404 means the API is not there yet. */
-  const serverCall = async (kind: 'validate' | 'deploy') => {
+  const serverCall = async (kind: 'validate' | 'deploy', asNew = isNewProcess) => {
+    if (kind === 'deploy' && service('canvas').getRootElement().businessObject.id === PLACEHOLDER_ID) {
+      setNaming('deploy'); // the starting diagram: it deploys under a name the designer gives, never new_process
+      return;
+    }
     setBusy(kind);
     setStatus(null);
     clearIssues();
     try {
       const xml = await currentXml();
       if (kind === 'validate') {
-        await workflowApi.validate(xml, isNewProcess);
+        await workflowApi.validate(xml, asNew);
         setStatus({ color: 'green', text: t('modeler.valid') });
       } else {
-        const deployed = await workflowApi.deploy(xml, isNewProcess);
+        const deployed = await workflowApi.deploy(xml, asNew);
         setIsNewProcess(false);
         setStatus({ color: 'green', text: t('modeler.deployed', { key: deployed.key, version: deployed.version }) });
         void definitions.refetch();
@@ -234,7 +239,7 @@ export function ModelerPage() {
       <Group justify="space-between" wrap="wrap">
         <Title order={2}>{t('modeler.title')}</Title>
         <Group gap="xs" wrap="wrap">
-          <Button variant="default" onClick={() => setNaming(true)}>
+          <Button variant="default" onClick={() => setNaming('new')}>
             {t('modeler.new')}
           </Button>
           <FileButton
@@ -339,12 +344,16 @@ export function ModelerPage() {
       {naming && (
         <NewProcessDialog
           deployedKeys={definitions.data?.items.map((d) => d.key) ?? []}
-          onClose={() => setNaming(false)}
+          onClose={() => setNaming(null)}
           onCreate={(id, name) => {
-            setNaming(false);
+            setNaming(null);
             setIsNewProcess(true);
             setFileName(`${id}.bpmn`);
-            void importXml(newDiagram(id, name));
+            if (naming === 'new') void importXml(newDiagram(id, name));
+            else {
+              service('modeling').updateProperties(service('canvas').getRootElement(), { id, name });
+              void serverCall('deploy', true);
+            }
           }}
         />
       )}

@@ -28,5 +28,6 @@ export function newDiagram(processId: string, name: string): string {
 `;
 }
 
-/** What the modeler shows before the designer names a process. */
-export const NEW_DIAGRAM = newDiagram('new_process', 'กระบวนงานใหม่');
+/** The process id of the diagram the modeler opens with, before the designer names the process. */
+export const PLACEHOLDER_ID = 'new_process';
+export const NEW_DIAGRAM = newDiagram(PLACEHOLDER_ID, 'กระบวนงานใหม่');
