@@ -77,9 +77,15 @@ describe('the BPMN modeler in a real browser', function () {
       expect(await page.locator('[data-element-id="decide"].saraban-element-error').count()).to.equal(1);
       expect(await page.locator('[data-element-id="director_review"].saraban-element-error').count()).to.equal(1);
       expect(await page.getByTestId('element-errors').locator('li').count()).to.equal(2);
+      // The list names the elements as the designer named them, not by their ids.
+      const listed = (await page.getByTestId('element-errors').textContent())!;
+      expect(listed).to.include('ผู้อำนวยการพิจารณา: งานนี้ยังไม่ระบุผู้ปฏิบัติ');
+      expect(listed).to.not.include('director_review');
       await screenshot(page, '17-modeler-element-errors');
-      // Importing another diagram clears the old marks.
+      // Starting another diagram clears the old marks.
       await page.getByRole('button', { name: 'แผนภาพใหม่' }).click();
+      await page.getByRole('dialog').getByLabel('รหัสกระบวนงาน').fill('cleared_marks');
+      await page.getByRole('dialog').getByRole('button', { name: 'สร้างแผนภาพ' }).click();
       await page.locator('.saraban-error-overlay').first().waitFor({ state: 'detached' });
     });
   });
@@ -122,6 +128,115 @@ describe('the BPMN modeler in a real browser', function () {
       await drawn.waitFor();
       expect(await page.getByTestId('compare-canvas').locator('.bjs-powered-by').isVisible(), 'the bpmn.io watermark').to.equal(true);
       await screenshot(page, '19-modeler-compare-versions');
+    });
+  });
+
+  it('speaks Thai (palette, context pad, properties panel), asks a new diagram for its process id, wraps a long Thai task name between words, and deploys under that id', async () => {
+    const key = `leave_request_${Date.now()}`;
+    const name = 'คำนวณวันครบกำหนดส่งหนังสือราชการภายนอกของกองกลาง';
+    await h.withPage(async (page) => {
+      await signIn(page, 'designer');
+      await page.goto('/modeler');
+      await page.locator('.bjs-powered-by').waitFor({ state: 'visible' });
+      expect(await page.locator('.djs-palette [data-action="create.start-event"]').getAttribute('aria-label')).to.equal('สร้างเหตุการณ์เริ่มต้น');
+      expect(await page.locator('.djs-palette [data-action="create.task"]').getAttribute('aria-label')).to.equal('สร้างงาน');
+
+      await page.getByRole('button', { name: 'แผนภาพใหม่' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('ชื่อกระบวนงาน').fill('ขอลาพักผ่อน');
+      const id = dialog.getByLabel('รหัสกระบวนงาน');
+      await id.fill('1 ลาพักผ่อน');
+      await dialog.getByRole('button', { name: 'สร้างแผนภาพ' }).click();
+      await dialog.getByText('รหัสกระบวนงานต้องขึ้นต้นด้วยอักษรอังกฤษหรือ _').waitFor();
+      await id.fill(key);
+      await dialog.getByRole('button', { name: 'สร้างแผนภาพ' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // The process id is the one given; the properties panel shows it with Thai labels.
+      await page.locator('.djs-container svg').first().click({ position: { x: 20, y: 20 } });
+      const panel = page.getByTestId('properties-panel');
+      await panel.getByText('ทั่วไป', { exact: true }).first().waitFor();
+      await panel.locator('[data-group-id="group-general"] .bio-properties-panel-group-header').click().catch(() => undefined);
+      expect(await panel.locator('#bio-properties-panel-processId, #bio-properties-panel-id').first().inputValue()).to.equal(key);
+
+      // Append a task from the start event's context pad (Thai) and name it in Thai.
+      await page.locator('[data-element-id="start"]').click();
+      const append = page.locator('.djs-context-pad [data-action="append.append-task"]');
+      expect(await append.getAttribute('title')).to.equal('ต่อด้วยงาน');
+      await append.click();
+      const editor = page.locator('.djs-direct-editing-parent');
+      await editor.waitFor({ state: 'visible' });
+      await page.keyboard.type(name);
+      await page.locator('.djs-container svg').first().click({ position: { x: 20, y: 20 } });
+      await editor.waitFor({ state: 'hidden' });
+
+      const task = page.locator('.djs-element.djs-shape', { has: page.locator('text.djs-label') }).filter({ hasNot: page.locator('[data-element-id="start"]') }).last();
+      const lines = (await task.locator('text.djs-label tspan').allTextContents()).map((l) => l.replace(/\uFEFF/g, ''));
+      expect(lines.length, lines.join(' / ')).to.be.greaterThan(1);
+      expect(lines.join('')).to.equal(name);
+      for (const line of lines) expect(line, `a line starts with a combining mark: ${lines.join(' / ')}`).to.not.match(/^[\u0E30-\u0E3A\u0E47-\u0E4E\u0E31]/);
+      // Each break falls between two of the words Intl.Segmenter finds.
+      const words = await page.evaluate((text) => [...new Intl.Segmenter('th', { granularity: 'word' }).segment(text)].map((s) => s.index), name);
+      let at = 0;
+      for (const line of lines.slice(0, -1)) {
+        at += line.length;
+        expect(words, `break at ${at}: ${lines.join(' / ')}`).to.include(at);
+      }
+      await screenshot(page, '60-modeler-thai-new-diagram');
+
+      await page.getByRole('button', { name: 'ติดตั้งเป็นรุ่นใหม่' }).click();
+      await page.getByTestId('modeler-status').getByText(`ติดตั้ง ${key} รุ่น 1 แล้ว`).waitFor();
+
+      // A second new diagram may not take the same id.
+      await page.getByRole('button', { name: 'แผนภาพใหม่' }).click();
+      await page.getByRole('dialog').getByLabel('รหัสกระบวนงาน').fill(key);
+      await page.getByRole('dialog').getByRole('button', { name: 'สร้างแผนภาพ' }).click();
+      await page.getByRole('dialog').getByText('มีกระบวนงานรหัสนี้อยู่แล้ว').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'ยกเลิก' }).click();
+
+      // English stays available: the language switch redraws the modeler in English, keeping the diagram.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.locator('.djs-palette [data-action="create.start-event"][aria-label="Create start event"]').waitFor();
+      expect((await page.locator('text.djs-label tspan').allTextContents()).join('').replace(/\uFEFF/g, '')).to.include(name);
+    });
+  });
+
+  it('picks a candidate group for a user task from the organisation, by its Thai name, into the Camunda attributes', async () => {
+    await h.withPage(async (page) => {
+      await signIn(page, 'designer');
+      await page.goto('/modeler');
+      await page.locator('input[type=file]').setInputFiles(path.join(ROOT, 'test', 'fixtures', 'incoming-letter.bpmn'));
+      await page.locator('[data-element-id="director_review"]').click();
+      const picker = page.getByTestId('performer-picker');
+      await picker.getByText('เลือกผู้ปฏิบัติของ “ผู้อำนวยการพิจารณา”').waitFor();
+      await picker.getByText('กลุ่ม/บทบาท').click();
+      await picker.getByLabel('ค้นหาแล้วเลือก').fill('เจ้าหน้าที่สารบรรณ');
+      await page.getByRole('option', { name: 'เจ้าหน้าที่สารบรรณ (registry_clerk)' }).click();
+      await picker.getByRole('button', { name: 'เพิ่มเป็นผู้รับงาน' }).click();
+      await picker.getByTestId('current-performers').getByText('กลุ่ม/หน่วยงานผู้รับงาน: เจ้าหน้าที่สารบรรณ').waitFor();
+      // The properties panel shows what was written, under its Thai label.
+      const assignment = page.getByTestId('properties-panel').locator('[data-group-id="group-CamundaPlatform__UserAssignment"]');
+      await assignment.getByText('ผู้ปฏิบัติ', { exact: true }).click();
+      expect(await assignment.locator('#bio-properties-panel-candidateGroups').inputValue()).to.equal('registry_clerk');
+      await screenshot(page, '61-modeler-performer-picker');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'ดาวน์โหลด .bpmn' }).click();
+      const xml = fs.readFileSync((await (await download).path())!, 'utf8');
+      expect(xml).to.match(/<bpmn:userTask id="director_review"[^>]*camunda:candidateGroups="registry_clerk"/);
+    });
+  });
+
+  it('asks for a process id before deploying the starting diagram, and deploys it under that id, never as new_process', async () => {
+    const key = `started_${Date.now()}`;
+    await h.withPage(async (page) => {
+      await signIn(page, 'designer');
+      await page.goto('/modeler');
+      await page.locator('[data-element-id="start"]').waitFor();
+      await page.getByRole('button', { name: 'ติดตั้งเป็นรุ่นใหม่' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('รหัสกระบวนงาน').fill(key);
+      await dialog.getByRole('button', { name: 'สร้างแผนภาพ' }).click();
+      await page.getByTestId('modeler-status').getByText(`ติดตั้ง ${key} รุ่น 1 แล้ว`).waitFor();
     });
   });
 });

@@ -41,6 +41,38 @@ export function normaliseXmlDeclaration(xml: string): string {
   return xml.replace(/^(\uFEFF?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
 }
 
+/**
+ * A process id (the key a process deploys under) as the modeler's properties panel and Camunda
+ * accept it: an XML NCName in ASCII (a letter or "_" first, then letters, digits, "_", "-", "."),
+ * at most 128 characters (the key column). The key goes into addresses and file names too.
+ */
+export const PROCESS_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Why a process id cannot be a key (Thai, then English), or null when it can. */
+export function processKeyProblem(id: unknown): string | null {
+  if (typeof id === 'string' && PROCESS_KEY.test(id)) return null;
+  const shown = typeof id === 'string' && id ? `"${id.slice(0, 140)}"` : '(ว่าง)';
+  return `รหัสกระบวนงาน ${shown} ใช้ไม่ได้: ต้องขึ้นต้นด้วยอักษรอังกฤษหรือ _ ตามด้วยอักษรอังกฤษ ตัวเลข _ - หรือ . ไม่เกิน 128 ตัว ไม่มีช่องว่าง — The process id must be an XML NCName in ASCII (a letter or "_" first, then letters, digits, "_", "-" or "."), at most 128 characters.`;
+}
+
+/** The reader's refusal of an id (not an NCName, or used twice), in words a designer reads, naming the id. */
+function idProblem(w: { message: string; error?: { message?: string } }): ElementProblem | null {
+  const nested = w.error?.message ?? w.message;
+  const illegal = /illegal ID <(.*)>/.exec(nested);
+  if (illegal) {
+    const id = illegal[1];
+    return {
+      elementId: id,
+      message: /<(\w+:)?process>/.test(w.message)
+        ? processKeyProblem(id)!
+        : `รหัสองค์ประกอบ "${id}" ใช้ไม่ได้: ต้องขึ้นต้นด้วยอักษรหรือ _ และไม่มีช่องว่าง — "${id}" is not a valid XML id (NCName).`,
+    };
+  }
+  const duplicate = /duplicate ID <(.*)>/.exec(nested);
+  if (duplicate) return { elementId: duplicate[1], message: `รหัส "${duplicate[1]}" ซ้ำกับองค์ประกอบอื่นในแผนภาพ — The id "${duplicate[1]}" is used by more than one element.` };
+  return null;
+}
+
 /** Reads BPMN XML with the Camunda extensions (throws on XML that is not BPMN 2.0). */
 export async function readBpmn(xml: string): Promise<{ rootElement: Moddle; warnings: Array<{ message: string; element?: Moddle }> }> {
   return (await new BpmnModdle({ camunda: camundaModdle }).fromXML(xml)) as never;
@@ -235,7 +267,7 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
   for (const w of context.warnings ?? []) {
     const harmless = harmlessWarning(w);
     if (harmless) warnings.push(harmless);
-    else problems.push({ elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
+    else problems.push(idProblem(w) ?? { elementId: w.element?.id ?? null, message: `Not understood: ${w.message.split('\n')[0]}` });
   }
 
   const root = context.rootElement;
@@ -250,6 +282,8 @@ export async function parseAndValidate(xml: string, options: ValidateOptions = {
   // Messages, signals, errors and escalations: the engine resolves their names and codes.
   for (const e of (root.rootElements as Moddle[]) ?? []) if (e.$type !== 'bpmn:Process') checkAttributes(problems, e);
   const mainKey = String(executable[0].id);
+  const keyProblem = processKeyProblem(executable[0].id);
+  if (keyProblem) problems.push({ elementId: executable[0].id ?? null, message: keyProblem });
 
   checkStarters(problems, executable[0]);
 

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../../db';
 import { writeTransaction } from '../../lib/transaction';
 import { Organisation, ProcessDefinition } from '../../db/models';
-import { AppError, forbidden, notFound } from '../../lib/errors';
+import { AppError, conflict, forbidden, notFound } from '../../lib/errors';
 import { ancestorsOf } from '../org/policy';
 import type { Actor } from '../auth/actor';
 import { normaliseXmlDeclaration, parseAndValidate, ElementProblem, ValidateOptions, STARTER_GROUP, STARTER_USER } from './bpmn';
@@ -31,12 +31,13 @@ export async function validateBpmn(xml: string, options: ValidateOptions = {}) {
 
 /** `shipped` is for deployShippedProcesses alone: the routes never pass it. The version comes back
  * with the warnings of its validation (what deploys but is ignored). */
-export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean; shipped?: boolean }): Promise<ProcessDefinition & { warnings: ElementProblem[] }> {
+export async function deploy(db: Database, input: { organisationId: number; xml: string; deployedById: number | null; activate?: boolean; shipped?: boolean; newProcess?: boolean }): Promise<ProcessDefinition & { warnings: ElementProblem[] }> {
   const parsed = await validateBpmn(input.xml, { shipped: input.shipped });
   const sourceContext = input.shipped ? markShipped(parsed.sourceContext) : parsed.sourceContext;
   // Kept declaring the encoding it is served in (the text came in a JSON body, already Unicode).
   const xml = normaliseXmlDeclaration(input.xml);
   const created = await writeTransaction(db.sequelize, async (t) => {
+    if (input.newProcess) await assertNewProcessKey(input.organisationId, parsed.key, t);
     const latest = await ProcessDefinition.max<number, ProcessDefinition>('version', { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
     const activate = input.activate !== false;
     if (activate) await ProcessDefinition.update({ isActive: false }, { where: { organisationId: input.organisationId, key: parsed.key }, transaction: t });
@@ -48,6 +49,20 @@ export async function deploy(db: Database, input: { organisationId: number; xml:
     return row;
   });
   return Object.assign(created, { warnings: parsed.warnings });
+}
+
+/**
+ * A diagram drawn as a new process must not become the next version of one that exists under the
+ * same id (its own organisation's, or one above it that it would shadow): 409, nothing deployed.
+ */
+export async function assertNewProcessKey(organisationId: number, key: string, transaction?: Transaction): Promise<void> {
+  const chain = [organisationId, ...(await ancestorsOf(organisationId, transaction))];
+  const existing = await ProcessDefinition.findOne({ where: { key, organisationId: { [Op.in]: chain } }, attributes: ['id', 'name', 'organisationId'], transaction });
+  if (!existing) return;
+  const named = existing.name ? ` (${existing.name})` : '';
+  throw conflict(`มีกระบวนงานรหัส "${key}"${named} อยู่แล้ว: ตั้งรหัสกระบวนงานใหม่ หรือเปิดรุ่นที่ติดตั้งแล้วเพื่อแก้ไข — A process with the id "${key}" already exists; choose another id, or open the deployed version to change it.`, [
+    { field: 'processId', elementId: key, message: `มีกระบวนงานรหัส "${key}" อยู่แล้ว` },
+  ]);
 }
 
 /** The version new instances of `key` use in an organisation: its own active one, else the nearest ancestor's.

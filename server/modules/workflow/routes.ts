@@ -8,7 +8,7 @@ import { HistoryEntry, Incident, ProcessDefinition, ProcessInstance, Task, Workf
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
-import { activate, activeDefinition, assertMayStart, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
+import { activate, activeDefinition, assertMayStart, assertNewProcessKey, deploy, findVersion, validateBpmn, visibleDefinitions } from './definitions';
 import { assertAdministerInstance, assertDesigner, assertReadInstance } from './policy';
 import { presentHistory, presentIncident, presentInstance, presentTask } from './present';
 import { circulate, documentVariables, routeOfDocument, stepNames } from './routing';
@@ -34,6 +34,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     handler: async ({ body, actor }) => {
       assertDesigner(actor);
       const parsed = await validateBpmn(body.xml);
+      if (body.newProcess) await assertNewProcessKey(actor.organisationId, parsed.key);
       return { valid: true as const, key: parsed.key, name: parsed.name, warnings: parsed.warnings };
     },
   });
@@ -43,7 +44,7 @@ export function registerWorkflowRoutes(api: Api<Actor>, ctx: AppContext): void {
     body: S.BpmnBody, status: 201, response: S.DeployResult,
     handler: async ({ body, actor }) => {
       assertDesigner(actor);
-      const d = await deploy(db, { organisationId: actor.organisationId, xml: body.xml, deployedById: actor.userId, activate: body.activate });
+      const d = await deploy(db, { organisationId: actor.organisationId, xml: body.xml, deployedById: actor.userId, activate: body.activate, newProcess: body.newProcess });
       return { id: d.id, key: d.key, name: d.name, version: d.version, isActive: d.isActive, organisationId: d.organisationId, warnings: d.warnings };
     },
   });

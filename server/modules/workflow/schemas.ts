@@ -7,6 +7,7 @@ export const BpmnBody = z
   .object({
     xml: z.string().min(1).max(2_000_000).openapi({ description: 'BPMN 2.0 XML as drawn in bpmn-js or Camunda Modeler' }),
     activate: z.boolean().optional().openapi({ description: 'Make the new version the one new instances use (default true).' }),
+    newProcess: z.boolean().optional().openapi({ description: 'The diagram is a new process (drawn from "new diagram"): refuse with 409 when its process id is already a process of my organisation or one above it, instead of deploying it as the next version.' }),
   })
   .strict()
   .openapi('BpmnDeployment');

@@ -9,7 +9,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
-import { DIAGRAM_TEXT } from './diagramText';
+import { DIAGRAM_TEXT, ThaiTextModule } from './diagramText';
 import './bpmn.css';
 
 /** An HTML decoration pinned to an element, placed as diagram-js overlays are (e.g. `{ top: -12, right: 12 }`). */
@@ -55,7 +55,7 @@ export function BpmnViewer({
   const [drawn, setDrawn] = useState<{ xml: string } | null>(null);
 
   useEffect(() => {
-    const v = new NavigatedViewer({ container: container.current!, ...DIAGRAM_TEXT });
+    const v = new NavigatedViewer({ container: container.current!, additionalModules: [ThaiTextModule], ...DIAGRAM_TEXT });
     viewer.current = v;
     return () => {
       v.destroy();

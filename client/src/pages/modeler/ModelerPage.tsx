@@ -2,7 +2,9 @@
 // set assignees, candidate groups, due dates, form fields, conditions and timers. Diagrams are
 // imported from a file or opened from a deployed version, validated and deployed by the server;
 // the server's element errors are drawn on the diagram; two deployed versions can be compared
-// (CompareVersions). The bpmn.io watermark stays visible.
+// (CompareVersions). The bpmn.io watermark stays visible. bpmn-js and its properties panel speak
+// the app's language (diagramText's translate module); a new diagram asks for its process id; a
+// user task's performers are picked from the organisation (PerformerPicker); errors name elements.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, FileButton, Group, List, Paper, ScrollArea, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -17,28 +19,42 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { ApiError } from '../../lib/api';
 import { useI18n } from '../../i18n';
-import { DIAGRAM_TEXT } from '../../components/bpmn/diagramText';
-import { NEW_DIAGRAM } from './newDiagram';
+import { DIAGRAM_TEXT, ThaiTextModule, translateModule } from '../../components/bpmn/diagramText';
+import '../../components/bpmn/bpmn.css';
+import { NEW_DIAGRAM, PLACEHOLDER_ID, newDiagram } from './newDiagram';
+import { NewProcessDialog } from './NewProcessDialog';
+import { PerformerPicker, type TaskObject } from './PerformerPicker';
 import { workflowApi, type Definition } from './workflowApi';
 import { CompareVersions } from './CompareVersions';
 
 interface ElementIssue {
   elementId?: string;
+  /** The element's name (or its translated type when it has none), as the designer knows it. */
+  label?: string;
   message: string;
+}
+
+interface Shape {
+  id: string;
+  type: string;
+  businessObject: TaskObject;
 }
 
 interface Services {
   overlays: { add: (id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }) => void; remove: (filter: { type: string }) => void };
-  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void };
-  elementRegistry: { get: (id: string) => unknown };
+  canvas: { addMarker: (id: string, marker: string) => void; removeMarker: (id: string, marker: string) => void; zoom: (mode: string, center?: 'auto') => void; scrollToElement: (el: unknown) => void; getRootElement: () => Shape };
+  elementRegistry: { get: (id: string) => Shape | undefined };
   selection: { select: (el: unknown) => void };
+  eventBus: { on: (event: string, cb: (e: { newSelection?: Shape[] }) => void) => void };
+  modeling: { updateProperties: (el: Shape, props: Record<string, string | undefined>) => void };
+  translate: (template: string) => string;
 }
 
 const ERROR_MARKER = 'saraban-element-error';
 const ERROR_OVERLAY = 'saraban-error';
 
 export function ModelerPage() {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const canvasRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const modelerRef = useRef<BpmnModeler | null>(null);
@@ -49,6 +65,15 @@ export function ModelerPage() {
   const [busy, setBusy] = useState<'validate' | 'deploy' | null>(null);
   const [status, setStatus] = useState<{ color: string; text: string } | null>(null);
   const [comparing, setComparing] = useState<Definition | null>(null);
+  /** The process-id dialog: for "แผนภาพใหม่", or before deploying the starting diagram still named new_process. */
+  const [naming, setNaming] = useState<'new' | 'deploy' | null>(null);
+  /** Drawn as a new process and not yet deployed: its deployment must not clash with an existing process. */
+  const [isNewProcess, setIsNewProcess] = useState(true);
+  const [selectedTask, setSelectedTask] = useState<Shape | null>(null);
+  /** Bumped when the model changes, so the performer picker shows the task's current values. */
+  const [, setRevision] = useState(0);
+  /** The diagram as last drawn or edited, so switching the language (a new modeler) keeps it. */
+  const xmlRef = useRef(NEW_DIAGRAM);
 
   const definitions = useQuery({ queryKey: ['/workflow/definitions'], queryFn: workflowApi.list, retry: false });
   useEffect(() => {
@@ -71,13 +96,19 @@ export function ModelerPage() {
       setIssues(list);
       const registry = service('elementRegistry');
       for (const issue of list) {
-        if (!issue.elementId || !registry.get(issue.elementId)) continue;
+        const el = issue.elementId ? registry.get(issue.elementId) : undefined;
+        if (el) {
+          issue.label = el.businessObject.name || service('translate')(typeLabel(el.type));
+          // The server's message may quote the id: the designer knows the element by its name.
+          if (el.businessObject.name) issue.message = issue.message.split(`"${issue.elementId}"`).join(`“${el.businessObject.name}”`);
+        }
+        if (!issue.elementId || !el) continue;
         service('canvas').addMarker(issue.elementId, ERROR_MARKER);
         markedRef.current.push(issue.elementId);
         const badge = document.createElement('div');
         badge.className = 'saraban-error-overlay';
         badge.textContent = issue.message;
-        badge.title = issue.message;
+        badge.title = `${issue.label ?? ''}: ${issue.message}`;
         badge.setAttribute('role', 'note');
         service('overlays').add(issue.elementId, ERROR_OVERLAY, { position: { bottom: -4, left: 0 }, html: badge });
       }
@@ -93,6 +124,8 @@ export function ModelerPage() {
       setStatus(null);
       try {
         const { warnings } = await modeler.importXML(xml);
+        xmlRef.current = xml;
+        setSelectedTask(null);
         service('canvas').zoom('fit-viewport', 'auto');
         if (name) notifications.show({ color: 'green', message: t('modeler.imported', { name }) });
         if (warnings.length) setStatus({ color: 'yellow', text: t('modeler.warnings', { count: warnings.length }) });
@@ -107,35 +140,52 @@ export function ModelerPage() {
     const modeler = new BpmnModeler({
       container: canvasRef.current!,
       propertiesPanel: { parent: panelRef.current! },
-      additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule],
+      additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, ThaiTextModule, translateModule(locale)],
       moddleExtensions: { camunda: camundaModdle },
       ...DIAGRAM_TEXT,
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
+    const events = modeler.get('eventBus') as Services['eventBus'];
+    events.on('selection.changed', ({ newSelection = [] }) => {
+      const only = newSelection.length === 1 ? newSelection[0] : null;
+      setSelectedTask(only?.type === 'bpmn:UserTask' ? only : null);
+    });
+    events.on('commandStack.changed', () => {
+      setRevision((r) => r + 1);
+      void modeler.saveXML({ format: true }).then(({ xml }) => {
+        if (xml && modelerRef.current === modeler) xmlRef.current = xml;
+      });
+    });
     modeler
-      .importXML(NEW_DIAGRAM)
+      .importXML(xmlRef.current)
       .then(() => (modeler.get('canvas') as Services['canvas']).zoom('fit-viewport', 'auto'))
       .catch(() => undefined); // destroyed before the import finished (the page was left)
     return () => {
       modeler.destroy();
       modelerRef.current = null;
+      setSelectedTask(null);
     };
-  }, []);
+  }, [locale]);
 
   const currentXml = async () => (await modelerRef.current!.saveXML({ format: true })).xml ?? '';
 
   /** Runs a server call; 422 with element details is drawn on the diagram, 404 means the API is not there yet. */
-  const serverCall = async (kind: 'validate' | 'deploy') => {
+  const serverCall = async (kind: 'validate' | 'deploy', asNew = isNewProcess) => {
+    if (kind === 'deploy' && service('canvas').getRootElement().businessObject.id === PLACEHOLDER_ID) {
+      setNaming('deploy'); // the starting diagram: it deploys under a name the designer gives, never new_process
+      return;
+    }
     setBusy(kind);
     setStatus(null);
     clearIssues();
     try {
       const xml = await currentXml();
       if (kind === 'validate') {
-        await workflowApi.validate(xml);
+        await workflowApi.validate(xml, asNew);
         setStatus({ color: 'green', text: t('modeler.valid') });
       } else {
-        const deployed = await workflowApi.deploy(xml);
+        const deployed = await workflowApi.deploy(xml, asNew);
+        setIsNewProcess(false);
         setStatus({ color: 'green', text: t('modeler.deployed', { key: deployed.key, version: deployed.version }) });
         void definitions.refetch();
       }
@@ -143,9 +193,11 @@ export function ModelerPage() {
       if (err instanceof ApiError && err.status === 404 && err.code === 'route_not_found') {
         setServerMissing(true);
       } else if (err instanceof ApiError && err.status === 422) {
-        const list = err.details.length ? err.details.map((d) => ({ elementId: d.elementId, message: d.message })) : [{ message: err.message }];
+        const list: ElementIssue[] = err.details.length ? err.details.map((d) => ({ elementId: d.elementId, message: d.message })) : [{ message: err.message }];
         showIssues(list);
         setStatus({ color: 'red', text: t('modeler.invalid', { count: list.length }) });
+      } else if (err instanceof ApiError && err.status === 409) {
+        setStatus({ color: 'red', text: err.message });
       } else {
         setStatus({ color: 'red', text: `${t('common.error')}: ${err instanceof Error ? err.message : String(err)}` });
       }
@@ -167,6 +219,7 @@ export function ModelerPage() {
   const openVersion = async (def: Definition, version: number) => {
     try {
       await importXml(await workflowApi.xml(def.key, version), `${def.name ?? def.key} v${version}`);
+      setIsNewProcess(false);
       setFileName(`${def.key}-v${version}.bpmn`);
     } catch (err) {
       setStatus({ color: 'red', text: `${t('common.error')}: ${err instanceof Error ? err.message : String(err)}` });
@@ -186,7 +239,7 @@ export function ModelerPage() {
       <Group justify="space-between" wrap="wrap">
         <Title order={2}>{t('modeler.title')}</Title>
         <Group gap="xs" wrap="wrap">
-          <Button variant="default" onClick={() => (importXml(NEW_DIAGRAM), setFileName('diagram.bpmn'))}>
+          <Button variant="default" onClick={() => setNaming('new')}>
             {t('modeler.new')}
           </Button>
           <FileButton
@@ -194,6 +247,7 @@ export function ModelerPage() {
             onChange={async (file) => {
               if (!file) return;
               setFileName(file.name);
+              setIsNewProcess(false);
               await importXml(await file.text(), file.name);
             }}
           >
@@ -232,8 +286,10 @@ export function ModelerPage() {
           <List size="sm" data-testid="element-errors">
             {issues.map((issue, i) => (
               <List.Item key={`${issue.elementId}-${i}`}>
-                <UnstyledButton onClick={() => selectElement(issue.elementId)} c="red" fz="sm">
-                  {issue.elementId ? <code>{issue.elementId}</code> : null} {issue.message}
+                <UnstyledButton onClick={() => selectElement(issue.elementId)} c="red" fz="sm" title={issue.elementId}>
+                  {issue.label ? <strong>{issue.label}</strong> : null}
+                  {issue.label ? ': ' : null}
+                  {issue.message}
                 </UnstyledButton>
               </List.Item>
             ))}
@@ -242,7 +298,16 @@ export function ModelerPage() {
       )}
       <Group className="modeler-layout" align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <div className="modeler-canvas" ref={canvasRef} data-testid="bpmn-canvas" />
-        <div className="modeler-properties" ref={panelRef} aria-label={t('modeler.properties')} data-testid="properties-panel" />
+        <Stack className="modeler-side" gap="xs">
+          {selectedTask && (
+            <PerformerPicker
+              key={selectedTask.id}
+              task={selectedTask.businessObject}
+              update={(props) => service('modeling').updateProperties(selectedTask, props)}
+            />
+          )}
+          <div className="modeler-properties" ref={panelRef} aria-label={t('modeler.properties')} data-testid="properties-panel" />
+        </Stack>
       </Group>
       {!serverMissing && (
         <Paper withBorder p="xs">
@@ -276,7 +341,28 @@ export function ModelerPage() {
           </ScrollArea.Autosize>
         </Paper>
       )}
+      {naming && (
+        <NewProcessDialog
+          deployedKeys={definitions.data?.items.map((d) => d.key) ?? []}
+          onClose={() => setNaming(null)}
+          onCreate={(id, name) => {
+            setNaming(null);
+            setIsNewProcess(true);
+            setFileName(`${id}.bpmn`);
+            if (naming === 'new') void importXml(newDiagram(id, name));
+            else {
+              service('modeling').updateProperties(service('canvas').getRootElement(), { id, name });
+              void serverCall('deploy', true);
+            }
+          }}
+        />
+      )}
       {comparing && <CompareVersions def={comparing} onClose={() => setComparing(null)} />}
     </Stack>
   );
+}
+
+/** An element type as the properties panel names it (its translate key): bpmn:UserTask → "User Task". */
+function typeLabel(type: string): string {
+  return type.replace(/^bpmn:/, '').replace(/(\B[A-Z])/g, ' $1');
 }

@@ -31,7 +31,8 @@ export interface VersionComparison {
 export const workflowApi = {
   list: () => api.get<{ items: Definition[] }>('/workflow/definitions'),
   xml: (key: string, version: number) => api.text(`/workflow/definitions/${encodeURIComponent(key)}/versions/${version}/xml`),
-  validate: (xml: string) => api.post<{ valid: true }>('/workflow/definitions/validate', { xml }),
+  validate: (xml: string, newProcess = false) => api.post<{ valid: true }>('/workflow/definitions/validate', { xml, ...(newProcess ? { newProcess } : {}) }),
   compare: (key: string, from: number, to: number) => api.get<VersionComparison>(`/workflow/definitions/${encodeURIComponent(key)}/compare?from=${from}&to=${to}`),
-  deploy: (xml: string) => api.post<{ key: string; version: number; id: number | string }>('/workflow/definitions', { xml }),
+  /** `newProcess`: drawn from "แผนภาพใหม่", so the server refuses (409) an id that is already a process. */
+  deploy: (xml: string, newProcess = false) => api.post<{ key: string; version: number; id: number | string }>('/workflow/definitions', { xml, ...(newProcess ? { newProcess } : {}) }),
 };
