@@ -1,6 +1,7 @@
 // Shared pieces of the letters tests: sample fields, and the poppler-utils checks of a PDF.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { testOutputDir } from '../helpers/env';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,7 +21,6 @@ export const letterFields = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-export const outputDir = path.resolve(__dirname, '..', '..', 'test-output', 'letters');
 
 /** The PDF's fonts as pdffonts lists them: name, type, embedded. */
 export function fontsOf(pdf: Buffer): Array<{ name: string; type: string; embedded: boolean }> {
@@ -53,7 +53,7 @@ export function pageTexts(pdf: Buffer): string[] {
 
 /** Writes the first page as a PNG into test-output/letters for a person to look at. */
 export function savePng(pdf: Buffer, name: string): string {
-  fs.mkdirSync(outputDir, { recursive: true });
+  const outputDir = testOutputDir('letters');
   const file = path.join(outputDir, `${name}.pdf`);
   fs.writeFileSync(file, pdf);
   execFileSync('pdftoppm', ['-r', '110', '-png', '-f', '1', '-l', '1', '-singlefile', file, path.join(outputDir, name)]);

@@ -1,6 +1,5 @@
 // Letters drawn by Chromium from their fields: every type and sub-type of the Regulation, fonts
 // embedded as TrueType (no Type 3), PDF/A-3b, the text kept as written, secrecy marks on every page.
-import fs from 'node:fs';
 import { expect } from 'chai';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { DOCUMENT_SUBTYPES, DOCUMENT_TYPES } from '../../server/db/models';
@@ -104,6 +103,5 @@ describe('letters: rendering', function () {
   it('renders any HTML page to PDF for the other parts of the product (a signature block, a stamp)', async () => {
     const pdf = await renderHtmlToPdf('<!doctype html><html><body style="font-family:Letter">ลงชื่อ</body></html>', { title: 'block' });
     expect((await PDFDocument.load(pdf)).getPageCount()).to.equal(1);
-    fs.mkdirSync('test-output/letters', { recursive: true });
   });
 });

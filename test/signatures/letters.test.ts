@@ -4,6 +4,8 @@
 // stamp and endorsements as incremental updates, and pdfsig still finds the signature valid.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { testOutputDir } from '../helpers/env';
 import { expect } from 'chai';
 import type { Response } from 'supertest';
 import { Attachment, AuditRecord, RegisterCounter, Task } from '../../server/db/models';
@@ -90,9 +92,9 @@ describe('signatures: the outgoing letter\'s ลงนาม step', function () 
     expect(text).to.include(signer.user.lastNameTh);
     expect(text).to.include(res.body.verificationCode);
     // For a human look: the signed letter and its pages as PNG.
-    fs.mkdirSync('test-output/signatures', { recursive: true });
-    fs.writeFileSync('test-output/signatures/signed-letter.pdf', pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '60', 'test-output/signatures/signed-letter.pdf', 'test-output/signatures/signed-letter']);
+    const out = testOutputDir('signatures');
+    fs.writeFileSync(path.join(out, 'signed-letter.pdf'), pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', path.join(out, 'signed-letter.pdf'), path.join(out, 'signed-letter')]);
     const main = await Attachment.findAll({ where: { documentId, role: 'main' } });
     expect(main).to.have.length(1);
 

@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { testOutputDir } from '../helpers/env';
 import { expect } from 'chai';
 import { SignatureRecord } from '../../server/db/models';
 import { stampEndorsement, stampReceive } from '../../server/modules/signatures/service';
@@ -65,9 +67,9 @@ describe('signing letters (PAdES) and verifying them', function () {
     expect(pdf.subarray(0, second.pdf.length).equals(second.pdf)).to.equal(true);
     expect((pdf.toString('latin1').match(/\/Subtype\s*\/Stamp/g) ?? []).length).to.equal(3);
     // For a human look: the signed, stamped and endorsed letter and its pages as PNG.
-    fs.mkdirSync('test-output/signatures', { recursive: true });
-    fs.writeFileSync('test-output/signatures/signed-stamped-endorsed.pdf', pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '60', 'test-output/signatures/signed-stamped-endorsed.pdf', 'test-output/signatures/signed-stamped-endorsed']);
+    const out = testOutputDir('signatures');
+    fs.writeFileSync(path.join(out, 'signed-stamped-endorsed.pdf'), pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', path.join(out, 'signed-stamped-endorsed.pdf'), path.join(out, 'signed-stamped-endorsed')]);
 
     const check = await pdfsig(pdf, [caPem]);
     expect(check.signatures, check.output).to.have.length(2);
