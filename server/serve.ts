@@ -11,6 +11,8 @@ import { JobScheduler } from './modules/workflow/scheduler';
 import { startNotifications } from './modules/notify';
 import { letterPool } from './modules/letters/chromium';
 import { startExchangeWorker } from './modules/exchange/outbox';
+import { loadEcmsSettings } from './modules/exchange/ecms/config';
+import { wireEcms } from './modules/exchange/ecms-transport';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
 export const READY = 'saraban:ready';
@@ -59,6 +61,8 @@ function keepServingThroughEscapedErrors(): void {
 export async function serve(config: Config, opts: { processes: number; quiet: boolean }): Promise<void> {
   const ctx = await prepare(config, { log: opts.quiet ? () => {} : log });
   ctx.scheduler = new JobScheduler(ctx.db, ctx.runtime, { pollMs: config.jobPollMs });
+  const ecms = loadEcmsSettings(config);
+  if (ecms.enabled) ctx.ecms = wireEcms(ctx, ecms);
   const app = createApp(ctx);
   const server = http.createServer(app);
   const notifications = await startNotifications(server, ctx, log);
