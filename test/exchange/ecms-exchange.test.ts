@@ -8,13 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { testDialect } from '../helpers/env';
-import { Deployment, eventually, pdf } from './helpers';
+import { Deployment, Relay, eventually, pdf } from './helpers';
 import { makeParty, samplePdf, tmpDir, type TestParty } from './ecms-helpers';
 import { E, envelope, fill, first, governmentDocument, post, startPeerServer, textOf } from './ecms-peer';
 
 type Delivery = { id: number; status: string; reason: string | null; received: { number: number | null; year: number | null } | null; exchange?: { status: string; attempts: number; lastError: string | null; outboxId: number } | null };
 const ECMS_A = '11002'; // A's central office (สธ 02)
 const ECMS_B = '12002'; // B's central office: the id B's endpoint answers as by default
+/** How long a status may take to travel back: generous, the machine these run on is often loaded. */
+const PATIENCE = 120_000;
 const ECMS_B_CM = '12033'; // B's Chiang Mai office: an organisation with its own ECMS id, served by B's one endpoint
 
 describe('ECMS exchange between two deployments', function () {
@@ -22,11 +24,13 @@ describe('ECMS exchange between two deployments', function () {
   let a: Deployment;
   let b: Deployment;
   let bCmAtA: number; // B's ชม 0033 in A's directory (transport ecms)
+  let relayed: number; // the same, reached through a relay that can lose B's answer
+  let relay: Relay;
   let peer: TestParty;
   let peerServer: Awaited<ReturnType<typeof startPeerServer>>;
 
-  const send = async (docId: number) => {
-    const r = await a.as('clerk', 'POST', `/documents/${docId}/send`, { recipients: [{ agencyId: bCmAtA }] });
+  const send = async (docId: number, agencyId = bCmAtA) => {
+    const r = await a.as('clerk', 'POST', `/documents/${docId}/send`, { recipients: [{ agencyId }] });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body.items[0] as Delivery;
   };
@@ -34,9 +38,9 @@ describe('ECMS exchange between two deployments', function () {
     eventually(`delivery ${id} at A becomes ${status}`, async () => {
       const x = (await a.delivery(id)) as Delivery;
       return x.status === status ? x : undefined;
-    });
+    }, PATIENCE);
   const inTray = (subject: string) => b.tray().then((rows) => rows.filter((x) => x.letter.subject === subject));
-  const arrived = (subject: string) => eventually(`"${subject}" in B's tray`, async () => ((await inTray(subject)).length ? inTray(subject) : undefined));
+  const arrived = (subject: string) => eventually(`"${subject}" in B's tray`, async () => ((await inTray(subject)).length ? inTray(subject) : undefined), PATIENCE);
   const setEcmsId = async (d: Deployment, agencyCode: string, interchangeId: string) => {
     const r = await d.as('admin', 'PATCH', `/organisations/${await d.orgId(agencyCode)}`, { interchangeId });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
@@ -49,9 +53,14 @@ describe('ECMS exchange between two deployments', function () {
   const certificateOf = async (d: Deployment) => (await d.as('admin', 'GET', '/exchange/identity')).body.certificatePem as string;
 
   before(async () => {
+    relay = new Relay(() => `${b.url}/ecms/ws`);
+    await relay.start();
     a = await Deployment.create('ecmsa', 'sqlite', { ECMS_ENABLED: 'true', ECMS_ORGANISATION_ID: ECMS_A });
-    b = await Deployment.create('ecmsb', testDialect(), { ECMS_ENABLED: 'true', ECMS_ORGANISATION_ID: ECMS_B });
-    await Promise.all([a.start(), b.start()]);
+    // B also answers to the relay's address (wsa:To names it).
+    b = await Deployment.create('ecmsb', testDialect(), { ECMS_ENABLED: 'true', ECMS_ORGANISATION_ID: ECMS_B, ECMS_ENDPOINT_URLS: relay.url });
+    // One after the other: two seeding at once on a loaded machine outlast the start timeout.
+    await a.start();
+    await b.start();
     peer = makeParty('12001');
     const bCert = path.join(tmpDir, 'deployment-b.crt');
     fs.writeFileSync(bCert, await certificateOf(b));
@@ -60,11 +69,13 @@ describe('ECMS exchange between two deployments', function () {
     await setEcmsId(b, 'สธ 02', ECMS_B);
     await setEcmsId(b, 'ชม 0033', ECMS_B_CM);
     bCmAtA = await addPeer(a, { nameTh: 'สสจ.เชียงใหม่ (ECMS)', agencyCode: 'ชม 0033', ecmsOrganisationId: ECMS_B_CM, endpointUrl: `${b.url}/ecms/ws`, certificatePem: await certificateOf(b) });
+    relayed = await addPeer(a, { nameTh: 'สสจ.เชียงใหม่ (ECMS ผ่านตัวกลาง)', agencyCode: 'ชม 0033 relay', ecmsOrganisationId: ECMS_B_CM, endpointUrl: relay.url, certificatePem: await certificateOf(b) });
     await addPeer(b, { nameTh: 'สำนักงานปลัดกระทรวง (ECMS)', agencyCode: 'สธ 02', ecmsOrganisationId: ECMS_A, endpointUrl: `${a.url}/ecms/ws`, certificatePem: await certificateOf(a) });
     await addPeer(b, { nameTh: 'กรมทดสอบ (xmlsec1)', agencyCode: 'ทส 0001', ecmsOrganisationId: peer.ecmsOrganisationId, endpointUrl: peerServer.url, certificatePem: peer.certificatePem });
   });
   after(async () => {
     await peerServer?.close();
+    await relay?.close();
     await Promise.all([a?.drop(), b?.drop()]);
   });
 
@@ -93,6 +104,22 @@ describe('ECMS exchange between two deployments', function () {
     expect(done.received?.number).to.equal(accepted.body.entry.number);
     expect((await inTray('ECMS ระหว่างปลายทางดับ')).length).to.equal(0);
     expect((await b.tray('cm.clerk', 'received')).filter((x) => x.letter.subject === 'ECMS ระหว่างปลายทางดับ')).to.have.length(1);
+  });
+
+  it('takes the duplicate_message answer to a retry after a lost response as delivered, and keeps one letter', async () => {
+    relay.mode = 'lose-response';
+    const sent = await send(await a.numberedLetter('ECMS คำตอบหาย'), relayed);
+    // B's receive notifier may mark it delivered first: wait for the outbox to finish with it.
+    const d = await eventually('the outbox row is sent', async () => {
+      const x = (await a.delivery(sent.id)) as Delivery;
+      return x.exchange?.status === 'sent' ? x : undefined;
+    }, PATIENCE);
+    expect(d.status).to.equal('delivered');
+    expect(d.exchange!.attempts, 'sent again after the lost answer').to.be.at.least(2);
+    expect(relay.bodies.map((x) => textOf(x.toString(), 'MessageID')).filter(Boolean), 'the retry carried the same MessageID').to.satisfy((ids: string[]) => ids.length >= 2 && new Set(ids).size === 1);
+    const refusals = (await b.as('admin', 'GET', '/exchange/refusals?limit=100')).body.items as Array<{ reason: string }>;
+    expect(refusals.map((r) => r.reason), 'B answered the retry as a duplicate').to.include('ecms_duplicate_message');
+    expect(await inTray('ECMS คำตอบหาย')).to.have.length(1);
   });
 
   it('a rejection with its reason reaches the sender', async () => {

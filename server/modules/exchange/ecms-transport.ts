@@ -124,7 +124,9 @@ function handlers(ctx: AppContext): EcmsHandlers {
       return writeTransaction(seq, async (t) => {
         // A letter without a date of its own travelled with its send date.
         const docs = (await Document.findAll({ where: { letterNumber: n.letterNumber }, attributes: ['id', 'letterDate'], transaction: t })).filter((x) => !x.letterDate || x.letterDate === n.correspondenceDate);
-        const d = docs.length ? await Delivery.findOne({ where: { documentId: { [Op.in]: docs.map((x) => x.id) }, recipientKind: 'agency', recipientAgencyId: String(peer.id) }, order: [['id', 'DESC']], transaction: t, lock: t.LOCK.UPDATE }) : null;
+        // Any directory entry of that ECMS organisation (one may reach it directly, another through its node).
+        const entries = (await ExchangePeer.findAll({ where: { transport: 'ecms', ecmsOrganisationId: origin.peer.ecmsOrganisationId }, attributes: ['id'], transaction: t })).map((p) => String(p.id));
+        const d = docs.length ? await Delivery.findOne({ where: { documentId: { [Op.in]: docs.map((x) => x.id) }, recipientKind: 'agency', recipientAgencyId: { [Op.in]: entries } }, order: [['id', 'DESC']], transaction: t, lock: t.LOCK.UPDATE }) : null;
         if (!d) throw new EcmsHandlerError(404, 'unknown_letter', 'No letter with that number and date was sent to this organisation.');
         if (n.kind === 'invalidAcceptId') {
           await recordChange(t, d, d.status, null, `${peer.nameTh}: เลขรับไม่ถูกต้อง (${n.acceptId ?? ''}) ${n.reason ?? ''}`.trim().slice(0, 500), { fromAgency: peer.agencyCode, acceptId: n.acceptId ?? null });
