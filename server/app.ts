@@ -32,7 +32,7 @@ import { registerCitizenRoutes } from './modules/citizens/routes';
 import { registerSignatureRoutes } from './modules/signatures/routes';
 import { registerVerifyPage } from './modules/signatures/page';
 import { registerExchangeRoutes } from './modules/exchange/routes';
-import { exchangeInbox } from './modules/exchange/inbox';
+import { describeExchangeInbox, exchangeInbox } from './modules/exchange/inbox';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -73,6 +73,7 @@ export function createApp(ctx: AppContext): express.Express {
   registerSignatureRoutes(api, ctx);
   registerExchangeRoutes(api, ctx);
 
+  describeExchangeInbox(registry);
   const document = generateDocument(registry, ctx.config.publicUrl);
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Saraban API' }));

@@ -14,6 +14,8 @@ import { letterPool } from './modules/letters/chromium';
 import { renderHtmlToPdf } from './modules/letters/render';
 import { setAppearanceRenderer } from './modules/signatures/appearance';
 import { startExchangeWorker } from './modules/exchange/outbox';
+import { loadEcmsSettings } from './modules/exchange/ecms/config';
+import { wireEcms } from './modules/exchange/ecms-transport';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
 export const READY = 'saraban:ready';
@@ -62,6 +64,8 @@ function keepServingThroughEscapedErrors(): void {
 export async function serve(config: Config, opts: { processes: number; quiet: boolean }): Promise<void> {
   const ctx = await prepare(config, { log: opts.quiet ? () => {} : log });
   ctx.scheduler = new JobScheduler(ctx.db, ctx.runtime, { pollMs: config.jobPollMs });
+  const ecms = loadEcmsSettings(config);
+  if (ecms.enabled) ctx.ecms = wireEcms(ctx, ecms);
   const app = createApp(ctx);
   const server = http.createServer(app);
   const notifications = await startNotifications(server, ctx, log);

@@ -44,6 +44,9 @@ const HOSTILE_QUERY_VALUES = ['%FF', '%E0%A4', '%00', '%ED%A0%80', '-1', '999999
 /** No such row anywhere: a well-formed id whose only effect is a 404 after validation. */
 const MISSING_ID = '987654';
 
+/** Routes that take only signed messages: nothing malformed may succeed there either, so anything but a 4xx fails. */
+const SIGNED_ONLY = new Set(['POST /exchange/inbox']);
+
 // Runs last, for the throwaway users only: they end the sweep user's own session.
 const RUN_LAST = new Set(['POST /auth/logout', 'POST /auth/password']);
 
@@ -206,7 +209,7 @@ describe('hostile-input sweep over every operation in /api/openapi.json', () => 
       if (process.env.SWEEP_SLOW && Date.now() - t0 > 300) console.log(`slow ${Date.now() - t0} ms ${actor.name} ${op.method} ${url.slice(0, 80)} ${payload.slice(0, 60)} -> ${res.status}`);
       sent += 1;
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) {
+      if (res.status >= 500 || (SIGNED_ONLY.has(`${op.method} ${op.path}`) && (res.status < 400 || res.status > 499))) {
         failures.push({ actor: actor.name, method: op.method, url: url.length > 160 ? `${url.slice(0, 160)}…` : url, payload, status: res.status, body: (res.text ?? '').slice(0, 300) });
       }
     };
@@ -247,6 +250,7 @@ describe('hostile-input sweep over every operation in /api/openapi.json', () => 
     console.log(`      hostile sweep: ${operations.length} operations, ${sent} requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
     const health = await api().get('/api/health');
     expect(health.status, 'the server still answers /api/health after the sweep').to.equal(200);
+    expect(operations.some((o) => SIGNED_ONLY.has(`${o.method} ${o.path}`)), 'the exchange inbox is in the document, so it is swept').to.equal(true);
     const report = failures.map((f) => `${f.status} ${f.actor}: ${f.method} ${f.url}  [${f.payload.slice(0, 80)}]  ${f.body}`).join('\n');
     expect(failures, `${failures.length} requests got a 5xx:\n${report}`).to.have.length(0);
   });

@@ -36,7 +36,8 @@ export function startServer(env: Record<string, string>, port: number): Promise<
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90000);
+    // Generous: on a loaded machine seeding the demo data alone has taken over 90 s.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 240000);
     let runningSince = 0;
     const check = setInterval(() => {
       // The banner is one write, but a pipe may deliver it in chunks: wait for its last line

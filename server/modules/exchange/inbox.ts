@@ -4,18 +4,14 @@
 // freshness (clock-skew window), the recipient being an organisation here, the files' hashes. A
 // message id of a peer is taken once (exactly once: a second delivery gets the first acknowledgement).
 // Every refusal is recorded for the administrators with its reason and answered 4xx.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import express, { Request, Response } from 'express';
-import { Op, Transaction, UniqueConstraintError } from 'sequelize';
-import { Attachment, Blob, Delivery, DeliveryStatus, Document, DocumentVersion, ExchangeInbound, ExchangeOutbox, ExchangePeer, ExchangeRefusal, Organisation, OPEN_DELIVERY_STATUSES } from '../../db/models';
-import { Retry, writeTransaction } from '../../lib/transaction';
-import { insertRow } from '../../db/transaction';
-import { letterNumberKey } from '../../lib/letter-number';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Op } from 'sequelize';
+import { Delivery, ExchangeInbound, ExchangeOutbox, ExchangePeer, ExchangeRefusal, Organisation } from '../../db/models';
+import { writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
-import { placeBlob, tempDir } from '../attachments/storage';
-import { recordChange } from '../deliveries/service';
+import { ErrorSchema, z } from '../../lib/openapi';
+import { applyReceipt, createArrival, discardFiles, stageFiles, takeMessageId, withdrawArrival } from './arrival';
 import { parseJws, Refusal, signMessage, trustedSigner, TYP, verifyWith } from './envelope';
 import { LetterEnvelope, NoticeEnvelope } from './payload';
 
@@ -63,96 +59,35 @@ async function verify(ctx: AppContext, body: string, limited: (key: string) => s
 }
 
 /** The files, decoded and checked against their declared size and SHA-256, written to temporary files. */
-async function stageFiles(dataDir: string, env: LetterEnvelope) {
-  const dir = await tempDir(dataDir);
-  const staged = [];
-  for (const [i, f] of env.files.entries()) {
-    const content = Buffer.from(f.content, 'base64');
-    const sha = crypto.createHash('sha256').update(content).digest('hex');
-    if (content.length !== f.size || sha !== f.sha256) throw new Refusal(422, 'file_mismatch', `File ${i + 1} (${f.filename}) does not match its declared size or SHA-256.`);
-    const tempPath = path.join(dir, `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.part`);
-    await fs.promises.writeFile(tempPath, content);
-    staged.push({ ...f, tempPath });
-  }
-  return staged;
-}
+const stageEnvelopeFiles = (dataDir: string, env: LetterEnvelope) =>
+  stageFiles(dataDir, env.files.map((f) => ({ role: f.role, filename: f.filename, mime: f.mime, content: Buffer.from(f.content, 'base64') })), (got, i) => {
+    const f = env.files[i];
+    if (got.size !== f.size || got.sha256 !== f.sha256) throw new Refusal(422, 'file_mismatch', `File ${i + 1} (${f.filename}) does not match its declared size or SHA-256.`);
+  });
 
 async function storeLetter(ctx: AppContext, peer: ExchangePeer, env: LetterEnvelope, ack: string): Promise<{ ack: string; duplicate: boolean }> {
   const org = await Organisation.findOne({ where: { agencyCode: env.to.agencyCode, active: true } });
   if (!org) throw new Refusal(422, 'wrong_recipient', `No organisation ${env.to.agencyCode} receives letters here.`);
   const earlier = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId: env.messageId } });
   if (earlier) return { ack: earlier.ackJws, duplicate: true };
-  const files = await stageFiles(ctx.config.dataDir, env);
+  const files = await stageEnvelopeFiles(ctx.config.dataDir, env);
   try {
-    return await writeTransaction(ctx.db.sequelize, async (t) => {
-      const inbound = await takeMessageId(t, peer, env.messageId, 'letter', env.messageId, ack);
-      if ('duplicate' in inbound) return inbound;
-      const L = env.letter;
-      const doc = await Document.create({
-        organisationId: org.id, unitId: null, direction: 'incoming', type: L.type, subType: L.subType, status: 'draft', version: 1, urgency: L.urgency, urgentBy: L.urgentBy ? new Date(L.urgentBy) : null,
-        secrecy: L.secrecy, letterNumber: L.letterNumber, letterNumberKey: L.letterNumber ? letterNumberKey(L.letterNumber) : null, letterDate: L.letterDate, subject: L.subject,
-        senderName: L.senderName ?? peer.nameTh, addressee: L.addressee, salutation: L.salutation, body: L.body, closing: L.closing, signerName: L.signerName, signerPosition: L.signerPosition,
-        contact: L.contact, referencesJson: L.references == null ? null : JSON.stringify(L.references), enclosuresJson: L.enclosures == null ? null : JSON.stringify(L.enclosures),
-        copiesToJson: L.copiesTo == null ? null : JSON.stringify(L.copiesTo), retentionYears: 10, createdById: null,
-      }, { transaction: t });
-      await DocumentVersion.create({ documentId: doc.id, version: 1, content: JSON.stringify({ fromAgency: peer.agencyCode, messageId: env.messageId, letter: L }), createdById: null }, { transaction: t });
-      for (const f of files) {
-        // As an upload stores it: the blob row locked while the file is put in place.
-        if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
-          try {
-            await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
-          } catch (err) {
-            if (err instanceof UniqueConstraintError) throw new Retry();
-            throw err;
-          }
-        }
-        await placeBlob(ctx.config.dataDir, { tempPath: f.tempPath, sha256: f.sha256, size: f.size, truncated: false });
-        await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename, mime: f.mime, size: f.size, createdById: null }, { transaction: t });
-      }
-      const now = new Date();
-      const values = {
-        documentId: doc.id, senderKind: 'agency', senderOrganisationId: org.id, senderAgencyId: String(peer.id), sentById: null, recipientKind: 'organisation', recipientOrganisationId: org.id,
-        recipientAgencyId: null, recipientEmail: null, recipientName: org.nameTh, role: L.role, secrecy: L.secrecy, urgency: L.urgency,
-        status: 'delivered', sentAt: new Date(L.sendDate), deliveredAt: now, previousDeliveryId: null, createdAt: now, updatedAt: now,
-      };
-      const id = await insertRow(Delivery.sequelize!, 'deliveries', values, t);
-      const d = Delivery.build({ ...values, id }, { isNewRecord: false, raw: true });
-      await inbound.update({ deliveryId: id }, { transaction: t });
-      await recordChange(t, d, 'delivered', null, `รับจาก ${peer.nameTh} (${peer.agencyCode}) ทางระบบแลกเปลี่ยน`.slice(0, 500), { fromAgency: peer.agencyCode, messageId: env.messageId });
-      return { ack, duplicate: false };
-    });
+    const done = await writeTransaction(ctx.db.sequelize, (t) => createArrival(t, ctx.config.dataDir, {
+      organisation: org, peer, key: env.messageId, letterMessageId: env.messageId, ack, letter: env.letter,
+      received: { fromAgency: peer.agencyCode, messageId: env.messageId, letter: env.letter }, files,
+    }));
+    return { ack: done.ack, duplicate: done.duplicate };
   } finally {
-    await Promise.all(files.map((f) => fs.promises.rm(f.tempPath, { force: true })));
+    await discardFiles(files);
   }
 }
-
-/** Takes the peer's message id (unique): the second taker sees the first one's acknowledgement. */
-async function takeMessageId(t: Transaction, peer: ExchangePeer, messageId: string, kind: string, letterMessageId: string, ackJws: string): Promise<ExchangeInbound | { ack: string; duplicate: true }> {
-  const earlier = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId }, transaction: t });
-  if (earlier) return { ack: earlier.ackJws, duplicate: true };
-  try {
-    return await ExchangeInbound.create({ peerId: peer.id, messageId, kind, deliveryId: null, letterMessageId, ackJws, createdAt: new Date() }, { transaction: t });
-  } catch (err) {
-    if (err instanceof UniqueConstraintError) throw new Retry(); // taken meanwhile: run again to answer as a duplicate
-    throw err;
-  }
-}
-
-const NOTICE_APPLIES: Record<string, DeliveryStatus[]> = {
-  // A receipt is the truth even after a withdrawal crossed it on the way.
-  received: [...OPEN_DELIVERY_STATUSES, 'withdrawn', 'failed'],
-  rejected: [...OPEN_DELIVERY_STATUSES, 'failed'],
-  returned: [...OPEN_DELIVERY_STATUSES, 'failed'],
-};
 
 async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvelope, ack: string): Promise<{ ack: string; duplicate: boolean }> {
   const n = env.notice;
   return writeTransaction(ctx.db.sequelize, async (t) => {
     const inbound = await takeMessageId(t, peer, env.messageId, 'notice', n.letterMessageId, ack);
     if ('duplicate' in inbound) return inbound;
-    const now = new Date();
     if (n.status === 'withdrawn') {
-      // The sender takes back a letter it sent us: it leaves the tray unless already accepted.
       const origin = await ExchangeInbound.findOne({ where: { peerId: peer.id, messageId: n.letterMessageId, kind: 'letter' }, transaction: t });
       const d = origin?.deliveryId ? await Delivery.findByPk(origin.deliveryId, { transaction: t, lock: t.LOCK.UPDATE }) : null;
       // Never stored here (the sender gave up on it before it arrived): nothing to take back, and
@@ -161,10 +96,7 @@ async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvel
       const holder = await Organisation.findByPk(d.recipientOrganisationId!, { transaction: t });
       if (holder?.agencyCode !== env.to.agencyCode) throw new Refusal(422, 'wrong_recipient', 'The withdrawal names another organisation than the letter\'s recipient.');
       await inbound.update({ deliveryId: d.id }, { transaction: t });
-      if (OPEN_DELIVERY_STATUSES.includes(d.status)) {
-        await d.update({ status: 'withdrawn', closedAt: now, reason: n.reason ?? null }, { transaction: t });
-        await recordChange(t, d, 'withdrawn', null, `${peer.nameTh}: ${n.reason ?? 'ดึงหนังสือกลับ'}`.slice(0, 500), { fromAgency: peer.agencyCode });
-      }
+      await withdrawArrival(t, peer, d, n.reason ?? null);
       return { ack, duplicate: false };
     }
     const out = await ExchangeOutbox.findOne({ where: { peerId: peer.id, messageId: n.letterMessageId, kind: 'letter' }, transaction: t });
@@ -173,14 +105,7 @@ async function applyNotice(ctx: AppContext, peer: ExchangePeer, env: NoticeEnvel
     const sender = await Organisation.findByPk(d.senderOrganisationId, { transaction: t });
     if (sender?.agencyCode !== env.to.agencyCode) throw new Refusal(422, 'wrong_recipient', 'The notice names another organisation than the letter\'s sender.');
     await inbound.update({ deliveryId: d.id }, { transaction: t });
-    if (!NOTICE_APPLIES[n.status].includes(d.status)) return { ack, duplicate: false };
-    if (n.status === 'received') {
-      await d.update({ status: 'received', receivedAt: now, receiveYear: n.receiveYear ?? null, receiveNumber: n.receiveNumber ?? null, closedAt: null, reason: null }, { transaction: t });
-      await recordChange(t, d, 'received', null, `${peer.nameTh} ลงรับแล้ว เลขรับ ${n.receiveNumber ?? '-'}/${n.receiveYear ?? '-'}`.slice(0, 500), { receiveNumber: n.receiveNumber ?? null, receiveYear: n.receiveYear ?? null });
-    } else {
-      await d.update({ status: n.status, closedAt: now, reason: n.reason ?? (n.status === 'returned' ? 'ส่งผิดหน่วยงาน' : null) }, { transaction: t });
-      await recordChange(t, d, n.status, null, (n.reason ?? null)?.slice(0, 500) ?? null, { fromAgency: peer.agencyCode });
-    }
+    await applyReceipt(t, peer, d, { ...n, status: n.status });
     return { ack, duplicate: false };
   });
 }
@@ -231,6 +156,31 @@ export function exchangeInbox(ctx: AppContext): express.Router {
     res.status(405).json({ error: { code: 'method_not_allowed', message: 'POST a signed envelope (application/jose+json).' } });
   });
   return router;
+}
+
+/**
+ * The inbox in the OpenAPI document: it is mounted outside the validated routes (its own body
+ * parser and limit), and described here so that clients, and the hostile-input sweep, find it.
+ */
+export function describeExchangeInbox(registry: OpenAPIRegistry): void {
+  const envelope = z.object({
+    protected: z.string().openapi({ description: 'base64url JWS header: alg, typ (saraban-letter+jws | saraban-notice+jws), x5c' }),
+    payload: z.string().openapi({ description: 'base64url JSON: the letter envelope or notice' }),
+    signature: z.string(),
+  }).openapi('ExchangeEnvelope');
+  const refusal = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+  registry.registerPath({
+    method: 'post', path: '/exchange/inbox', tags: ['Exchange'], security: [],
+    summary: 'Inbox of the native exchange: a letter or notice signed by an agency in the directory (flattened JWS)',
+    description: 'Called by other Saraban deployments, not by people. Anything not verified is refused with 4xx and recorded for administrators.',
+    request: { body: { required: true, content: { 'application/jose+json': { schema: envelope }, 'application/json': { schema: envelope } } } },
+    responses: {
+      200: { description: 'Stored (or stored before: duplicate): the signed acknowledgement.', content: { 'application/json': { schema: z.object({ ack: envelope, duplicate: z.boolean() }) } } },
+      400: refusal('Not a flattened JWS.'), 401: refusal('Unknown sender, certificate or signature; stale.'), 404: refusal('A notice about an unknown letter.'),
+      413: refusal('Larger than EXCHANGE_MAX_BYTES.'), 422: refusal('Not the envelope\'s shape, files that differ from their hashes, or a recipient not here.'),
+      429: refusal('Too many messages from this sender.'), 503: refusal('Could not be stored now: send it again later.'),
+    },
+  });
 }
 
 /** Refused inbound requests, newest first (for administrators). */

@@ -43,7 +43,7 @@ export async function queueLetter(t: Transaction, d: Delivery, peer: ExchangePee
   return ExchangeOutbox.create({ messageId: newMessageId(), peerId: peer.id, deliveryId: d.id, kind: 'letter', noticeJson: null, status: 'queued', queuedAt: now, nextAttemptAt: now }, { transaction: t });
 }
 
-async function queueNotice(t: Transaction, peerId: number, deliveryId: number, notice: NoticeBody): Promise<void> {
+export async function queueNotice(t: Transaction, peerId: number, deliveryId: number, notice: NoticeBody): Promise<void> {
   const now = new Date();
   await ExchangeOutbox.create({ messageId: newMessageId(), peerId, deliveryId, kind: 'notice', noticeJson: JSON.stringify(notice), status: 'queued', queuedAt: now, nextAttemptAt: now }, { transaction: t });
 }

@@ -28,7 +28,7 @@ const envelopeBase = { v: z.literal(1), messageId: s(128).regex(/^[\w.:@<>/+-]{8
 export const LetterEnvelope = z.object({ ...envelopeBase, kind: z.literal('letter'), letter: LetterFields, files: z.array(FileEntry).max(100) }).strict();
 export type LetterEnvelope = z.infer<typeof LetterEnvelope>;
 
-export const NOTICE_STATUSES = ['received', 'rejected', 'returned', 'withdrawn'] as const;
+export const NOTICE_STATUSES = ['delivered', 'received', 'rejected', 'returned', 'withdrawn'] as const;
 export const NoticeBody = z.object({
   status: z.enum(NOTICE_STATUSES), letterMessageId: s(128).min(8), receiveNumber: z.number().int().positive().nullable().optional(),
   receiveYear: z.number().int().positive().nullable().optional(), reason: ns(500).optional(),

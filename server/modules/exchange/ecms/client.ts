@@ -94,8 +94,8 @@ export class EcmsClient {
     return m.readStatus((await this.call('CorrespondenceLetterDeleteRequest', m.processIdRequest(processId))).el) === 'OK';
   }
 
-  async withdraw(w: m.EcmsWithdrawal): Promise<boolean> {
-    return m.readStatus((await this.call('CorrespondenceDeleteGovernmentDocumentRequest', m.withdrawal(w))).el) === 'OK';
+  async withdraw(w: m.EcmsWithdrawal, messageId?: string): Promise<boolean> {
+    return m.readStatus((await this.call('CorrespondenceDeleteGovernmentDocumentRequest', m.withdrawal(w), messageId)).el) === 'OK';
   }
 
   async codes(list: 'GetSecretCodes' | 'GetSpeedCodes' | 'GetMimeCodes') {

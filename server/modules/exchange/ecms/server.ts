@@ -27,7 +27,10 @@ export const ECMS_PATH = '/ecms/ws';
 const LEASE_MS = 5 * 60_000;
 
 export interface EcmsServerOptions {
-  identity: EcmsIdentity;
+  /** Ours, or how to get the one in use now (a replaced key takes effect without a restart). */
+  identity: EcmsIdentity | (() => Promise<EcmsIdentity>);
+  /** Whether a ReceiverParty department is an organisation here; default: only identity's ecmsOrganisationId. */
+  receives?(departmentId: string): Promise<boolean>;
   /** Addresses a request's wsa:To may name (our public URL of this endpoint). */
   endpointUrls: string[];
   resolvePeer(ecmsOrganisationId: string): Promise<EcmsPeer | null>;
@@ -44,7 +47,7 @@ export interface EcmsServerOptions {
   now?: () => Date;
 }
 
-interface CallContext { opened: OpenedMessage; peer: EcmsPeer; responseInner?: string; error?: unknown }
+interface CallContext { opened: OpenedMessage; peer: EcmsPeer; identity: EcmsIdentity; responseInner?: string; answeredBy?: string; error?: unknown }
 
 /**
  * The sender named in wsa:From, found textually in the header: it only chooses which certificate
@@ -60,13 +63,17 @@ export function claimedSenderHint(raw: string): string {
 export function createEcmsRouter(options: EcmsServerOptions): express.Router {
   const skew = options.clockSkewMs ?? 15 * 60_000;
   const now = options.now ?? (() => new Date());
+  const currentIdentity = async () => (typeof options.identity === 'function' ? options.identity() : options.identity);
+  const receives = options.receives ?? (async (id: string) => id === (await currentIdentity()).ecmsOrganisationId);
   const wsdlXml = fs.readFileSync(WSDL_PATH, 'utf8').replace('http://localhost:3000/ecms/ws', options.endpointUrls[0] ?? '');
   const contexts = new Map<string, CallContext>();
   // Each operation reads the signed body kept in its call's context, never node-soap's parse of it.
-  const op = (fn: (ctx: CallContext, el: Element) => Promise<string>) => async (_args: unknown, _cb: unknown, _headers: unknown, req: { headers: Record<string, string> }) => {
+  const op = (fn: (ctx: CallContext, el: Element) => Promise<string | { inner: string; answeredBy?: string }>) => async (_args: unknown, _cb: unknown, _headers: unknown, req: { headers: Record<string, string> }) => {
     const ctx = contexts.get(req.headers['x-ecms-call'])!;
     try {
-      ctx.responseInner = await fn(ctx, m.readOperation(parseXml(ctx.opened.bodyXml).documentElement as unknown as Element).el);
+      const answer = await fn(ctx, m.readOperation(parseXml(ctx.opened.bodyXml).documentElement as unknown as Element).el);
+      if (typeof answer === 'string') ctx.responseInner = answer;
+      else [ctx.responseInner, ctx.answeredBy] = [answer.inner, answer.answeredBy];
     } catch (err) {
       ctx.error = err;
     }
@@ -82,12 +89,14 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
           if (!arrived) {
             const payload = m.readPayloadElement(el);
             if (payload?.type !== 'notifier') throw new XmlError('The request holds neither a GovernmentDocument nor a notifier.');
-            return m.outboundResponse((await options.handlers.onNotifier(payload.notifier, origin(ctx))).processId, now());
+            const done = await options.handlers.onNotifier(payload.notifier, origin(ctx));
+            return { inner: m.outboundResponse(done.processId, now()), answeredBy: done.answeredBy };
           }
           // The letter must come from the peer that signed the message and be for us.
           if (arrived.letter.sender.departmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'The letter\'s SenderParty is not the organisation that sent it.');
-          if (arrived.letter.receiver.departmentId !== options.identity.ecmsOrganisationId) throw new Refusal(403, 'not_for_us', 'The letter is addressed to another organisation.');
-          return m.outboundResponse((await options.handlers.onLetterArrived(arrived, origin(ctx))).processId, now());
+          if (!(await receives(arrived.letter.receiver.departmentId))) throw new Refusal(403, 'not_for_us', 'The letter is addressed to another organisation.');
+          // The organisation the letter is for answers (a deployment may hold several ECMS organisations).
+          return { inner: m.outboundResponse((await options.handlers.onLetterArrived(arrived, origin(ctx))).processId, now()), answeredBy: arrived.letter.receiver.departmentId };
         }),
         CorrespondenceLetterInboundRequest: op(async (ctx) => m.inboundResponse(await options.queue.next(peerId(ctx)))),
         CorrespondenceLetterInboundSpecialRequest: op(async (ctx, el) => m.inboundResponse(await options.queue.get(peerId(ctx), m.readProcessId(el)))),
@@ -95,7 +104,7 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
         CorrespondenceDeleteGovernmentDocumentRequest: op(async (ctx, el) => {
           const w = m.readWithdrawal(el);
           if (w.senderDepartmentId !== peerId(ctx)) throw new Refusal(403, 'sender_mismatch', 'Only the sender may withdraw its letter.');
-          return m.statusResponse(await options.handlers.onWithdraw(w, origin(ctx)));
+          return { inner: m.statusResponse(await options.handlers.onWithdraw(w, origin(ctx))), answeredBy: (await receives(w.receiverDepartmentId)) ? w.receiverDepartmentId : undefined };
         }),
         GetSecretCodes: op(async () => m.codesResponse(m.secretCodes())),
         GetSpeedCodes: op(async () => m.codesResponse(m.speedCodes())),
@@ -133,15 +142,19 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
     void refuse(req, res, refusal, Number(req.headers['content-length']) || 0);
   }), async (req, res) => {
     const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // What is known of the request when a later step refuses it (the administrators' record names it).
+    const known: { peer?: string; messageId?: string } = {};
     try {
       const ctype = String(req.headers['content-type'] ?? '');
       if (!/^(text\/xml|application\/soap\+xml)\b/i.test(ctype)) throw new Refusal(415, 'content_type', 'SOAP 1.1 requests are text/xml.');
       const claimed = claimedSenderHint(bytes.subarray(0, 64 * 1024).toString('utf8'));
+      known.peer = claimed;
       const peer = await options.resolvePeer(claimed);
       if (!peer) throw new Refusal(403, 'unknown_peer', 'The sending organisation is not in this deployment\'s directory.', claimed);
       const result = await openOffThread(bytes, peer.certificatePem, peer.certificatePem);
       if (!result.ok) throw new Refusal(result.status, result.code, result.message, claimed);
       const opened = result.value;
+      known.messageId = opened.messageId;
       if (opened.fromOrganisationId !== claimed) throw new Refusal(403, 'sender_mismatch', 'wsa:From is not the organisation whose key signed.', claimed);
       if (!options.endpointUrls.includes(opened.to)) throw new Refusal(403, 'wrong_recipient', 'wsa:To names another endpoint.', claimed, opened.messageId);
       const name = opened.operation;
@@ -154,7 +167,7 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
       if (claim === 'done') throw new Refusal(409, 'duplicate_message', 'This MessageID was already processed.', claimed, opened.messageId);
       if (claim === 'in_progress') throw new Refusal(409, 'in_progress', 'This MessageID is being processed; ask again later.', claimed, opened.messageId);
       const callId = crypto.randomUUID();
-      const ctx: CallContext = { opened, peer };
+      const ctx: CallContext = { opened, peer, identity: await currentIdentity() };
       contexts.set(callId, ctx);
       try {
         const server = soapServer ?? (await ready);
@@ -168,13 +181,17 @@ export function createEcmsRouter(options: EcmsServerOptions): express.Router {
       }
       await options.replay.complete(claimed, opened.messageId, new Date(sentAt.getTime() + skew + 60_000));
       const responseName = m.responseOf(name as m.EcmsOperation);
+      const me = ctx.answeredBy ?? ctx.identity.ecmsOrganisationId;
       const response = await signOffThread({
-        addressing: { messageId: newMessageId(options.identity.ecmsOrganisationId, now()), to: ANONYMOUS, action: m.actionOf(responseName), fromOrganisationId: options.identity.ecmsOrganisationId, relatesTo: opened.messageId },
-        operation: responseName, inner: ctx.responseInner, signer: { privateKeyPem: options.identity.privateKeyPem, certificatePem: options.identity.certificatePem },
+        addressing: { messageId: newMessageId(me, now()), to: ANONYMOUS, action: m.actionOf(responseName), fromOrganisationId: me, relatesTo: opened.messageId },
+        operation: responseName, inner: ctx.responseInner, signer: { privateKeyPem: ctx.identity.privateKeyPem, certificatePem: ctx.identity.certificatePem },
       });
       res.status(200).type('text/xml; charset=utf-8').send(response);
     } catch (err) {
-      await refuse(req, res, toRefusal(err), bytes.length);
+      const r = toRefusal(err);
+      r.peerOrganisationId ??= known.peer;
+      r.messageId ??= known.messageId;
+      await refuse(req, res, r, bytes.length);
     }
   });
 

@@ -36,8 +36,11 @@ export interface ArrivedLetter {
 export interface EcmsHandlers {
   /** Store the letter in the receiver's arrivals tray; return the receipt id (ProcessID) to answer with. Must be idempotent per (sender, letter number, date). */
   onLetterArrived(arrived: ArrivedLetter, origin: EcmsOrigin): Promise<{ processId: string }>;
-  /** Apply a notifier (received / accepted + receive number / rejected / wrong letter / wrong receive number) to our outgoing delivery. */
-  onNotifier(notifier: EcmsNotifier, origin: EcmsOrigin): Promise<{ processId: string }>;
+  /**
+   * Apply a notifier (received / accepted + receive number / rejected / wrong letter / wrong receive number) to our outgoing delivery.
+   * `answeredBy`: the ECMS organisation here that sent the letter (the answer's wsa:From); default: the identity's.
+   */
+  onNotifier(notifier: EcmsNotifier, origin: EcmsOrigin): Promise<{ processId: string; answeredBy?: string }>;
   /** The sender withdraws a letter (after a rejection or an invalid notice) to resend it. Return false when no such letter is here. */
   onWithdraw(withdrawal: EcmsWithdrawal, origin: EcmsOrigin): Promise<boolean>;
   /** Organisations this node can reach (GetOrganizationList); ministries only with `ministriesOnly`. */
