@@ -1,6 +1,7 @@
 // The message catalogue: every UI string, Thai first. English must have every Thai key
 // (the type below makes a missing translation a type error).
 import { officialsEn, officialsTh } from './officials';
+import { signalsEn, signalsTh } from './signals';
 export const th = {
   'app.name': 'ระบบสารบรรณอิเล็กทรอนิกส์',
   'app.short': 'สารบรรณ',
@@ -660,6 +661,8 @@ export const th = {
   'delivery.exchange.attempts': 'ส่งแล้ว {n} ครั้ง',
   'delivery.send.agencies': 'หน่วยงานภายนอก (ส่งถึงระบบของหน่วยงานนั้น)',
   'delivery.exchange.lastError': 'ข้อผิดพลาดล่าสุด: {error}',
+  // issue 17's arrival signals, inbox order and acting-for
+  ...signalsTh,
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1321,4 +1324,5 @@ export const en: Record<MessageKey, string> = {
   'delivery.exchange.attempts': '{n} attempts',
   'delivery.send.agencies': 'Agencies elsewhere (to their own system)',
   'delivery.exchange.lastError': 'Last error: {error}',
+  ...signalsEn,
 };
