@@ -17,6 +17,7 @@ export const signalsTh = {
   'notFound.title': 'ไม่พบหน้าที่ต้องการ',
   'notFound.body': 'ไม่มีหน้า {path} ในระบบ อาจพิมพ์ที่อยู่ผิดหรือลิงก์เก่าแล้ว',
   'notFound.home': 'กลับหน้าแรก',
+  'delegation.notStarted': 'ยังไม่เริ่ม',
 } as const;
 
 export const signalsEn: Record<keyof typeof signalsTh, string> = {
@@ -36,4 +37,5 @@ export const signalsEn: Record<keyof typeof signalsTh, string> = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no page {path}. The address may be mistyped or the link out of date.',
   'notFound.home': 'Back to the home page',
+  'delegation.notStarted': 'Not yet in effect',
 };

@@ -35,7 +35,7 @@ export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'ur
 }
 
 export function DocumentView({ documentId, variant = 'page' }: { documentId: number; variant?: 'page' | 'task' }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const { me } = useAuth();
   const doc = useDocument(documentId);
   const inTask = variant === 'task';
@@ -56,7 +56,7 @@ export function DocumentView({ documentId, variant = 'page' }: { documentId: num
   if (d.copiesTo.length) rows.push([t('doc.copiesTo'), d.copiesTo.join('; ')]);
   if (d.signerName) rows.push([t('doc.signer'), [d.signerName, d.signerPosition].filter(Boolean).join(' ')]);
   rows.push([t('doc.status'), t(`doc.status.${d.status}` as MessageKey)]);
-  if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${d.registration.dateTh} ${d.registration.timeTh}`]);
+  if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${locale === 'th' ? `${d.registration.dateTh} ${d.registration.timeTh}` : date(d.registration.registeredAt, 'shortDateTime')}`]);
   return (
     <Stack data-testid={inTask ? 'letter' : 'document-view'}>
       <LetterMarks doc={d} />
