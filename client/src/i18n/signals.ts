@@ -18,6 +18,9 @@ export const signalsTh = {
   'notFound.body': 'ไม่มีหน้า {path} ในระบบ อาจพิมพ์ที่อยู่ผิดหรือลิงก์เก่าแล้ว',
   'notFound.home': 'กลับหน้าแรก',
   'delegation.notStarted': 'ยังไม่เริ่ม',
+  'monitor.receiveOrInstance': 'เลขรับ / เลขที่',
+  'monitor.receiveTitle': 'เลขรับ {number}',
+  'monitor.holder': 'ผู้ถือเรื่อง',
 } as const;
 
 export const signalsEn: Record<keyof typeof signalsTh, string> = {
@@ -38,4 +41,7 @@ export const signalsEn: Record<keyof typeof signalsTh, string> = {
   'notFound.body': 'There is no page {path}. The address may be mistyped or the link out of date.',
   'notFound.home': 'Back to the home page',
   'delegation.notStarted': 'Not yet in effect',
+  'monitor.receiveOrInstance': 'Receive no. / No.',
+  'monitor.receiveTitle': 'Receive no. {number}',
+  'monitor.holder': 'Held by',
 };
