@@ -9,6 +9,7 @@ import { screenshot, signIn, startHarness, type Harness } from './harness';
 import { apiOf, type Api } from './api';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true };
+const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
 type Win = { document: { title: string }; oscillators: number };
 
 describe('arrival signals, urgency order and acting-for in the browser', function () {
@@ -135,5 +136,85 @@ describe('arrival signals, urgency order and acting-for in the browser', functio
       await page.getByRole('link', { name: 'กลับหน้าแรก' }).click();
       await page.getByRole('heading', { name: /^สวัสดี/ }).waitFor();
     });
+  });
+
+  it('shows the smaller ones right: a delegation ahead ยังไม่เริ่ม with positions, English times in English, เลขรับ and holders on the monitor, the register printed in Laksaman, and files as cards on a phone', async () => {
+    const [admin, clerk] = await Promise.all([tokenOf('admin'), tokenOf('clerk')]);
+    const me = await call<{ organisation: { id: number } }>(admin, 'GET', '/me');
+    const org = me.organisation.id;
+    const { items: positions } = await call<{ items: Array<{ id: number; titleTh: string }> }>(admin, 'GET', `/organisations/${org}/positions`);
+    const { items: users } = await call<{ items: Array<{ id: number; username: string }> }>(admin, 'GET', `/organisations/${org}/users?limit=200`);
+    const starts = new Date(Date.now() + 7 * 86_400_000);
+    await call(admin, 'POST', `/organisations/${org}/delegations`, {
+      principalPositionId: positions.find((p) => p.titleTh === 'ผู้อำนวยการกองกลาง')!.id, delegateUserId: users.find((u) => u.username === 'sectionhead')!.id,
+      capacity: 'acting_in_post', startsAt: starts.toISOString(), orderNumber: '99/2569',
+    });
+    // A registered letter with its PDF and an endorsement.
+    const subject = 'ขอเชิญร่วมประชุมเชิงปฏิบัติการด้านสารบรรณ';
+    const doc = await call<{ id: number }>(clerk, 'POST', '/documents', { direction: 'incoming', type: 'external', subject, letterNumber: 'ศธ 0201/12', senderName: 'กระทรวงศึกษาธิการ' });
+    const upload = new FormData();
+    upload.set('role', 'main');
+    upload.append('file', new Blob([PDF], { type: 'application/pdf' }), 'หนังสือเชิญประชุมเชิงปฏิบัติการด้านงานสารบรรณอิเล็กทรอนิกส์.pdf');
+    await call(clerk, 'POST', `/documents/${doc.id}/attachments`, upload);
+    const { items: books } = await call<{ items: Array<{ id: number; kind: string; unitId: number | null }> }>(clerk, 'GET', '/registers');
+    const book = books.find((b) => b.kind === 'incoming' && b.unitId == null)!;
+    const { entry } = await call<{ entry: { number: number; year: number } }>(clerk, 'POST', `/registers/${book.id}/entries`, { documentId: doc.id });
+    await call(clerk, 'POST', `/documents/${doc.id}/endorsements`, { text: 'เรียน ผอ. เพื่อโปรดทราบ' });
+
+    await h.withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.goto('/admin/delegations');
+      const row = page.getByRole('row').filter({ hasText: '99/2569' });
+      await row.getByText('ยังไม่เริ่ม').waitFor();
+      expect(await row.textContent()).to.include('หัวหน้ากลุ่มงานสารบรรณ'); // the delegate's own position
+      expect(await row.getByText('สิ้นสุดแล้ว').count()).to.equal(0);
+
+      // The administrator watches the organisation's processes too: the letter by its เลขรับ, and who holds its step.
+      await page.goto(`/monitor?key=incoming_letter&q=${encodeURIComponent(subject)}`);
+      const receive = `${entry.number}/${entry.year}`;
+      await page.getByTestId('instance-table').getByRole('link', { name: receive, exact: true }).click();
+      await page.getByRole('heading', { name: `เลขรับ ${receive}` }).waitFor();
+      await page.getByTestId('instance-open-tasks').getByText(/^รอผู้รับงาน: /).waitFor();
+      await screenshot(page, '76-monitor-receive-number');
+    });
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.goto(`/documents/${doc.id}`);
+      await page.getByTestId('receive-stamp').waitFor();
+      await page.getByRole('button', { name: /English/ }).click();
+      const stamp = await page.getByTestId('receive-stamp').textContent();
+      expect(stamp).to.match(/Time \d{2}:\d{2}/);
+      expect(stamp).to.not.include('น.');
+      const endorsed = await page.getByTestId('endorsement').first().textContent();
+      expect(endorsed).to.match(/\d{2}:\d{2}$/);
+      expect(endorsed!.replace('เรียน ผอ. เพื่อโปรดทราบ', '')).to.not.match(/น\.|[ก-๙]\.[ก-๙]\./);
+      await page.getByRole('button', { name: /ภาษาไทย|ไทย/ }).click();
+
+      // The register printed: the book's rows in a Thai official face.
+      await page.goto(`/registry/registers?register=${book.id}`);
+      const line = page.getByTestId('register-table').getByRole('row').filter({ hasText: subject });
+      await line.waitFor();
+      await page.emulateMedia({ media: 'print' });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = (await cdp.send('DOM.getDocument', { depth: -1 })) as { root: { nodeId: number } };
+      const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-testid=register-table] tbody td:nth-child(8)' })) as { nodeId: number };
+      const { fonts } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })) as { fonts: Array<{ familyName: string; glyphCount: number }> };
+      expect(fonts.map((f) => f.familyName)).to.include('Laksaman');
+      await page.emulateMedia({ media: 'screen' });
+    });
+    await h.withPage(async (page) => {
+      await signIn(page, 'clerk');
+      await page.goto(`/documents/${doc.id}`);
+      const card = page.getByTestId('letter-attachments').getByRole('listitem').first();
+      await card.waitFor();
+      for (const seen of [card.getByText(/^หนังสือเชิญประชุม/), card.getByRole('button', { name: /^ดาวน์โหลด/ })]) {
+        const box = (await seen.boundingBox())!;
+        expect(box.x + box.width).to.be.at.most(390);
+      }
+      expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(390);
+      await screenshot(page, '77-letter-files-phone');
+    }, PHONE);
   });
 });
