@@ -7,7 +7,7 @@ import { useAuth } from './lib/auth';
 import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { HomePage } from './pages/HomePage';
-import { ComingSoonPage } from './pages/ComingSoonPage';
+import { NotFoundPage } from './pages/NotFoundPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { TaskPage } from './pages/inbox/TaskPage';
 import { DocumentPage, RegistryPage } from './pages/registry/RegistryPage';
@@ -94,7 +94,7 @@ export function App() {
           <Route path="delegations" element={<DelegationsPage />} />
           <Route path="exchange" element={<ExchangePage />} />
         </Route>
-        <Route path="*" element={<ComingSoonPage titleKey="common.notFound" />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
   );

@@ -167,7 +167,7 @@ describe('the registry in a real browser', function () {
         expect(cells[0]).to.equal(String(receiveNumber));
         expect(cells[3]).to.equal('ทส 0201/789');
         expect(cells[5]).to.equal('กรมทรัพยากรทางทะเลและชายฝั่ง');
-        expect(cells[8]).to.equal('ทราบ');
+        expect(cells[8]).to.equal('ทราบ ให้กลุ่มงานสารบรรณแจ้งผู้เกี่ยวข้อง'); // the order's words, not only its decision
         await page.getByRole('button', { name: 'ดาวน์โหลด CSV' }).waitFor();
         await screenshot(page, '34-registry-register');
 

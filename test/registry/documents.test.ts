@@ -30,7 +30,7 @@ describe('documents', () => {
     expect(missing.body.error.details[0].field).to.equal('urgentBy');
     const ok = await api().post('/api/documents').set(s.auth).send(outgoingLetter({ urgency: 'deadline', urgentBy: '2025-02-14T02:30:00Z' }));
     expect(ok.status).to.equal(201);
-    expect(ok.body.urgencyTh).to.equal('ด่วนภายใน 14 ก.พ. 68 09.30 น.');
+    expect(ok.body.urgencyTh).to.equal('ด่วนภายใน 14 กุมภาพันธ์ 2568 เวลา 09.30 น.'); // a deadline in full, as the letter writes it
     const urgent = await api().post('/api/documents').set(s.auth).send(outgoingLetter({ urgency: 'most_urgent', secrecy: 'confidential' }));
     expect(urgent.body).to.include({ urgencyTh: 'ด่วนที่สุด', urgencyCode: '004', secrecyTh: 'ลับ', secrecyCode: '002' });
   });

@@ -1,6 +1,6 @@
-// Who I am, my position, the capacity I act in (a switch when I may act for another position),
-// the language switch and sign-out.
-import { Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
+// Who I am, my position, the capacity I act in (a menu when I may act for another position, each
+// position written out whole), the language switch and sign-out.
+import { Badge, Button, Group, Menu, Stack, Text } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import { useI18n, type Translate } from '../i18n';
 import { useAuth } from '../lib/auth';
@@ -38,17 +38,39 @@ export function UserHeader() {
         </Text>
       </Stack>
       {me.capacities.length > 1 ? (
-        <NativeSelect
-          size="xs"
-          label={t('header.capacity')}
-          aria-label={t('header.capacity')}
-          value={String(capacity?.positionId ?? '')}
-          onChange={(e) => setCapacity(Number(e.currentTarget.value))}
-          data={me.capacities.map((c) => ({ value: String(c.positionId), label: capacityLabel(c, me, t, locale) }))}
-          styles={{ label: { fontSize: 11 }, input: acting ? { borderColor: 'var(--mantine-color-orange-6)', fontWeight: 600 } : undefined }}
-          maw={{ base: 150, sm: 260 }}
-          data-testid="capacity-switch"
-        />
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button
+              size="xs"
+              variant={acting ? 'filled' : 'default'}
+              color={acting ? 'orange.9' : undefined}
+              aria-label={t('header.capacityNow', { label: capacity ? capacityLabel(capacity, me, t, locale) : '' })}
+              data-testid="capacity-switch"
+              styles={{ root: { height: 'auto', minHeight: 30, maxWidth: 'min(320px, 40vw)' }, label: { whiteSpace: 'normal', textAlign: 'left', lineHeight: 1.3, paddingBlock: 2 } }}
+            >
+              <Text span inherit visibleFrom="sm">
+                {capacity ? capacityLabel(capacity, me, t, locale) : ''}
+              </Text>
+              <Text span inherit hiddenFrom="sm">
+                {t(acting ? `capacity.${capacity.capacity}` : 'header.capacity')}
+              </Text>
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown miw={280} maw="min(480px, 94vw)">
+            <Menu.Label>{t('header.capacity')}</Menu.Label>
+            {me.capacities.map((c) => (
+              <Menu.Item
+                key={c.positionId}
+                fw={c.positionId === capacity?.positionId ? 700 : undefined}
+                style={{ whiteSpace: 'normal' }}
+                onClick={() => setCapacity(c.positionId)}
+              >
+                {c.positionId === capacity?.positionId ? '✓ ' : ''}
+                {capacityLabel(c, me, t, locale)}
+              </Menu.Item>
+            ))}
+          </Menu.Dropdown>
+        </Menu>
       ) : capacity ? (
         <Badge variant="light" tt="none" visibleFrom="sm" data-testid="capacity">
           {capacityLabel(capacity, me, t, locale)}

@@ -2,6 +2,7 @@
 // (the type below makes a missing translation a type error).
 import { officialsEn, officialsTh } from './officials';
 import { executivesEn, executivesTh } from './executives';
+import { signalsEn, signalsTh } from './signals';
 export const th = {
   'app.name': 'ระบบสารบรรณอิเล็กทรอนิกส์',
   'app.short': 'สารบรรณ',
@@ -726,6 +727,8 @@ export const th = {
   'sign.savePin': 'บันทึกรหัส PIN',
   'sign.noCertificate': 'ท่านยังไม่มีใบรับรองสำหรับลงลายมือชื่ออิเล็กทรอนิกส์ ขอใบรับรองจากหน่วยงานได้ด้วยรหัส PIN ของท่าน หรือลงนามด้วยการพิมพ์ชื่อในแบบฟอร์มของขั้นตอนงาน (ระเบียบงานสารบรรณ ฉบับที่ 4 พ.ศ. 2564)',
   'sign.requestCertificate': 'ขอใบรับรอง',
+  // issue 17's arrival signals, inbox order and acting-for
+  ...signalsTh,
 } as const;
 
 export type MessageKey = keyof typeof th;
@@ -1451,4 +1454,5 @@ export const en: Record<MessageKey, string> = {
   'sign.savePin': 'Save PIN',
   'sign.noCertificate': 'You have no certificate for electronic signatures yet. Ask your organisation for one with your PIN, or sign with your typed name in the step\'s form (Regulation amendment no. 4, 2021).',
   'sign.requestCertificate': 'Request a certificate',
+  ...signalsEn,
 };

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n';
 import { useAuth } from '../lib/auth';
 import { capacityLabel } from '../components/UserHeader';
 import { WaitingForMe } from './inbox/WaitingForMe';
+import { UrgentSoundSwitch } from './inbox/InboxCount';
 
 export function HomePage() {
   const { t, date, locale } = useI18n();
@@ -19,6 +20,7 @@ export function HomePage() {
         </Alert>
       )}
       <WaitingForMe />
+      <UrgentSoundSwitch />
       <Text c="dimmed">{t('home.intro')}</Text>
       {me.capacities.length > 1 && (
         <Text size="sm" c="dimmed">

@@ -25,7 +25,7 @@ export const LogoutBody = z
 export const PasswordBody = z
   .object({
     currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().min(10, 'The new password must have at least 10 characters.').max(1024),
+    newPassword: z.string().min(10, 'รหัสผ่านใหม่ต้องมีอย่างน้อย 10 ตัวอักษร').max(1024),
   })
   .strict()
   .openapi('PasswordChangeRequest');

@@ -6,7 +6,7 @@ import { Document, DocumentVersion, DocumentRecipient, Register, Unit, User, DOC
 import { conflict, forbidden, unprocessable } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import { letterNumberKey } from '../../lib/letter-number';
-import { thaiDateOnlyFull, thaiDateShort, thaiTime } from '../../lib/thai-date';
+import { thaiDateFull, thaiDateOnlyFull, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import { appendAudit } from '../audit/service';
 import { indexDocument, prepareTokens } from '../search/tokens';
 import type { Actor } from '../auth/actor';
@@ -28,7 +28,7 @@ export function presentDocument(d: Document, register?: Register | null) {
     id: d.id, organisationId: d.organisationId, unitId: d.unitId ?? null, direction: d.direction, type: d.type,
     typeTh: d.subType ? `${TYPE_TH[d.type]} (${SUBTYPE_TH[d.subType] ?? d.subType})` : TYPE_TH[d.type],
     subType: d.subType ?? null, status: d.status, version: d.version, urgency: d.urgency,
-    urgencyTh: d.urgency === 'deadline' && d.urgentBy ? `ด่วนภายใน ${thaiDateShort(d.urgentBy)} ${thaiTime(d.urgentBy)}` : URGENCY[d.urgency].th,
+    urgencyTh: d.urgency === 'deadline' && d.urgentBy ? `ด่วนภายใน ${thaiDateFull(d.urgentBy)} เวลา ${thaiTime(d.urgentBy)}` : URGENCY[d.urgency].th,
     urgencyCode: URGENCY[d.urgency].code, urgentBy: iso(d.urgentBy), secrecy: d.secrecy, secrecyTh: SECRECY[d.secrecy].th, secrecyCode: SECRECY[d.secrecy].code,
     subject: d.subject, letterNumber: d.letterNumber ?? null, letterDate: d.letterDate ?? null, letterDateTh: d.letterDate ? thaiDateOnlyFull(d.letterDate) : null,
     senderName: d.senderName ?? null, addressee: d.addressee ?? null, salutation: d.salutation ?? null, body: d.body ?? null, closing: d.closing ?? null,

@@ -4,7 +4,7 @@
 // subject and number appear only where the watcher may read the letter (documents/policy.ts).
 import { Op, QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
-import { Document, HistoryEntry, Incident, Organisation, ProcessDefinition, ProcessInstance, Task, User, WorkflowJob } from '../../db/models';
+import { Document, Group, HistoryEntry, Incident, Organisation, Position, ProcessDefinition, ProcessInstance, Task, TaskCandidate, Unit, User, WorkflowJob } from '../../db/models';
 import { notFound } from '../../lib/errors';
 import { letterNumberKey } from '../../lib/letter-number';
 import type { Actor } from '../auth/actor';
@@ -30,8 +30,35 @@ async function readableDocuments(db: Database, actor: Actor, ids: number[]): Pro
   if (!ids.length) return new Map();
   const readable = readableSql(actor);
   const rows = await db.sequelize.query<{ id: number }>(`SELECT d.id AS id FROM documents d WHERE d.id IN (:ids) AND ${readable.sql}`, { replacements: { ...readable.replacements, ids }, type: QueryTypes.SELECT });
-  const docs = await Document.findAll({ where: { id: { [Op.in]: rows.map((r) => r.id).concat(-1) } }, attributes: ['id', 'subject', 'letterNumber', 'secrecy'] });
+  const docs = await Document.findAll({ where: { id: { [Op.in]: rows.map((r) => r.id).concat(-1) } }, attributes: ['id', 'subject', 'letterNumber', 'secrecy', 'registerNumber', 'registerYear'] });
   return new Map(docs.map((d) => [Number(d.id), d]));
+}
+
+/** A letter as the monitor names it: subject, the sender's number and our เลขรับ (number/B.E. year, as registered). */
+const documentRef = (doc: Document) => ({
+  id: Number(doc.id), subject: doc.subject, letterNumber: doc.letterNumber,
+  receiveNumber: doc.registerNumber != null && doc.registerYear != null ? `${doc.registerNumber}/${doc.registerYear}` : null,
+});
+
+const byIds = <T extends { id: number }>(rows: T[], name: (row: T) => string) => new Map(rows.map((r) => [Number(r.id), name(r)]));
+
+/** Who holds each open task: its assignee, or whom it waits for (a group, unit, position or person). */
+async function holders(open: Task[]): Promise<Map<number, string>> {
+  const candidates = await TaskCandidate.findAll({ where: { taskId: { [Op.in]: open.map((t) => t.id).concat(-1) } }, attributes: ['taskId', 'kind', 'refId'], raw: true });
+  const ids = (kind: string) => [...new Set(candidates.filter((c) => c.kind === kind).map((c) => c.refId))].concat(-1);
+  const userIds = [...new Set([...open.map((t) => t.assigneeUserId).filter((u): u is number => u != null), ...ids('user')])].concat(-1);
+  const [users, groups, units, positions] = await Promise.all([
+    User.findAll({ where: { id: { [Op.in]: userIds } } }).then((r) => byIds(r, (u) => u.displayName)),
+    Group.findAll({ where: { id: { [Op.in]: ids('group') } }, attributes: ['id', 'nameTh'] }).then((r) => byIds(r, (g) => g.nameTh)),
+    Unit.findAll({ where: { id: { [Op.in]: ids('unit') } }, attributes: ['id', 'nameTh'] }).then((r) => byIds(r, (u) => u.nameTh)),
+    Position.findAll({ where: { id: { [Op.in]: ids('position') } }, attributes: ['id', 'titleTh'] }).then((r) => byIds(r, (p) => p.titleTh)),
+  ]);
+  const names: Record<string, Map<number, string>> = { user: users, group: groups, unit: units, position: positions };
+  return new Map(open.map((t) => {
+    if (t.assigneeUserId != null) return [Number(t.id), users.get(Number(t.assigneeUserId)) ?? null];
+    const waiting = candidates.filter((c) => Number(c.taskId) === Number(t.id)).map((c) => names[c.kind]?.get(Number(c.refId))).filter(Boolean);
+    return [Number(t.id), waiting.length ? `รอผู้รับงาน: ${waiting.join(', ')}` : null];
+  }).filter((e): e is [number, string] => e[1] != null));
 }
 
 const organisationNames = async (ids: number[]) => new Map((await Organisation.findAll({ where: { id: { [Op.in]: ids.concat(-1) } }, attributes: ['id', 'nameTh'] })).map((o) => [o.id, o.nameTh]));
@@ -84,7 +111,7 @@ export async function searchInstances(
         organisationName: orgs.get(i.organisationId) ?? null,
         definitionVersion: versions.get(i.definitionId) ?? null,
         openIncidents: Number(incidents.find((x) => Number(x.instanceId) === Number(i.id))?.n ?? 0),
-        document: doc ? { id: Number(doc.id), subject: doc.subject, letterNumber: doc.letterNumber } : null,
+        document: doc ? documentRef(doc) : null,
       };
     });
   return { items, total: Number(total) };
@@ -111,19 +138,20 @@ export async function instanceDetail(db: Database, actor: Actor, id: number) {
   // Endorsements and task titles carry the letter's content: the one disclosure rule decides.
   const disclose = await disclosure(actor, [instance]);
   const showContent = disclose(instance);
+  const held = await holders(open);
   const activeElementIds = [...new Set([...open.map((t) => t.elementId), ...jobs.map((j) => j.elementId), ...incidents.filter((i) => i.status === 'open' && i.elementId).map((i) => i.elementId!)])];
   return {
     instance: { ...presentInstance(instance), organisationId: instance.organisationId, organisationName: (await organisationNames([instance.organisationId])).get(instance.organisationId) ?? null },
     definition: { id: definition.id, key: definition.key, name: definition.name, version: definition.version, organisationId: definition.organisationId },
     xml: definition.xml,
-    document: doc ? { id: Number(doc.id), subject: doc.subject, letterNumber: doc.letterNumber } : null,
+    document: doc ? documentRef(doc) : null,
     // The path taken: every activity that ended, in the order it ended.
     path: history.filter((h) => h.event === 'activity.end' && h.elementId).map((h) => ({ elementId: h.elementId!, elementType: h.elementType, name: names.get(h.elementId!) ?? null, at: h.at.toISOString() })),
     activeElementIds,
     history: history.map((h) => {
       return { ...presentHistory(h, showContent), elementName: h.elementId ? (names.get(h.elementId) ?? null) : null, userName: h.userId ? (people.get(h.userId) ?? null) : null };
     }),
-    openTasks: open.map((t) => presentTask(t, disclose)),
+    openTasks: open.map((t) => ({ ...presentTask(t, disclose), holder: held.get(Number(t.id)) ?? null })),
     incidents: incidents.map(presentIncident),
     canRetry: await administers(actor, instance.organisationId),
   };

@@ -82,7 +82,7 @@ export const OverdueHolders = z
   })
   .openapi('MonitorOverdueHolders');
 
-const DocumentRef = z.object({ id: z.number().int(), subject: z.string(), letterNumber: z.string().nullable() }).nullable();
+const DocumentRef = z.object({ id: z.number().int(), subject: z.string(), letterNumber: z.string().nullable(), receiveNumber: z.string().nullable().openapi({ description: 'เลขรับ/ส่ง in its register: number/B.E. year' }) }).nullable();
 const Place = { organisationId: z.number().int(), organisationName: z.string().nullable() };
 
 export const InstancePage = z
@@ -101,7 +101,7 @@ export const InstanceDetail = z
     path: z.array(z.object({ elementId: z.string(), elementType: z.string().nullable(), name: z.string().nullable(), at: z.string() })),
     activeElementIds: z.array(z.string()),
     history: z.array(HistoryItem.extend({ elementName: z.string().nullable(), userName: z.string().nullable() })),
-    openTasks: z.array(Task),
+    openTasks: z.array(Task.extend({ holder: z.string().nullable().openapi({ description: 'who holds it: the assignee, or whom it waits for (groups, units, positions, people)' }) })),
     incidents: z.array(IncidentSchema),
     canRetry: z.boolean().openapi({ description: 'I administer the organisation: I may retry its incidents (POST /workflow/incidents/:id/retry) and cancel the instance (POST /workflow/instances/:id/cancel).' }),
   })

@@ -138,7 +138,7 @@ const username = z
 export const UserCreate = z
   .object({
     username,
-    password: z.string().min(10, 'The password must have at least 10 characters.').max(1024),
+    password: z.string().min(10, 'รหัสผ่านต้องมีอย่างน้อย 10 ตัวอักษร').max(1024),
     unitId: id.nullable().optional(),
     positionId: id.nullable().optional(),
     prefixTh: optionalText(64),

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Op } from 'sequelize';
 import { stringify } from 'csv-stringify';
 import { Document, Endorsement, Organisation, Register, RegisterEntry, Unit } from '../../db/models';
-import { thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
+import { thaiDateFull, thaiDateOnlyFull, thaiDateOnlyShort, thaiDateShort, thaiTime } from '../../lib/thai-date';
 import type { Actor } from '../auth/actor';
 import { readableIds } from '../documents/policy';
 import { DECISION_TH, ENTRY_DIRECTION_TH, REGISTER_KIND_TH, SECRECY } from '../documents/labels';
@@ -43,8 +43,19 @@ const COLUMNS: Record<'incoming' | 'other' | 'secret', Column[]> = {
 };
 const columnsOf = (kind: Register['kind']) => COLUMNS[kind === 'incoming' || kind === 'secret' ? kind : 'other'];
 
-/** The rows of a register's year (or of the given page of its entries, in order), with the documents they show. */
-export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[]): Promise<{ title: string; columns: Column[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
+/** The order a decision gave, as the register's การปฏิบัติ column writes it: the decision and its words (ทราบ — ให้กองกลางดำเนินการ). */
+function actionOf(decision: Endorsement): string {
+  const label = decision.decision === 'assign' && decision.assignTo ? `มอบ ${decision.assignTo}` : DECISION_TH[decision.decision!];
+  const words = decision.text?.trim().replace(/\s+/g, ' ') ?? '';
+  return !words || words === label ? label : words.startsWith(label) ? words : `${label} — ${words}`;
+}
+
+/**
+ * The rows of a register's year (or of the given page of its entries, in order), with the documents
+ * they show. `dates`: the book (export, print) writes dates in full (14 กุมภาพันธ์ 2568); a list on
+ * screen writes them short (14 ก.พ. 68).
+ */
+export async function registerRows(actor: Actor, reg: Register, year: number, page?: RegisterEntry[], dates: 'full' | 'short' = 'full'): Promise<{ title: string; columns: Column[]; rows: RegisterRow[]; secretDocs: Document[]; docs: Map<number, Document> }> {
   const entries = page ?? (await RegisterEntry.findAll({ where: { registerId: reg.id, year }, order: [['number', 'ASC']] }));
   const docIds = entries.map((e) => e.documentId).filter((x): x is number => x != null);
   // Not the body (up to 200,000 characters a letter): the register shows none of it.
@@ -73,14 +84,14 @@ export async function registerRows(actor: Actor, reg: Register, year: number, pa
     ].filter(Boolean).join(' ');
     rows.push({
       number: e.number,
-      registeredDate: thaiDateShort(e.registeredAt),
+      registeredDate: dates === 'full' ? thaiDateFull(e.registeredAt) : thaiDateShort(e.registeredAt),
       registeredTime: thaiTime(e.registeredAt),
       letterNumber: found && !d ? '' : e.letterNumber ?? d?.letterNumber ?? '',
-      letterDate: d?.letterDate ? thaiDateOnlyShort(d.letterDate) : '',
+      letterDate: d?.letterDate ? (dates === 'full' ? thaiDateOnlyFull(d.letterDate) : thaiDateOnlyShort(d.letterDate)) : '',
       from: d ? (e.direction === 'incoming' ? d.senderName ?? '' : owner) : '',
       to: d ? (e.direction === 'incoming' ? d.addressee ?? owner : d.addressee ?? '') : '',
       subject: d ? d.subject : found ? `(${secrecy})` : '',
-      action: decision ? (decision.decision === 'assign' && decision.assignTo ? `มอบ ${decision.assignTo}` : DECISION_TH[decision.decision!]) : '',
+      action: decision ? actionOf(decision) : '',
       remarks,
       direction: ENTRY_DIRECTION_TH[e.direction],
       secrecy,
@@ -165,8 +176,8 @@ export function toHtml(title: string, kind: string, columns: Column[], rows: Reg
 <html lang="th"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
 @page { size: A4 landscape; margin: 12mm; }
-body { font-family: 'TH Sarabun New', 'Sarabun', 'Noto Sans Thai', sans-serif; font-size: 14pt; }
-h1 { font-size: 18pt; text-align: center; margin: 0 0 8px; }
+body { font-family: 'TH Sarabun New', 'TH SarabunPSK', 'Laksaman', 'Sarabun', serif; font-size: 16pt; }
+h1 { font-size: 20pt; text-align: center; margin: 0 0 8px; }
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
 th { background: #eee; }

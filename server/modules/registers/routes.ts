@@ -72,7 +72,7 @@ export function registerRegisterRoutes(api: Api<Actor>, ctx: AppContext): void {
       const entries = await svc.listEntries(reg.id, year, query);
       // The regulation's columns, worked out as the export does; a secret letter's line stays in
       // the book, but its subject only shows to those who may read it.
-      const { rows, secretDocs, docs } = await registerRows(actor, reg, year, entries);
+      const { rows, secretDocs, docs } = await registerRows(actor, reg, year, entries, 'short');
       const readable = new Set(secretDocs.map((d) => d.id));
       // Showing a secret letter's subject is a read of it, as in search and the export.
       await logSecretReads(sequelize, actor, secretDocs, `register ${reg.id} entries`);

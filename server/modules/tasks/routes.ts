@@ -21,7 +21,8 @@ const inboxQuery = z.object({
   overdue: z.enum(['true', 'false']).optional(),
   dueBefore: plausibleInstant().optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['urgency', 'priority', 'due', 'created']).default('urgency').openapi({ description: 'urgency (default): ด่วนที่สุด first, then the nearest deadline, then the longest waiting' }),
+  sort: z.enum(['urgency', 'priority', 'due', 'created']).default('urgency').openapi({ description: 'urgency (default): ด่วนที่สุด first, then the nearest deadline (a ด่วนภายใน letter\'s own deadline counts), then the longest waiting' }),
+  actingFor: z.coerce.number().int().positive().optional().openapi({ type: 'integer', description: 'only tasks that reached me through this position I act for (the capacity chosen in the header)' }),
   ...paging,
 });
 
@@ -47,6 +48,15 @@ export function registerTaskRoutes(api: Api<Actor>, ctx: AppContext): void {
     query: inboxQuery, response: page,
     handler: async ({ query, actor }) => {
       const { items, total } = await svc.inbox(db, actor, { ...query, overdue: query.overdue === 'true', scope: { kind: 'mine' } });
+      return { items: await presented(actor, items), total };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/tasks/done', tag: TAG, summary: 'เรื่องที่ดำเนินการแล้ว: the tasks I completed, the latest first',
+    query: z.object(paging), response: page,
+    handler: async ({ query, actor }) => {
+      const { items, total } = await svc.done(db, actor, query);
       return { items: await presented(actor, items), total };
     },
   });

@@ -23,19 +23,27 @@ export interface InboxQuery {
   dueBefore?: string;
   q?: string;
   sort: 'urgency' | 'priority' | 'due' | 'created';
+  /** Only what reached me through this position I act for (the capacity chosen in the header). */
+  actingFor?: number;
   limit: number;
   offset: number;
   /** 'mine': assigned to me or to what I belong to; 'group': unassigned tasks of one group/unit/position. */
   scope: { kind: 'mine' } | { kind: 'group' | 'unit' | 'position'; id: number };
 }
 
+// A letter marked ด่วนภายใน carries its own deadline: the nearer of it and the step's due date is the task's deadline.
+const DEADLINE = '(CASE WHEN d.urgentBy IS NULL THEN t.dueAt WHEN t.dueAt IS NULL OR d.urgentBy < t.dueAt THEN d.urgentBy ELSE t.dueAt END)';
 const ORDER = {
   // The way a Thai office works its pile: the most urgent letter first, then the nearest deadline, then the one waiting longest.
-  urgency: 't.urgency DESC, t.dueAt IS NULL, t.dueAt ASC, t.createdAt ASC, t.id ASC',
-  priority: 't.priority DESC, t.dueAt IS NULL, t.dueAt ASC, t.id ASC',
-  due: 't.dueAt IS NULL, t.dueAt ASC, t.priority DESC, t.id ASC',
+  urgency: `t.urgency DESC, ${DEADLINE} IS NULL, ${DEADLINE} ASC, t.createdAt ASC, t.id ASC`,
+  priority: `t.priority DESC, ${DEADLINE} IS NULL, ${DEADLINE} ASC, t.id ASC`,
+  due: `${DEADLINE} IS NULL, ${DEADLINE} ASC, t.priority DESC, t.id ASC`,
   created: 't.createdAt DESC, t.id DESC',
 };
+
+/** The letter's ด่วนภายใน deadline and the acting position a task reached me through, read beside each row (workflow/present.ts shows them). */
+const EXTRAS = `d.urgentBy AS urgentBy, (SELECT MIN(c.refId) FROM task_candidates c WHERE c.taskId = t.id AND c.kind = 'position' AND c.refId IN (:acting)) AS actingForPositionId`;
+const LETTER = "LEFT JOIN documents d ON d.id = t.documentId AND d.urgency = 'deadline'";
 
 export async function inbox(db: Database, actor: Actor, query: InboxQuery): Promise<{ items: Task[]; total: number }> {
   const replacements: Record<string, unknown> = {
@@ -43,6 +51,7 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
     groups: actor.groupIds.length ? actor.groupIds : [-1],
     unit: actor.unitId ?? -1,
     positions: actor.capacities.length ? actor.capacities.map((c) => c.positionId) : [-1],
+    acting: actingPositions(actor),
     now: sqlDate(db, new Date()),
   };
   const where: string[] = ["t.status = 'open'"];
@@ -55,6 +64,11 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
     replacements.scopeKind = query.scope.kind;
     replacements.scopeId = query.scope.id;
     where.push('t.assigneeUserId IS NULL AND EXISTS (SELECT 1 FROM task_candidates c WHERE c.taskId = t.id AND c.kind = :scopeKind AND c.refId = :scopeId)');
+  }
+  if (query.actingFor !== undefined) {
+    if (!actor.capacities.some((c) => c.positionId === query.actingFor && c.capacity !== 'self')) throw unprocessable('คุณไม่ได้ปฏิบัติราชการแทนหรือรักษาราชการแทนตำแหน่งนี้', [{ field: 'actingFor', message: 'not a position you act for' }]);
+    where.push("EXISTS (SELECT 1 FROM task_candidates c WHERE c.taskId = t.id AND c.kind = 'position' AND c.refId = :actingFor)");
+    replacements.actingFor = query.actingFor;
   }
   if (query.processKey) {
     where.push('t.processKey = :processKey');
@@ -74,9 +88,9 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
     where.push("(t.name LIKE :q ESCAPE '!' OR t.title LIKE :q ESCAPE '!')");
     replacements.q = `%${query.q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
   }
-  const sql = `FROM tasks t WHERE ${where.join(' AND ')}`;
+  const sql = `FROM tasks t ${LETTER} WHERE ${where.join(' AND ')}`;
   const [{ total }] = await db.sequelize.query<{ total: number }>(`SELECT COUNT(*) AS total ${sql}`, { replacements, type: QueryTypes.SELECT });
-  const rows = await db.sequelize.query(`SELECT t.* ${sql} ORDER BY ${ORDER[query.sort]} LIMIT :limit OFFSET :offset`, {
+  const rows = await db.sequelize.query(`SELECT t.*, ${EXTRAS} ${sql} ORDER BY ${ORDER[query.sort]} LIMIT :limit OFFSET :offset`, {
     replacements: { ...replacements, limit: query.limit, offset: query.offset },
     model: Task,
     mapToModel: true,
@@ -84,10 +98,28 @@ export async function inbox(db: Database, actor: Actor, query: InboxQuery): Prom
   return { items: rows, total: Number(total) };
 }
 
+/** Positions I act for (not my own): a task offered to one of them reached me in that capacity. */
+const actingPositions = (actor: Actor) => {
+  const ids = actor.capacities.filter((c) => c.capacity !== 'self').map((c) => c.positionId);
+  return ids.length ? ids : [-1];
+};
+
+/** เรื่องที่ดำเนินการแล้ว: the tasks I completed, the latest first, with the capacity I completed each in. */
+export async function done(db: Database, actor: Actor, page: { limit: number; offset: number }): Promise<{ items: Task[]; total: number }> {
+  const where = { me: actor.userId };
+  const sql = "FROM tasks t LEFT JOIN documents d ON d.id = t.documentId AND d.urgency = 'deadline' WHERE t.completedById = :me AND t.status = 'completed'";
+  const [{ total }] = await db.sequelize.query<{ total: number }>(`SELECT COUNT(*) AS total ${sql}`, { replacements: where, type: QueryTypes.SELECT });
+  const items = await db.sequelize.query(
+    `SELECT t.*, d.urgentBy AS urgentBy, CASE WHEN t.completedCapacity <> 'self' THEN t.completedForPositionId END AS actingForPositionId ${sql} ORDER BY t.completedAt DESC, t.id DESC LIMIT :limit OFFSET :offset`,
+    { replacements: { ...where, ...page }, model: Task, mapToModel: true },
+  );
+  return { items, total: Number(total) };
+}
+
 async function loadVisible(taskId: number, actor: Actor): Promise<{ task: Task; access: TaskAccess }> {
   // The task and its candidates in one statement: every task command starts here.
   const rows = await Task.sequelize!.query<Task>(
-    'SELECT t.*, c.kind AS candidateKind, c.refId AS candidateRefId FROM tasks t LEFT JOIN task_candidates c ON c.taskId = t.id WHERE t.id = :id',
+    `SELECT t.*, d.urgentBy AS urgentBy, c.kind AS candidateKind, c.refId AS candidateRefId FROM tasks t ${LETTER} LEFT JOIN task_candidates c ON c.taskId = t.id WHERE t.id = :id`,
     { replacements: { id: taskId }, model: Task, mapToModel: true },
   );
   if (!rows.length) throw notFound('Task');

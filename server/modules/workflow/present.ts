@@ -6,12 +6,19 @@ import type { Disclosure } from '../documents/present';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
+/** What an inbox query reads beside a task row (tasks/service.ts): its letter's ด่วนภายใน deadline, the position I act for that brought it to me. */
+type TaskExtras = { urgentBy?: Date | string | null; actingForPositionId?: number | null };
+
 export function presentTask(t: Task, disclose: Disclosure, now = new Date()) {
+  const extra = t.dataValues as TaskExtras;
+  const shown = disclose(t);
   return {
-    id: Number(t.id), instanceId: Number(t.instanceId), processKey: t.processKey, elementId: t.elementId, name: t.name, title: disclose(t) ? t.title : null, status: t.status,
+    id: Number(t.id), instanceId: Number(t.instanceId), processKey: t.processKey, elementId: t.elementId, name: t.name, title: shown ? t.title : null, status: t.status,
     assigneeUserId: t.assigneeUserId, ownerUserId: t.ownerUserId, priority: t.priority, urgency: t.urgency,
     dueAt: iso(t.dueAt), overdue: t.status === 'open' && !!t.dueAt && new Date(t.dueAt) < now, formKey: t.formKey,
     documentId: t.documentId == null ? null : Number(t.documentId), createdAt: iso(t.createdAt)!, completedAt: iso(t.completedAt),
+    urgentBy: shown ? iso(extra.urgentBy == null ? null : new Date(extra.urgentBy)) : null,
+    actingForPositionId: extra.actingForPositionId == null ? null : Number(extra.actingForPositionId),
   };
 }
 

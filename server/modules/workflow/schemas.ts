@@ -67,6 +67,8 @@ export const Task = z
     documentId: z.number().int().nullable(),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
+    urgentBy: z.string().nullable().openapi({ description: "the letter's ด่วนภายใน deadline (inbox lists and a task's page; null elsewhere)" }),
+    actingForPositionId: z.number().int().nullable().openapi({ description: 'the position I act for through which this task reached me (inbox lists; null: my own)' }),
   })
   .openapi('Task');
 

@@ -1,8 +1,10 @@
 // A letter's files: download any, preview a PDF or an image inline. The content endpoint needs
 // the bearer token, so a file is fetched, then shown from a blob URL (freed when closed). Where a
-// reader acts on the letter (a task), its main PDF can be open from the start.
+// reader acts on the letter (a task), its main PDF can be open from the start. On a phone each file
+// is a card (a table of five columns does not fit 390 px).
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useI18n } from '../../i18n';
 import { download, openBlob } from './files';
 import { useAttachments } from './queries';
@@ -65,6 +67,20 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
   const items = files.data?.items ?? [];
   const open = picked === undefined ? (openMain ? firstPdf(items) : null) : picked;
   const preview = open && <Preview key={open.id} file={open} height={previewHeight} onClose={() => setPicked(null)} />;
+  const phone = useMediaQuery('(max-width: 48em)');
+  const buttons = (a: Attachment) => (
+    <Group gap="xs" wrap="nowrap">
+      {previewable(a.mime) && open?.id !== a.id && (
+        <Button size="xs" variant="light" onClick={() => setPicked(a)} aria-label={`${t('doc.preview')} ${a.filename}`}>
+          {t('doc.preview')}
+        </Button>
+      )}
+      <Button size="xs" variant="default" onClick={() => download(`/attachments/${a.id}/content`, a.filename).then(() => setError(false), () => setError(true))} aria-label={`${t('doc.download')} ${a.filename}`}>
+        {t('doc.download')}
+      </Button>
+    </Group>
+  );
+  const kind = (a: Attachment) => (a.role === 'main' ? t('doc.mainFile') : t('doc.enclosureFile'));
   return (
     <Stack gap="xs" data-testid="attachments">
       {previewFirst && preview}
@@ -77,28 +93,34 @@ export function Attachments({ documentId, openMain = false, previewHeight = '70v
           {t('doc.noAttachments')}
         </Text>
       )}
-      {items.length > 0 && (
+      {items.length > 0 && phone && (
+        <Stack gap="xs" data-testid="letter-attachments" role="list">
+          {items.map((a) => (
+            <Paper key={a.id} withBorder p="xs" role="listitem">
+              <Stack gap={4}>
+                <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {a.filename}
+                </Text>
+                <Text size="sm" c="dimmed">
+                  {kind(a)} · {sizeText(a.size)} · {date(a.createdAt, 'short')}
+                </Text>
+                {buttons(a)}
+              </Stack>
+            </Paper>
+          ))}
+        </Stack>
+      )}
+      {items.length > 0 && !phone && (
         <Table.ScrollContainer minWidth={480}>
           <Table data-testid="letter-attachments">
             <Table.Tbody>
               {items.map((a) => (
                 <Table.Tr key={a.id}>
-                  <Table.Td>{a.role === 'main' ? t('doc.mainFile') : t('doc.enclosureFile')}</Table.Td>
+                  <Table.Td>{kind(a)}</Table.Td>
                   <Table.Td>{a.filename}</Table.Td>
                   <Table.Td>{sizeText(a.size)}</Table.Td>
                   <Table.Td>{date(a.createdAt, 'short')}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      {previewable(a.mime) && open?.id !== a.id && (
-                        <Button size="xs" variant="light" onClick={() => setPicked(a)} aria-label={`${t('doc.preview')} ${a.filename}`}>
-                          {t('doc.preview')}
-                        </Button>
-                      )}
-                      <Button size="xs" variant="default" onClick={() => download(`/attachments/${a.id}/content`, a.filename).then(() => setError(false), () => setError(true))} aria-label={`${t('doc.download')} ${a.filename}`}>
-                        {t('doc.download')}
-                      </Button>
-                    </Group>
-                  </Table.Td>
+                  <Table.Td>{buttons(a)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -36,7 +36,7 @@ export function LetterMarks({ doc }: { doc: Pick<DocumentRecord, 'urgency' | 'ur
 
 /** The letter's fields with B.E. dates. In a task the page's heading is already its subject, so it is left out there. */
 export function LetterFields({ doc: d, withSubject = true }: { doc: DocumentRecord; withSubject?: boolean }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const rows: Array<[string, ReactNode]> = [
     [t('doc.type'), d.typeTh],
     [t('doc.letterNumber'), d.letterNumber ?? '—'],
@@ -50,7 +50,7 @@ export function LetterFields({ doc: d, withSubject = true }: { doc: DocumentReco
   if (d.copiesTo.length) rows.push([t('doc.copiesTo'), d.copiesTo.join('; ')]);
   if (d.signerName) rows.push([t('doc.signer'), [d.signerName, d.signerPosition].filter(Boolean).join(' ')]);
   rows.push([t('doc.status'), t(`doc.status.${d.status}` as MessageKey)]);
-  if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${d.registration.dateTh} ${d.registration.timeTh}`]);
+  if (d.registration && d.direction !== 'incoming') rows.push([t('doc.registered'), `${d.registration.number}/${d.registration.year} — ${locale === 'th' ? `${d.registration.dateTh} ${d.registration.timeTh}` : date(d.registration.registeredAt, 'shortDateTime')}`]);
   return (
     <>
       <Table.ScrollContainer minWidth={320}>

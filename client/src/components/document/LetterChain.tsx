@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 import { useEndorsements, useLetterRoute } from './queries';
 
 export function EndorsementChain({ documentId, testId = 'endorsement-chain' }: { documentId: number; testId?: string }) {
-  const { t } = useI18n();
+  const { t, date, locale } = useI18n();
   const chain = useEndorsements(documentId);
   const items = chain.data?.items ?? [];
   return (
@@ -27,7 +27,7 @@ export function EndorsementChain({ documentId, testId = 'endorsement-chain' }: {
             {e.signatureBlock}
           </Text>
           <Text size="xs" c="dimmed">
-            {e.dateTh} {e.timeTh}
+            {locale === 'th' ? `${e.dateTh} ${e.timeTh}` : date(e.createdAt, 'shortDateTime')}
           </Text>
         </Paper>
       ))}

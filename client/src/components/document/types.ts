@@ -22,7 +22,7 @@ export interface DocumentRecord {
 export interface Attachment { id: number; documentId: number; role: 'main' | 'enclosure'; filename: string; mime: string; size: number; createdAt: string }
 export interface Endorsement {
   id: number; seq: number; text: string | null; decision: string | null; decisionTh: string | null; typedName: string; positionTitle: string | null;
-  capacity: string; signatureBlock: string; dateTh: string; timeTh: string;
+  capacity: string; signatureBlock: string; createdAt: string; dateTh: string; timeTh: string;
 }
 export interface LetterRoute {
   instances: Array<{ id: number; processKey: string; status: string; startedAt: string; endedAt: string | null }>;

@@ -86,7 +86,22 @@ export function DelegationsPage() {
         minWidth={900}
         rows={delegations.data ?? []}
         columns={[
-          { header: t('delegation.delegate'), cell: (d) => userName(userById.get(d.delegateUserId), locale) },
+          {
+            header: t('delegation.delegate'),
+            cell: (d) => {
+              const delegate = userById.get(d.delegateUserId);
+              return (
+                <>
+                  <Text size="sm">{userName(delegate, locale)}</Text>
+                  {delegate?.positionId != null && (
+                    <Text size="xs" c="dimmed">
+                      {positionTitle(positionById.get(delegate.positionId), locale)}
+                    </Text>
+                  )}
+                </>
+              );
+            },
+          },
           { header: t('delegation.capacity'), cell: (d) => t(`capacity.${d.capacity}`) },
           { header: t('delegation.principal'), cell: (d) => positionTitle(positionById.get(d.principalPositionId), locale) },
           { header: t('delegation.startsAt'), cell: (d) => date(d.startsAt, 'shortDateTime') },
@@ -106,7 +121,12 @@ export function DelegationsPage() {
           },
           {
             header: t('common.status'),
-            cell: (d) => <StatusBadge ok={d.active}>{d.revokedAt ? t('delegation.revoked') : d.active ? t('delegation.active') : t('delegation.ended')}</StatusBadge>,
+            // Not active: revoked, not yet begun (an appointment made ahead), or over.
+            cell: (d) => (
+              <StatusBadge ok={d.active}>
+                {d.revokedAt ? t('delegation.revoked') : d.active ? t('delegation.active') : new Date(d.startsAt) > new Date() ? t('delegation.notStarted') : t('delegation.ended')}
+              </StatusBadge>
+            ),
           },
         ]}
         actions={(d) =>

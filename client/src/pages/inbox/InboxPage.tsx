@@ -1,27 +1,26 @@
-// กล่องงาน: my tasks, and a tab with the unclaimed tasks of a group, unit or position of mine; both
-// live. Filters and sort live in the address (?tab=group&scope=group:3&q=&urgency=&overdue=1&sort=),
-// so a filtered inbox can be bookmarked or saved by name; /inbox/:taskId opens the task panel over it.
+// กล่องงาน: my tasks, a tab with the unclaimed tasks of a group, unit or position of mine (both
+// live), and เรื่องที่ดำเนินการแล้ว (what I completed). Filters and sort live in the address (?tab=group&scope=group:3&q=&urgency=&overdue=1&sort=),
+// so a filtered inbox can be bookmarked or saved by name; /inbox/:taskId is the task's own page (TaskPage).
 import { useCallback } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { Checkbox, Drawer, Group, NativeSelect, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Checkbox, Group, NativeSelect, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useLiveEvents } from '../../lib/live';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { TaskPanel } from './TaskPanel';
 import { MyInbox } from './MyInbox';
 import { GroupInbox } from './GroupInbox';
 import { SavedFilters } from './SavedFilters';
+import { DoneFolder } from './DoneFolder';
 import { FILTER_PARAMS, SORTS, type InboxFilters } from './types';
 
 export function InboxPage() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const { taskId } = useParams();
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') === 'group' ? 'group' : 'mine';
+  const tab = params.get('tab') === 'group' ? 'group' : params.get('tab') === 'done' ? 'done' : 'mine';
   const q = params.get('q') ?? '';
   const urgency = params.get('urgency') ?? '';
   const overdue = params.get('overdue') === '1';
@@ -47,7 +46,7 @@ export function InboxPage() {
     setParams(next, { replace: true });
   };
   const current: InboxFilters = {
-    tab, ...(q.trim() ? { q: q.trim() } : {}), ...(urgency ? { urgency: Number(urgency) } : {}), ...(overdue ? { overdue: true } : {}),
+    tab: tab === 'group' ? 'group' : 'mine', ...(q.trim() ? { q: q.trim() } : {}), ...(urgency ? { urgency: Number(urgency) } : {}), ...(overdue ? { overdue: true } : {}),
     ...(sort !== 'urgency' ? { sort } : {}), ...(tab === 'group' && scope ? { scope } : {}),
   };
 
@@ -63,7 +62,6 @@ export function InboxPage() {
   }, reload);
 
   const openTask = (id: number) => navigate({ pathname: `/inbox/${id}`, search: params.toString() });
-  const closePanel = () => navigate({ pathname: '/inbox', search: params.toString() });
 
   return (
     <Stack>
@@ -73,12 +71,17 @@ export function InboxPage() {
           {live ? `● ${t('inbox.live')}` : t('inbox.offline')}
         </Text>
       </Group>
-      <Tabs value={tab} onChange={(v) => setParam('tab', v === 'group' ? 'group' : '')} keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => setParam('tab', v === 'group' || v === 'done' ? v : '')} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="mine">{t('inbox.tab.mine')}</Tabs.Tab>
           <Tabs.Tab value="group">{t('inbox.tab.group')}</Tabs.Tab>
+          <Tabs.Tab value="done">{t('inbox.tab.done')}</Tabs.Tab>
         </Tabs.List>
       </Tabs>
+      {tab === 'done' ? (
+        <DoneFolder onOpen={openTask} />
+      ) : (
+        <>
       <Group align="end" wrap="wrap" gap="sm">
         <TextInput label={t('inbox.search')} value={q} onChange={(e) => setParam('q', e.currentTarget.value)} w={260} />
         <NativeSelect
@@ -101,9 +104,8 @@ export function InboxPage() {
       ) : (
         <GroupInbox search={search} scope={scope} onScope={(s) => setParam('scope', s)} onOpen={openTask} reload={reload} />
       )}
-      <Drawer opened={taskId != null} onClose={closePanel} position="right" size="xl" title={t('task.panel')}>
-        {taskId != null && <TaskPanel taskId={Number(taskId)} onDone={closePanel} />}
-      </Drawer>
+        </>
+      )}
     </Stack>
   );
 }

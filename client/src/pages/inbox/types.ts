@@ -2,7 +2,9 @@
 export interface Task {
   id: number; instanceId: number; processKey: string; elementId: string; name: string; title: string | null;
   status: 'open' | 'completed' | 'cancelled'; assigneeUserId: number | null; priority: number; urgency: number;
-  dueAt: string | null; overdue: boolean; documentId: number | null; createdAt: string;
+  dueAt: string | null; overdue: boolean; documentId: number | null; createdAt: string; completedAt: string | null;
+  /** The letter's ด่วนภายใน deadline; the position I act for through which the task reached me (null: my own). */
+  urgentBy: string | null; actingForPositionId: number | null;
 }
 export interface FormField {
   id: string; label: string | null; type: 'string' | 'long' | 'boolean' | 'date' | 'enum' | string; required: boolean;

@@ -41,13 +41,14 @@ export function InstanceList({ processKey, organisationId }: { processKey: strin
         <FigureTable
           testId="instance-table"
           minWidth={760}
-          headers={[t('monitor.instanceNo'), t('monitor.subject'), t('monitor.organisation'), t('monitor.status'), t('monitor.started'), t('monitor.incidents')]}
+          headers={[t('monitor.receiveOrInstance'), t('monitor.subject'), t('monitor.organisation'), t('monitor.status'), t('monitor.started'), t('monitor.incidents')]}
           items={instances.data.items}
           rowKey={(i) => i.id}
           rowData={(i) => ({ 'data-instance-id': i.id })}
           cells={(i) => [
+            // A registered letter is known by its เลขรับ; other processes by their number.
             <Anchor component={Link} to={`/monitor/instances/${i.id}`}>
-              {i.id}
+              {i.document?.receiveNumber ?? i.id}
             </Anchor>,
             i.document ? (
               <Stack gap={0}>

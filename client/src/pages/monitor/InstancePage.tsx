@@ -71,7 +71,7 @@ export function InstancePage() {
         ← {t('monitor.back')}
       </Anchor>
       <Group justify="space-between" align="end">
-        <Title order={2}>{t('monitor.instanceTitle', { id: instance.id })}</Title>
+        <Title order={2}>{data.document?.receiveNumber ? t('monitor.receiveTitle', { number: data.document.receiveNumber }) : t('monitor.instanceTitle', { id: instance.id })}</Title>
         <Group gap="sm">
           {instance.status === 'running' && data.canRetry && (
             <Button size="xs" color="red" variant="light" onClick={() => setCancelling(true)}>
@@ -124,11 +124,12 @@ export function InstancePage() {
           ) : (
             <FigureTable
               testId="instance-open-tasks"
-              headers={[t('monitor.activity'), t('monitor.started'), t('monitor.due')]}
+              headers={[t('monitor.activity'), t('monitor.holder'), t('monitor.started'), t('monitor.due')]}
               items={data.openTasks}
               rowKey={(task) => task.id}
               cells={(task) => [
                 task.name,
+                task.holder ?? '—',
                 when(task.createdAt),
                 <>
                   {task.dueAt ? when(task.dueAt) : '—'}

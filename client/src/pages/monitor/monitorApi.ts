@@ -53,7 +53,7 @@ export interface MonitorInstance {
   organisationName: string | null;
   definitionVersion: number | null;
   openIncidents: number;
-  document: { id: number; subject: string; letterNumber: string | null } | null;
+  document: { id: number; subject: string; letterNumber: string | null; receiveNumber: string | null } | null;
 }
 
 export interface HistoryItem {
@@ -84,7 +84,7 @@ export interface InstanceDetail {
   path: Array<{ elementId: string; elementType: string | null; name: string | null; at: string }>;
   activeElementIds: string[];
   history: HistoryItem[];
-  openTasks: Array<{ id: number; elementId: string; name: string; createdAt: string; dueAt: string | null; overdue: boolean; assigneeUserId: number | null }>;
+  openTasks: Array<{ id: number; elementId: string; name: string; createdAt: string; dueAt: string | null; overdue: boolean; assigneeUserId: number | null; holder: string | null }>;
   incidents: Incident[];
   canRetry: boolean;
 }

@@ -101,7 +101,7 @@ interface Version {
 export function DraftPage() {
   const { id } = useParams();
   const documentId = Number(id);
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const queryClient = useQueryClient();
   const doc = useDocument(documentId);
   const registers = useRegisters();
@@ -163,7 +163,7 @@ export function DraftPage() {
             {t('doc.letterNumber')} {d.letterNumber} · {t('doc.letterDate')} {d.letterDateTh}
           </Text>
           <Text size="sm">
-            {t('registry.registerNumber')} {d.registration.number}/{d.registration.year} — {d.registration.dateTh} {d.registration.timeTh}
+            {t('registry.registerNumber')} {d.registration.number}/{d.registration.year} — {locale === 'th' ? `${d.registration.dateTh} ${d.registration.timeTh}` : date(d.registration.registeredAt, 'shortDateTime')}
           </Text>
         </Alert>
       )}

@@ -101,7 +101,7 @@ export function RegistersPage() {
           {t('registry.secret.note')}
         </Text>
       )}
-      <Table.ScrollContainer minWidth={1000}>
+      <Table.ScrollContainer minWidth={1000} className="register-book">
         <Table striped withTableBorder data-testid="register-table">
           <Table.Thead>
             <Table.Tr>

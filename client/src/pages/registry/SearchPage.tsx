@@ -18,7 +18,7 @@ const PAGE = 20;
 const FILTERS = ['q', 'letterNumber', 'type', 'registerId', 'year', 'urgency', 'secrecy', 'from', 'to', 'unitId'] as const;
 
 export function SearchPage() {
-  const { t } = useI18n();
+  const { t, date, locale } = useI18n();
   const { me } = useAuth();
   const [params, setParams] = useSearchParams();
   const [q, setQ] = useState(params.get('q') ?? '');
@@ -95,7 +95,7 @@ export function SearchPage() {
                     <Link to={`/documents/${d.id}`}>{d.subject}</Link>
                   </Table.Td>
                   <Table.Td>{d.senderName ?? d.addressee ?? '—'}</Table.Td>
-                  <Table.Td>{d.registration ? `${d.registration.dateTh} ${d.registration.timeTh}` : '—'}</Table.Td>
+                  <Table.Td>{d.registration ? (locale === 'th' ? `${d.registration.dateTh} ${d.registration.timeTh}` : date(d.registration.registeredAt, 'shortDateTime')) : '—'}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
