@@ -27,8 +27,8 @@ describe('schema by migrations', () => {
       expect(schema.users.indexes.map((i) => i.name)).to.include('users_username');
       expect(schema.positions.foreignKeys).to.include('reportsToId -> positions.id');
       expect(schema.delegations.foreignKeys).to.include('principalPositionId -> positions.id');
-      // Seeders without the demo: code lists only.
-      expect(await seed(db, { demo: false })).to.deep.equal(['20261123000100-ministry-codes']);
+      // Seeders without the demo: code lists, and stock phrases for organisations that have none (none here yet).
+      expect(await seed(db, { demo: false })).to.deep.equal(['20261123000100-ministry-codes', '20261206120000-endorsement-phrases']);
     } finally {
       await db.close();
     }
