@@ -70,6 +70,7 @@ describe('letter text in pushed events and mails', () => {
     let smtp: TestSmtp;
     let worker: MailWorker;
     before(async () => {
+      await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } }); // earlier suites' mail is not this SMTP server's
       smtp = await startSmtp();
       worker = await startMailWorker(testEnv().ctx, { smtpUrl: smtp.url, pollMs: 100, backoffMs: 100, digestIntervalMs: 3_600_000, log: () => {} });
     });

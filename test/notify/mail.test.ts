@@ -33,6 +33,7 @@ describe('e-mail notifications', () => {
     org = await buildOrganisation();
   });
   beforeEach(async () => {
+    await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } }); // earlier suites' (and tests') mail is not this SMTP server's
     smtp = await startSmtp();
     lines.length = 0;
   });
