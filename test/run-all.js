@@ -97,8 +97,9 @@ function ensureBrowserDeps() {
       first.push({ dialect: 'mariadb' });
     }
   }
-  // Side by side was measured slower on a 2-core machine (SQLite API pass 22 min beside MariaDB's, against
-  // about 6 min alone): one after another unless TEST_PARALLEL=1 (a machine with cores to spare).
+  // Side by side was slower on a 2-core machine: the SQLite API pass took 22 min beside MariaDB's, where the
+  // whole SQLite pass with the browser tests took 14 min alone a session earlier. One after another unless
+  // TEST_PARALLEL=1 (a machine with cores to spare).
   const serial = process.env.TEST_PARALLEL !== '1' || first.length < 2;
   if (serial) {
     for (const pass of first) {
