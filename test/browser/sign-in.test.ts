@@ -44,11 +44,14 @@ describe('sign-in, header and language in a real browser', function () {
       const who = page.getByTestId('who-am-i');
       await who.getByText('นายวิชัย ทองดี').waitFor();
       await who.getByText(/ผู้อำนวยการกองกลาง/).waitFor();
-      const capacity = page.getByLabel('ปฏิบัติหน้าที่ในฐานะ');
-      const options = await capacity.locator('option').allTextContents();
+      // The capacity switch is a menu: one's own position first, then each position one may act for.
+      const capacity = page.getByRole('button', { name: /^ปฏิบัติหน้าที่ในฐานะ/ });
+      await capacity.click();
+      const options = await page.getByRole('menuitem').allTextContents();
       expect(options).to.have.length(2);
       expect(options[0]).to.include('ผู้อำนวยการกองกลาง');
       expect(options[1]).to.equal('ปฏิบัติราชการแทน รองปลัดกระทรวงสาธารณสุข');
+      await page.keyboard.press('Escape');
       // Buddhist-era date on the home page.
       const year = new Date().getFullYear() + 543;
       await page.getByText(new RegExp(`วันนี้ .*${year}`)).waitFor();
@@ -64,14 +67,17 @@ describe('sign-in, header and language in a real browser', function () {
       expect(readable).to.not.include(cookie!.value);
       expect(readable).to.not.match(/refresh/i);
 
-      const deputyValue = await capacity.locator('option').nth(1).getAttribute('value');
-      await capacity.selectOption(deputyValue!);
+      const { call, tokenOf } = apiOf(h.baseUrl);
+      const me = await call<{ capacities: Array<{ positionId: number; capacity: string }> }>(await tokenOf('director'), 'GET', '/me');
+      const deputyValue = String(me.capacities.find((c) => c.capacity !== 'self')!.positionId);
+      await capacity.click();
+      await page.getByRole('menuitem', { name: 'ปฏิบัติราชการแทน รองปลัดกระทรวงสาธารณสุข' }).click();
       await page.getByTestId('acting-notice').getByText('ปฏิบัติราชการแทน รองปลัดกระทรวง').waitFor();
       // The choice survives a reload and is sent as X-Acting-Capacity.
       const meRequest = page.waitForRequest((r: Request) => r.url().endsWith('/api/me'));
       await page.reload();
       expect((await meRequest).headers()['x-acting-capacity']).to.equal(deputyValue);
-      expect(await page.getByLabel('ปฏิบัติหน้าที่ในฐานะ').inputValue()).to.equal(deputyValue);
+      await page.getByRole('button', { name: 'ปฏิบัติหน้าที่ในฐานะ ปฏิบัติราชการแทน รองปลัดกระทรวงสาธารณสุข' }).waitFor();
       await screenshot(page, '03-home-acting-for-deputy');
     });
   });
@@ -93,8 +99,8 @@ describe('sign-in, header and language in a real browser', function () {
 
     await h.withPage(async (page) => {
       await signIn(page, 'officer');
-      const capacity = page.getByLabel('ปฏิบัติหน้าที่ในฐานะ');
-      await capacity.selectOption({ label: 'รักษาราชการแทน หัวหน้ากลุ่มงานสารบรรณ' });
+      await page.getByRole('button', { name: /^ปฏิบัติหน้าที่ในฐานะ/ }).click();
+      await page.getByRole('menuitem', { name: 'รักษาราชการแทน หัวหน้ากลุ่มงานสารบรรณ' }).click();
       await page.getByTestId('acting-notice').waitFor();
       await call(accessToken, 'POST', `/delegations/${delegation.id}/revoke`);
       await page.reload();

@@ -7,7 +7,7 @@ import type { ParsedMail } from 'mailparser';
 import { MailMessage } from '../../server/db/models';
 import { closeRenderer } from '../../server/modules/letters/render';
 import { startMailWorker, MailWorker } from '../../server/modules/notify/mail/worker';
-import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { passOverEarlierMail, startSmtp, TestSmtp } from '../helpers/smtp';
 import { testEnv } from '../helpers/env';
 import { useTempFiles } from '../deliveries/helpers';
 import { citizenApp, form, solvedProof, submitForm } from './helpers';
@@ -19,7 +19,7 @@ describe("the citizen's receipt by e-mail", () => {
   let app: ReturnType<typeof citizenApp>;
   const lines: string[] = [];
   before(async () => {
-    await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } }); // earlier suites' mail is not this SMTP server's
+    await passOverEarlierMail();
     smtp = await startSmtp();
     worker = await startMailWorker(testEnv().ctx, { smtpUrl: smtp.url, pollMs: 100, backoffMs: 100, digestIntervalMs: 3_600_000, log: (l) => lines.push(l) });
     app = citizenApp();

@@ -3,6 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, ParsedMail } from 'mailparser';
+import { MailDigestItem, MailMessage, OutboxCursor } from '../../server/db/models';
+import { lastEventId } from '../../server/modules/notify/tail';
 
 export interface TestSmtp {
   url: string;
@@ -62,4 +64,16 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   state.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   return state;
+}
+
+/**
+ * Mail that earlier suites left is not this SMTP server's: pending mail counts as sent, and the events
+ * and digest items no worker has turned into mail yet are passed over (a mail worker started now would
+ * otherwise mail them, to whoever those suites gave an address).
+ */
+export async function passOverEarlierMail(): Promise<void> {
+  const last = await lastEventId();
+  await OutboxCursor.update({ lastEventId: last }, { where: { name: ['mail', 'digest'] } });
+  await MailDigestItem.destroy({ where: { mailId: null } });
+  await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } });
 }

@@ -8,7 +8,7 @@ import { attachRealtime, Realtime } from '../../server/modules/notify/realtime';
 import { startMailWorker, MailWorker } from '../../server/modules/notify/mail/worker';
 import { buildOrganisation, buildUnit, buildUser } from '../helpers/factories';
 import { commitEvent, connect, listen, tokenFor, type TestClient } from '../helpers/realtime';
-import { startSmtp, type TestSmtp } from '../helpers/smtp';
+import { passOverEarlierMail, startSmtp, type TestSmtp } from '../helpers/smtp';
 import { testEnv } from '../helpers/env';
 
 const SECRET_SUBJECT = 'แผนย้ายข้าราชการ ลับ';
@@ -70,7 +70,7 @@ describe('letter text in pushed events and mails', () => {
     let smtp: TestSmtp;
     let worker: MailWorker;
     before(async () => {
-      await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } }); // earlier suites' mail is not this SMTP server's
+      await passOverEarlierMail();
       smtp = await startSmtp();
       worker = await startMailWorker(testEnv().ctx, { smtpUrl: smtp.url, pollMs: 100, backoffMs: 100, digestIntervalMs: 3_600_000, log: () => {} });
     });

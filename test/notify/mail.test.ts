@@ -5,7 +5,7 @@ import { recordEvents } from '../../server/modules/events/outbox';
 import { startMailWorker, MailWorker, MailWorkerOptions } from '../../server/modules/notify/mail/worker';
 import { api, buildOrganisation, buildPosition, buildUser, login } from '../helpers/factories';
 import { commitEvent } from '../helpers/realtime';
-import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { passOverEarlierMail, startSmtp, TestSmtp } from '../helpers/smtp';
 import { testEnv } from '../helpers/env';
 
 /** The worker marks the row sent just after the SMTP server took the mail: give it that moment (up to 5 s). */
@@ -33,7 +33,7 @@ describe('e-mail notifications', () => {
     org = await buildOrganisation();
   });
   beforeEach(async () => {
-    await MailMessage.update({ status: 'sent' }, { where: { status: 'pending' } }); // earlier suites' (and tests') mail is not this SMTP server's
+    await passOverEarlierMail();
     smtp = await startSmtp();
     lines.length = 0;
   });
