@@ -86,7 +86,10 @@ async function supervise(config: Config, processes: number): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const processes = config.serverProcesses === 0 ? os.availableParallelism() : config.serverProcesses;
-  if (cluster.isPrimary) return supervise(config, processes);
+  if (cluster.isPrimary) {
+    if (process.env.PASSWORD_HASH_COST === 'test') log('WARNING: PASSWORD_HASH_COST=test makes new password hashes weak (for the test suite only): unset it in a deployment');
+    return supervise(config, processes);
+  }
   await loadServe().serve(config, { processes, quiet: processes > 1 || process.env[RESTARTED] === '1' });
 }
 

@@ -6,6 +6,10 @@ import { createApp } from '../server/app';
 import { createThrowawayDatabase, mariadbReachable, ThrowawayDatabase } from './helpers/databases';
 import { setTestEnv, testDialect, testEnv } from './helpers/env';
 
+// Cheap argon2 for new password hashes in this process and the servers it starts (server/modules/auth/passwords.ts):
+// the suite signs in thousands of times. A test below checks the default cost stays the library's.
+process.env.PASSWORD_HASH_COST ??= 'test';
+
 let database: ThrowawayDatabase | undefined;
 
 before(async function () {

@@ -4,6 +4,7 @@ import { ageRotation, api, buildOrganisation, buildUser, login, DEMO_PASSWORD } 
 import { testEnv } from '../helpers/env';
 import { RefreshToken, User } from '../../server/db/models';
 import { ACTOR_MAX_AGE_MS } from '../../server/modules/auth/actor';
+import { hashPassword, verifyPassword } from '../../server/modules/auth/passwords';
 
 describe('sign-in', () => {
   it('returns an access token and a refresh token for a demo login, and /me names the organisation', async () => {
@@ -23,6 +24,21 @@ describe('sign-in', () => {
     const user = await User.findOne({ where: { username: 'clerk' } });
     expect(user!.passwordHash).to.match(/^\$argon2id\$/);
     expect(user!.passwordHash).to.not.include(DEMO_PASSWORD);
+  });
+
+  it('hashes with argon2id at 64 MiB and 3 passes unless the test suite asks for cheap hashes', async () => {
+    const cost = process.env.PASSWORD_HASH_COST;
+    try {
+      delete process.env.PASSWORD_HASH_COST;
+      expect(await hashPassword('x')).to.match(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
+      process.env.PASSWORD_HASH_COST = 'test';
+      const cheap = await hashPassword('x');
+      expect(cheap).to.match(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
+      expect(await verifyPassword(cheap, 'x')).to.equal(true);
+    } finally {
+      if (cost === undefined) delete process.env.PASSWORD_HASH_COST;
+      else process.env.PASSWORD_HASH_COST = cost;
+    }
   });
 
   it('refuses a wrong password and an unknown user with the same 401', async () => {

@@ -1,7 +1,16 @@
 // Argon2id (the OWASP first choice) with the library's defaults: 64 MiB, 3 passes.
+// PASSWORD_HASH_COST=test (set by the test suite, never in a deployment) makes NEW hashes cheap
+// (1 MiB, 1 pass): the suite signs in thousands of times, and each default check costs a core for
+// up to a second on a busy machine. Checking reads the cost from the hash itself, so a hash made
+// either way is checked correctly; the server says so loudly at start when the variable is set.
 import argon2 from 'argon2';
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+const DEFAULT_COST = { type: argon2.argon2id } as const;
+const TEST_COST = { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+
+export const cheapPasswordHashes = () => process.env.PASSWORD_HASH_COST === 'test';
+
+export const hashPassword = (password: string) => argon2.hash(password, cheapPasswordHashes() ? TEST_COST : DEFAULT_COST);
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
