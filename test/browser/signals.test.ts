@@ -1,9 +1,9 @@
 // What tells an official that work has arrived, and in which capacity (issue 17): a ด่วนภายใน letter
-// shows its deadline and sorts by it, a phone shows each task as a card with step, due date and
-// claim in view; the director sees "ในฐานะ ปฏิบัติราชการแทน …" on the deputy's tasks, the
-// capacity menu writes positions out whole and switching it narrows the inbox; เรื่องที่ดำเนินการแล้ว
-// lists what he completed; a ด่วนที่สุด arrival plays a tone only when asked for; an unknown
-// address is a 404 page.
+// shows its deadline (in the inbox, on the task's page, on the letter's) and sorts by it, a phone
+// shows each task as a card with step, due date and claim in view; the director sees "ในฐานะ
+// ปฏิบัติราชการแทน …" on the deputy's tasks, the capacity menu writes positions out whole and
+// switching it narrows the inbox; เรื่องที่ดำเนินการแล้ว lists what he completed; a ด่วนที่สุด arrival
+// plays a tone only when asked for; an unknown address is a 404 page.
 import { expect } from 'chai';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
 import { apiOf, type Api } from './api';
@@ -45,6 +45,14 @@ describe('arrival signals, urgency order and acting-for in the browser', functio
       expect(await rows.nth(0).getByText(/^ด่วนภายใน /).textContent()).to.include(`${hhmm} น.`);
       expect(await rows.nth(1).textContent()).to.include('ด่วนมาก');
       await screenshot(page, '70-inbox-deadline-desktop');
+      // The task's own page names the deadline in its heading, as the row did: not a bare ด่วนมาก.
+      await rows.nth(0).getByRole('button', { name: `${mark} ด่วนภายใน` }).click();
+      const heading = page.getByTestId('task-panel').locator('[data-urgency]').first();
+      await heading.waitFor();
+      expect(await heading.textContent()).to.match(/^ด่วนภายใน /).and.include(`${hhmm} น.`);
+      // And the letter's page marks it with the date and time it must be delivered by.
+      await page.goto(`/documents/${doc.id}`);
+      expect(await page.getByTestId('urgency-mark').textContent()).to.match(/^ด่วนภายใน /).and.include(`${hhmm} น.`);
     });
     await h.withPage(async (page) => {
       await signIn(page, 'clerk');

@@ -1,6 +1,7 @@
 // Thai for the modeler: bpmn-js (palette, context pad, replace menu, search) and the properties
 // panel (its groups and Camunda 7 fields), keyed by their English templates as their `translate`
-// service receives them. A template not here stays in English (a rarely used field, a help text).
+// service receives them, and the help texts under the Camunda 7 fields. A template not here stays in
+// English (a rarely used field, Camunda 8's own help).
 // `{name}` placeholders are filled in by the translate service.
 export const bpmnTh: Record<string, string> = {
   // Palette and tools
@@ -311,4 +312,49 @@ export const bpmnTh: Record<string, string> = {
   'Event Based Gateway': 'ทางแยกตามเหตุการณ์',
   'Sequence Flow': 'เส้นทาง',
   'Message Flow': 'เส้นข้อความ',
+
+  // Help texts under the Camunda 7 fields (timers, conditions, errors, forms, history)
+  'A specific point in time defined as ISO 8601 combined date and time representation.': 'เวลาที่กำหนดแน่นอน เขียนเป็นวันที่และเวลาแบบ ISO 8601',
+  'UTC time': 'เวลา UTC',
+  'UTC plus 2 hours zone offset': 'เวลา UTC บวก 2 ชั่วโมง',
+  'A cycle defined as ISO 8601 repeating intervals format.': 'รอบที่เกิดซ้ำ เขียนแบบช่วงเวลาซ้ำของ ISO 8601',
+  'A cycle defined as ISO 8601 repeating intervals format, or a cron expression.': 'รอบที่เกิดซ้ำ เขียนแบบช่วงเวลาซ้ำของ ISO 8601 หรือนิพจน์ cron',
+  'every 10 seconds, up to 5 times': 'ทุก 10 วินาที ไม่เกิน 5 ครั้ง',
+  'every day, infinitely': 'ทุกวัน ไม่มีกำหนดสิ้นสุด',
+  'every hour on the hour from 9-5 p.m. UTC Monday-Friday': 'ทุกต้นชั่วโมง 9.00–17.00 น. (UTC) วันจันทร์ถึงวันศุกร์',
+  'A time duration defined as ISO 8601 durations format.': 'ระยะเวลา เขียนแบบระยะเวลาของ ISO 8601',
+  '15 seconds': '15 วินาที',
+  '1 hour and 30 minutes': '1 ชั่วโมง 30 นาที',
+  '14 days': '14 วัน',
+  'Documentation: Timer events': 'เอกสารประกอบ: เหตุการณ์ตามเวลา',
+  'Timer documentation': 'เอกสารประกอบเรื่องตัวจับเวลา',
+  'How to configure a timer': 'วิธีตั้งค่าตัวจับเวลา',
+  'Variable names': 'ชื่อตัวแปร',
+  'List of process variable names that trigger the condition evaluation.': 'ชื่อตัวแปรของกระบวนงานที่เมื่อเปลี่ยนแล้วให้ตรวจเงื่อนไขอีกครั้ง',
+  'Variable events that trigger the condition evaluation.\n\nIf none selected, all variable events will trigger the condition evaluation.':
+    'เหตุการณ์ของตัวแปรที่ให้ตรวจเงื่อนไขอีกครั้ง\n\nถ้าไม่เลือก ทุกเหตุการณ์ของตัวแปรจะให้ตรวจเงื่อนไข',
+  'Specify more than one variable change event as a comma separated list. Variable change events are:': 'ระบุได้หลายเหตุการณ์ คั่นด้วยจุลภาค เหตุการณ์การเปลี่ยนแปลงตัวแปร ได้แก่',
+  'Documentation: Variable events': 'เอกสารประกอบ: เหตุการณ์ของตัวแปร',
+  'Define the name of the variable that will contain the error code.': 'ชื่อตัวแปรที่จะเก็บรหัสข้อผิดพลาด',
+  'Define the name of the variable that will contain the error message.': 'ชื่อตัวแปรที่จะเก็บข้อความของข้อผิดพลาด',
+  'Define the name of the variable that will contain the escalation code.': 'ชื่อตัวแปรที่จะเก็บรหัสการยกระดับ',
+  'Refers to the process variable name': 'ชื่อตัวแปรของกระบวนงานที่อ้างถึง',
+  'The follow up date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).': 'วันติดตามงานเป็นนิพจน์ (เช่น ${someDate}) หรือวันที่แบบ ISO (เช่น 2015-06-26T09:54:00)',
+  'Number of days before this resource is being cleaned up. If specified, takes precedence over the engine configuration.': 'จำนวนวันที่เก็บประวัติของกระบวนงานนี้ไว้ก่อนล้าง ถ้าระบุ ใช้ค่านี้แทนค่าตั้งของระบบ',
+  'Learn more.': 'อ่านเพิ่มเติม',
+  'Version tag by which this process can be referenced.': 'ป้ายรุ่นที่ใช้อ้างถึงกระบวนงานนี้',
+  'Embedded or External Task Forms': 'แบบฟอร์มฝังในระบบหรือแบบฟอร์มภายนอก',
+  'Generated Task Forms': 'แบบฟอร์มที่ระบบสร้างให้',
+  'Process variables': 'ตัวแปรของกระบวนงาน',
+  'Propagate all variables': 'ส่งต่อตัวแปรทั้งหมด',
+  'Source': 'ต้นทาง',
+  'Source expression': 'นิพจน์ต้นทาง',
+  'Target': 'ปลายทาง',
+  'Local': 'เฉพาะขั้นตอนนี้',
+  'Script type': 'ชนิดสคริปต์',
+  'Inline script': 'สคริปต์ในแผนภาพ',
+  'External resource': 'ไฟล์ภายนอก',
+  'List values': 'ค่าในรายการ',
+  'Map entries': 'คู่ค่าในแผนที่ค่า',
+  'Custom type': 'ชนิดกำหนดเอง',
 };

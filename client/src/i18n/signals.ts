@@ -21,6 +21,8 @@ export const signalsTh = {
   'monitor.receiveOrInstance': 'เลขรับ / เลขที่',
   'monitor.receiveTitle': 'เลขรับ {number}',
   'monitor.holder': 'ผู้ถือเรื่อง',
+  'letter.pdfOf': 'หนังสือ เรื่อง {subject} (PDF)',
+  'letter.previewOf': 'ตัวอย่างหนังสือ เรื่อง {subject}',
 } as const;
 
 export const signalsEn: Record<keyof typeof signalsTh, string> = {
@@ -44,4 +46,6 @@ export const signalsEn: Record<keyof typeof signalsTh, string> = {
   'monitor.receiveOrInstance': 'Receive no. / No.',
   'monitor.receiveTitle': 'Receive no. {number}',
   'monitor.holder': 'Held by',
+  'letter.pdfOf': 'Letter: {subject} (PDF)',
+  'letter.previewOf': 'Preview of the letter: {subject}',
 };

@@ -103,6 +103,29 @@ const toTokens = (pair: TokenPair): Tokens => ({
   expiresAt: Date.now() + pair.expiresIn * 1000,
 });
 
+/** The UI's language as the page declares it (the i18n provider sets <html lang>). */
+const uiLanguage = () => (typeof document === 'undefined' ? 'th' : document.documentElement.lang || 'th');
+
+/** Where a message the server wrote twice, Thai first ("ไทย — English"), turns to English. */
+const BILINGUAL = / — (?=[A-Za-z"'<(`$])/;
+
+/**
+ * A server message in the UI's language. Many of the server's messages are written twice, Thai
+ * then English after " — " (errors from the workflow, the forms, the phrases, …); the UI shows its
+ * own half. An English half that starts in lower case continues the Thai half's subject
+ * ("camunda:x ถูกละไว้ — is not an attribute …"), so an English UI keeps such a message whole.
+ * A message in one language (or one whose dash is part of a Thai sentence) stays as it is.
+ */
+export function inUiLanguage(message: string, lang: string = uiLanguage()): string {
+  const at = message.search(BILINGUAL);
+  if (at < 0) return message;
+  const thai = message.slice(0, at);
+  const english = message.slice(at + 3);
+  if (!/[\u0E00-\u0E7F]/.test(thai)) return message;
+  if (lang !== 'en') return thai;
+  return /^[a-z]/.test(english) ? message : english;
+}
+
 async function errorOf(res: Response): Promise<ApiError> {
   let body: { error?: { code?: string; message?: string; details?: unknown } } = {};
   try {
@@ -111,7 +134,8 @@ async function errorOf(res: Response): Promise<ApiError> {
     // not JSON (a proxy's error page): fall through to a generic error
   }
   const e = body.error ?? {};
-  return new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText, Array.isArray(e.details) ? (e.details as FieldIssue[]) : []);
+  const details = Array.isArray(e.details) ? (e.details as FieldIssue[]).map((d) => (typeof d?.message === 'string' ? { ...d, message: inUiLanguage(d.message) } : d)) : [];
+  return new ApiError(res.status, e.code ?? `http_${res.status}`, inUiLanguage(e.message ?? res.statusText), details);
 }
 
 export async function login(username: string, password: string): Promise<void> {
@@ -192,7 +216,7 @@ export async function request<T = unknown>(path: string, options: RequestOptions
     const headers: Record<string, string> = { accept: options.text ? 'text/xml, application/json' : options.blob ? '*/*' : 'application/json', ...SESSION_HEADER };
     const token = await accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    headers['accept-language'] = document.documentElement.lang || 'th'; // field messages in the UI's language
+    headers['accept-language'] = uiLanguage(); // field messages in the UI's language
     const capacity = actingCapacity();
     if (capacity) headers['x-acting-capacity'] = String(capacity);
     // A multipart upload goes as it is (the browser sets the boundary); anything else as JSON.

@@ -94,7 +94,7 @@ export function DocumentView({ documentId }: { documentId: number }) {
       {/* ลงนาม, for the signer of the letter's open step: on the letter's page and in the task alike. */}
       {d.direction !== 'incoming' && d.status === 'draft' && <SignLetterButton documentId={d.id} />}
       {/* A letter written here is drawn from its fields (signed: its signed file, so drawn again when its status moves); an incoming one is the file it came as (its main attachment). */}
-      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} />}
+      {d.direction !== 'incoming' && <LetterPdf key={d.status} documentId={d.id} version={d.version} subject={d.subject} />}
       <Attachments documentId={d.id} />
       <Divider />
       <EndorsementChain documentId={d.id} />

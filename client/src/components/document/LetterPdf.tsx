@@ -39,7 +39,13 @@ function usePdf(load: (() => Promise<Blob>) | null, key: string, delayMs = 0): {
   return { shown, loading };
 }
 
-function Frame({ shown, loading, height, title, testId }: { shown: Shown; loading: boolean; height: number | string; title: string; testId: string }) {
+/**
+ * `name` is what a screen reader announces for the frame (the letter's subject): every frame on a
+ * page must say which letter it holds, not only "the letter (PDF)". The viewer's own toolbar shows
+ * the PDF's Title metadata, which the server sets from the subject (letters/render.ts); without it
+ * Chromium would show the blob URL's random id.
+ */
+function Frame({ shown, loading, height, title, name, testId }: { shown: Shown; loading: boolean; height: number | string; title: string; name: string; testId: string }) {
   const { t } = useI18n();
   const failed = shown && 'error' in shown ? shown.error : undefined;
   return (
@@ -58,17 +64,17 @@ function Frame({ shown, loading, height, title, testId }: { shown: Shown; loadin
       {/* The frame's place is kept while the first PDF is drawn, so what is below does not jump under a click. */}
       {!shown && loading && <div data-testid={`${testId}-pending`} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-3)' }} />}
       {shown && 'url' in shown && (
-        <iframe src={shown.url} title={title} data-testid={testId} data-size={shown.size} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-4)' }} />
+        <iframe src={shown.url} title={name} data-testid={testId} data-size={shown.size} style={{ width: '100%', height, border: '1px solid var(--mantine-color-gray-4)' }} />
       )}
     </Stack>
   );
 }
 
 /** A stored letter as PDF; `version` makes it redraw after an edit. */
-export function LetterPdf({ documentId, version, height = '70vh' }: { documentId: number; version: number; height?: number | string }) {
+export function LetterPdf({ documentId, version, subject, height = '70vh' }: { documentId: number; version: number; subject: string; height?: number | string }) {
   const { t } = useI18n();
   const { shown, loading } = usePdf(() => request<Blob>(`/documents/${documentId}/letter`, { blob: true }), `${documentId}:${version}`);
-  return <Frame shown={shown} loading={loading || !shown} height={height} title={t('letter.pdf')} testId="letter-pdf" />;
+  return <Frame shown={shown} loading={loading || !shown} height={height} title={t('letter.pdf')} name={t('letter.pdfOf', { subject })} testId="letter-pdf" />;
 }
 
 /** A draft's fields drawn as the letter, redrawn a moment after the author stops typing. */
@@ -76,5 +82,6 @@ export function LetterLivePreview({ fields, height = '80vh' }: { fields: Record<
   const { t } = useI18n();
   const key = JSON.stringify(fields);
   const { shown, loading } = usePdf(() => request<Blob>('/letters/preview', { method: 'POST', body: fields, blob: true }), key, 700);
-  return <Frame shown={shown} loading={loading} height={height} title={t('letter.preview')} testId="letter-live-preview" />;
+  const subject = typeof fields.subject === 'string' ? fields.subject.trim() : '';
+  return <Frame shown={shown} loading={loading} height={height} title={t('letter.preview')} name={subject ? t('letter.previewOf', { subject }) : t('letter.preview')} testId="letter-live-preview" />;
 }

@@ -100,11 +100,11 @@ export function ArrivalsPage() {
                   <Table.Tr key={d.id}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Group gap={4} wrap="nowrap">
-                        <Badge color={colour.color} variant={colour.variant} styles={{ label: { overflow: 'visible' } }}>
+                        <Badge color={colour.color} variant={colour.variant}>
                           {d.letter.urgencyTh}
                         </Badge>
                         {d.letter.secrecy !== 'normal' && (
-                          <Badge color="red" variant="outline" styles={{ label: { overflow: 'visible' } }}>
+                          <Badge color="red" variant="outline">
                             {d.letter.secrecyTh}
                           </Badge>
                         )}

@@ -24,7 +24,7 @@ export function TaskLetter({ documentId, pdfHeight }: { documentId: number; pdfH
     <Stack data-testid="letter">
       {/* ลงนาม, for the signer of the letter's open step (the button shows only to them). */}
       {!incoming && d.status === 'draft' && <SignLetterButton documentId={d.id} />}
-      {!incoming && <LetterPdf key={d.status} documentId={d.id} version={d.version} height={pdfHeight} />}
+      {!incoming && <LetterPdf key={d.status} documentId={d.id} version={d.version} subject={d.subject} height={pdfHeight} />}
       <Attachments documentId={d.id} openMain={incoming} previewFirst={incoming} previewHeight={pdfHeight} />
       {d.registration && incoming && <ReceiveStamp registration={d.registration} agency={me?.organisation.nameTh ?? ''} />}
       <LetterFields doc={d} withSubject={false} />

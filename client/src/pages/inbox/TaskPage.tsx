@@ -36,7 +36,7 @@ function TaskDone({ doneId, before, inbox, onOpen }: { doneId: number; before: T
             <Button ref={nextButton} size="md" onClick={() => onOpen(next.id)} data-testid="next-task" h="auto" py={6} styles={{ label: { whiteSpace: 'normal', textAlign: 'left' } }}>
               {t('task.nextOf', { title: next.title ?? next.name })}
             </Button>
-            <Urgency level={next.urgency} />
+            <Urgency level={next.urgency} by={next.urgentBy} />
           </Group>
         </>
       ) : (

@@ -77,7 +77,7 @@ function TaskHeading({ detail, back }: { detail: TaskDetail; back?: ReactNode })
     <Stack gap={2} style={{ flex: '0 0 auto' }}>
       {back}
       <Group gap="sm" align="baseline" wrap="wrap">
-        <Urgency level={detail.urgency} size="xl" />
+        <Urgency level={detail.urgency} by={detail.urgentBy} size="xl" />
         {detail.documentId != null && <SecrecyMark documentId={detail.documentId} />}
         <Title order={2} size="h3">
           {detail.title ?? detail.name}

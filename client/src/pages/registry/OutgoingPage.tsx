@@ -191,7 +191,7 @@ export function DraftPage() {
         </form>
       )}
       {!frozen && <LetterLivePreview fields={{ ...letterBody(values, 'outgoing'), ...(d.unitId ? { unitId: d.unitId } : {}) }} />}
-      {frozen && <LetterPdf documentId={d.id} version={d.version} />}
+      {frozen && <LetterPdf documentId={d.id} version={d.version} subject={d.subject} />}
       <Divider />
       <Attachments documentId={d.id} />
       {!frozen && (
