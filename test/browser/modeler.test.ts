@@ -73,7 +73,7 @@ describe('the BPMN modeler in a real browser', function () {
       await page.getByRole('button', { name: 'ตรวจสอบ' }).click();
       await page.getByTestId('modeler-status').getByText('แผนภาพมีข้อผิดพลาด 2 จุด').waitFor();
       // The server writes these twice ("ไทย — English"): the Thai UI shows the Thai half only.
-      await page.locator('.saraban-error-overlay', { hasText: 'นิพจน์ใช้สิ่งที่ไม่อนุญาต' }).waitFor();
+      await page.locator('.saraban-error-overlay', { hasText: /นิพจน์ .* ใช้สิ่งที่ไม่อนุญาต/ }).waitFor();
       await page.locator('.saraban-error-overlay', { hasText: 'งานนี้ยังไม่ระบุผู้ปฏิบัติ' }).waitFor();
       expect(await page.locator('[data-element-id="decide"].saraban-element-error').count()).to.equal(1);
       expect(await page.locator('[data-element-id="director_review"].saraban-element-error').count()).to.equal(1);

@@ -45,11 +45,11 @@ function assertRules(merged: { type: string; subType?: string | null; urgency?: 
   }
   const allowed = DOCUMENT_SUBTYPES[merged.type as keyof typeof DOCUMENT_SUBTYPES];
   if (merged.subType && !allowed.includes(merged.subType)) {
-    throw unprocessable(`Sub-type "${merged.subType}" does not belong to type ${merged.type}.`, [{ field: 'subType', message: allowed.length ? `one of ${allowed.join(', ')}` : 'this type has no sub-types' }]);
+    throw unprocessable(`ประเภทย่อย "${merged.subType}" ไม่ใช่ของหนังสือชนิดนี้ — sub-type "${merged.subType}" does not belong to type ${merged.type}.`, [{ field: 'subType', message: allowed.length ? `one of ${allowed.join(', ')}` : 'this type has no sub-types' }]);
   }
-  if (!merged.subType && allowed.length) throw unprocessable(`Type ${merged.type} needs a sub-type.`, [{ field: 'subType', message: `one of ${allowed.join(', ')}` }]);
-  if (merged.urgency === 'deadline' && !merged.urgentBy) throw unprocessable('ด่วนภายใน needs the date and time it must be delivered by.', [{ field: 'urgentBy', message: 'required with urgency deadline' }]);
-  if (merged.urgency !== 'deadline' && merged.urgentBy) throw unprocessable('urgentBy only goes with urgency deadline (ด่วนภายใน).', [{ field: 'urgentBy', message: 'only with urgency deadline' }]);
+  if (!merged.subType && allowed.length) throw unprocessable(`หนังสือชนิดนี้ต้องระบุประเภทย่อย — type ${merged.type} needs a sub-type.`, [{ field: 'subType', message: `one of ${allowed.join(', ')}` }]);
+  if (merged.urgency === 'deadline' && !merged.urgentBy) throw unprocessable('ด่วนภายใน ต้องระบุวันและเวลาที่ต้องถึงผู้รับ — urgency "deadline" needs the date and time it must be delivered by.', [{ field: 'urgentBy', message: 'required with urgency deadline' }]);
+  if (merged.urgency !== 'deadline' && merged.urgentBy) throw unprocessable('ระบุกำหนดเวลาได้เฉพาะชั้นความเร็ว ด่วนภายใน — urgentBy only goes with urgency deadline (ด่วนภายใน).', [{ field: 'urgentBy', message: 'only with urgency deadline' }]);
 }
 
 function columnsOf(input: Partial<CreateInput>): Record<string, unknown> {

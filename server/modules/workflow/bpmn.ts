@@ -106,8 +106,8 @@ function checkTemplate(problems: ElementProblem[], elementId: string | null, wha
       problems.push({
         elementId,
         message: err instanceof ExpressionError && err.kind === 'forbidden'
-          ? `นิพจน์ใช้สิ่งที่ไม่อนุญาต — ${what}: the expression \${${expr}} is not allowed: ${message}`
-          : `นิพจน์ไม่ถูกต้อง — ${what}: the expression \${${expr}} does not parse (${message}).`,
+          ? `นิพจน์ \${${expr}} ใช้สิ่งที่ไม่อนุญาต — ${what}: the expression \${${expr}} is not allowed: ${message}`
+          : `นิพจน์ \${${expr}} ไม่ถูกต้อง — ${what}: the expression \${${expr}} does not parse (${message}).`,
       });
     }
   }
