@@ -6,6 +6,9 @@
 // argon2id, visible block rendered by a warm test Chromium, RFC 3161 token from a local openssl TSA,
 // PAdES B-LT in the worker pool), then each signed file is verified. Prints p50/p95/max of sign,
 // of sign without the visible block, and of verify, and the event loop's longest delay meanwhile.
+// Then, as the ลงนาม step does it with the product's pool: a letter drawn from its fields (PDF/A,
+// its signature space found) and signed with the block fitted in that space — render, sign and
+// the two together (the issue's goal: render + sign < 1 s p95).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../server/config';
 import { prepare } from '../server/bootstrap';
@@ -17,6 +20,8 @@ import { signPdf, verifyUpload } from '../server/modules/signatures/service';
 import { User } from '../server/db/models';
 import { createThrowawayDatabase } from '../test/helpers/databases';
 import { closeBrowser, renderHtmlToPdf, startTsa, thaiLetterPdf } from '../test/signatures/tools';
+import { closeRenderer, renderHtmlToPdf as productRenderHtmlToPdf, renderLetterPdf } from '../server/modules/letters/render';
+import { issuer, letterFields } from '../test/letters/helpers';
 
 const COUNT = Number(process.argv[2] ?? 30);
 const pct = (xs: number[], p: number) => {
@@ -69,6 +74,32 @@ async function main(): Promise<void> {
     line('sign without the visible block', invisible);
     line('verify (chain, CRL, time-stamp)', verify);
     console.log(`event loop delay meanwhile: p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`);
+
+    // The ลงนาม step's path: the product's pool draws the letter and the block; the block goes in the signature space.
+    setAppearanceRenderer((html) => productRenderHtmlToPdf(html));
+    const draw = () => renderLetterPdf(letterFields({ letterNumber: 'สธ 0201/1', signerName: 'นายสมชาย ใจดี' }), issuer, { signature: { mode: 'digital' } });
+    for (let i = 0; i < 3; i++) {
+      const warm = await draw();
+      await signPdf(ctx, actor, { pdf: warm.pdf, pin: '246810', signingGrant, space: warm.signatureSpace });
+    }
+    const render: number[] = [];
+    const signInSpace: number[] = [];
+    const both: number[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      const t0 = performance.now();
+      const drawn = await draw();
+      const t1 = performance.now();
+      if (!drawn.signatureSpace) throw new Error('the letter has no signature space');
+      await signPdf(ctx, actor, { pdf: drawn.pdf, pin: '246810', signingGrant, space: drawn.signatureSpace });
+      const t2 = performance.now();
+      render.push(t1 - t0);
+      signInSpace.push(t2 - t1);
+      both.push(t2 - t0);
+    }
+    line('letter render (product pool)', render);
+    line('sign into the signature space', signInSpace);
+    line('render + sign (the ลงนาม step)', both);
+    await closeRenderer();
     await ctx.db.close();
   } finally {
     setAppearanceRenderer(undefined);

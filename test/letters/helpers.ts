@@ -59,3 +59,29 @@ export function savePng(pdf: Buffer, name: string): string {
   execFileSync('pdftoppm', ['-r', '110', '-png', '-f', '1', '-l', '1', '-singlefile', file, path.join(outputDir, name)]);
   return path.join(outputDir, `${name}.png`);
 }
+
+export interface TextLine { text: string; xMin: number; yMin: number; xMax: number; yMax: number }
+
+/**
+ * Each page's lines of text with their boxes as poppler sees them (pdftotext -bbox-layout), in
+ * points from the page's top-left; words joined without spaces. An independent look at where
+ * things were printed.
+ */
+export function textLines(pdf: Buffer): Array<{ height: number; lines: TextLine[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'letter-'));
+  const file = path.join(dir, 'x.pdf');
+  fs.writeFileSync(file, pdf);
+  try {
+    const xml = execFileSync('pdftotext', ['-bbox-layout', file, '-'], { encoding: 'utf8' });
+    const num = (s: string, k: string) => Number(new RegExp(`${k}="([0-9.]+)"`).exec(s)![1]);
+    return xml.split('<page ').slice(1).map((page) => ({
+      height: num(page, 'height'),
+      lines: [...page.matchAll(/<line ([^>]*)>([\s\S]*?)<\/line>/g)].map(([, attrs, inner]) => ({
+        text: [...inner.matchAll(/<word[^>]*>([^<]*)<\/word>/g)].map((w) => w[1]).join(''),
+        xMin: num(attrs, 'xMin'), yMin: num(attrs, 'yMin'), xMax: num(attrs, 'xMax'), yMax: num(attrs, 'yMax'),
+      })),
+    }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,14 +1,15 @@
 // Letters drawn by Chromium from their fields: every type and sub-type of the Regulation, fonts
 // embedded as TrueType (no Type 3), PDF/A-3b, the text kept as written, secrecy marks on every page.
 import { expect } from 'chai';
-import { PDFDocument } from '@cantoo/pdf-lib';
+import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { DOCUMENT_SUBTYPES, DOCUMENT_TYPES } from '../../server/db/models';
 import { renderLetterPdf, renderHtmlToPdf } from '../../server/modules/letters/render';
 import { ChromiumPool } from '../../server/modules/letters/chromium';
 import { AppError } from '../../server/lib/errors';
 import { letterView, composeHtml, TYPED_NAME_NOTE } from '../../server/modules/letters/compose';
 import { thaiText } from '../helpers/thai-text';
-import { fontsOf, issuer, letterFields, MARKS, pageTexts, savePng } from './helpers';
+import { SIGNATURE_SPACE_URL } from '../../server/modules/letters/signature-space';
+import { fontsOf, issuer, letterFields, MARKS, pageTexts, savePng, textLines } from './helpers';
 
 const kinds: Array<[string, string | null]> = DOCUMENT_TYPES.flatMap((type) => (DOCUMENT_SUBTYPES[type].length ? DOCUMENT_SUBTYPES[type].map((sub): [string, string | null] => [type, sub]) : [[type, null] as [string, string | null]]));
 
@@ -48,6 +49,35 @@ describe('letters: rendering', function () {
       // poppler reads the header and footer as text of the page: the mark twice on each.
       expect(page.split('ลับมาก').length - 1, `page ${i + 1}`).to.be.at.least(2);
     }
+  });
+
+  it('finds the signature space above the signer\'s name on the last page of a long letter, and takes the marking link out of the letter', async () => {
+    const fields = letterFields({ body: thaiText(6000) });
+    const { pdf, signatureSpace: space } = await renderLetterPdf(fields, issuer, { signature: { mode: 'digital' } });
+    const pages = textLines(pdf);
+    expect(pages.length).to.be.greaterThan(1);
+    expect(space, 'a signature space').to.be.an('object');
+    expect(space!.page).to.equal(pages.length - 1);
+    // Seen by poppler: between the closing and the name in parentheses, and as wide as the block's column.
+    const { height, lines } = pages[space!.page];
+    const closing = lines.find((l) => l.text === fields.closing)!;
+    const name = lines.find((l) => l.text === `(${fields.signerName.replace(/\s+/g, '')})`)!;
+    expect(closing && name, JSON.stringify(lines.map((l) => l.text))).to.be.ok;
+    const top = height - (space!.y + space!.height);
+    const bottom = height - space!.y;
+    expect(top).to.be.within(closing.yMax - 1, name.yMin);
+    expect(bottom).to.be.within(top + 40, name.yMin + 1);
+    expect(space!.x).to.be.lessThan(name.xMin);
+    expect(space!.x + space!.width).to.be.greaterThan(name.xMax);
+    // The link is only a marker: no annotation of it is left in the letter.
+    const doc = await PDFDocument.load(pdf);
+    expect(doc.getPages().every((p) => !p.node.get(PDFName.of('Annots')))).to.equal(true);
+    expect(pdf.includes(SIGNATURE_SPACE_URL)).to.equal(false);
+  });
+
+  it('has no signature space where the layout has no signature (a news release)', async () => {
+    const { signatureSpace } = await renderLetterPdf(letterFields({ type: 'public_relations', subType: 'news' }), issuer);
+    expect(signatureSpace).to.equal(null);
   });
 
   it('writes Thai digits when the organisation asks for them, and Arabic digits otherwise', async () => {

@@ -15,10 +15,20 @@ import { stampsSettled } from '../../server/modules/signatures/letters';
 import { closeRenderer, renderHtmlToPdf } from '../../server/modules/letters/render';
 import { api, buildPosition, buildUser, login, Session } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
-import { pageTexts } from '../letters/helpers';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber } from '@cantoo/pdf-lib';
+import { pageTexts, textLines } from '../letters/helpers';
 import { as, incomingLetter, outgoingLetter, registerOf } from '../registry/helpers';
 import { buildSigner, freshGrant, PIN, Signer, useSigningKit } from './helpers';
 import { pdfsig } from './tools';
+
+/** Each signature widget: its page (0-based) and /Rect, read with pdf-lib. */
+async function signatureWidgets(pdf: Buffer): Promise<Array<{ page: number; rect: number[] }>> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  return doc.getPages().flatMap((page, index) => (page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? [])
+    .map((ref) => doc.context.lookup(ref, PDFDict))
+    .filter((a) => a.get(PDFName.of('FT')) === PDFName.of('Sig'))
+    .map((a) => ({ page: index, rect: (a.lookup(PDFName.of('Rect'), PDFArray).asArray() as PDFNumber[]).map((n) => n.asNumber()) })));
+}
 
 const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -91,6 +101,21 @@ describe('signatures: the outgoing letter\'s ลงนาม step', function () 
     expect(text).to.include(thaiDateOnlyFull(doc.letterDate).replace(/\s+/g, '')); // the date, full Thai month and B.E. year
     expect(text).to.include(signer.user.lastNameTh);
     expect(text).to.include(res.body.verificationCode);
+    // The visible signature sits in the letter's signature space: on the page of the signer's name,
+    // between the closing and the name in parentheses (as poppler sees them), centred over the name;
+    // the name is printed once (by the letter), not again by the signature.
+    const [widget] = await signatureWidgets(pdf);
+    const { height, lines } = textLines(pdf)[widget.page];
+    const name = lines.find((l) => l.text === `(${doc.signerName.replace(/\s+/g, '')})`);
+    const closing = lines.find((l) => l.text === 'ขอแสดงความนับถือ');
+    expect(name && closing, JSON.stringify(lines.map((l) => l.text))).to.be.ok;
+    const [x1, y1, x2, y2] = widget.rect;
+    expect(height - y2, 'top of the signature').to.be.at.least(closing!.yMax - 1);
+    expect(height - y1, 'foot of the signature').to.be.at.most(name!.yMin);
+    expect(y2 - y1).to.be.greaterThan(30);
+    expect((x1 + x2) / 2).to.be.closeTo((name!.xMin + name!.xMax) / 2, 6);
+    expect(text.split(signer.user.lastNameTh).length - 1, 'the name once').to.equal(1);
+    expect(text).to.include('ลงนามแบบอิเล็กทรอนิกส์');
     // For a human look: the signed letter and its pages as PNG.
     const out = testOutputDir('signatures');
     fs.writeFileSync(path.join(out, 'signed-letter.pdf'), pdf);

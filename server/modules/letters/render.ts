@@ -1,6 +1,6 @@
 // The letters API the rest of the product uses (the routes, signing, sending):
 //   renderHtmlToPdf(html, options)             → PDF/A-3b bytes of any HTML page (a visible signature block, a stamp)
-//   renderLetterPdf(fields, issuer, options)   → { pdf, text, html } of a letter from its fields
+//   renderLetterPdf(fields, issuer, options)   → { pdf, text, html, signatureSpace } of a letter from its fields
 //   renderDocumentPdf(document, options)       → the same for a stored document, with its organisation's settings
 // Chromium draws (chromium.ts, a warm pool); @cantoo/pdf-lib makes the result PDF/A-3b in a worker thread.
 import fs from 'node:fs';
@@ -11,7 +11,8 @@ import { letterPool, rendererUnavailable } from './chromium';
 import { composeHtml, letterText, letterView, secrecyText, type LetterFields, type LetterIssuer, type SignatureOptions, type TemplateSource } from './compose';
 import { escapeHtml, TemplateError } from './template';
 import { unprocessable } from '../../lib/errors';
-import type { PdfaJob } from './pdfa-worker';
+import type { PdfaJob, PdfaResult } from './pdfa-worker';
+import type { SignatureSpace } from './signature-space';
 
 const FONT_DIR = process.env.LETTER_FONT_DIR || '/usr/share/fonts/truetype/tlwg';
 /** Regular and bold declared apart: a bold Chromium has to make up becomes a Type 3 font. */
@@ -33,7 +34,7 @@ const assetsDir = path.resolve(__dirname.includes(`${path.sep}dist${path.sep}`) 
 export const PLACEHOLDER_GARUDA = { body: fs.readFileSync(path.join(assetsDir, 'garuda-placeholder.svg')), mime: 'image/svg+xml' };
 const dataUrl = (img: { body: Buffer; mime: string }) => `data:${img.mime};base64,${img.body.toString('base64')}`;
 
-let pdfa: WorkerPool<PdfaJob, Uint8Array> | undefined;
+let pdfa: WorkerPool<PdfaJob, PdfaResult> | undefined;
 
 export interface HtmlToPdfOptions {
   /** Printed at the top and the foot of every page, in red (ลับ, ลับมาก). */
@@ -61,13 +62,18 @@ const verificationMark = (v: LetterVerification) =>
 
 /** Any HTML page (A4 unless its CSS says otherwise) to PDF/A-3b. Throws 503 when Chromium or the font is missing, or the queue is full. */
 export async function renderHtmlToPdf(html: string, options: HtmlToPdfOptions = {}): Promise<Buffer> {
+  return (await renderPage(html, options)).pdf;
+}
+
+/** The page as PDF/A-3b, and where its signature space was printed (if its HTML marks one). */
+async function renderPage(html: string, options: HtmlToPdfOptions): Promise<{ pdf: Buffer; signatureSpace: SignatureSpace | null }> {
   loadFonts();
   const footer = [options.verification && verificationMark(options.verification), options.secrecy && marginMark(options.secrecy)].filter(Boolean).join('');
   const marks = { ...(options.secrecy ? { headerTemplate: marginMark(options.secrecy) } : {}), ...(footer ? { footerTemplate: `<div style="width:100%">${footer}</div>` } : {}) };
   const raw = await letterPool().pdf(html, marks);
-  pdfa ??= new WorkerPool<PdfaJob, Uint8Array>(path.join(__dirname, 'pdfa-worker'));
+  pdfa ??= new WorkerPool<PdfaJob, PdfaResult>(path.join(__dirname, 'pdfa-worker'));
   const out = await pdfa.run({ pdf: raw, title: options.title ?? '', subject: options.subject ?? '', author: options.author ?? '' });
-  return Buffer.from(out);
+  return { pdf: Buffer.from(out.pdf), signatureSpace: out.signatureSpace };
 }
 
 export interface LetterRenderOptions {
@@ -88,6 +94,11 @@ export interface RenderedLetter {
   /** The letter's text as written (for search and for comparing with what was signed). */
   text: string;
   html: string;
+  /**
+   * Where the signature goes: the box the template marked above the signer's name, on its page, in
+   * PDF points; null when the template marks none (an organisation's own signature template).
+   */
+  signatureSpace: SignatureSpace | null;
 }
 
 /** The letter's fields as the templates read them, from a stored document. */
@@ -116,8 +127,8 @@ export async function renderLetterPdf(fields: LetterFields, issuer: LetterIssuer
   const view = letterView(fields, issuer, { thaiDigits: options.thaiDigits, signature: options.signature, draft: options.draft, garuda: dataUrl(options.garuda ?? PLACEHOLDER_GARUDA) });
   const html = composeLetter(fields, view, options.templates);
   const secrecy = secrecyText(fields);
-  const pdf = await renderHtmlToPdf(html, { secrecy, verification: options.verification, title: fields.subject, subject: fields.letterNumber ?? '', author: issuer.nameTh });
-  return { pdf, text: letterText(html, secrecy), html };
+  const { pdf, signatureSpace } = await renderPage(html, { secrecy, verification: options.verification, title: fields.subject, subject: fields.letterNumber ?? '', author: issuer.nameTh });
+  return { pdf, text: letterText(html, secrecy), html, signatureSpace };
 }
 
 /** Stops the renderer (tests, shutdown). */

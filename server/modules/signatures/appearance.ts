@@ -24,12 +24,17 @@ export async function renderBlock(html: string): Promise<Buffer> {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A block of `widthMm` × `heightMm` (the page size is the block: its page becomes the appearance). */
+/**
+ * A block of `widthMm` × `heightMm` (the page size is the block: its page becomes the appearance),
+ * in the letters' font (the letters' renderer serves it under /fonts/; Laksaman from the system otherwise).
+ */
 function block(widthMm: number, heightMm: number, inner: string, extraCss = ''): string {
   return `<!doctype html><html lang="th"><head><meta charset="utf-8"><style>
 @page { size: ${widthMm}mm ${heightMm}mm; margin: 0 }
+@font-face { font-family: "Letter"; src: url("/fonts/regular.ttf") format("truetype"); font-weight: 400 }
+@font-face { font-family: "Letter"; src: url("/fonts/bold.ttf") format("truetype"); font-weight: 700 }
 html, body { margin: 0; padding: 0; width: ${widthMm}mm; height: ${heightMm}mm; overflow: hidden }
-body { font-size: 10pt; line-height: 1.5; }
+body { font-family: "Letter", Laksaman, sans-serif; font-size: 10pt; line-height: 1.5; }
 ${extraCss}</style></head><body>${inner}</body></html>`;
 }
 
@@ -49,6 +54,29 @@ export function signatureBlockHtml(t: SignatureBlockText): string {
 <div style="color:#1d3f8f;font-size:8pt">ลงลายมือชื่ออิเล็กทรอนิกส์ ${esc(t.signedAtText)}</div>
 <div>(${esc(t.nameTh)})</div>${t.positionTh ? `<div>${esc(t.positionTh)}</div>` : ''}${capacity}
 ${t.verificationCode ? `<div style="font-size:7pt;color:#555">ตรวจสอบ: ${esc(t.verificationCode)}</div>` : ''}</div>`);
+}
+
+export interface SignatureMarkText {
+  signedAtText: string;
+  verificationCode?: string;
+  /** The size of the block, to fit the letter's signature space. */
+  widthMm: number;
+  heightMm: number;
+}
+
+/** A drawn stroke where a pen signature would be (no image of anyone's hand is kept). */
+const STROKE = `<svg viewBox="0 0 120 24" style="display:block;height:6mm;margin:0 auto" aria-hidden="true">
+<path d="M4 18 C 14 2, 20 2, 22 14 S 30 22, 38 8 S 50 4, 52 16 S 62 20, 70 9 S 84 6, 88 15 S 104 16, 116 6" fill="none" stroke="#1d3f8f" stroke-width="2.2" stroke-linecap="round"/></svg>`;
+
+/**
+ * The signature put in a letter's signature space: a drawn stroke, "ลงนามแบบอิเล็กทรอนิกส์" and
+ * the time. Not the name: the letter prints the name in parentheses, the position and the capacity
+ * under the space already.
+ */
+export function signatureMarkHtml(t: SignatureMarkText): string {
+  return block(t.widthMm, t.heightMm, `<div style="height:100%;display:flex;flex-direction:column;justify-content:center;text-align:center;color:#1d3f8f;line-height:1.3">
+${STROKE}<div style="font-size:8pt">ลงนามแบบอิเล็กทรอนิกส์</div>
+<div style="font-size:7pt">${esc(t.signedAtText)}${t.verificationCode ? ` · ตรวจสอบ ${esc(t.verificationCode)}` : ''}</div></div>`);
 }
 
 export interface ReceiveStampText { organisationName: string; receiveNumber: string; dateText: string; timeText: string }

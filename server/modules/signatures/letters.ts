@@ -142,8 +142,9 @@ export async function signDocument(ctx: AppContext, actor: Actor, documentId: nu
       return { t, entry, document: document! };
     },
     render: async ({ t, document }, verification) => {
-      const { pdf } = await renderDocumentPdf(document, { signature: { mode: 'digital', capacity: kind, principalPosition: principal?.titleTh ?? null }, verification, dataDir: ctx.config.dataDir, transaction: t });
-      return { pdf };
+      const { pdf, signatureSpace } = await renderDocumentPdf(document, { signature: { mode: 'digital', capacity: kind, principalPosition: principal?.titleTh ?? null }, verification, dataDir: ctx.config.dataDir, transaction: t });
+      // The signature goes in the space the letter leaves for it, above the name it prints.
+      return { pdf, space: signatureSpace };
     },
     store: async (signed, { document }, t) => {
       await storeMainPdf(t, document, signed.pdf, `${document.letterNumber ?? `letter-${document.id}`}.pdf`.replace(/[/\\]/g, '-'), actor.userId, ctx.config.dataDir);

@@ -74,8 +74,9 @@ const MM = 72 / 25.4;
  * out here from the page size (in the worker, not on the event loop):
  * signature: lower right of the last page; receive: top right of page 1 (where the regulation's
  * stamp goes); endorsement N: page 1, stacked up from the bottom left, then the right column.
+ * A box (the letter's signature space, as the renderer found it): centred in it.
  */
-export type Place = { page: number; x: number; y: number } | { at: 'signature' } | { at: 'receive' } | { at: 'endorsement'; index: number };
+export type Place = { page: number; x: number; y: number } | { box: { page: number; x: number; y: number; width: number; height: number } } | { at: 'signature' } | { at: 'receive' } | { at: 'endorsement'; index: number };
 export interface Appearance { pdf: Buffer; place: Place }
 
 /** Signature fields already in the file: the next visible block goes beside or above them. */
@@ -85,9 +86,14 @@ function signatureCount(doc: PDFDocument): number {
   return fields.asArray().filter((f) => doc.context.lookupMaybe(f, PDFDict)?.get(PDFName.of('FT')) === PDFName.of('Sig')).length;
 }
 
-function resolvePlace(doc: PDFDocument, place: Place): { page: number; x: number; y: number } {
+function resolvePlace(doc: PDFDocument, place: Place, size: { width: number; height: number }): { page: number; x: number; y: number } {
   const count = doc.getPageCount();
-  if ('page' in place) return { ...place, page: Math.min(Math.max(0, place.page), count - 1) };
+  const clampPage = (n: number) => Math.min(Math.max(0, n), count - 1);
+  if ('page' in place) return { ...place, page: clampPage(place.page) };
+  if ('box' in place) {
+    const { box } = place;
+    return { page: clampPage(box.page), x: box.x + (box.width - size.width) / 2, y: box.y + (box.height - size.height) / 2 };
+  }
   if (place.at === 'signature') {
     // First signer lower right, the next lower left, then a row higher: co-signers never overlap.
     const { width } = doc.getPage(count - 1).getSize();
@@ -136,14 +142,14 @@ export async function addSignaturePlaceholder(pdf: Buffer, options: PlaceholderO
   if (options.signerName) sig.set(PDFName.of('Name'), PDFHexString.fromText(options.signerName));
   const sigRef = context.register(sig);
 
-  const where = options.appearance ? resolvePlace(doc, options.appearance.place) : { page: doc.getPageCount() - 1, x: 0, y: 0 };
+  const ap = options.appearance ? await appearanceRef(doc, options.appearance) : undefined;
+  const where = options.appearance && ap ? resolvePlace(doc, options.appearance.place, ap) : { page: doc.getPageCount() - 1, x: 0, y: 0 };
   const page = doc.getPage(where.page);
   const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', F: 4, Rect: [0, 0, 0, 0] }) as PDFDict;
   widget.set(PDFName.of('T'), PDFHexString.fromText(options.fieldName));
   widget.set(PDFName.of('V'), sigRef);
   widget.set(PDFName.of('P'), page.ref);
-  if (options.appearance) {
-    const ap = await appearanceRef(doc, options.appearance);
+  if (ap) {
     const { x, y } = where;
     widget.set(PDFName.of('Rect'), context.obj([x, y, x + ap.width, y + ap.height]));
     widget.set(PDFName.of('AP'), context.obj({ N: ap.ref }));
@@ -203,9 +209,9 @@ export async function addDss(pdf: Buffer, certs: Buffer[], crls: Buffer[]): Prom
 export async function addStampAnnotation(pdf: Buffer, appearance: Appearance, title: string, contents: string): Promise<Buffer> {
   const doc = await loadForUpdate(pdf);
   const { context } = doc;
-  const { page: index, x, y } = resolvePlace(doc, appearance.place);
-  const page = doc.getPage(index);
   const ap = await appearanceRef(doc, appearance);
+  const { page: index, x, y } = resolvePlace(doc, appearance.place, ap);
+  const page = doc.getPage(index);
   const annot = context.obj({ Type: 'Annot', Subtype: 'Stamp', F: 4 + 128 /* print, locked */, Rect: [x, y, x + ap.width, y + ap.height] }) as PDFDict;
   annot.set(PDFName.of('AP'), context.obj({ N: ap.ref }));
   annot.set(PDFName.of('T'), PDFHexString.fromText(title));

@@ -14,7 +14,8 @@ import { currentCrl, knownCrls, trustAnchors } from './authority';
 import { pemToDer } from './cms';
 import { x509 } from './ca';
 import { assertFreshGrant, openCredentialKey, signingCredential, unlockWithPin } from './credentials';
-import { endorsementHtml, hasAppearanceRenderer, receiveStampHtml, renderBlock, signatureBlockHtml, SignatureBlockText } from './appearance';
+import type { SignatureSpace } from '../letters/signature-space';
+import { endorsementHtml, hasAppearanceRenderer, receiveStampHtml, renderBlock, signatureBlockHtml, signatureMarkHtml, SignatureBlockText } from './appearance';
 import { signInWorker, stampInWorker, verifyInWorker } from './jobs';
 import { assertLooksLikePdf, PdfInputError } from './pdf';
 import { TimestampError } from './tsa';
@@ -60,6 +61,12 @@ export interface SignOptions {
   documentId?: number | null;
   /** Where the visible block goes (points from the lower-left); default: lower right of the last page. */
   placement?: { page: number; x: number; y: number } | 'invisible';
+  /**
+   * The letter's signature space (page and box in points, as the renderer found it): the block is
+   * then only the signature (a drawn stroke, the signing note and time) fitted into it, since the
+   * letter prints the name, position and capacity under it. Ignored when `placement` is given.
+   */
+  space?: SignatureSpace | null;
   /** The verification code to use (signLetter reserves it before rendering, so the letter can carry its QR). */
   code?: string;
 }
@@ -97,6 +104,21 @@ export async function signPdf(ctx: AppContext, actor: Actor, options: SignOption
   return signPrepared(ctx, actor, prepared, options);
 }
 
+const MM = 72 / 25.4;
+
+/**
+ * The size of the mark for a signature space: the space less 0.5 mm all round (Chromium rounds a
+ * page size to whole pixels), at most 80 × 24 mm. A space too small to hold the mark legibly (an
+ * organisation's template) is not used: the full block goes to the lower right instead.
+ */
+function fittingSpace(space: SignatureSpace | null | undefined): { box: SignatureSpace; sizeMm: { widthMm: number; heightMm: number } } | null {
+  if (!space) return null;
+  const widthMm = Math.min(80, space.width / MM - 1);
+  const heightMm = Math.min(24, space.height / MM - 1);
+  if (widthMm < 35 || heightMm < 12) return null;
+  return { box: space, sizeMm: { widthMm: Math.floor(widthMm * 10) / 10, heightMm: Math.floor(heightMm * 10) / 10 } };
+}
+
 /** The signature itself; its record is written in `transaction` when given. */
 export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prepared, options: Omit<SignOptions, 'pin' | 'signingGrant'>, transaction?: Transaction): Promise<SignResult> {
   const existing = options.documentId ? await SignatureRecord.findOne({ where: { documentId: options.documentId }, transaction }) : null;
@@ -104,10 +126,15 @@ export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prep
   const signedAt = new Date();
   const { tsaUrl } = signingSettings();
   const placement = options.placement;
+  const signedAtText = `${thaiDateFull(signedAt)} ${thaiTime(signedAt)}`;
+  const space = placement === undefined ? fittingSpace(options.space) : null;
   const appearance = placement === 'invisible' || !hasAppearanceRenderer() ? undefined : await guarded(async () => {
+    if (space) {
+      const block = await renderBlock(signatureMarkHtml({ signedAtText, verificationCode: code, ...space.sizeMm }));
+      return { pdf: block, place: { box: space.box } };
+    }
     const block = await renderBlock(signatureBlockHtml({
-      nameTh: actor.user.displayName, positionTh: prepared.position, capacity: options.capacity ?? null,
-      signedAtText: `${thaiDateFull(signedAt)} ${thaiTime(signedAt)}`, verificationCode: code,
+      nameTh: actor.user.displayName, positionTh: prepared.position, capacity: options.capacity ?? null, signedAtText, verificationCode: code,
     }));
     return { pdf: block, place: placement ?? { at: 'signature' as const } };
   });
@@ -142,7 +169,7 @@ export async function signLetter<N>(
     /** Takes the letter number and date in the transaction (the registers' numbering). */
     takeNumber: (t: Transaction) => Promise<N>;
     /** Renders the letter with the number and date, its signature block left to signPdf, the QR given. */
-    render: (numbered: N, verification: { code: string; url: string; qrSvg: string }) => Promise<{ pdf: Buffer; placement?: SignOptions['placement'] }>;
+    render: (numbered: N, verification: { code: string; url: string; qrSvg: string }) => Promise<{ pdf: Buffer; placement?: SignOptions['placement']; space?: SignatureSpace | null }>;
     /** Stores the signed PDF as the letter's main file, in the same transaction. */
     store: (signed: SignResult, numbered: N, t: Transaction) => Promise<void>;
   },
@@ -155,7 +182,7 @@ export async function signLetter<N>(
   return writeTransaction(ctx.db.sequelize, async (t) => {
     const numbered = await input.takeNumber(t);
     const rendered = await input.render(numbered, { code, url: verificationUrl(ctx, code), qrSvg: await verificationQrSvg(ctx, code) });
-    const result = await signPrepared(ctx, actor, prepared, { pdf: rendered.pdf, capacity: input.capacity, documentId: input.documentId, placement: rendered.placement, code }, t);
+    const result = await signPrepared(ctx, actor, prepared, { pdf: rendered.pdf, capacity: input.capacity, documentId: input.documentId, placement: rendered.placement, space: rendered.space, code }, t);
     await input.store(result, numbered, t);
     return { ...result, numbered };
   }, 1);
