@@ -3,20 +3,21 @@
 // the limit get 413; reading needs the same right as reading the document.
 import fs from 'node:fs';
 import busboy from 'busboy';
-import { Sequelize, UniqueConstraintError } from 'sequelize';
+import { Sequelize } from 'sequelize';
 import type { Request } from 'express';
 import { fileTypeFromFile } from 'file-type';
-import { Attachment, Blob, Document } from '../../db/models';
+import { Attachment, Document } from '../../db/models';
 import { AppError, conflict, notFound, badRequest } from '../../lib/errors';
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
-import { Retry, writeTransaction } from '../../lib/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
 import { assertRead } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
-import { blobPath, placeBlob, streamToTemp, StoredUpload, tempDir } from './storage';
+import { keepUpload } from './blobs';
+import { blobPath, streamToTemp, StoredUpload, tempDir } from './storage';
 
 /** What a government correspondence file may be: PDF, images and office documents. */
 export const ALLOWED_MIME = new Set([
@@ -109,15 +110,7 @@ async function storeAttachments(sequelize: Sequelize, dataDir: string, actor: Ac
   return writeTransaction(sequelize, async (t) => {
     const out: Attachment[] = [];
     for (const f of files) {
-      if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
-        try {
-          await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
-        } catch (err) {
-          if (err instanceof UniqueConstraintError) throw new Retry(); // another upload of the same content won: lock its row
-          throw err;
-        }
-      }
-      await placeBlob(dataDir, f);
+      await keepUpload(t, dataDir, f, f.mime);
       const a = await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename.slice(0, 255), mime: f.mime, size: f.size, createdById: actor.userId }, { transaction: t });
       await appendAudit(t, { organisationId: doc.organisationId, entityType: 'attachment', entityId: a.id, action: 'attachment.added', actorId: actor.userId, data: { documentId: doc.id, sha256: f.sha256, role: f.role, size: f.size, mime: f.mime } });
       out.push(a);

@@ -7,15 +7,16 @@ import fs from 'node:fs';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { fileTypeFromFile } from 'file-type';
-import { Op, Sequelize, UniqueConstraintError } from 'sequelize';
-import { Attachment, Blob, CitizenSubmission, Delivery, DeliveryEvent, Document, Group, Organisation } from '../../db/models';
+import { Op, Sequelize } from 'sequelize';
+import { Attachment, CitizenSubmission, Delivery, DeliveryEvent, Document, Group, Organisation } from '../../db/models';
 import { AppError, badRequest, unprocessable } from '../../lib/errors';
-import { Retry, writeTransaction } from '../../lib/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import { bangkokDate } from '../../lib/thai-date';
 import type { Config } from '../../config';
 import { appendAudit } from '../audit/service';
 import { recordEvents } from '../events/outbox';
-import { placeBlob, streamToTemp, StoredUpload, tempDir } from '../attachments/storage';
+import { keepUpload } from '../attachments/blobs';
+import { streamToTemp, StoredUpload, tempDir } from '../attachments/storage';
 import { idHash, newTrackingCode, normaliseId, thaiIdValid } from './identity';
 import { spendProof } from './pow';
 import { queueCitizenMail } from './mail';
@@ -116,15 +117,7 @@ export async function submit(sequelize: Sequelize, secret: string, config: Confi
       { transaction: t },
     );
     for (const f of typed) {
-      if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
-        try {
-          await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
-        } catch (err) {
-          if (err instanceof UniqueConstraintError) throw new Retry();
-          throw err;
-        }
-      }
-      await placeBlob(config.dataDir, f);
+      await keepUpload(t, config.dataDir, f, f.mime);
       await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: 'enclosure', filename: f.filename, mime: f.mime, size: f.size, createdById: null }, { transaction: t });
     }
     const delivery = await Delivery.create(

@@ -6,11 +6,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transaction, UniqueConstraintError } from 'sequelize';
-import { Attachment, Blob, Delivery, DeliveryRole, DeliveryStatus, Document, DocumentType, DocumentVersion, ExchangeInbound, ExchangePeer, OPEN_DELIVERY_STATUSES, Organisation, Secrecy, Urgency } from '../../db/models';
+import { Attachment, Delivery, DeliveryRole, DeliveryStatus, Document, DocumentType, DocumentVersion, ExchangeInbound, ExchangePeer, OPEN_DELIVERY_STATUSES, Organisation, Secrecy, Urgency } from '../../db/models';
 import { Retry } from '../../lib/transaction';
 import { insertRow } from '../../db/transaction';
 import { letterNumberKey } from '../../lib/letter-number';
-import { placeBlob, tempDir } from '../attachments/storage';
+import { keepUpload } from '../attachments/blobs';
+import { tempDir } from '../attachments/storage';
 import { recordChange } from '../deliveries/service';
 import { queueNotice } from './outbox';
 import type { NoticeBody } from './payload';
@@ -93,16 +94,7 @@ export async function createArrival(t: Transaction, dataDir: string, a: Arrival)
   }, { transaction: t });
   await DocumentVersion.create({ documentId: doc.id, version: 1, content: JSON.stringify(a.received), createdById: null }, { transaction: t });
   for (const f of a.files) {
-    // As an upload stores it: the blob row locked while the file is put in place.
-    if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
-      try {
-        await Blob.create({ sha256: f.sha256, size: f.size, mime: f.mime }, { transaction: t });
-      } catch (err) {
-        if (err instanceof UniqueConstraintError) throw new Retry();
-        throw err;
-      }
-    }
-    await placeBlob(dataDir, { tempPath: f.tempPath, sha256: f.sha256, size: f.size, truncated: false });
+    await keepUpload(t, dataDir, { tempPath: f.tempPath, sha256: f.sha256, size: f.size, truncated: false }, f.mime);
     await Attachment.create({ documentId: doc.id, sha256: f.sha256, role: f.role, filename: f.filename, mime: f.mime, size: f.size, createdById: null }, { transaction: t });
   }
   const now = new Date();

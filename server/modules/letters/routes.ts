@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Response } from 'express';
 import { fileTypeFromFile } from 'file-type';
-import { Blob, DOCUMENT_SUBTYPES, LetterSettings, LetterTemplate, type DocumentType } from '../../db/models';
+import { DOCUMENT_SUBTYPES, LetterSettings, LetterTemplate, type DocumentType } from '../../db/models';
 import { AppError, badRequest, conflict, unprocessable } from '../../lib/errors';
 import { Api, idParam } from '../../lib/route';
 import { z } from '../../lib/openapi';
@@ -12,7 +12,8 @@ import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
 import { parseMultipart } from '../attachments/routes';
-import { blobPath, placeBlob } from '../attachments/storage';
+import { keepUpload } from '../attachments/blobs';
+import { blobPath } from '../attachments/storage';
 import { signedLetterOf } from '../signatures/letters';
 import { readableDocument } from '../documents/policy';
 import { logSecretRead } from '../documents/service';
@@ -142,8 +143,7 @@ export function registerLetterRoutes(api: Api<Actor>, ctx: AppContext): void {
         const mime = type && ['image/png', 'image/jpeg'].includes(type.mime) ? type.mime : !type && /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(head) ? 'image/svg+xml' : null;
         if (!mime) throw new AppError(415, 'unsupported_file_type', 'The Garuda must be a PNG, JPEG or SVG image (recognised by its content).');
         await writeTransaction(sequelize, async (t) => {
-          if (!(await Blob.findByPk(f.sha256, { transaction: t, lock: t.LOCK.UPDATE }))) await Blob.create({ sha256: f.sha256, size: f.size, mime }, { transaction: t });
-          await placeBlob(ctx.config.dataDir, f);
+          await keepUpload(t, ctx.config.dataDir, f, mime);
           const [row] = await LetterSettings.findOrCreate({ where: { organisationId: params.id }, defaults: { organisationId: params.id }, transaction: t });
           await row.update({ garudaSha256: f.sha256, garudaMime: mime, updatedById: actor.userId }, { transaction: t });
           await audit(params.id, actor, 'letters.garuda.uploaded', { sha256: f.sha256, mime, size: f.size })(t);

@@ -6,14 +6,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Transaction } from 'sequelize';
-import { UniqueConstraintError } from 'sequelize';
 import { dataDir as defaultDataDir } from '../../../config/database';
-import { Attachment, Blob, Document, Endorsement, Position, Register, RegisterEntry, SignatureRecord, Task, Unit } from '../../db/models';
+import { Attachment, Document, Endorsement, Position, Register, RegisterEntry, SignatureRecord, Task, Unit } from '../../db/models';
 import { AppError, conflict, forbidden, unprocessable } from '../../lib/errors';
-import { Retry, writeTransaction } from '../../lib/transaction';
+import { writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import { appendAudit } from '../audit/service';
+import { lockBlob } from '../attachments/blobs';
 import { blobPath, placeBlob, tempDir } from '../attachments/storage';
 import { CAPACITY_TH, DECISION_TH } from '../documents/labels';
 import { isSecret, readableDocument } from '../documents/policy';
@@ -35,14 +35,7 @@ export async function currentMainPdf(documentId: number, transaction?: Transacti
 async function keepBlob(t: Transaction, pdf: Buffer, dir: string): Promise<string> {
   const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
   // The blob row is locked first, as uploads do, so a destruction cannot delete the content in between.
-  if (!(await Blob.findByPk(sha256, { transaction: t, lock: t.LOCK.UPDATE }))) {
-    try {
-      await Blob.create({ sha256, size: pdf.length, mime: 'application/pdf' }, { transaction: t });
-    } catch (err) {
-      if (err instanceof UniqueConstraintError) throw new Retry();
-      throw err;
-    }
-  }
+  await lockBlob(t, { sha256, size: pdf.length, mime: 'application/pdf' });
   if (!fs.existsSync(blobPath(dir, sha256))) {
     const tempPath = path.join(await tempDir(dir), `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.part`);
     await fs.promises.writeFile(tempPath, pdf);
