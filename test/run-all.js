@@ -19,7 +19,7 @@ function runMocha({ dialect, part = '', quiet = false }) {
   const label = part ? `${dialect} (${part})` : dialect;
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--color'], {
+    const child = spawn(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--color', '--reporter', path.join(__dirname, 'helpers', 'file-times.cjs')], {
       cwd: root,
       env: { ...process.env, TEST_DB: dialect, TEST_PART: part },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@
 import { expect } from 'chai';
 import type { Test } from 'supertest';
 import { api, buildOrganisation, buildUser, login, Session } from '../helpers/factories';
+import { testDialect } from '../helpers/env';
 
 type Schema = {
   $ref?: string; type?: string; format?: string; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[];
@@ -16,8 +17,12 @@ type Schema = {
 };
 type Param = { name: string; in: 'path' | 'query'; schema: Schema };
 type Operation = { method: string; path: string; params: Param[]; body?: Schema; multipart: boolean; public: boolean };
-/** mayWrite: may be sent bodies that pass validation; thorough: every hostile path and query value (else a few). */
-type Actor = { name: string; auth?: { Authorization: string }; mayWrite: boolean; thorough: boolean };
+/**
+ * mayWrite: may be sent bodies that pass validation; thorough: every hostile path and query value (else a few);
+ * halfOfBodies: of the hostile bodies beyond the malformed ones, every other one, the other half in the other
+ * database's pass (the sweep admin sends them all; together the two passes send the clerk every one).
+ */
+type Actor = { name: string; auth?: { Authorization: string }; mayWrite: boolean; thorough: boolean; halfOfBodies?: boolean };
 type Failure = { actor: string; method: string; url: string; payload: string; status: number; body: string };
 
 const THAI = 'ก';
@@ -43,6 +48,11 @@ const HOSTILE_IDS = ['-1', '0', '2147483648', '99999999999999999999999', '1e308'
 const HOSTILE_QUERY_VALUES = ['%FF', '%E0%A4', '%00', '%ED%A0%80', '-1', '99999999999999999999999', 'abc', "'%20OR%201%3D1%20--", '..%2F..%2F', '%E2%80%AE', '%E0%B8%81'.repeat(1500)];
 /** No such row anywhere: a well-formed id whose only effect is a 404 after validation. */
 const MISSING_ID = '987654';
+
+/** The first bodyVariants, sent to every actor: JSON that cannot parse or has the wrong shape. */
+const MALFORMED_BODIES = 4;
+/** Which half of the hostile bodies a halfOfBodies actor sends in this database's pass. */
+const half = testDialect() === 'sqlite' ? 0 : 1;
 
 /** Routes that take only signed messages: nothing malformed may succeed there either, so anything but a 4xx fails. */
 const SIGNED_ONLY = new Set(['POST /exchange/inbox']);
@@ -174,7 +184,7 @@ describe('hostile-input sweep over every operation in /api/openapi.json', () => 
       // others send a few, to keep the sweep near a minute per database.
       { name: 'anonymous', mayWrite: true, thorough: false },
       { name: 'sweep admin', auth: adminS.auth, mayWrite: true, thorough: true },
-      { name: 'sweep clerk', auth: clerkS.auth, mayWrite: true, thorough: false },
+      { name: 'sweep clerk', auth: clerkS.auth, mayWrite: true, thorough: false, halfOfBodies: true },
       { name: 'demo admin', auth: demoAdmin.auth, mayWrite: false, thorough: true },
       { name: 'demo clerk', auth: demoClerk.auth, mayWrite: false, thorough: false },
     ];
@@ -241,7 +251,9 @@ describe('hostile-input sweep over every operation in /api/openapi.json', () => 
         }
         // Bodies: every write gets the malformed ones; the throwaway users get a hostile value in each field.
         if (op.body && writes) {
-          for (const v of bodyVariants(op.body, resolve, !full || (!actor.auth && !op.public))) await send(actor, op, fill(op), `body ${v.label}`, v.text);
+          const variants = bodyVariants(op.body, resolve, !full || (!actor.auth && !op.public));
+          const mine = actor.halfOfBodies ? variants.filter((_v, i) => i < MALFORMED_BODIES || i % 2 === half) : variants;
+          for (const v of mine) await send(actor, op, fill(op), `body ${v.label}`, v.text);
         }
         if (op.multipart && writes) await send(actor, op, fill(op), 'JSON where multipart is expected', '{"file":"x"}');
       }
