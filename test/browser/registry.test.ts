@@ -283,7 +283,8 @@ describe('the registry in a real browser', function () {
       expect(await submit.isDisabled()).to.equal(true);
       await page.getByLabel('ชั้นความลับ').selectOption({ label: 'ลับ' });
       await page.getByTestId('secret-only').waitFor({ state: 'detached' });
-      expect(await submit.isDisabled()).to.equal(false);
+      // Enabled once the form has taken the choice (a wait, not a read: the two may land in different renders).
+      await page.getByRole('button', { name: 'ลงทะเบียนรับ', exact: true, disabled: false }).waitFor();
     });
 
     const clerk = await tokenOf('clerk');
