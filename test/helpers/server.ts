@@ -1,5 +1,6 @@
-// Real server processes for tests that need one: started like the README's `npm start` does
-// (through tsx, without a build), stopped with SIGTERM or killed with SIGKILL.
+// Real server processes for tests that need one, stopped with SIGTERM or killed with SIGKILL. `npm test`
+// runs the compiled server, as the README's `npm start` does (SARABAN_SERVER=dist, built by
+// test/run-all.js when stale); a mocha run by hand starts it through tsx, without a build.
 import { spawn, ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
