@@ -205,7 +205,11 @@ describe('letters: routes', function () {
       expect(looping.status, JSON.stringify(looping.body)).to.equal(422);
       expect(looping.body.error.message).to.include('include');
       expect((await api().put(`/api/organisations/${orgId}/letter-templates/nonsense`).set(admin).send({ html: 'x' })).status).to.equal(400);
-      const own = '<div class="signature"><p>ลงนามโดย {{signerName}} ตามแบบของหน่วยงาน</p></div>';
+      // Without the signature space a signed letter's mark would land elsewhere and repeat the name.
+      const spaceless = await api().put(`/api/organisations/${orgId}/letter-templates/signature`).set(admin).send({ html: '<div class="signature"><p>{{signerName}}</p></div>' });
+      expect(spaceless.status).to.equal(422);
+      expect(spaceless.body.error.message).to.include('signature-space');
+      const own = '<div class="signature"><a class="sign-space" href="http://letter.invalid/signature-space"></a><p>ลงนามโดย {{signerName}} ตามแบบของหน่วยงาน</p></div>';
       expect((await api().put(`/api/organisations/${orgId}/letter-templates/signature`).set(admin).send({ html: own })).status).to.equal(200);
       const text = (await api().get(`/api/documents/${draftId}/letter/text`).set((await as('clerk')).auth)).body.text as string;
       expect(text).to.include('ลงนามโดย นายวิชัย ทองดี ตามแบบของหน่วยงาน');

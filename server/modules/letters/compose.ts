@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { thaiDateFull, thaiDateOnlyFull, thaiTime, buddhistYear } from '../../lib/thai-date';
 import { SECRECY, URGENCY, CAPACITY_TH } from '../documents/labels';
+import { SIGNATURE_SPACE_URL } from './signature-space';
 import { parseTemplate, renderTemplate, TemplateError, type View } from './template';
 
 /** The fields a letter is drawn from: a stored document's, or a draft's being previewed. */
@@ -95,6 +96,11 @@ export function checkTemplate(name: string, html: string, others: TemplateSource
   for (const [type, subType] of SAMPLE_KINDS) {
     const fields = { ...sample, type, subType };
     composeHtml(fields, letterView(fields, { nameTh: 'หน่วยงาน' }, { garuda: '' }), (n) => (n === name ? html : others(n)));
+  }
+  // The signed letter's mark goes where this link is (signature-space.ts): without it the mark falls to
+  // the page's lower right and the signer's name is printed twice.
+  if (name === 'signature' && !html.includes(SIGNATURE_SPACE_URL)) {
+    throw new TemplateError(`แบบส่วนลงนามต้องมีที่ลงลายมือชื่อ — the signature template must keep the signature space: <a class="sign-space" href="${SIGNATURE_SPACE_URL}">…</a> around the place above the name`);
   }
 }
 /** One letter of each layout: the types without sub-types, and `type-subType` for every shipped sub-type template. */
