@@ -9,6 +9,9 @@ import { setTestEnv, testDialect, testEnv } from './helpers/env';
 // Cheap argon2 for new password hashes in this process and the servers it starts (server/modules/auth/passwords.ts):
 // the suite signs in thousands of times. A test below checks the default cost stays the library's.
 process.env.PASSWORD_HASH_COST ??= 'test';
+// One master key for signing keys in the whole run (the signature suites set this same one): an organisation
+// CA made by an earlier suite under DATA_DIR's key file could not be opened under theirs.
+process.env.SIGNING_KEY_SECRET ??= 'test-master-key-for-signatures-0123456789';
 
 let database: ThrowawayDatabase | undefined;
 

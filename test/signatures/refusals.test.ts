@@ -2,13 +2,16 @@
 // wrong PIN (and its lock), no fresh sign-in check, expired certificate, and files that are not
 // PDFs, are malformed, encrypted or too large; PKCS#12 import from trusted and unknown CAs.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { SignatureRecord, SigningPin } from '../../server/db/models';
 import { loadActor } from '../../server/modules/auth/actor';
+import { authorityOf } from '../../server/modules/signatures/authority';
 import { issueCredential } from '../../server/modules/signatures/credentials';
-import { api, login, Session } from '../helpers/factories';
+import { seal } from '../../server/modules/signatures/keys';
+import { api, buildOrganisation, login, Session } from '../helpers/factories';
 import { testEnv } from '../helpers/env';
 import { buildSigner, freshGrant, PIN, signThroughApi, useSigningKit, verifyThroughApi } from './helpers';
 import { pdfsig, tempDir } from './tools';
@@ -116,6 +119,21 @@ describe('signatures: refusals and imports', function () {
     const unsigned = await verifyThroughApi(clerk, kit.letter);
     expect(unsigned.status).to.equal(200);
     expect(unsigned.body.signatures).to.deep.equal([]);
+  });
+
+  it("still verifies when one organisation's CA key cannot be opened (its master key changed): that CA's last CRL stands", async () => {
+    const other = await buildOrganisation();
+    const authority = await authorityOf(testEnv().ctx.config.dataDir, other.id);
+    const sealed = authority.keySealed;
+    // Sealed under another master key, and its CRL due for renewal: the renewal cannot open the key.
+    await authority.update({ keySealed: seal(crypto.randomBytes(32), Buffer.from('not this key'), `authority:${authority.fingerprint}`), crlUpdatedAt: null });
+    try {
+      const res = await verifyThroughApi(clerk, kit.letter);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.signatures).to.deep.equal([]);
+    } finally {
+      await authority.update({ keySealed: sealed });
+    }
   });
 
   it('imports a PKCS#12 from a CA an administrator trusts and signs with it (pdfsig: Valid / Trusted); refuses an unknown CA and a wrong password', async () => {

@@ -56,7 +56,15 @@ export async function trustAnchors(): Promise<SigningAuthority[]> {
 export async function knownCrls(dataDir: string): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (const a of await trustAnchors()) {
-    const crl = await currentCrl(dataDir, a);
+    let crl: Buffer | null;
+    try {
+      crl = await currentCrl(dataDir, a);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'authority_key_unavailable')) throw err;
+      // One CA whose key cannot be opened (SIGNING_KEY_SECRET changed) must not stop every verification:
+      // its last published CRL stands until its key is back.
+      crl = a.crlDer ? Buffer.from(a.crlDer, 'base64') : null;
+    }
     if (crl) out.push(crl);
   }
   return out;
