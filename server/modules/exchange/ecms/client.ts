@@ -26,6 +26,8 @@ export interface Fetched {
 export interface EcmsClientOptions {
   /** Certificates of letters' senders when a queue (an ECMS node) relays letters from others; default: the peer itself. */
   resolveSender?: (ecmsOrganisationId: string) => Promise<EcmsPeer | null>;
+  /** Whether a queued letter's ReceiverParty department is ours (a deployment may hold several); default: the identity's id only. */
+  receives?: (departmentId: string) => Promise<boolean>;
   timeoutMs?: number;
 }
 
@@ -126,7 +128,8 @@ export class EcmsClient {
     if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
     const read = await openLetterOffThread(opened.document, sender.certificatePem);
     if (!read.ok) throw new XmlError(`The queued letter was refused: ${read.message}`);
-    if (read.value.receiver.departmentId !== this.identity.ecmsOrganisationId) throw new XmlError('The queued letter is for another organisation.');
+    const forUs = this.options.receives ? await this.options.receives(read.value.receiver.departmentId) : read.value.receiver.departmentId === this.identity.ecmsOrganisationId;
+    if (!forUs) throw new XmlError('The queued letter is for another organisation.');
     return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocument: opened.document } };
   }
 }
