@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import * as soap from 'soap';
 import * as m from './messages';
 import { parseXml, elements, XmlError } from './xml';
+import { SignatureError } from './dsig';
 import { newMessageId, ANONYMOUS } from './envelope';
 import { openOffThread, openLetterOffThread, signOffThread } from './pool';
 import type { OpenedMessage, SignJob } from './open';
@@ -127,7 +128,7 @@ export class EcmsClient {
     const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
     if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
     const read = await openLetterOffThread(opened.document, sender.certificatePem);
-    if (!read.ok) throw new XmlError(`The queued letter was refused: ${read.message}`);
+    if (!read.ok) throw new (read.code === 'bad_signature' ? SignatureError : XmlError)(`The queued letter was refused: ${read.message}`);
     const forUs = this.options.receives ? await this.options.receives(read.value.receiver.departmentId) : read.value.receiver.departmentId === this.identity.ecmsOrganisationId;
     if (!forUs) throw new XmlError('The queued letter is for another organisation.');
     return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocument: opened.document } };
