@@ -86,7 +86,7 @@ export class Deployment {
     if (enclosure) {
       const more = new FormData();
       more.set('role', 'enclosure');
-      more.set('file', new Blob([enclosure.bytes], { type: enclosure.type }), enclosure.filename);
+      more.set('file', new Blob([new Uint8Array(enclosure.bytes)], { type: enclosure.type }), enclosure.filename);
       const r = await fetch(`${this.base}/documents/${draft.body.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await this.token(username)}` }, body: more });
       expect(r.status, await r.clone().text()).to.equal(201);
     }
