@@ -67,7 +67,10 @@ describe('ECMS polling and pickup queues', function () {
     const forged = await governmentDocument({ letterNumber: 'ทส 0001/90', subject: 'ECMS ปลอม', sender: node.ecmsOrganisationId, receiver: ECMS_B_CM, main: samplePdf, attachment: samplePdf }, impostor);
     nodeServer.queue.push({ processId: 'forged-1', payload: forged });
     await eventually('the refusal is listed', async () => ((await refusals()).find((r) => r.reason === 'ecms_poll_bad_signature') ? true : undefined));
+    // Polled again every second: still queued, still refused, listed once.
+    await eventually('polled again', async () => (nodeServer.received.filter((r) => r.operation === 'CorrespondenceLetterInboundRequest').length >= 3 ? true : undefined));
     expect(nodeServer.queue.map((q) => q.processId), 'still queued for the next poll').to.deep.equal(['forged-1']);
+    expect((await refusals()).filter((r) => r.reason === 'ecms_poll_bad_signature'), 'listed once').to.have.length(1);
     expect(nodeServer.received.filter((r) => r.operation === 'CorrespondenceLetterDeleteRequest')).to.have.length(0);
     expect(await inTray('ECMS ปลอม')).to.have.length(0);
     nodeServer.queue.shift();

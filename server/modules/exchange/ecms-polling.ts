@@ -10,7 +10,7 @@ import { Op } from 'sequelize';
 import { ExchangePeer } from '../../db/models';
 import type { AppContext } from '../../context';
 import { rounds } from '../notify/rounds';
-import { EcmsRefused, type Fetched } from './ecms/client';
+import type { Fetched } from './ecms/client';
 import type { EcmsSettings } from './ecms/config';
 import { DbReplayStore } from './ecms/db-stores';
 import { SignatureError } from './ecms/dsig';
@@ -25,13 +25,21 @@ const KEEP_MS = 30 * 24 * 3_600_000;
 const replay = new DbReplayStore();
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
-/** A refused item is recorded for the administrators like a refused request (reason ecms_poll_<code>). */
+/** The last refusal recorded per node: an item that stays at the head of a queue is listed once, not at every poll. */
+const lastRefusal = new Map<number, string>();
+
+/**
+ * An item we refuse is recorded for the administrators like a refused request (reason
+ * ecms_poll_<code>). The node refusing us, or not answering, is only logged: it is not an inbound request.
+ */
 async function refused(node: ExchangePeer, err: unknown, processId?: string): Promise<boolean> {
   const [status, code] = err instanceof EcmsHandlerError ? [err.status, err.code]
     : err instanceof SignatureError ? [403, 'bad_signature']
-      : err instanceof XmlError ? [400, 'malformed']
-        : err instanceof EcmsRefused ? [err.status, err.code] : [0, ''];
+      : err instanceof XmlError ? [400, 'malformed'] : [0, ''];
   if (!status) return false;
+  const seen = `${code}|${processId ?? ''}|${errorText(err)}`;
+  if (lastRefusal.get(Number(node.id)) === seen) return true;
+  lastRefusal.set(Number(node.id), seen);
   await recordRefusal({ at: new Date(), status, code: `poll_${code}`, reason: `${node.nameTh}: ${errorText(err)}`, claimedPeer: node.ecmsOrganisationId ?? undefined, messageId: processId, bytes: 0 });
   return true;
 }
