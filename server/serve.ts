@@ -16,6 +16,7 @@ import { setAppearanceRenderer } from './modules/signatures/appearance';
 import { startExchangeWorker } from './modules/exchange/outbox';
 import { loadEcmsSettings } from './modules/exchange/ecms/config';
 import { wireEcms } from './modules/exchange/ecms-transport';
+import { startEcmsPolling } from './modules/exchange/ecms-polling';
 
 export const log = (line: string) => console.log(`[saraban] ${line}`);
 export const READY = 'saraban:ready';
@@ -77,6 +78,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
   setAppearanceRenderer((html) => renderHtmlToPdf(html));
   const exchange = startExchangeWorker(ctx, config.exchange, log);
   const retention = startRetentionSweep(ctx, log);
+  const ecmsPolling = ecms.enabled ? startEcmsPolling(ctx, ecms, log) : null;
   keepServingThroughEscapedErrors(); // only now: a failure while starting still ends the start
   // One write, so whoever waits for "is running at" sees the whole banner.
   if (!opts.quiet) console.log(await banner(config, ctx.db.dialect, opts.processes));
@@ -89,7 +91,7 @@ export async function serve(config: Config, opts: { processes: number; quiet: bo
     stopping = true;
     // Closing Socket.io closes the HTTP server too.
     retention.close();
-    void ctx.scheduler!.stop().then(() => exchange.close()).then(() => letterPool().close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
+    void ctx.scheduler!.stop().then(() => exchange.close()).then(() => ecmsPolling?.close()).then(() => letterPool().close()).then(() => notifications.close()).then(() => ctx.db.close()).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', stop);

@@ -2,6 +2,7 @@
 // it in the directory with its certificate fingerprint; the tabs for undelivered and refused open.
 import { expect } from 'chai';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
+import { makeParty } from '../exchange/ecms-helpers';
 
 describe('exchange admin page in a real browser', function () {
   this.timeout(120000);
@@ -28,6 +29,9 @@ describe('exchange admin page in a real browser', function () {
       await dialog.getByRole('button', { name: 'บันทึก' }).click();
       await dialog.getByText(/ecmsOrganisationId|รหัสหน่วยงานใน ECMS/).first().waitFor(); // the server says what ECMS needs
       await dialog.getByLabel('รหัสหน่วยงานใน ECMS').fill('11008');
+      // An ECMS agency also needs its endpoint and a certificate that parses (issue 15).
+      await dialog.getByLabel('ที่อยู่ปลายทาง (URL)').fill('https://ecms.example.go.th/ws');
+      await dialog.getByLabel('ใบรับรอง (X.509 PEM)').fill(makeParty('11008').certificatePem);
       await dialog.getByRole('button', { name: 'บันทึก' }).click();
       await dialog.waitFor({ state: 'detached' });
       const row = page.getByRole('table', { name: 'ทะเบียนหน่วยงานภายนอก' }).getByRole('row').filter({ hasText: 'กรมทดสอบบน ECMS' });

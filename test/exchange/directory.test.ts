@@ -38,7 +38,24 @@ describe('exchange directory and identity', () => {
     expect(again.status).to.equal(409);
     const ecms = await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'กรมบน ECMS', agencyCode: 'ตย 0102', transport: 'ecms' });
     expect(ecms.status).to.equal(422);
-    expect((await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'กรมบน ECMS', agencyCode: 'ตย 0102', transport: 'ecms', ecmsOrganisationId: '11008', endpointUrl: 'https://ecms.example.go.th/ws' })).status).to.equal(201);
+    const ecmsFields = async (entry: Record<string, unknown>) => {
+      const r = await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'กรมบน ECMS', agencyCode: 'ตย 0102', transport: 'ecms', ...entry });
+      expect(r.status, JSON.stringify(r.body)).to.equal(422);
+      return r.body.error.details.map((d: { field: string }) => d.field);
+    };
+    expect(await ecmsFields({ ecmsOrganisationId: '11008', endpointUrl: 'https://ecms.example.go.th/ws' }), 'an ecms agency without a certificate').to.deep.equal(['certificatePem']);
+    expect(await ecmsFields({ ecmsOrganisationId: '11008', certificatePem }), 'one without an endpoint').to.deep.equal(['endpointUrl']);
+    expect(await ecmsFields({ ecmsOrganisationId: 'MOPH-1', endpointUrl: 'https://ecms.example.go.th/ws', certificatePem }), 'ECMS ids are numeric').to.deep.equal(['ecmsOrganisationId']);
+    expect(await ecmsFields({ ecmsOrganisationId: '11008', endpointUrl: 'https://ecms.example.go.th/ws', certificatePem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }), 'a certificate that does not parse').to.deep.equal(['certificatePem']);
+    const ecmsOk = await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'กรมบน ECMS', agencyCode: 'ตย 0102', transport: 'ecms', ecmsOrganisationId: '11008', endpointUrl: 'https://ecms.example.go.th/ws', certificatePem });
+    expect(ecmsOk.status, JSON.stringify(ecmsOk.body)).to.equal(201);
+    expect(ecmsOk.body.ecmsMode).to.equal('direct');
+    const noCert = await api().patch(`/api/exchange/peers/${ecmsOk.body.id}`).set(admin.auth).send({ certificatePem: null });
+    expect(noCert.status, 'nor changed to lack one').to.equal(422);
+    expect(noCert.body.error.details.map((d: { field: string }) => d.field)).to.deep.equal(['certificatePem']);
+    const pickup = await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'กรมที่มารับเอง', agencyCode: 'ตย 0104', transport: 'ecms', ecmsOrganisationId: '11009', certificatePem, ecmsMode: 'pickup' });
+    expect(pickup.status, 'a peer that polls us needs no endpoint').to.equal(201);
+    expect((await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'x', agencyCode: 'ตย 0105', transport: 'email', email: 'a@example.go.th', ecmsMode: 'poll' })).status).to.equal(422);
     const garbage = await api().post('/api/exchange/peers').set(admin.auth).send({ nameTh: 'x', agencyCode: 'ตย 0103', transport: 'saraban', endpointUrl: 'https://x.example/', certificatePem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' });
     expect(garbage.status).to.equal(422);
     const patched = await api().patch(`/api/exchange/peers/${ok.body.id}`).set(admin.auth).send({ active: false });

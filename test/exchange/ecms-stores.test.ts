@@ -64,6 +64,17 @@ describe('ECMS state in the database', function () {
     expect((await q.next(a))?.processId).to.equal(second.processId);
   });
 
+  it('enqueues under the caller\'s ProcessID once: a retry of the same enqueue finds the first item', async () => {
+    const q = new DbPickupQueue();
+    const a = peer();
+    const processId = `saraban-out-${a}`;
+    const first = await q.enqueue(a, '<letter/>', processId);
+    const again = await q.enqueue(a, '<letter again/>', processId);
+    expect(again).to.deep.equal(first);
+    expect(await q.remove(a, processId)).to.equal(true);
+    expect(await q.next(a), 'one item only').to.equal(null);
+  });
+
   it('the endpoint on these stores: a failed handler leaves the MessageID to the retry, which is stored once; a third send is a duplicate', async () => {
     const us = makeParty('11008'), them = makeParty('12001');
     const app = express();

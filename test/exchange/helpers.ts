@@ -74,8 +74,8 @@ export class Deployment {
     return orgs.find((o) => o.agencyCode === agencyCode)!.id;
   }
 
-  /** A numbered outgoing letter with a main file, by `clerk` (central office, สธ 02). */
-  async numberedLetter(subject: string, username = 'clerk'): Promise<number> {
+  /** A numbered outgoing letter with a main file (and `enclosure`, if given), by `clerk` (central office, สธ 02). */
+  async numberedLetter(subject: string, username = 'clerk', enclosure?: { filename: string; type: string; bytes: Buffer }): Promise<number> {
     const draft = await this.as(username, 'POST', '/documents', outgoingLetter({ subject }));
     expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
     const form = new FormData();
@@ -83,6 +83,13 @@ export class Deployment {
     form.set('file', new Blob([pdf], { type: 'application/pdf' }), 'หนังสือ.pdf');
     const up = await fetch(`${this.base}/documents/${draft.body.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await this.token(username)}` }, body: form });
     expect(up.status, await up.clone().text()).to.equal(201);
+    if (enclosure) {
+      const more = new FormData();
+      more.set('role', 'enclosure');
+      more.set('file', new Blob([new Uint8Array(enclosure.bytes)], { type: enclosure.type }), enclosure.filename);
+      const r = await fetch(`${this.base}/documents/${draft.body.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await this.token(username)}` }, body: more });
+      expect(r.status, await r.clone().text()).to.equal(201);
+    }
     const books = (await this.as(username, 'GET', '/registers')).body.items as Array<{ id: number; kind: string; unitId: number | null }>;
     const outgoing = books.find((b) => b.kind === 'outgoing' && b.unitId === null)!;
     const reg = await this.as(username, 'POST', `/registers/${outgoing.id}/entries`, { documentId: draft.body.id });

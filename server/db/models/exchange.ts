@@ -6,6 +6,9 @@ import { DataTypes, Model, Sequelize, CreationOptional } from 'sequelize';
 
 export const EXCHANGE_TRANSPORTS = ['saraban', 'ecms', 'email'] as const;
 export type ExchangeTransport = (typeof EXCHANGE_TRANSPORTS)[number];
+/** How an ECMS peer exchanges: direct (both listen), poll (we poll its queue: an ECMS node), pickup (it polls ours). */
+export const ECMS_MODES = ['direct', 'poll', 'pickup'] as const;
+export type EcmsMode = (typeof ECMS_MODES)[number];
 
 /**
  * An agency outside this deployment. One model for every transport: the native transport uses
@@ -28,6 +31,9 @@ export class ExchangePeer extends Model {
   /** SHA-256 of the certificate's DER, hex: what two administrators compare on the phone. */
   declare certificateSha256: string | null;
   declare active: CreationOptional<boolean>;
+  declare ecmsMode: CreationOptional<EcmsMode>;
+  /** While a server process polls this peer's queue (migration 20261208100000-ecms-polling). */
+  declare pollLockedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -105,7 +111,7 @@ export function initExchangeModels(sequelize: Sequelize): void {
     {
       id, nameTh: str(255, false), nameEn: str(255), ministryCode: str(16), agencyCode: str(64, false), ecmsOrganisationId: str(64), transport: str(16, false),
       endpointUrl: str(1000), email: str(255), certificatePem: text(), certificateSha256: str(64), active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: date(false), updatedAt: date(false),
+      ecmsMode: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'direct' }, pollLockedUntil: date(), createdAt: date(false), updatedAt: date(false),
     },
     { sequelize, tableName: 'exchange_peers' },
   );

@@ -4,7 +4,7 @@
 // of the certificate it carries (so the endpoint and codes come from the key holder); the
 // administrators compare the fingerprint over a second channel (a phone call) before relying on it.
 import { Op, UniqueConstraintError } from 'sequelize';
-import { ExchangePeer, Organisation, ExchangeTransport } from '../../db/models';
+import { ExchangePeer, Organisation, ExchangeTransport, type EcmsMode } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import { parseCertificate, publicIdentity, sha256Hex } from './identity';
 import { parseJws, Refusal, selfCertificate, signMessage, TYP, verifyWith } from './envelope';
@@ -19,6 +19,8 @@ export interface PeerInput {
   endpointUrl?: string | null;
   email?: string | null;
   certificatePem?: string | null;
+  /** ecms only: direct (default), poll (we poll its queue: an ECMS node), pickup (it polls ours). */
+  ecmsMode?: EcmsMode;
   active?: boolean;
 }
 
@@ -26,18 +28,28 @@ export function presentPeer(p: ExchangePeer) {
   return {
     id: Number(p.id), nameTh: p.nameTh, nameEn: p.nameEn ?? null, ministryCode: p.ministryCode ?? null, agencyCode: p.agencyCode, ecmsOrganisationId: p.ecmsOrganisationId ?? null,
     transport: p.transport, endpointUrl: p.endpointUrl ?? null, email: p.email ?? null, certificatePem: p.certificatePem ?? null, certificateSha256: p.certificateSha256 ?? null,
-    active: Boolean(p.active), createdAt: new Date(p.createdAt).toISOString(), updatedAt: new Date(p.updatedAt).toISOString(),
+    ecmsMode: p.ecmsMode ?? 'direct', active: Boolean(p.active), createdAt: new Date(p.createdAt).toISOString(), updatedAt: new Date(p.updatedAt).toISOString(),
   };
 }
 
-/** What each transport needs to reach the agency; 422 names the missing field. */
+/**
+ * What each transport needs to reach the agency and to trust what it sends; 422 names the field.
+ * saraban and ecms: an endpoint and a certificate (one that parses: columns() checks it), except an
+ * ECMS peer that polls our queue (pickup), which has no endpoint to post to; ecms: a numeric ECMS
+ * organisation id (what wsa:From and the letters' parties name).
+ */
 function assertUsable(v: PeerInput): void {
-  const missing: string[] = [];
-  if (v.transport === 'saraban' && !v.endpointUrl) missing.push('endpointUrl');
-  if (v.transport === 'saraban' && !v.certificatePem) missing.push('certificatePem');
-  if (v.transport === 'ecms' && !v.ecmsOrganisationId) missing.push('ecmsOrganisationId');
-  if (v.transport === 'email' && !v.email) missing.push('email');
-  if (missing.length) throw unprocessable(`A ${v.transport} agency needs ${missing.join(', ')}.`, missing.map((field) => ({ field, message: `required for transport ${v.transport}` })));
+  const missing: Array<{ field: string; message: string }> = [];
+  const need = (field: string) => missing.push({ field, message: `required for transport ${v.transport}` });
+  if (v.transport === 'saraban' || v.transport === 'ecms') {
+    if (!v.endpointUrl && !(v.transport === 'ecms' && v.ecmsMode === 'pickup')) need('endpointUrl');
+    if (!v.certificatePem) need('certificatePem');
+  }
+  if (v.transport === 'ecms' && !v.ecmsOrganisationId) need('ecmsOrganisationId');
+  else if (v.transport === 'ecms' && !/^\d{1,10}$/.test(v.ecmsOrganisationId!)) missing.push({ field: 'ecmsOrganisationId', message: 'an ECMS organisation id is 1 to 10 digits' });
+  if (v.transport === 'email' && !v.email) need('email');
+  if (v.transport !== 'ecms' && v.ecmsMode && v.ecmsMode !== 'direct') missing.push({ field: 'ecmsMode', message: 'only an ecms agency polls or is polled' });
+  if (missing.length) throw unprocessable(`A ${v.transport} agency needs ${missing.map((m) => m.field).join(', ')}.`, missing);
 }
 
 function columns(v: PeerInput) {
@@ -45,7 +57,7 @@ function columns(v: PeerInput) {
   return {
     nameTh: v.nameTh, nameEn: v.nameEn ?? null, ministryCode: v.ministryCode ?? null, agencyCode: v.agencyCode, ecmsOrganisationId: v.ecmsOrganisationId ?? null,
     transport: v.transport, endpointUrl: v.endpointUrl ?? null, email: v.email ?? null, certificatePem: cert ? cert.toString('pem') : null,
-    certificateSha256: cert ? sha256Hex(cert.rawData) : null, ...(v.active === undefined ? {} : { active: v.active }),
+    certificateSha256: cert ? sha256Hex(cert.rawData) : null, ecmsMode: v.ecmsMode ?? 'direct', ...(v.active === undefined ? {} : { active: v.active }),
   };
 }
 
@@ -65,7 +77,9 @@ export async function updatePeer(id: number, patch: Partial<PeerInput>): Promise
   const peer = await ExchangePeer.findByPk(id);
   if (!peer) throw notFound('Directory entry');
   const merged = { ...presentPeer(peer), ...patch } as PeerInput;
-  assertUsable(merged);
+  // Switching an entry off needs nothing from it (an entry made before these checks may lack a field).
+  const onlyDeactivates = Object.keys(patch).length === 1 && patch.active === false;
+  if (!onlyDeactivates) assertUsable(merged);
   try {
     return await peer.update(columns(merged));
   } catch (err) {

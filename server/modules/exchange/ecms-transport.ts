@@ -19,10 +19,11 @@ import { getExchangeIdentity } from './identity';
 import { registerTransport } from './outbox';
 import type { NoticeBody } from './payload';
 import { applyReceipt, createArrival, discardFiles, stageFiles, withdrawArrival } from './arrival';
-import { EcmsClient, EcmsRefused } from './ecms/client';
+import { EcmsClient, EcmsRefused, type EcmsClientOptions } from './ecms/client';
 import type { EcmsSettings } from './ecms/config';
 import { DbPickupQueue, DbReplayStore } from './ecms/db-stores';
 import { messageTime, newMessageId } from './ecms/envelope';
+import { signDocumentOffThread } from './ecms/pool';
 import * as m from './ecms/messages';
 import type { EcmsServerOptions } from './ecms/server';
 import { EcmsHandlerError, type ArrivedLetter, type EcmsHandlers, type EcmsIdentity, type EcmsOrigin, type EcmsPeer, type RefusalRecord } from './ecms/types';
@@ -52,16 +53,17 @@ async function partyOf(organisationId: number, fallback: string, t?: Transaction
 
 let signingKey: { sha: string; pem: string } | null = null;
 /** The deployment's exchange key (the one the native transport signs with), as ECMS wants it; a replaced key is picked up within identity.ts's cache time. */
-async function identityAs(ecmsOrganisationId: string): Promise<EcmsIdentity> {
+export async function identityAs(ecmsOrganisationId: string): Promise<EcmsIdentity> {
   const keys = await getExchangeIdentity();
   if (signingKey?.sha !== keys.certificateSha256) signingKey = { sha: keys.certificateSha256, pem: keys.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string };
   return { ecmsOrganisationId, privateKeyPem: signingKey.pem, certificatePem: keys.certificatePem };
 }
 
-const asEcmsPeer = (p: ExchangePeer): EcmsPeer | null =>
-  (p.ecmsOrganisationId && p.endpointUrl && p.certificatePem ? { ecmsOrganisationId: p.ecmsOrganisationId, endpointUrl: p.endpointUrl, certificatePem: p.certificatePem } : null);
+/** What the ECMS core needs of a directory entry; a peer that polls us (pickup) has no endpoint, and needs none. */
+export const asEcmsPeer = (p: ExchangePeer): EcmsPeer | null =>
+  (p.ecmsOrganisationId && (p.endpointUrl || p.ecmsMode === 'pickup') && p.certificatePem ? { ecmsOrganisationId: p.ecmsOrganisationId, endpointUrl: p.endpointUrl ?? '', certificatePem: p.certificatePem } : null);
 
-const directoryEntry = (ecmsOrganisationId: string) => ExchangePeer.findOne({ where: { transport: 'ecms', ecmsOrganisationId, active: true }, order: [['id', 'ASC']] });
+export const directoryEntry = (ecmsOrganisationId: string) => ExchangePeer.findOne({ where: { transport: 'ecms', ecmsOrganisationId, active: true }, order: [['id', 'ASC']] });
 
 async function senderOf(origin: EcmsOrigin): Promise<ExchangePeer> {
   const peer = await directoryEntry(origin.peer.ecmsOrganisationId);
@@ -84,7 +86,7 @@ async function freeClosedKey(t: Transaction, peer: ExchangePeer, key: string): P
   if (d && ['rejected', 'returned', 'withdrawn'].includes(d.status)) await earlier.update({ messageId: `${key}#${earlier.id}` }, { transaction: t });
 }
 
-function handlers(ctx: AppContext): EcmsHandlers {
+export function handlers(ctx: AppContext): EcmsHandlers {
   const seq = ctx.db.sequelize;
   return {
     async onLetterArrived({ letter: L, signedDocument }: ArrivedLetter, origin: EcmsOrigin) {
@@ -173,17 +175,21 @@ function handlers(ctx: AppContext): EcmsHandlers {
 // ---- outgoing: the exchange outbox's driver for directory entries with transport ecms ------------
 
 const clients = new Map<string, EcmsClient>();
-/** node-soap reads the WSDL once per client: keep one per (identity, peer) while both stay the same. */
-function clientFor(identity: EcmsIdentity, peer: ExchangePeer, p: EcmsPeer): EcmsClient {
-  const key = [identity.ecmsOrganisationId, signingKey?.sha, peer.id, p.endpointUrl, peer.certificateSha256].join('|');
+/** node-soap reads the WSDL once per client: keep one per (identity, peer, use) while they stay the same. */
+export function clientFor(identity: EcmsIdentity, peer: ExchangePeer, p: EcmsPeer, options?: { use: string } & EcmsClientOptions): EcmsClient {
+  const key = [options?.use ?? 'send', identity.ecmsOrganisationId, signingKey?.sha, peer.id, p.endpointUrl, peer.certificateSha256].join('|');
   let c = clients.get(key);
   if (!c) {
     if (clients.size > 200) clients.clear();
-    c = new EcmsClient(identity, p);
+    c = new EcmsClient(identity, p, options);
     clients.set(key, c);
   }
   return c;
 }
+
+/** Whether a ReceiverParty department is an organisation here. */
+export const receivesHere = async (departmentId: string) => (await Organisation.count({ where: { interchangeId: departmentId, active: true } })) > 0;
+
 
 /**
  * The MessageID of a row stays the same across retries, so the peer answers a repeat with
@@ -220,7 +226,44 @@ async function letterOf(ctx: AppContext, d: Delivery, doc: Document, me: { depar
   };
 }
 
-async function deliverEcms(ctx: AppContext, settings: EcmsSettings, row: ExchangeOutbox, peer: ExchangePeer): Promise<void> {
+const pickupQueue = new DbPickupQueue();
+/** One queue item per outbox row, whatever the retries: a retry after a lost outcome finds it. */
+const pickupId = (outboxId: number) => `saraban-out-${outboxId}`;
+
+/**
+ * A peer that polls us (pickup): the letter (signed on its own, as a node would relay it) or the
+ * notifier waits in our queue until the peer's CorrespondenceLetterInboundRequest takes it. A
+ * withdrawal takes the letter out of the queue if it is still there (the queue carries no withdrawal).
+ */
+async function enqueueFor(ctx: AppContext, row: ExchangeOutbox, peer: ExchangePeer, d: Delivery, doc: Document, me: { departmentId: string; ministryId: string }): Promise<void | { awaitingPickup: true }> {
+  const queueOf = peer.ecmsOrganisationId!;
+  if (row.kind === 'letter') {
+    if (!(await pickupQueue.get(queueOf, pickupId(Number(row.id))))) {
+      const identity = await identityAs(me.departmentId);
+      const letterId = `letter-${crypto.randomUUID()}`;
+      const signed = await signDocumentOffThread(m.letterXml(await letterOf(ctx, d, doc, me, peer), letterId), letterId, identity);
+      await pickupQueue.enqueue(queueOf, signed, pickupId(Number(row.id)));
+    }
+    return { awaitingPickup: true };
+  }
+  const n = JSON.parse(row.noticeJson!) as NoticeBody;
+  if (n.status === 'withdrawn') {
+    const letter = await ExchangeOutbox.findOne({ where: { deliveryId: d.id, kind: 'letter' } });
+    if (letter) await pickupQueue.remove(queueOf, pickupId(Number(letter.id)));
+    return;
+  }
+  await pickupQueue.enqueue(queueOf, m.notifierXml(notifierOf(n, d, doc)), pickupId(Number(row.id)));
+}
+
+function notifierOf(n: NoticeBody, d: Delivery, doc: Document): m.EcmsNotifier {
+  const kind = ({ delivered: 'receive', received: 'accept', rejected: 'reject', returned: 'invalid' } as const)[n.status as Exclude<NoticeBody['status'], 'withdrawn'>];
+  return {
+    kind, letterNumber: doc.letterNumber ?? '-', correspondenceDate: doc.letterDate ?? new Date(d.sentAt).toISOString().slice(0, 10), subject: doc.subject,
+    acceptId: kind === 'accept' ? `${n.receiveNumber ?? d.id}${n.receiveYear ? `/${n.receiveYear}` : ''}` : undefined, reason: n.reason ?? undefined,
+  };
+}
+
+async function deliverEcms(ctx: AppContext, settings: EcmsSettings, row: ExchangeOutbox, peer: ExchangePeer): Promise<void | { awaitingPickup: true }> {
   const target = asEcmsPeer(peer);
   if (!target) throw new Error('the directory entry has no ECMS organisation id, endpoint or certificate');
   const d = (await Delivery.findByPk(row.deliveryId))!;
@@ -228,6 +271,7 @@ async function deliverEcms(ctx: AppContext, settings: EcmsSettings, row: Exchang
   if (!doc) throw new Error('the letter is no longer stored');
   // A notifier about a letter from elsewhere speaks for its recipient here; anything else for the sender.
   const me = await partyOf(Number(d.senderAgencyId ? d.recipientOrganisationId : d.senderOrganisationId), settings.organisationId!);
+  if (peer.ecmsMode === 'pickup') return enqueueFor(ctx, row, peer, d, doc, me);
   const client = clientFor(await identityAs(me.departmentId), peer, target);
   const messageId = await messageIdOf(row, me.departmentId, settings.clockSkewMs / 2);
   try {
@@ -241,11 +285,7 @@ async function deliverEcms(ctx: AppContext, settings: EcmsSettings, row: Exchang
       await client.withdraw({ letterNumber: doc.letterNumber!, correspondenceDate: doc.letterDate!, senderDepartmentId: me.departmentId, receiverDepartmentId: target.ecmsOrganisationId }, messageId);
       return;
     }
-    const kind = ({ delivered: 'receive', received: 'accept', rejected: 'reject', returned: 'invalid' } as const)[n.status];
-    await client.sendNotifier({
-      kind, letterNumber: doc.letterNumber ?? '-', correspondenceDate: doc.letterDate ?? new Date(d.sentAt).toISOString().slice(0, 10), subject: doc.subject,
-      acceptId: kind === 'accept' ? `${n.receiveNumber ?? d.id}${n.receiveYear ? `/${n.receiveYear}` : ''}` : undefined, reason: n.reason ?? undefined,
-    }, messageId);
+    await client.sendNotifier(notifierOf(n, d, doc), messageId);
   } catch (err) {
     if (err instanceof EcmsRefused && err.code === 'duplicate_message') return; // the peer had it already: delivered
     if (err instanceof EcmsRefused) throw new Error(`HTTP ${err.status} ${err.code} from ${peer.nameTh}: ${err.message}`);
@@ -254,7 +294,7 @@ async function deliverEcms(ctx: AppContext, settings: EcmsSettings, row: Exchang
 }
 
 /** Refusals at the ECMS endpoint go to the administrators' list with the native ones, their reason prefixed ecms_. */
-async function recordRefusal(r: RefusalRecord): Promise<void> {
+export async function recordRefusal(r: RefusalRecord): Promise<void> {
   const peer = r.claimedPeer ? await directoryEntry(r.claimedPeer) : null;
   await ExchangeRefusal.create({
     peerId: peer?.id ?? null, claimedSender: r.claimedPeer?.slice(0, 255) ?? null, messageId: r.messageId?.slice(0, 128) ?? null, remoteAddress: r.remoteAddress?.slice(0, 64) || null,
@@ -268,7 +308,7 @@ export function wireEcms(ctx: AppContext, settings: EcmsSettings): EcmsServerOpt
   return {
     identity: () => identityAs(settings.organisationId!),
     endpointUrls: settings.endpointUrls,
-    receives: async (departmentId) => (await Organisation.count({ where: { interchangeId: departmentId, active: true } })) > 0,
+    receives: receivesHere,
     resolvePeer: async (id) => {
       const p = await directoryEntry(id);
       return p ? asEcmsPeer(p) : null;

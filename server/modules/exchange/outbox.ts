@@ -26,9 +26,13 @@ export interface ExchangeSettings {
   leaseMs: number;
 }
 
-/** A transport moves one outbox row to its peer; it throws when the peer has not acknowledged it. */
+/**
+ * A transport moves one outbox row to its peer; it throws when the peer has not acknowledged it.
+ * `awaitingPickup`: the letter waits in a queue here for the peer to collect (ECMS pickup), so it is
+ * sent, not yet delivered (the peer's receipt says that).
+ */
 export interface TransportDriver {
-  deliver(ctx: AppContext, row: ExchangeOutbox, peer: ExchangePeer): Promise<void>;
+  deliver(ctx: AppContext, row: ExchangeOutbox, peer: ExchangePeer): Promise<void | { awaitingPickup: true }>;
 }
 const drivers = new Map<ExchangeTransport, TransportDriver>();
 
@@ -74,11 +78,17 @@ export async function onDeliveryChange(t: Transaction, d: Delivery, status: stri
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
-async function succeeded(sequelize: Sequelize, row: ExchangeOutbox, attempts: number): Promise<void> {
+async function succeeded(sequelize: Sequelize, row: ExchangeOutbox, attempts: number, awaitingPickup = false): Promise<void> {
   await writeTransaction(sequelize, async (t) => {
     await ExchangeOutbox.update({ status: 'sent', attempts, sentAt: new Date(), lockedUntil: null, lastError: null }, { where: { id: row.id }, transaction: t });
     if (row.kind !== 'letter') return;
     const d = await Delivery.findByPk(row.deliveryId, { transaction: t, lock: t.LOCK.UPDATE });
+    if (awaitingPickup) {
+      if (d?.status !== 'queued') return;
+      await d.update({ status: 'sent' }, { transaction: t });
+      await recordChange(t, d, 'sent', null, `รอระบบของผู้รับมารับจากคิวของเรา (waiting in our ECMS queue for the recipient's system to collect it, ${row.messageId})`, { messageId: row.messageId, attempts });
+      return;
+    }
     if (!d || !['queued', 'sent'].includes(d.status)) return; // withdrawn meanwhile (its notice follows), or already further on
     await d.update({ status: 'delivered', deliveredAt: new Date() }, { transaction: t });
     await recordChange(t, d, 'delivered', null, `the recipient's system acknowledged it (${row.messageId})`, { messageId: row.messageId, attempts });
@@ -127,8 +137,8 @@ export async function sendDue(ctx: AppContext, s: ExchangeSettings, log: (line: 
         if (!peer || !peer.active) throw new Error('the agency is no longer active in the directory');
         const driver = drivers.get(peer.transport);
         if (!driver) throw new Error(`no transport "${peer.transport}" in this deployment`);
-        await driver.deliver(ctx, row, peer);
-        await succeeded(ctx.db.sequelize, row, attempts);
+        const outcome = await driver.deliver(ctx, row, peer);
+        await succeeded(ctx.db.sequelize, row, attempts, Boolean(outcome?.awaitingPickup));
       } catch (err) {
         await failed(ctx.db.sequelize, row, attempts, err, s, log).catch((e) => log(`exchange: ${errorText(e)}`));
       }

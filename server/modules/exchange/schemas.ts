@@ -1,6 +1,6 @@
 // Request and response shapes of the exchange's administration (they also generate the OpenAPI document).
 import { z } from '../../lib/openapi';
-import { EXCHANGE_TRANSPORTS } from '../../db/models';
+import { ECMS_MODES, EXCHANGE_TRANSPORTS } from '../../db/models';
 
 const pem = z.string().trim().max(20_000).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, 'a PEM certificate (-----BEGIN CERTIFICATE-----)');
 const code = (max: number) => z.string().trim().min(1).max(max);
@@ -11,6 +11,7 @@ export const PeerBody = z.object({
   ecmsOrganisationId: opt(64).openapi({ description: 'its organisation id on the government interchange (ECMS)' }), transport: z.enum(EXCHANGE_TRANSPORTS),
   endpointUrl: z.url({ protocol: /^https?$/ }).max(1000).nullable().optional().openapi({ description: 'saraban: its inbox (…/api/exchange/inbox); ecms: its ECMS node' }),
   email: z.email().max(255).nullable().optional(), certificatePem: pem.nullable().optional().openapi({ description: 'X.509 (PEM) its messages are verified with: its own certificate, or the CA that issues it' }),
+  ecmsMode: z.enum(ECMS_MODES).optional().openapi({ description: 'ecms only: direct (both sides post; default), poll (we poll its queue: an ECMS node that keeps letters for us), pickup (it polls our queue: letters to it wait there; no endpoint needed)' }),
   active: z.boolean().optional(),
 }).strict().openapi('ExchangePeerInput');
 
@@ -19,7 +20,7 @@ export const PeerPatch = PeerBody.partial().strict().openapi('ExchangePeerPatch'
 export const Peer = z.object({
   id: z.number(), nameTh: z.string(), nameEn: z.string().nullable(), ministryCode: z.string().nullable(), agencyCode: z.string(), ecmsOrganisationId: z.string().nullable(),
   transport: z.enum(EXCHANGE_TRANSPORTS), endpointUrl: z.string().nullable(), email: z.string().nullable(), certificatePem: z.string().nullable(),
-  certificateSha256: z.string().nullable().openapi({ description: 'compare it with the agency over a second channel before trusting the entry' }), active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+  certificateSha256: z.string().nullable().openapi({ description: 'compare it with the agency over a second channel before trusting the entry' }), ecmsMode: z.enum(ECMS_MODES), active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('ExchangePeer');
 
 export const PeersQuery = z.object({ transport: z.enum(EXCHANGE_TRANSPORTS).optional(), search: z.string().trim().max(100).optional() });

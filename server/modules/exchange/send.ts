@@ -2,7 +2,8 @@
 // in the send's transaction; the outbox worker carries it after commit. Called by deliveries' send
 // and resend, so one delivery model serves every channel.
 import { Op, Transaction } from 'sequelize';
-import { Delivery, Document, ExchangePeer, DeliveryRole, OPEN_DELIVERY_STATUSES } from '../../db/models';
+import { Attachment, Delivery, Document, ExchangePeer, DeliveryRole, OPEN_DELIVERY_STATUSES } from '../../db/models';
+import { MIME_CODES } from './ecms/messages';
 import { conflict, unprocessable } from '../../lib/errors';
 import { insertRow } from '../../db/transaction';
 import type { Actor } from '../auth/actor';
@@ -33,10 +34,23 @@ async function resolve(t: Transaction, doc: Document, targets: AgencyTarget[]): 
     return [];
   });
   if (problems.length) throw unprocessable(`Some agencies cannot receive this letter: ${problems.map((p) => p.message).join('; ')}.`, problems);
+  if ([...peers.values()].some((p) => p.transport === 'ecms')) await assertEcmsFileTypes(t, doc);
   const replaced = targets.map((x) => x.previousDeliveryId).filter((x): x is number => !!x);
   const live = await Delivery.findAll({ where: { documentId: doc.id, recipientKind: 'agency', ...(replaced.length ? { id: { [Op.notIn]: replaced } } : {}), recipientAgencyId: { [Op.in]: ids.map(String) }, status: { [Op.in]: [...OPEN_DELIVERY_STATUSES, 'received', 'failed'] } }, transaction: t });
   if (live.length) throw conflict(`The letter was already sent to ${live.map((d) => `${d.recipientName} (${d.status})`).join(', ')}: withdraw it first to send again.`, live.map((d) => ({ deliveryId: Number(d.id), agencyId: d.recipientAgencyId, status: d.status })));
   return peers;
+}
+
+/** ECMS carries only the file types of its MIME code list: refused at send time, naming each file, not left to fail in the outbox. */
+async function assertEcmsFileTypes(t: Transaction, doc: Document): Promise<void> {
+  const files = await Attachment.findAll({ where: { documentId: doc.id }, attributes: ['filename', 'mime'], order: [['id', 'ASC']], transaction: t });
+  const outside = files.filter((f) => !(f.mime in MIME_CODES));
+  if (!outside.length) return;
+  const allowed = Object.values(MIME_CODES).join(', ');
+  throw unprocessable(
+    `ส่งทางระบบ ECMS ไม่ได้: ไฟล์ ${outside.map((f) => `"${f.filename}" (${f.mime})`).join(', ')} ไม่อยู่ในรายการชนิดไฟล์ที่ ECMS รับ (${allowed}) — แปลงเป็น PDF หรือนำไฟล์นั้นออกก่อนส่ง`,
+    outside.map((f) => ({ field: 'attachments', message: `${f.filename}: ${f.mime} is not in the ECMS MIME code list` })),
+  );
 }
 
 export async function queueAgencyLetters(t: Transaction, actor: Actor, doc: Document, targets: AgencyTarget[], now: Date): Promise<Delivery[]> {

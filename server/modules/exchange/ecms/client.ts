@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import * as soap from 'soap';
 import * as m from './messages';
 import { parseXml, elements, XmlError } from './xml';
+import { SignatureError } from './dsig';
 import { newMessageId, ANONYMOUS } from './envelope';
 import { openOffThread, openLetterOffThread, signOffThread } from './pool';
 import type { OpenedMessage, SignJob } from './open';
@@ -26,6 +27,8 @@ export interface Fetched {
 export interface EcmsClientOptions {
   /** Certificates of letters' senders when a queue (an ECMS node) relays letters from others; default: the peer itself. */
   resolveSender?: (ecmsOrganisationId: string) => Promise<EcmsPeer | null>;
+  /** Whether a queued letter's ReceiverParty department is ours (a deployment may hold several); default: the identity's id only. */
+  receives?: (departmentId: string) => Promise<boolean>;
   timeoutMs?: number;
 }
 
@@ -125,8 +128,9 @@ export class EcmsClient {
     const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
     if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
     const read = await openLetterOffThread(opened.document, sender.certificatePem);
-    if (!read.ok) throw new XmlError(`The queued letter was refused: ${read.message}`);
-    if (read.value.receiver.departmentId !== this.identity.ecmsOrganisationId) throw new XmlError('The queued letter is for another organisation.');
+    if (!read.ok) throw new (read.code === 'bad_signature' ? SignatureError : XmlError)(`The queued letter was refused: ${read.message}`);
+    const forUs = this.options.receives ? await this.options.receives(read.value.receiver.departmentId) : read.value.receiver.departmentId === this.identity.ecmsOrganisationId;
+    if (!forUs) throw new XmlError('The queued letter is for another organisation.');
     return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocument: opened.document } };
   }
 }

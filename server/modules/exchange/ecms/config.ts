@@ -12,6 +12,9 @@ export interface EcmsSettings {
   clockSkewMs: number;
   /** Requests per minute and address (ECMS_RATE_LIMIT). */
   rateLimit: { windowMs: number; limit: number };
+  /** How often the queues of directory entries in poll mode are read (ECMS_POLL_SECONDS), and at most how many items a round takes from one. */
+  pollMs: number;
+  pollBatch: number;
 }
 
 function positive(name: string, fallback: number): number {
@@ -35,5 +38,7 @@ export function loadEcmsSettings(config: Pick<Config, 'publicUrl'>): EcmsSetting
     maxBytes: positive('ECMS_MAX_BYTES', 25 * 1024 * 1024),
     clockSkewMs: positive('ECMS_CLOCK_SKEW_SECONDS', 900) * 1000,
     rateLimit: { windowMs: 60_000, limit: positive('ECMS_RATE_LIMIT', 600) },
+    pollMs: positive('ECMS_POLL_SECONDS', 60) * 1000,
+    pollBatch: 50,
   };
 }

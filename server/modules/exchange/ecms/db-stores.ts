@@ -46,8 +46,15 @@ export class DbReplayStore implements ReplayStore {
 const item = (row: EcmsPickupItem): QueuedItem => ({ processId: row.processId, processTime: row.createdAt, payloadXml: row.payloadXml });
 
 export class DbPickupQueue implements PickupQueue {
-  async enqueue(peerOrganisationId: string, payloadXml: string): Promise<QueuedItem> {
-    return item(await EcmsPickupItem.create({ peerOrganisationId, processId: crypto.randomUUID(), payloadXml, createdAt: new Date() }));
+  async enqueue(peerOrganisationId: string, payloadXml: string, processId: string = crypto.randomUUID()): Promise<QueuedItem> {
+    try {
+      return item(await EcmsPickupItem.create({ peerOrganisationId, processId, payloadXml, createdAt: new Date() }));
+    } catch (err) {
+      // Enqueued already (a retry after the first enqueue's outcome was lost): the same item.
+      const row = err instanceof UniqueConstraintError ? await EcmsPickupItem.findOne({ where: { peerOrganisationId, processId } }) : null;
+      if (!row) throw err;
+      return item(row);
+    }
   }
   async next(peerOrganisationId: string): Promise<QueuedItem | null> {
     const row = await EcmsPickupItem.findOne({ where: { peerOrganisationId }, order: [['id', 'ASC']] });

@@ -26,8 +26,10 @@ export class MemoryReplayStore implements ReplayStore {
 
 export class MemoryPickupQueue implements PickupQueue {
   private items = new Map<string, QueuedItem[]>();
-  async enqueue(peer: string, payloadXml: string): Promise<QueuedItem> {
-    const item = { processId: crypto.randomUUID(), processTime: new Date(), payloadXml };
+  async enqueue(peer: string, payloadXml: string, processId: string = crypto.randomUUID()): Promise<QueuedItem> {
+    const earlier = await this.get(peer, processId);
+    if (earlier) return earlier;
+    const item = { processId, processTime: new Date(), payloadXml };
     this.items.set(peer, [...(this.items.get(peer) ?? []), item]);
     return item;
   }

@@ -91,6 +91,9 @@ export function signMessage(job: SignJob): string {
   return signedEnvelope(job.addressing, m.operationXml(job.operation, inner), job.signer);
 }
 
+/** A GovernmentDocument with the letter signed on its own (GovernmentSignature): what a queue for a peer that polls us holds. */
+export const signDocument = (letterXml: string | Uint8Array, letterId: string, signer: Signer) => signLetter(textOf(letterXml), letterId, signer).replace(/^<\?xml[^>]*>/, '');
+
 /** Buffers come back from a worker as plain Uint8Arrays. */
 export const revive = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 export function reviveLetter(l: m.EcmsLetter): m.EcmsLetter {

@@ -2,7 +2,8 @@
 // verifies in about a millisecond; a thread hop would cost more than it saves).
 import path from 'node:path';
 import { WorkerPool } from '../../../lib/worker-pool';
-import { openMessage, openLetter, signMessage, reviveLetter, revive, textOf, type OpenedMessage, type Result, type SignJob } from './open';
+import { openMessage, openLetter, signDocument, signMessage, reviveLetter, revive, textOf, type OpenedMessage, type Result, type SignJob } from './open';
+import type { Signer } from './dsig';
 import type { EcmsJob } from './worker';
 import type { EcmsLetter } from './messages';
 
@@ -41,6 +42,12 @@ export async function signOffThread(job: SignJob): Promise<string> {
   if (size < INLINE_LIMIT) return run<string>({ kind: 'sign', job }, size, () => signMessage(job));
   const letter = job.letter && { letterId: job.letter.letterId, letterXml: Buffer.from(textOf(job.letter.letterXml), 'utf8') };
   return textOf(await run<Uint8Array>({ kind: 'sign', job: { ...job, letter } }, size, () => Buffer.from(signMessage(job))));
+}
+
+/** A signed GovernmentDocument on its own (for the pickup queue), off the event loop when large. */
+export async function signDocumentOffThread(letterXml: string, letterId: string, signer: Signer): Promise<string> {
+  if (letterXml.length < INLINE_LIMIT) return run<string>({ kind: 'signDocument', letterXml: Buffer.from(letterXml), letterId, signer }, letterXml.length, () => signDocument(letterXml, letterId, signer));
+  return textOf(await run<Uint8Array>({ kind: 'signDocument', letterXml: Buffer.from(letterXml, 'utf8'), letterId, signer }, letterXml.length, () => Buffer.from(signDocument(letterXml, letterId, signer))));
 }
 
 export async function closeEcmsPool(): Promise<void> {

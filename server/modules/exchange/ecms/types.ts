@@ -82,7 +82,8 @@ export interface QueuedItem { processId: string; processTime: Date; payloadXml: 
 
 /** Items waiting for a peer that polls us (CorrespondenceLetterInboundRequest), in order. */
 export interface PickupQueue {
-  enqueue(peerOrganisationId: string, payloadXml: string): Promise<QueuedItem>;
+  /** `processId`: the caller's own id for the item (a retry of the same enqueue then finds it); default: a new one. */
+  enqueue(peerOrganisationId: string, payloadXml: string, processId?: string): Promise<QueuedItem>;
   next(peerOrganisationId: string): Promise<QueuedItem | null>;
   get(peerOrganisationId: string, processId: string): Promise<QueuedItem | null>;
   remove(peerOrganisationId: string, processId: string): Promise<boolean>;
