@@ -1,6 +1,7 @@
 // The exchange admin page in a real browser: the top administrator adds an agency elsewhere and sees
 // it in the directory with its certificate fingerprint; the tabs for undelivered and refused open.
 import { expect } from 'chai';
+import { apiOf } from './api';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
 import { makeParty } from '../exchange/ecms-helpers';
 
@@ -32,8 +33,13 @@ describe('exchange admin page in a real browser', function () {
       // An ECMS agency also needs its endpoint and a certificate that parses (issue 15).
       await dialog.getByLabel('ที่อยู่ปลายทาง (URL)').fill('https://ecms.example.go.th/ws');
       await dialog.getByLabel('ใบรับรอง (X.509 PEM)').fill(makeParty('11008').certificatePem);
+      // An ECMS node that keeps letters for us: we poll it.
+      await dialog.getByLabel('วิธีรับส่งทาง ECMS').selectOption({ label: 'ดึงจากคิวของตัวกลาง (เราไปรับหนังสือที่ค้างไว้ให้)' });
       await dialog.getByRole('button', { name: 'บันทึก' }).click();
       await dialog.waitFor({ state: 'detached' });
+      const { call, tokenOf } = apiOf(h.baseUrl);
+      const peers = await call<{ items: Array<{ nameTh: string; ecmsMode: string }> }>(await tokenOf('admin'), 'GET', '/exchange/peers');
+      expect(peers.items.find((p) => p.nameTh === 'กรมทดสอบบน ECMS')?.ecmsMode).to.equal('poll');
       const row = page.getByRole('table', { name: 'ทะเบียนหน่วยงานภายนอก' }).getByRole('row').filter({ hasText: 'กรมทดสอบบน ECMS' });
       await row.getByRole('cell', { name: 'ECMS', exact: true }).waitFor();
       await screenshot(page, '40-exchange-directory');

@@ -11,7 +11,7 @@ import { ActiveBadge, FormModal, ListTable, PageHeader, QueryError, RowActions, 
 
 interface Peer {
   id: number; nameTh: string; nameEn: string | null; ministryCode: string | null; agencyCode: string; ecmsOrganisationId: string | null;
-  transport: 'saraban' | 'ecms' | 'email'; endpointUrl: string | null; email: string | null; certificatePem: string | null; certificateSha256: string | null; active: boolean;
+  transport: 'saraban' | 'ecms' | 'email'; ecmsMode: 'direct' | 'poll' | 'pickup'; endpointUrl: string | null; email: string | null; certificatePem: string | null; certificateSha256: string | null; active: boolean;
 }
 interface OutboxItem { id: number; kind: string; status: string; attempts: number; lastError: string | null; letterNumber: string | null; peer: { nameTh: string | null }; queuedAt: string }
 interface Refusal { id: number; at: string; status: number; reason: string; detail: string | null; claimedSender: string | null; remoteAddress: string | null }
@@ -23,11 +23,12 @@ function PeerForm({ peer, onClose }: { peer: Peer | null; onClose: () => void })
   const { t } = useI18n();
   const initialValues = {
     nameTh: peer?.nameTh ?? '', nameEn: peer?.nameEn ?? '', ministryCode: peer?.ministryCode ?? '', agencyCode: peer?.agencyCode ?? '', ecmsOrganisationId: peer?.ecmsOrganisationId ?? '',
-    transport: peer?.transport ?? 'saraban', endpointUrl: peer?.endpointUrl ?? '', email: peer?.email ?? '', certificatePem: peer?.certificatePem ?? '',
+    transport: peer?.transport ?? 'saraban', ecmsMode: peer?.ecmsMode ?? 'direct', endpointUrl: peer?.endpointUrl ?? '', email: peer?.email ?? '', certificatePem: peer?.certificatePem ?? '',
   };
   const form = useForm({ initialValues, validate: requiredFields<typeof initialValues>(t, ['nameTh', 'agencyCode']) });
   const submit = useSubmit(form, (v) => {
-    const body = nullIfEmpty(v, ['nameEn', 'ministryCode', 'ecmsOrganisationId', 'endpointUrl', 'email', 'certificatePem']);
+    // Polling and pickup are ECMS ways only: another transport is always direct.
+    const body = nullIfEmpty({ ...v, ecmsMode: v.transport === 'ecms' ? v.ecmsMode : 'direct' }, ['nameEn', 'ministryCode', 'ecmsOrganisationId', 'endpointUrl', 'email', 'certificatePem']);
     return peer ? api.patch<Peer>(`${PEERS}/${peer.id}`, body) : api.post<Peer>(PEERS, body);
   }, { invalidate: [PEERS], onDone: onClose });
   return (
@@ -40,6 +41,9 @@ function PeerForm({ peer, onClose }: { peer: Peer | null; onClose: () => void })
         <TextInput label={t('exchange.ecmsId')} {...form.getInputProps('ecmsOrganisationId')} />
       </Group>
       <NativeSelect label={t('exchange.transport')} data={['saraban', 'ecms', 'email'].map((v) => ({ value: v, label: t(`exchange.transport.${v}` as 'exchange.transport.saraban') }))} {...form.getInputProps('transport')} />
+      {form.values.transport === 'ecms' && (
+        <NativeSelect label={t('exchange.ecmsMode')} data={['direct', 'poll', 'pickup'].map((v) => ({ value: v, label: t(`exchange.ecmsMode.${v}` as 'exchange.ecmsMode.direct') }))} {...form.getInputProps('ecmsMode')} />
+      )}
       <TextInput label={t('exchange.endpoint')} placeholder="https://saraban.example.go.th/api/exchange/inbox" {...form.getInputProps('endpointUrl')} />
       <TextInput label={t('exchange.email')} {...form.getInputProps('email')} />
       <Textarea label={t('exchange.certificate')} autosize minRows={3} maxRows={8} placeholder="-----BEGIN CERTIFICATE-----" styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }} {...form.getInputProps('certificatePem')} />

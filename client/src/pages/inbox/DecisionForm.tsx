@@ -40,9 +40,12 @@ function toVariables(fields: FormField[], values: Values): Record<string, unknow
   return out;
 }
 
-/** The server says a required field is missing as "is required" (older) or "ต้องกรอก — is required". */
+/**
+ * The server says a required field is missing as "ต้องกรอก — is required" ("is required" before); lib/api.ts
+ * has already kept the half of the UI's language ("ต้องกรอก" or "is required").
+ */
 function issueText(message: string, t: Translate, locale = 'th'): string {
-  if (/(^|— )is required$/.test(message)) return t('validation.required');
+  if (/(^|— )is required$/.test(message) || /^ต้องกรอก( —|$)/.test(message)) return t('validation.required');
   // The server's form messages are "ไทย — English": show the one of the UI's language.
   const [thai, english] = message.split(' — ');
   return english ? (locale === 'en' ? english : thai) : message;
