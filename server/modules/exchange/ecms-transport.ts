@@ -190,7 +190,6 @@ export function clientFor(identity: EcmsIdentity, peer: ExchangePeer, p: EcmsPee
 /** Whether a ReceiverParty department is an organisation here. */
 export const receivesHere = async (departmentId: string) => (await Organisation.count({ where: { interchangeId: departmentId, active: true } })) > 0;
 
-
 /**
  * The MessageID of a row stays the same across retries, so the peer answers a repeat with
  * duplicate_message (= delivered), while it is still fresh for the peer's clock-skew window; an older

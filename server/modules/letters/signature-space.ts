@@ -11,7 +11,7 @@ export const SIGNATURE_SPACE_URL = `${LETTER_ORIGIN}/signature-space`;
 /** A box on a page (0-based), in PDF points from the page's lower-left corner. */
 export interface SignatureSpace { page: number; x: number; y: number; width: number; height: number }
 
-const uriOf = (doc: PDFDocument, annot: PDFDict): string | undefined => {
+const uriOf = (annot: PDFDict): string | undefined => {
   const action = annot.lookupMaybe(PDFName.of('A'), PDFDict);
   const uri = action?.lookup(PDFName.of('URI'));
   return uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : undefined;
@@ -30,7 +30,7 @@ export function takeSignatureSpace(doc: PDFDocument): SignatureSpace | null {
       const ref = annots.get(i);
       const annot = doc.context.lookupMaybe(ref, PDFDict);
       if (!annot || annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) continue;
-      const uri = uriOf(doc, annot);
+      const uri = uriOf(annot);
       if (!uri?.startsWith(LETTER_ORIGIN)) continue;
       if (uri === SIGNATURE_SPACE_URL) {
         const [x1, y1, x2, y2] = (annot.lookup(PDFName.of('Rect'), PDFArray).asArray() as PDFNumber[]).map((n) => n.asNumber());

@@ -41,14 +41,11 @@ function toVariables(fields: FormField[], values: Values): Record<string, unknow
 }
 
 /**
- * The server says a required field is missing as "ต้องกรอก — is required" ("is required" before); lib/api.ts
- * has already kept the half of the UI's language ("ต้องกรอก" or "is required").
+ * The server says a required field is missing as "ต้องกรอก — is required"; lib/api.ts has already kept
+ * the half of the UI's language (as for every other message), so only that one is worded here.
  */
-function issueText(message: string, t: Translate, locale = 'th'): string {
-  if (/(^|— )is required$/.test(message) || /^ต้องกรอก( —|$)/.test(message)) return t('validation.required');
-  // The server's form messages are "ไทย — English": show the one of the UI's language.
-  const [thai, english] = message.split(' — ');
-  return english ? (locale === 'en' ? english : thai) : message;
+function issueText(message: string, t: Translate): string {
+  return /^(ต้องกรอก|is required)$/.test(message) ? t('validation.required') : message;
 }
 
 function FieldInput({ field, domId, value, error, onChange }: { field: FormField; domId: string; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {
@@ -171,7 +168,7 @@ export function DecisionForm({ detail, onDone }: { detail: TaskDetail; onDone: (
         {fields.map((f) => ({ f, choice: choiceOf(f, fields) })).filter(({ choice }) => !choice || values[choice.fieldId] === choice.value).map(({ f, choice }) => (
           <Stack key={f.id} gap="xs">
             {targets?.text === f && <StockPhrases phrases={shown} unitName={chosenUnitName} onPick={pick} />}
-            <FieldInput field={choice ? { ...f, required: true } : f} domId={fieldDomId(detail.id, f.id)} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t, locale) : undefined} onChange={(v) => onField(f, v)} />
+            <FieldInput field={choice ? { ...f, required: true } : f} domId={fieldDomId(detail.id, f.id)} value={values[f.id]} error={errors[f.id] && !changed.has(f.id) ? issueText(errors[f.id], t) : undefined} onChange={(v) => onField(f, v)} />
           </Stack>
         ))}
         <Textarea label={t('task.comment')} autosize minRows={1} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />

@@ -46,8 +46,8 @@ export async function signOffThread(job: SignJob): Promise<string> {
 
 /** A signed GovernmentDocument on its own (for the pickup queue), off the event loop when large. */
 export async function signDocumentOffThread(letterXml: string, letterId: string, signer: Signer): Promise<string> {
-  if (letterXml.length < INLINE_LIMIT) return run<string>({ kind: 'signDocument', letterXml: Buffer.from(letterXml), letterId, signer }, letterXml.length, () => signDocument(letterXml, letterId, signer));
-  return textOf(await run<Uint8Array>({ kind: 'signDocument', letterXml: Buffer.from(letterXml, 'utf8'), letterId, signer }, letterXml.length, () => Buffer.from(signDocument(letterXml, letterId, signer))));
+  // In place: the string itself; from the worker: its UTF-8 bytes (cheaper to pass between threads).
+  return textOf(await run<string | Uint8Array>({ kind: 'signDocument', letterXml: Buffer.from(letterXml, 'utf8'), letterId, signer }, letterXml.length, () => signDocument(letterXml, letterId, signer)));
 }
 
 export async function closeEcmsPool(): Promise<void> {
