@@ -98,14 +98,25 @@ export function createDatabase(url: string, options: { logging?: boolean; pool?:
     };
     // SQLite has one writer at a time. Waiting for the lock inside SQLite (busy_timeout) holds a
     // libuv thread per waiter: a burst of concurrent transactions fills the thread pool and the
-    // lock holder cannot run its COMMIT. So managed transactions of this process take turns here.
+    // lock holder cannot run its COMMIT. So managed transactions of this process take turns here,
+    // first come first served, except that a transaction opened with `ahead: true` (work already
+    // accepted that finishes a letter's journey, see writeTransaction) goes before those waiting.
     const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
-    let turn: Promise<unknown> = Promise.resolve();
+    const waiting = { ahead: [] as Array<() => void>, inTurn: [] as Array<() => void> };
+    let writing = false;
+    const nextTurn = () => {
+      const go = waiting.ahead.shift() ?? waiting.inTurn.shift();
+      writing = Boolean(go);
+      go?.();
+    };
     sequelize.transaction = ((...args: unknown[]) => {
       if (typeof args[args.length - 1] !== 'function') return transaction(...args);
-      const mine = turn.then(() => transaction(...args));
-      turn = mine.catch(() => undefined);
-      return mine;
+      const { ahead, ...options } = (args.length > 1 ? args[0] : {}) as { ahead?: boolean };
+      if (args.length > 1) args[0] = options;
+      return new Promise((resolve, reject) => {
+        (ahead ? waiting.ahead : waiting.inTurn).push(() => void transaction(...args).then(resolve, reject).finally(nextTurn));
+        if (!writing) nextTurn();
+      });
     }) as typeof sequelize.transaction;
   } else if (/^(mysql|mariadb):\/\//.test(url)) {
     dialect = 'mysql';

@@ -9,7 +9,6 @@ import { Delivery, Document, ExchangeInbound, ExchangeOutbox, ExchangePeer, Exch
 import { conflict, notFound } from '../../lib/errors';
 import { writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
-import { rounds } from '../notify/rounds';
 import { outboxSignal } from '../events/outbox';
 import { recordChange } from '../deliveries/service';
 import type { NoticeBody } from './payload';
@@ -92,7 +91,7 @@ async function succeeded(sequelize: Sequelize, row: ExchangeOutbox, attempts: nu
     if (!d || !['queued', 'sent'].includes(d.status)) return; // withdrawn meanwhile (its notice follows), or already further on
     await d.update({ status: 'delivered', deliveredAt: new Date() }, { transaction: t });
     await recordChange(t, d, 'delivered', null, `the recipient's system acknowledged it (${row.messageId})`, { messageId: row.messageId, attempts });
-  });
+  }, { ahead: true });
 }
 
 async function failed(sequelize: Sequelize, row: ExchangeOutbox, attempts: number, err: unknown, s: ExchangeSettings, log: (line: string) => void): Promise<void> {
@@ -100,7 +99,7 @@ async function failed(sequelize: Sequelize, row: ExchangeOutbox, attempts: numbe
   const giveUp = Date.now() - new Date(row.queuedAt).getTime() >= s.giveUpMs;
   if (!giveUp) {
     const wait = Math.min(s.backoffMs * 2 ** (attempts - 1), s.maxBackoffMs) * (0.8 + Math.random() * 0.4);
-    await ExchangeOutbox.update({ attempts, lockedUntil: null, lastError: reason, nextAttemptAt: new Date(Date.now() + wait) }, { where: { id: row.id, status: 'queued' } });
+    await writeTransaction(sequelize, (t) => ExchangeOutbox.update({ attempts, lockedUntil: null, lastError: reason, nextAttemptAt: new Date(Date.now() + wait) }, { where: { id: row.id, status: 'queued' }, transaction: t }), { ahead: true });
     log(`exchange: ${row.kind} ${row.messageId} not delivered (attempt ${attempts}, next in ${Math.round(wait / 1000)} s): ${reason}`);
     return;
   }
@@ -112,64 +111,114 @@ async function failed(sequelize: Sequelize, row: ExchangeOutbox, attempts: numbe
     const note = `ส่งไม่สำเร็จ (not delivered): ${reason}`.slice(0, 500);
     await d.update({ status: 'failed', reason: note }, { transaction: t });
     await recordChange(t, d, 'failed', null, note, { attempts, messageId: row.messageId });
-  });
+  }, { ahead: true });
   log(`exchange: ${row.kind} ${row.messageId} given up after ${attempts} attempts: ${reason}`);
 }
 
-/** Sends the due rows (a batch); returns how many were due. */
-export async function sendDue(ctx: AppContext, s: ExchangeSettings, log: (line: string) => void): Promise<number> {
-  const now = new Date();
-  const lease = { [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] };
-  const due = await ExchangeOutbox.findAll({ where: { status: 'queued', nextAttemptAt: { [Op.lte]: now }, ...lease }, order: [['id', 'ASC']], limit: s.concurrency * 4 });
-  const claimed: ExchangeOutbox[] = [];
-  for (const row of due) {
-    const [n] = await ExchangeOutbox.update({ lockedUntil: new Date(Date.now() + s.leaseMs) }, { where: { id: row.id, status: 'queued', ...lease } });
-    if (n === 1) claimed.push(row);
-  }
+/**
+ * Claims up to `n` due rows with a lease (another process, or this one, does not take them meanwhile),
+ * with their peers. One write transaction: on SQLite it takes its turn with the others instead of
+ * waiting for the write lock inside SQLite, which holds the shared connection meanwhile.
+ */
+async function claimDue(sequelize: Sequelize, s: ExchangeSettings, n: number): Promise<Array<{ row: ExchangeOutbox; peer: ExchangePeer | undefined }>> {
+  const claimed = await writeTransaction(sequelize, async (t) => {
+    const now = new Date();
+    const lease = { [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] };
+    const due = await ExchangeOutbox.findAll({ where: { status: 'queued', nextAttemptAt: { [Op.lte]: now }, ...lease }, order: [['id', 'ASC']], limit: n, transaction: t, lock: t.LOCK.UPDATE });
+    if (due.length) await ExchangeOutbox.update({ lockedUntil: new Date(Date.now() + s.leaseMs) }, { where: { id: { [Op.in]: due.map((r) => r.id) } }, transaction: t });
+    return due;
+  }, { ahead: true });
+  if (!claimed.length) return [];
   const peers = new Map((await ExchangePeer.findAll({ where: { id: { [Op.in]: [...new Set(claimed.map((r) => Number(r.peerId)))] } } })).map((p) => [Number(p.id), p]));
-  let next = 0;
-  const lane = async () => {
-    while (next < claimed.length) {
-      const row = claimed[next++];
-      const attempts = row.attempts + 1;
-      try {
-        const peer = peers.get(Number(row.peerId));
-        if (!peer || !peer.active) throw new Error('the agency is no longer active in the directory');
-        const driver = drivers.get(peer.transport);
-        if (!driver) throw new Error(`no transport "${peer.transport}" in this deployment`);
-        const outcome = await driver.deliver(ctx, row, peer);
-        await succeeded(ctx.db.sequelize, row, attempts, Boolean(outcome?.awaitingPickup));
-      } catch (err) {
-        await failed(ctx.db.sequelize, row, attempts, err, s, log).catch((e) => log(`exchange: ${errorText(e)}`));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(s.concurrency, claimed.length) }, lane));
-  return claimed.length;
+  return claimed.map((row) => ({ row, peer: peers.get(Number(row.peerId)) }));
+}
+
+async function sendOne(ctx: AppContext, s: ExchangeSettings, row: ExchangeOutbox, peer: ExchangePeer | undefined, log: (line: string) => void): Promise<void> {
+  const attempts = row.attempts + 1;
+  try {
+    if (!peer || !peer.active) throw new Error('the agency is no longer active in the directory');
+    const driver = drivers.get(peer.transport);
+    if (!driver) throw new Error(`no transport "${peer.transport}" in this deployment`);
+    const outcome = await driver.deliver(ctx, row, peer);
+    await succeeded(ctx.db.sequelize, row, attempts, Boolean(outcome?.awaitingPickup));
+  } catch (err) {
+    await failed(ctx.db.sequelize, row, attempts, err, s, log).catch((e) => log(`exchange: ${errorText(e)}`));
+  }
 }
 
 export interface ExchangeWorker {
+  /** Sends what is due now and waits until nothing is due or being sent. */
   run(): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * Up to `concurrency` lanes send at once. A lane that finishes a message takes the next due one
+ * straight away (claimed a few at a time, one claim shared by the lanes that wait for it), so a
+ * letter committed during a busy spell leaves as soon as a lane is free, not after a whole batch;
+ * lanes end when nothing is due, and a commit or the poll timer starts them again.
+ */
 export function startExchangeWorker(ctx: AppContext, s: ExchangeSettings, log: (line: string) => void = () => {}): ExchangeWorker {
-  const work = rounds(async () => {
-    while ((await sendDue(ctx, s, log)) > 0) {
-      // keep going while messages are due
+  const ready: Array<{ row: ExchangeOutbox; peer: ExchangePeer | undefined }> = [];
+  let claiming: Promise<void> | null = null;
+  let askedAgain = false;
+  let lanes = 0;
+  let sending = 0;
+  let closed = false;
+  const whenIdle: Array<() => void> = [];
+
+  const claim = (): Promise<void> => {
+    claiming ??= (async () => {
+      do {
+        askedAgain = false;
+        try {
+          ready.push(...(await claimDue(ctx.db.sequelize, s, Math.max(1, lanes - sending)))); // one per waiting lane: a claimed row does not sit out its lease here
+        } catch (err) {
+          log(`exchange: ${errorText(err)}`);
+          return;
+        }
+      } while (!ready.length && askedAgain && !closed);
+    })().finally(() => {
+      claiming = null;
+    });
+    return claiming;
+  };
+  const lane = async () => {
+    for (;;) {
+      if (!ready.length && !closed) await claim();
+      const next = closed ? undefined : ready.shift();
+      if (!next) break;
+      sending++;
+      await sendOne(ctx, s, next.row, next.peer, log);
+      sending--;
     }
-  }, (err) => log(`exchange: ${errorText(err)}`));
-  const timer = setInterval(() => void work.kick(), s.pollMs);
+    lanes--;
+    if (lanes === 0) whenIdle.splice(0).forEach((resolve) => resolve());
+  };
+  const kick = () => {
+    if (closed) return;
+    if (claiming) askedAgain = true; // a commit after the claim's query: look once more
+    while (lanes < s.concurrency) {
+      lanes++;
+      void lane();
+    }
+  };
+  const idle = () => (lanes === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve)));
+
+  const timer = setInterval(kick, s.pollMs);
   timer.unref();
-  const onCommit = () => void work.kick();
-  outboxSignal.on('committed', onCommit);
-  void work.kick();
+  outboxSignal.on('committed', kick);
+  kick();
   return {
-    run: work.flush,
+    run: async () => {
+      kick();
+      await idle();
+    },
     close: async () => {
       clearInterval(timer);
-      outboxSignal.off('committed', onCommit);
-      await work.close();
+      outboxSignal.off('committed', kick);
+      closed = true;
+      await idle();
     },
   };
 }

@@ -185,7 +185,7 @@ export async function signLetter<N>(
     const result = await signPrepared(ctx, actor, prepared, { pdf: rendered.pdf, capacity: input.capacity, documentId: input.documentId, placement: rendered.placement, space: rendered.space, code }, t);
     await input.store(result, numbered, t);
     return { ...result, numbered };
-  }, 1);
+  }, { attempts: 1 });
 }
 
 /** The receive stamp (เลขรับ, date, time) on an incoming PDF, top right of page 1, as an incremental update. */
