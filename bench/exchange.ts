@@ -1,8 +1,8 @@
 // Benchmark: the native exchange between two real deployments on loopback (A on SQLite, B on MariaDB).
 //
-//   node --require tsx/cjs bench/exchange.ts [letters=200] [drain=1000] [concurrency=4]
+//   node --require tsx/cjs bench/exchange.ts [letters=200] [drain=1000] [concurrency=4] [sender=sqlite|mariadb]
 //
-// A's clerk sends `letters` numbered letters (each with a small PDF) to B's Chiang Mai office, with
+// (`sender` mariadb swaps the databases: A on MariaDB, B on SQLite.) A's clerk sends `letters` numbered letters (each with a small PDF) to B's Chiang Mai office, with
 // `concurrency` sends at a time. Prints letters/s (first send started → last letter in B's tray) and
 // the time from the start of each send request to the letter being in B's tray (B's deliveredAt,
 // same machine clock): p50/p95/max; the goal for p95 is under 2 s. Then B stops, A sends `drain`
@@ -13,6 +13,8 @@ import { Deployment } from '../test/exchange/helpers';
 const LETTERS = Number(process.argv[2] ?? 200);
 const DRAIN = Number(process.argv[3] ?? 1000);
 const CONCURRENCY = Number(process.argv[4] ?? 4);
+const SENDER_DB = process.argv[5] === 'mariadb' ? 'mariadb' : 'sqlite';
+const PEER_DB = SENDER_DB === 'sqlite' ? 'mariadb' : 'sqlite';
 const ENV = { EXCHANGE_BACKOFF_MS: '1000', EXCHANGE_MAX_BACKOFF_MS: '5000', EXCHANGE_POLL_MS: '1000', EXCHANGE_MAX_AGE_MS: '900000', EXCHANGE_MAX_BYTES: '80000000' };
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -53,12 +55,12 @@ async function letters(a: Deployment, prefix: string, n: number): Promise<Array<
 }
 
 async function main(): Promise<void> {
-  const a = await Deployment.create('bencha', 'sqlite', ENV);
-  const b = await Deployment.create('benchb', 'mariadb', ENV);
+  const a = await Deployment.create('bencha', SENDER_DB, ENV);
+  const b = await Deployment.create('benchb', PEER_DB, ENV);
   try {
     await Promise.all([a.start(), b.start()]);
     const peer = await a.importPeer((await b.introduce('ชม 0033')).file);
-    console.log('exchange A(SQLite) → B(MariaDB)');
+    console.log(`exchange A(${SENDER_DB}) → B(${PEER_DB})`);
     await b.importPeer((await a.introduce('สธ 02')).file);
 
     // One at a time first: the path's own latency, without a queue in front of it.

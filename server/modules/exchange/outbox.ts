@@ -121,10 +121,14 @@ async function failed(sequelize: Sequelize, row: ExchangeOutbox, attempts: numbe
  * waiting for the write lock inside SQLite, which holds the shared connection meanwhile.
  */
 async function claimDue(sequelize: Sequelize, s: ExchangeSettings, n: number): Promise<Array<{ row: ExchangeOutbox; peer: ExchangePeer | undefined }>> {
-  const claimed = await writeTransaction(sequelize, async (t) => {
+  const dueNow = () => {
     const now = new Date();
-    const lease = { [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] };
-    const due = await ExchangeOutbox.findAll({ where: { status: 'queued', nextAttemptAt: { [Op.lte]: now }, ...lease }, order: [['id', 'ASC']], limit: n, transaction: t, lock: t.LOCK.UPDATE });
+    return { status: 'queued', nextAttemptAt: { [Op.lte]: now }, [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }] };
+  };
+  // A look first, without the write lock: most kicks (every commit) find nothing due.
+  if (!(await ExchangeOutbox.findOne({ where: dueNow(), attributes: ['id'] }))) return [];
+  const claimed = await writeTransaction(sequelize, async (t) => {
+    const due = await ExchangeOutbox.findAll({ where: dueNow(), order: [['id', 'ASC']], limit: n, transaction: t, lock: t.LOCK.UPDATE });
     if (due.length) await ExchangeOutbox.update({ lockedUntil: new Date(Date.now() + s.leaseMs) }, { where: { id: { [Op.in]: due.map((r) => r.id) } }, transaction: t });
     return due;
   }, { ahead: true });
@@ -162,6 +166,7 @@ export function startExchangeWorker(ctx: AppContext, s: ExchangeSettings, log: (
   const ready: Array<{ row: ExchangeOutbox; peer: ExchangePeer | undefined }> = [];
   let claiming: Promise<void> | null = null;
   let askedAgain = false;
+  let moreDue = false; // the last claim took all it asked for: more rows may be due
   let lanes = 0;
   let sending = 0;
   let closed = false;
@@ -172,9 +177,14 @@ export function startExchangeWorker(ctx: AppContext, s: ExchangeSettings, log: (
       do {
         askedAgain = false;
         try {
-          ready.push(...(await claimDue(ctx.db.sequelize, s, Math.max(1, lanes - sending)))); // one per waiting lane: a claimed row does not sit out its lease here
+          // One row per waiting lane: a claimed row does not sit out its lease here.
+          const want = Math.max(1, lanes - sending);
+          const got = await claimDue(ctx.db.sequelize, s, want);
+          ready.push(...got);
+          moreDue = got.length === want;
         } catch (err) {
           log(`exchange: ${errorText(err)}`);
+          moreDue = false; // the lanes end; the poll timer starts them again
           return;
         }
       } while (!ready.length && askedAgain && !closed);
@@ -187,6 +197,7 @@ export function startExchangeWorker(ctx: AppContext, s: ExchangeSettings, log: (
     for (;;) {
       if (!ready.length && !closed) await claim();
       const next = closed ? undefined : ready.shift();
+      if (!next && moreDue && !closed) continue; // joined a claim sized before this lane waited
       if (!next) break;
       sending++;
       await sendOne(ctx, s, next.row, next.peer, log);
