@@ -1,5 +1,5 @@
-// The ECMS adapter's state (schema: migration 20261205120000-ecms); used only by
-// server/modules/exchange/ecms/db-stores.ts.
+// The ECMS adapter's state (schema: migration 20261205120000-ecms); used by
+// server/modules/exchange/ecms/db-stores.ts, and the set-aside queue items by ../ecms-polling.ts.
 import { DataTypes, Model, Sequelize, CreationOptional } from 'sequelize';
 
 /** processing: claimed, its handler running (until = lease end); done: processed (until = forget after). */
@@ -19,6 +19,22 @@ export class EcmsPickupItem extends Model {
   declare createdAt: CreationOptional<Date>;
 }
 
+/** An item of a node's queue that could not be stored as it was: kept whole, deleted from the node (migration 20261209100000). */
+export class EcmsSetAsideItem extends Model {
+  declare id: CreationOptional<number>;
+  declare nodeId: number;
+  declare processId: string;
+  declare kind: 'letter' | 'notifier';
+  declare claimedSender: string | null;
+  declare reason: string;
+  declare detail: string | null;
+  declare contentXml: string;
+  /** held: waiting for an administrator; stored: tried again and now an arrival. */
+  declare status: 'held' | 'stored';
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
 export function initEcmsModels(sequelize: Sequelize): void {
   EcmsMessageId.init(
     {
@@ -33,5 +49,14 @@ export function initEcmsModels(sequelize: Sequelize): void {
       processId: { type: DataTypes.STRING(64), allowNull: false }, payloadXml: { type: DataTypes.TEXT('long'), allowNull: false }, createdAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'ecms_pickup_items', updatedAt: false },
+  );
+  EcmsSetAsideItem.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }, nodeId: { type: DataTypes.INTEGER, allowNull: false },
+      processId: { type: DataTypes.STRING(255), allowNull: false }, kind: { type: DataTypes.STRING(16), allowNull: false }, claimedSender: { type: DataTypes.STRING(64), allowNull: true },
+      reason: { type: DataTypes.STRING(64), allowNull: false }, detail: { type: DataTypes.STRING(1000), allowNull: true }, contentXml: { type: DataTypes.TEXT('long'), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false }, createdAt: { type: DataTypes.DATE(3), allowNull: false }, updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize, tableName: 'ecms_set_aside_items' },
   );
 }

@@ -4,13 +4,19 @@
 // dies lets go when its lease ends. For each item: fetchNext (the node's signed answer verified with
 // the node's certificate, the letter's GovernmentSignature with its sender's, the recipient checked)
 // → the item's ProcessID claimed in the replay store → createArrival (or the notifier applied), committed
-// → only then deleteQueued. Any failure leaves the item on the node for the next poll; an item already
-// stored (its deletion failed) is only deleted again.
+// → only then deleteQueued. An item that can never be stored as it is (its letter's signature fails,
+// its sender is not in the directory, it is for an organisation not here, malformed: a 4xx) is set
+// aside: kept whole in ecms_set_aside_items, listed for administrators, and only then deleted from
+// the node, so it cannot block the letters behind it (a node hands out its queue's head only). An
+// administrator may try a set-aside letter again. Any other failure (the node, our database) leaves
+// the item on the node for the next poll; an item already stored (its deletion failed) is only
+// deleted again.
 import { Op } from 'sequelize';
-import { ExchangePeer } from '../../db/models';
+import { EcmsSetAsideItem, ExchangePeer } from '../../db/models';
+import { conflict, notFound, unprocessable } from '../../lib/errors';
 import type { AppContext } from '../../context';
 import { rounds } from '../notify/rounds';
-import type { Fetched } from './ecms/client';
+import { QueuedItemRefused, type EcmsClient, type Fetched } from './ecms/client';
 import type { EcmsSettings } from './ecms/config';
 import { DbReplayStore } from './ecms/db-stores';
 import { SignatureError } from './ecms/dsig';
@@ -28,21 +34,36 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 /** The last refusal recorded per node: an item that stays at the head of a queue is listed once, not at every poll. */
 const lastRefusal = new Map<number, string>();
 
+const refusalOf = (err: unknown): [number, string] => (err instanceof EcmsHandlerError ? [err.status, err.code]
+  : err instanceof SignatureError ? [403, 'bad_signature']
+    : err instanceof XmlError ? [400, 'malformed'] : [0, '']);
+
 /**
  * An item we refuse is recorded for the administrators like a refused request (reason
  * ecms_poll_<code>). The node refusing us, or not answering, is only logged: it is not an inbound request.
  */
-async function refused(node: ExchangePeer, err: unknown, processId?: string): Promise<boolean> {
-  const [status, code] = err instanceof EcmsHandlerError ? [err.status, err.code]
-    : err instanceof SignatureError ? [403, 'bad_signature']
-      : err instanceof XmlError ? [400, 'malformed'] : [0, ''];
+async function refused(node: ExchangePeer, err: unknown, processId?: string, note = ''): Promise<boolean> {
+  const [status, code] = refusalOf(err);
   if (!status) return false;
   const seen = `${code}|${processId ?? ''}|${errorText(err)}`;
   if (lastRefusal.get(Number(node.id)) === seen) return true;
   lastRefusal.set(Number(node.id), seen);
-  await recordRefusal({ at: new Date(), status, code: `poll_${code}`, reason: `${node.nameTh}: ${errorText(err)}`, claimedPeer: node.ecmsOrganisationId ?? undefined, messageId: processId, bytes: 0 });
+  await recordRefusal({ at: new Date(), status, code: `poll_${code}`, reason: `${node.nameTh}: ${errorText(err)}${note}`, claimedPeer: node.ecmsOrganisationId ?? undefined, messageId: processId, bytes: 0 });
   return true;
 }
+
+/** Keeps an item that can never be stored as it is, and lists it; the caller then deletes it from the node. */
+async function setAside(node: ExchangePeer, item: { processId: string; kind: 'letter' | 'notifier'; claimedSender: string | null; content: string }, err: unknown): Promise<void> {
+  const [, code] = refusalOf(err);
+  const [kept] = await EcmsSetAsideItem.findOrCreate({
+    where: { nodeId: node.id, processId: item.processId.slice(0, 255) },
+    defaults: { nodeId: node.id, processId: item.processId.slice(0, 255), kind: item.kind, claimedSender: item.claimedSender?.slice(0, 64) ?? null, reason: code || 'refused', detail: errorText(err), contentXml: item.content, status: 'held' },
+  });
+  await refused(node, err, item.processId, ` — กันไว้ที่นี่ (set aside here as item ${kept.id}) and removed from the node's queue`);
+}
+
+/** 4xx from our own checks: the item itself is wrong or not yet trusted, and waiting on the node does not help. */
+const itemLevel = (err: unknown) => refusalOf(err)[0] >= 400 && refusalOf(err)[0] < 500;
 
 async function store(h: EcmsHandlers, node: ExchangePeer, item: Fetched): Promise<void> {
   const origin = { messageId: `${node.ecmsOrganisationId}/${item.processId}`.slice(0, 1000), receivedAt: new Date() };
@@ -57,23 +78,32 @@ async function store(h: EcmsHandlers, node: ExchangePeer, item: Fetched): Promis
   await h.onLetterArrived({ letter: item.payload.letter, signedDocument: item.payload.signedDocument }, { ...origin, peer });
 }
 
-/** Takes up to `settings.pollBatch` items from one node's queue; returns how many were stored or found stored. */
-async function drain(ctx: AppContext, settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer): Promise<number> {
+function nodeClient(settings: EcmsSettings, node: ExchangePeer): Promise<EcmsClient> {
   const target = asEcmsPeer(node);
   if (!target) throw new Error('the directory entry has no ECMS organisation id, endpoint or certificate');
-  const client = clientFor(await identityAs(settings.organisationId!), node, target, {
+  return identityAs(settings.organisationId!).then((identity) => clientFor(identity, node, target, {
     use: 'poll', receives: receivesHere,
     resolveSender: async (id) => {
       const p = await directoryEntry(id);
       return p ? asEcmsPeer(p) : null;
     },
-  });
+  }));
+}
+
+/** Takes up to `settings.pollBatch` items from one node's queue; returns how many were stored, set aside or found stored. */
+async function drain(ctx: AppContext, settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer): Promise<number> {
+  const client = await nodeClient(settings, node);
   const queueOf = node.ecmsOrganisationId!;
   for (let taken = 0; taken < settings.pollBatch; taken++) {
     let item: Fetched | null;
     try {
       item = await client.fetchNext();
     } catch (err) {
+      if (err instanceof QueuedItemRefused) {
+        await setAside(node, err, err.refusal);
+        await client.deleteQueued(err.processId);
+        continue;
+      }
       await refused(node, err);
       throw err;
     }
@@ -86,8 +116,16 @@ async function drain(ctx: AppContext, settings: EcmsSettings, h: EcmsHandlers, n
         await store(h, node, item);
       } catch (err) {
         await replay.release(queueOf, key);
-        await refused(node, err, item.processId);
-        throw err;
+        if (!itemLevel(err)) {
+          await refused(node, err, item.processId);
+          throw err;
+        }
+        const p = item.payload;
+        await setAside(node, p.type === 'letter'
+          ? { processId: item.processId, kind: 'letter', claimedSender: p.letter.sender.departmentId, content: p.signedDocument.toString('utf8') }
+          : { processId: item.processId, kind: 'notifier', claimedSender: node.ecmsOrganisationId, content: JSON.stringify(p.notifier) }, err);
+        await client.deleteQueued(item.processId);
+        continue;
       }
       await replay.complete(queueOf, key, new Date(Date.now() + KEEP_MS));
     }
@@ -95,6 +133,53 @@ async function drain(ctx: AppContext, settings: EcmsSettings, h: EcmsHandlers, n
     await client.deleteQueued(item.processId);
   }
   return settings.pollBatch;
+}
+
+export function presentSetAside(x: EcmsSetAsideItem) {
+  return {
+    id: Number(x.id), nodeId: Number(x.nodeId), processId: x.processId, kind: x.kind, claimedSender: x.claimedSender ?? null, reason: x.reason, detail: x.detail ?? null,
+    status: x.status, bytes: Buffer.byteLength(x.contentXml), at: new Date(x.createdAt).toISOString(), updatedAt: new Date(x.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * An administrator tries a set-aside letter again, e.g. after adding its sender to the directory:
+ * verified afresh with the directory as it is now, then stored like a polled item (once: the same
+ * replay key). A notifier is not tried again (the letter it speaks of is not here). 409 when already
+ * stored, 422 with the reason when it still cannot be stored.
+ */
+export async function retrySetAside(ctx: AppContext, settings: EcmsSettings, id: number): Promise<EcmsSetAsideItem> {
+  const x = await EcmsSetAsideItem.findByPk(id);
+  if (!x) throw notFound('Set-aside item');
+  if (x.status === 'stored') throw conflict('รายการนี้รับเข้าแล้ว (The item was already stored.)', { status: x.status });
+  if (x.kind !== 'letter' || !x.claimedSender) throw conflict('ลองรับใหม่ได้เฉพาะหนังสือ (Only a letter is tried again; a notifier speaks of a letter that is not here.)', { kind: x.kind });
+  const node = await ExchangePeer.findByPk(x.nodeId);
+  if (!node) throw conflict('ตัวกลาง ECMS ที่ส่งรายการนี้ไม่อยู่ในทะเบียนแล้ว (The node that served the item is no longer in the directory.)');
+  const client = await nodeClient(settings, node);
+  const document = Buffer.from(x.contentXml, 'utf8');
+  const queueOf = node.ecmsOrganisationId!;
+  const key = `poll:${x.processId}`;
+  try {
+    const letter = await client.openQueuedLetter(document, x.claimedSender);
+    const claim = await replay.claim(queueOf, key, new Date(Date.now() + LEASE_MS));
+    if (claim === 'in_progress') throw conflict('รายการนี้กำลังรับเข้าอยู่ (The item is being stored now.)');
+    if (claim === 'claimed') {
+      try {
+        await store(handlers(ctx), node, { processId: x.processId, payload: { type: 'letter', letter, signedDocument: document } });
+      } catch (err) {
+        await replay.release(queueOf, key);
+        throw err;
+      }
+      await replay.complete(queueOf, key, new Date(Date.now() + KEEP_MS));
+    }
+  } catch (err) {
+    if (!itemLevel(err)) throw err;
+    const reason = refusalOf(err)[1];
+    await x.update({ reason, detail: errorText(err) });
+    throw unprocessable(`ยังรับเข้าไม่ได้: ${errorText(err)} — still cannot be stored`, [{ field: 'id', message: reason }]);
+  }
+  await x.update({ status: 'stored' });
+  return x;
 }
 
 /** One round over the nodes this process can lease; returns the items taken. */

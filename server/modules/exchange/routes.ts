@@ -2,8 +2,8 @@
 // agencies elsewhere, signed introductions out and in, this deployment's exchange certificate, the
 // refused inbound requests and the outbox to peers (retry). The inbox itself is inbox.ts.
 import { Api, idParam } from '../../lib/route';
-import { ExchangeOutbox, ExchangePeer } from '../../db/models';
-import { notFound } from '../../lib/errors';
+import { EcmsSetAsideItem, ExchangeOutbox, ExchangePeer } from '../../db/models';
+import { conflict, notFound } from '../../lib/errors';
 import type { AppContext } from '../../context';
 import type { Actor } from '../auth/actor';
 import * as S from './schemas';
@@ -12,6 +12,8 @@ import { createPeer, importIntroduction, introduction, listPeers, presentPeer, u
 import { importExchangeIdentity, publicIdentity } from './identity';
 import { refusals } from './inbox';
 import { presentOutbox, retryNow } from './outbox';
+import { loadEcmsSettings } from './ecms/config';
+import { presentSetAside, retrySetAside } from './ecms-polling';
 import './native'; // the native transport registers itself with the outbox
 
 const TAG = 'Exchange';
@@ -103,6 +105,29 @@ export function registerExchangeRoutes(api: Api<Actor>, ctx: AppContext): void {
       await admin(actor);
       const row = await retryNow(ctx.db.sequelize, params.id);
       return (await presentOutbox([row]))[0];
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/exchange/set-aside', tag: TAG, query: S.SetAsideQuery, response: S.listOf(S.SetAsideItem),
+    summary: "Items of ECMS nodes' queues set aside (ที่กันไว้): could not be stored as they were, kept here and removed from the node's queue, newest first",
+    description: 'A letter whose signature fails, whose sender is not in the directory, or that is for an organisation not here; a malformed item. Its refusal is also in /exchange/refusals (ecms_poll_<reason>).',
+    handler: async ({ query, actor }) => {
+      await admin(actor);
+      const rows = await EcmsSetAsideItem.findAll({ where: query.status ? { status: query.status } : {}, order: [['id', 'DESC']], limit: query.limit, offset: query.offset });
+      return { items: rows.map(presentSetAside) };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/exchange/set-aside/:id/retry', tag: TAG, params: idParam, response: S.SetAsideItem,
+    summary: 'Try a set-aside letter again, verified with the directory as it is now (e.g. after adding its sender)',
+    description: 'Stored → the letter is in its recipient\'s arrivals tray. Already stored, a notifier, or ECMS not enabled → 409; still not verifiable → 422 with the reason.',
+    handler: async ({ params, actor }) => {
+      await admin(actor);
+      const settings = loadEcmsSettings(ctx.config);
+      if (!settings.enabled) throw conflict('ระบบนี้ไม่ได้เปิดใช้ ECMS (ECMS is not enabled in this deployment.)');
+      return presentSetAside(await retrySetAside(ctx, settings, params.id));
     },
   });
 }

@@ -57,4 +57,13 @@ export const OutboxQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0).openapi({ type: 'integer' }),
 });
 
+export const SetAsideItem = z.object({
+  id: z.number(), nodeId: z.number(), processId: z.string(), kind: z.enum(['letter', 'notifier']), claimedSender: z.string().nullable(), reason: z.string(), detail: z.string().nullable(),
+  status: z.enum(['held', 'stored']), bytes: z.number(), at: z.string(), updatedAt: z.string(),
+}).openapi('EcmsSetAsideItem');
+export const SetAsideQuery = z.object({
+  status: z.enum(['held', 'stored']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ type: 'integer' }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({ type: 'integer' }),
+});
+
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -10,11 +10,22 @@ import { newMessageId, ANONYMOUS } from './envelope';
 import { openOffThread, openLetterOffThread, signOffThread } from './pool';
 import type { OpenedMessage, SignJob } from './open';
 import { WSDL_PATH } from './server';
-import type { EcmsIdentity, EcmsPeer } from './types';
+import { EcmsHandlerError, type EcmsIdentity, type EcmsPeer } from './types';
 
 export class EcmsRefused extends Error {
   constructor(public status: number, public code: string, message: string) {
     super(message);
+  }
+}
+
+/**
+ * A queued item the node served, signed by the node, that cannot be taken as it is (a letter whose
+ * signature fails or whose sender is unknown, one for an organisation not here, a malformed item).
+ * Carries the item's ProcessID and its content, so the caller can keep it and dequeue it.
+ */
+export class QueuedItemRefused extends Error {
+  constructor(public processId: string, public kind: 'letter' | 'notifier', public claimedSender: string | null, public content: string, public refusal: XmlError | SignatureError | EcmsHandlerError) {
+    super(refusal.message);
   }
 }
 
@@ -115,22 +126,32 @@ export class EcmsClient {
     return new Date(elements(el).find((e) => e.localName === 'ServerTime')?.textContent ?? '');
   }
 
+  /** A relayed letter as the node served it, verified with its sender's certificate (not the node's) and checked to be for us. */
+  async openQueuedLetter(document: Buffer, claimed: string): Promise<m.EcmsLetter> {
+    const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
+    if (!sender) throw new EcmsHandlerError(403, 'unknown_peer', `The letter's sender ${claimed} is not in the directory.`);
+    const read = await openLetterOffThread(document, sender.certificatePem);
+    if (!read.ok) throw new (read.code === 'bad_signature' ? SignatureError : XmlError)(`The queued letter was refused: ${read.message}`);
+    const forUs = this.options.receives ? await this.options.receives(read.value.receiver.departmentId) : read.value.receiver.departmentId === this.identity.ecmsOrganisationId;
+    if (!forUs) throw new EcmsHandlerError(422, 'wrong_recipient', 'The queued letter is for another organisation.');
+    return read.value;
+  }
+
   private async readFetched({ el, opened }: { el: Element; opened: OpenedMessage }): Promise<Fetched | null> {
     const processId = m.readOptionalProcessId(el);
     if (!processId) return null;
-    if (!opened.document) {
-      const payload = m.readPayloadElement(el);
-      if (payload?.type !== 'notifier') return null;
-      return { processId, processTime: m.readProcessTime(el), payload };
+    try {
+      if (!opened.document) {
+        const payload = m.readPayloadElement(el);
+        if (payload?.type !== 'notifier') throw new XmlError('The queued item is neither a letter nor a notifier.');
+        return { processId, processTime: m.readProcessTime(el), payload };
+      }
+      const letter = await this.openQueuedLetter(opened.document, opened.documentSender!);
+      return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter, signedDocument: opened.document } };
+    } catch (err) {
+      if (!(err instanceof XmlError || err instanceof SignatureError || err instanceof EcmsHandlerError)) throw err;
+      const content = opened.document ? opened.document.toString('utf8') : opened.bodyXml;
+      throw new QueuedItemRefused(processId, opened.document ? 'letter' : 'notifier', opened.documentSender ?? null, content, err);
     }
-    // A relayed letter is verified with its sender's certificate, not the relaying node's.
-    const claimed = opened.documentSender!;
-    const sender = claimed === this.peer.ecmsOrganisationId ? this.peer : await this.options.resolveSender?.(claimed);
-    if (!sender) throw new XmlError(`The letter's sender ${claimed} is not in the directory.`);
-    const read = await openLetterOffThread(opened.document, sender.certificatePem);
-    if (!read.ok) throw new (read.code === 'bad_signature' ? SignatureError : XmlError)(`The queued letter was refused: ${read.message}`);
-    const forUs = this.options.receives ? await this.options.receives(read.value.receiver.departmentId) : read.value.receiver.departmentId === this.identity.ecmsOrganisationId;
-    if (!forUs) throw new XmlError('The queued letter is for another organisation.');
-    return { processId, processTime: m.readProcessTime(el), payload: { type: 'letter', letter: read.value, signedDocument: opened.document } };
   }
 }
