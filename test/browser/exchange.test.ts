@@ -1,6 +1,9 @@
 // The exchange admin page in a real browser: the top administrator adds an agency elsewhere and sees
-// it in the directory with its certificate fingerprint; the tabs for undelivered and refused open.
+// it in the directory with its certificate fingerprint; the tabs for undelivered and refused open; an
+// ECMS queue item set aside is listed and can be tried again.
+import path from 'node:path';
 import { expect } from 'chai';
+import { Sequelize } from 'sequelize';
 import { apiOf } from './api';
 import { screenshot, signIn, startHarness, type Harness } from './harness';
 import { makeParty } from '../exchange/ecms-helpers';
@@ -47,6 +50,24 @@ describe('exchange admin page in a real browser', function () {
       await page.getByText('ไม่มีรายการที่ส่งไม่ถึง').waitFor();
       await page.getByRole('tab', { name: 'คำขอที่ถูกปฏิเสธ' }).click();
       expect(await page.getByRole('table', { name: 'คำขอที่ถูกปฏิเสธ' }).count()).to.equal(1);
+    });
+  });
+
+  it('lists an ECMS queue item set aside, and trying it again says why it cannot be stored, in Thai', async () => {
+    // Set aside as the poll loop does (ecms-polling.test.ts drives that against a node); here only the page is under test.
+    const db = new Sequelize({ dialect: 'sqlite', storage: path.join(h.dataDir, 'saraban.sqlite'), logging: false });
+    const now = new Date();
+    await db.query("INSERT INTO ecms_set_aside_items (nodeId, processId, kind, claimedSender, reason, detail, contentXml, status, createdAt, updatedAt) VALUES (1, 'node-item-7', 'letter', '12007', 'unknown_peer', 'The letter''s sender 12007 is not in the directory.', '<x/>', 'held', ?, ?)", { replacements: [now, now] });
+    await db.close();
+    await h.withPage(async (page) => {
+      await signIn(page, 'admin');
+      await page.getByRole('link', { name: 'หน่วยงานภายนอก' }).click();
+      await page.getByRole('tab', { name: 'รายการที่กันไว้จาก ECMS' }).click();
+      const row = page.getByRole('table', { name: 'รายการที่กันไว้จาก ECMS' }).getByRole('row').filter({ hasText: '12007' });
+      await row.getByText('unknown_peer').waitFor();
+      await row.getByRole('button', { name: 'ลองรับเข้าอีกครั้ง' }).click();
+      // This deployment runs without ECMS: the server refuses (409) and the page shows its Thai half.
+      await page.getByText('ระบบนี้ไม่ได้เปิดใช้ ECMS').waitFor();
     });
   });
 });

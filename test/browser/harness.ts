@@ -17,6 +17,8 @@ type PageOptions = { viewport?: { width: number; height: number }; isMobile?: bo
 
 export interface Harness {
   baseUrl: string;
+  /** The server's DATA_DIR; its database is saraban.sqlite there. */
+  dataDir: string;
   browser: Browser;
   newPage: (options?: PageOptions) => Promise<{ context: BrowserContext; page: Page }>;
   /** Runs fn in a fresh browser context; fails on requests to other hosts and on errors in the page. */
@@ -58,6 +60,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   };
   return {
     baseUrl,
+    dataDir,
     browser,
     newPage,
     withPage: async (fn, options) => {

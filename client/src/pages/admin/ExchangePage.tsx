@@ -14,6 +14,7 @@ interface Peer {
   transport: 'saraban' | 'ecms' | 'email'; ecmsMode: 'direct' | 'poll' | 'pickup'; endpointUrl: string | null; email: string | null; certificatePem: string | null; certificateSha256: string | null; active: boolean;
 }
 interface OutboxItem { id: number; kind: string; status: string; attempts: number; lastError: string | null; letterNumber: string | null; peer: { nameTh: string | null }; queuedAt: string }
+interface SetAsideItem { id: number; processId: string; kind: 'letter' | 'notifier'; claimedSender: string | null; reason: string; detail: string | null; status: 'held' | 'stored'; at: string }
 interface Refusal { id: number; at: string; status: number; reason: string; detail: string | null; claimedSender: string | null; remoteAddress: string | null }
 
 const PEERS = '/exchange/peers';
@@ -107,6 +108,27 @@ function Undelivered() {
   );
 }
 
+/** ECMS queue items that could not be stored as they were: kept here, removed from the node; a letter may be tried again. */
+function SetAside() {
+  const { t } = useI18n();
+  const path = '/exchange/set-aside?status=held';
+  const rows = useList<SetAsideItem>(path);
+  const retry = useListChange((id: number) => api.post(`/exchange/set-aside/${id}/retry`), path);
+  return (
+    <>
+      <Text size="sm" c="dimmed">{t('exchange.setAside.help')}</Text>
+      <QueryError error={rows.error ?? retry.error} />
+      {rows.data?.length === 0 && <Text c="dimmed">{t('exchange.setAside.none')}</Text>}
+      <ListTable label={t('exchange.setAside')} rows={rows.data ?? []} columns={[
+        { header: t('exchange.refusal.at'), cell: (r) => new Date(r.at).toLocaleString('th-TH') },
+        { header: t('exchange.refusal.sender'), cell: (r) => r.claimedSender ?? '—' },
+        { header: t('exchange.refusal.reason'), cell: (r) => <Badge color="orange" variant="light">{r.reason}</Badge> },
+        { header: t('exchange.refusal.detail'), cell: (r) => <Text size="xs">{r.detail}</Text> },
+      ]} actions={(r) => (r.kind === 'letter' ? <RowButton onClick={() => retry.mutate(r.id)} loading={retry.isPending}>{t('exchange.setAside.retry')}</RowButton> : null)} />
+    </>
+  );
+}
+
 function Refusals() {
   const { t } = useI18n();
   const rows = useList<Refusal>('/exchange/refusals?limit=200');
@@ -145,6 +167,7 @@ export function ExchangePage() {
           <Tabs.Tab value="directory">{t('exchange.directory')}</Tabs.Tab>
           <Tabs.Tab value="undelivered">{t('exchange.undelivered')}</Tabs.Tab>
           <Tabs.Tab value="refusals">{t('exchange.refusals')}</Tabs.Tab>
+          <Tabs.Tab value="set-aside">{t('exchange.setAside')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="directory" pt="sm">
           <QueryError error={peers.error} />
@@ -158,6 +181,7 @@ export function ExchangePage() {
         </Tabs.Panel>
         <Tabs.Panel value="undelivered" pt="sm"><Undelivered /></Tabs.Panel>
         <Tabs.Panel value="refusals" pt="sm"><Refusals /></Tabs.Panel>
+        <Tabs.Panel value="set-aside" pt="sm"><SetAside /></Tabs.Panel>
       </Tabs>
       {editing.open && <PeerForm peer={editing.item} onClose={editing.close} />}
       {importing && <ImportForm onClose={() => setImporting(false)} />}
