@@ -139,6 +139,25 @@ describe('ECMS polling and pickup queues', function () {
     expect(textOf(empty.text, 'ProcessID'), 'nothing more queued').to.equal(undefined);
   });
 
+  it('takes a letter the peer never collected out of the queue after the give-up time: not delivered; an administrator queues it again', async () => {
+    const sent = await b.as('clerk', 'POST', `/documents/${await b.numberedLetter('ECMS ไม่มีใครมารับ')}/send`, { recipients: [{ agencyId: pollerAtB }] });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    const id = sent.body.items[0].id as number;
+    await eventually('the delivery waits in the queue', async () => ((await b.delivery(id)).status === 'sent' ? true : undefined));
+    // The clock, faked: queued longer than EXCHANGE_GIVE_UP_MINUTES (72 h by default).
+    await b.sql('UPDATE exchange_outbox SET queuedAt = ? WHERE deliveryId = ?', [new Date(Date.now() - 73 * 3_600_000), id]);
+    const given = await eventually('not delivered', async () => { const d = await b.delivery(id); return d.status === 'failed' ? d : undefined; });
+    expect(given.reason).to.match(/ไม่ได้มารับหนังสือจากคิวภายใน 72 ชั่วโมง/);
+    const empty = await ask('CorrespondenceLetterInboundRequest', fill('inbound-request.xml', {}));
+    expect(textOf(empty.text, 'ProcessID'), 'taken out of the queue').to.equal(undefined);
+    const row = ((await b.as('admin', 'GET', '/exchange/outbox?status=failed')).body.items as Array<{ id: number; deliveryId: number }>).find((x) => x.deliveryId === id)!;
+    expect((await b.as('admin', 'POST', `/exchange/outbox/${row.id}/retry`)).status).to.equal(200);
+    await eventually('waiting in the queue again', async () => ((await b.delivery(id)).status === 'sent' ? true : undefined));
+    const got = await ask('CorrespondenceLetterInboundRequest', fill('inbound-request.xml', {}));
+    expect(textOf(got.text, 'Subject')).to.equal('ECMS ไม่มีใครมารับ');
+    expect((await ask('CorrespondenceLetterDeleteRequest', fill('delete-request.xml', { PROCESS_ID: textOf(got.text, 'ProcessID')! }))).status).to.equal(200);
+  });
+
   it('signs what it queues with a replaced exchange key, which the peer verifies with the new certificate only', async () => {
     const issued = makeParty('99002');
     const put = await b.as('admin', 'PUT', '/exchange/identity', { certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem });

@@ -10,6 +10,7 @@ import { createThrowawayDatabase, ThrowawayDatabase, TestDialect } from '../help
 import { call, freePort, startServer, stopServer, RunningServer } from '../helpers/server';
 import { outgoingLetter } from '../registry/helpers';
 import { DEMO_PASSWORD } from '../helpers/factories';
+import { createDatabase } from '../../server/db';
 
 export const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
@@ -54,6 +55,16 @@ export class Deployment {
     await this.stop('SIGKILL');
     await this.db.drop();
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** A statement on this deployment's database from outside: e.g. a row made hours older, instead of waiting hours. */
+  async sql(query: string, replacements: unknown[] = []): Promise<void> {
+    const db = createDatabase(this.db.url, { models: false, watchStrayQueries: false });
+    try {
+      await db.sequelize.query(query, { replacements });
+    } finally {
+      await db.close();
+    }
   }
 
   async token(username: string): Promise<string> {

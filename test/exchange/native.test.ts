@@ -135,6 +135,24 @@ describe('native exchange between two deployments', function () {
     expect(await countInTray(b, 'ระหว่างปลายทางดับ')).to.equal(1);
   });
 
+  it('declares a letter not delivered after the give-up time, with the last error; an administrator retries it and it lands once', async () => {
+    await b.stop();
+    const sent = await send(a, await a.numberedLetter('เลยเวลาส่ง'), bAtA);
+    await eventually('a failed attempt is recorded', async () => ((await a.delivery(sent.id)).exchange?.attempts ?? 0) >= 1 || undefined);
+    // The clock, faked: the letter has waited longer than EXCHANGE_GIVE_UP_MINUTES (72 h by default).
+    await a.sql('UPDATE exchange_outbox SET queuedAt = ? WHERE deliveryId = ?', [new Date(Date.now() - 73 * 3_600_000), sent.id]);
+    const given = await statusAt(a, sent.id, 'failed');
+    expect(given.reason).to.match(/^ส่งไม่สำเร็จ \(not delivered\): .*(502|down|fetch)/i);
+    const listed = ((await a.as('admin', 'GET', '/exchange/outbox?status=failed')).body.items as Array<{ id: number; deliveryId: number; lastError: string }>).find((x) => x.deliveryId === sent.id);
+    expect(listed?.lastError).to.match(/502|down|fetch/i);
+    await b.start();
+    expect((await a.as('clerk', 'POST', `/exchange/outbox/${listed!.id}/retry`)).status, 'administrators only').to.equal(403);
+    const retried = await a.as('admin', 'POST', `/exchange/outbox/${listed!.id}/retry`);
+    expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
+    await statusAt(a, sent.id, 'delivered');
+    expect(await countInTray(b, 'เลยเวลาส่ง')).to.equal(1);
+  });
+
   it('delivers once a letter whose sender was killed between commit and delivery', async () => {
     await b.stop();
     const sent = await send(a, await a.numberedLetter('ผู้ส่งดับกลางทาง'), bAtA);

@@ -22,7 +22,7 @@ import { DbReplayStore } from './ecms/db-stores';
 import { SignatureError } from './ecms/dsig';
 import { XmlError } from './ecms/xml';
 import { EcmsHandlerError, type EcmsHandlers } from './ecms/types';
-import { asEcmsPeer, clientFor, directoryEntry, handlers, identityAs, receivesHere, recordRefusal } from './ecms-transport';
+import { asEcmsPeer, clientFor, directoryEntry, giveUpUncollected, handlers, identityAs, receivesHere, recordRefusal } from './ecms-transport';
 
 /** How long a process keeps a node to itself (a round takes far less; a dead process lets go after this). */
 const LEASE_MS = 10 * 60_000;
@@ -208,13 +208,18 @@ export interface EcmsPolling {
   close(): Promise<void>;
 }
 
-/** Every ECMS_POLL_SECONDS (and at start), in every process; the leases decide who reads which node. */
+/**
+ * Every ECMS_POLL_SECONDS (and at start), in every process; the leases decide who reads which node.
+ * Each round also gives up the letters a pickup peer left in our queue past EXCHANGE_GIVE_UP_MINUTES.
+ */
 export function startEcmsPolling(ctx: AppContext, settings: EcmsSettings, log: (line: string) => void = () => {}): EcmsPolling {
   const h = handlers(ctx);
   const work = rounds(async () => {
     while ((await pollNodes(ctx, settings, log, h)) >= settings.pollBatch) {
       // a full batch: more may be waiting
     }
+    // Our own queue: letters a pickup peer never collected become not delivered.
+    await giveUpUncollected(ctx, ctx.config.exchange.giveUpMs, log);
   }, (err) => log(`ecms: polling: ${errorText(err)}`));
   const timer = setInterval(() => void work.kick(), settings.pollMs);
   timer.unref();

@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Op, Transaction } from 'sequelize';
-import { Attachment, Delivery, Document, ExchangeInbound, ExchangeOutbox, ExchangePeer, ExchangeRefusal, OPEN_DELIVERY_STATUSES, Organisation } from '../../db/models';
+import { Attachment, Delivery, Document, EcmsPickupItem, ExchangeInbound, ExchangeOutbox, ExchangePeer, ExchangeRefusal, OPEN_DELIVERY_STATUSES, Organisation } from '../../db/models';
 import { writeTransaction } from '../../lib/transaction';
 import type { AppContext } from '../../context';
 import { recordChange } from '../deliveries/service';
@@ -252,6 +252,42 @@ async function enqueueFor(ctx: AppContext, row: ExchangeOutbox, peer: ExchangePe
     return;
   }
   await pickupQueue.enqueue(queueOf, m.notifierXml(notifierOf(n, d, doc)), pickupId(Number(row.id)));
+}
+
+/**
+ * A letter left in our queue longer than EXCHANGE_GIVE_UP_MINUTES, never collected by the peer that
+ * polls us, is taken out of the queue and declared not delivered (status failed, with why), as the
+ * outbox does for a peer that never answers; an administrator may retry it (queued again). One
+ * transaction per letter: the queue item goes only with the status change. A letter collected but
+ * not yet receipted stays sent (its item is gone: the peer has it). Returns how many were given up.
+ */
+export async function giveUpUncollected(ctx: AppContext, giveUpMs: number, log: (line: string) => void): Promise<number> {
+  const peers = await ExchangePeer.findAll({ where: { transport: 'ecms', ecmsMode: 'pickup' }, attributes: ['id', 'ecmsOrganisationId', 'nameTh'] });
+  if (!peers.length) return 0;
+  const byId = new Map(peers.map((p) => [Number(p.id), p]));
+  const stale = await ExchangeOutbox.findAll({ where: { kind: 'letter', status: 'sent', peerId: { [Op.in]: [...byId.keys()] }, queuedAt: { [Op.lt]: new Date(Date.now() - giveUpMs) } }, order: [['id', 'ASC']], limit: 100 });
+  let given = 0;
+  for (const row of stale) {
+    const peer = byId.get(Number(row.peerId))!;
+    const hours = Math.round(giveUpMs / 3_600_000);
+    const note = `ส่งไม่สำเร็จ: ${peer.nameTh} ไม่ได้มารับหนังสือจากคิวภายใน ${hours} ชั่วโมง (not collected from our ECMS queue within ${hours} h)`;
+    const done = await writeTransaction(ctx.db.sequelize, async (t) => {
+      const taken = await EcmsPickupItem.destroy({ where: { peerOrganisationId: peer.ecmsOrganisationId!, processId: pickupId(Number(row.id)) }, transaction: t });
+      if (!taken) return false; // collected meanwhile: the peer has it, its receipt will say so
+      await ExchangeOutbox.update({ status: 'failed', lockedUntil: null, lastError: note }, { where: { id: row.id, status: 'sent' }, transaction: t });
+      const d = await Delivery.findByPk(row.deliveryId, { transaction: t, lock: t.LOCK.UPDATE });
+      if (d?.status === 'sent') {
+        await d.update({ status: 'failed', reason: note.slice(0, 500) }, { transaction: t });
+        await recordChange(t, d, 'failed', null, note.slice(0, 500), { messageId: row.messageId });
+      }
+      return true;
+    }, { ahead: true });
+    if (done) {
+      given++;
+      log(`ecms: letter ${row.messageId} to ${peer.nameTh} not collected within ${hours} h: taken out of the queue, not delivered`);
+    }
+  }
+  return given;
 }
 
 function notifierOf(n: NoticeBody, d: Delivery, doc: Document): m.EcmsNotifier {
