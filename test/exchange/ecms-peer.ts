@@ -103,7 +103,8 @@ export interface PeerRecord { operation: string; xml: string; letterVerified?: b
 export async function startPeerServer(self: TestParty, ourCertFile: string) {
   const received: PeerRecord[] = [];
   const refused: string[] = [];
-  const queue: Array<{ processId: string; payload: string }> = [];
+  // `for`: the ECMS id whose queue holds the item (as a node keeps one queue per organisation); none: served to any.
+  const queue: Array<{ processId: string; payload: string; for?: string }> = [];
   const server = await listen(async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -120,7 +121,9 @@ export async function startPeerServer(self: TestParty, ourCertFile: string) {
       if (first(xml, 'GovernmentDocument')) record.letterVerified = await xmlsecVerify(xml, ourCertFile, LETTER_SIG);
       body = fill('outbound-response.xml', { PROCESS_ID: `peer-process-${received.length + 1}`, PROCESS_TIME: new Date().toISOString() });
     } else if (operation === 'CorrespondenceLetterInboundRequest') {
-      body = queue[0] ? fill('inbound-response.xml', { PROCESS_ID: queue[0].processId, PROCESS_TIME: new Date().toISOString(), PAYLOAD: queue[0].payload }) : fill('inbound-response-empty.xml', {});
+      const asker = /urn:th:gov:ecms:org:(\d+)/.exec(textOf(xml, 'Address') ?? '')?.[1];
+      const head = queue.find((q) => !q.for || q.for === asker);
+      body = head ? fill('inbound-response.xml', { PROCESS_ID: head.processId, PROCESS_TIME: new Date().toISOString(), PAYLOAD: head.payload }) : fill('inbound-response-empty.xml', {});
     } else if (operation === 'CorrespondenceLetterDeleteRequest') {
       const at = queue.findIndex((q) => q.processId === textOf(xml, 'ProcessID'));
       if (at >= 0) queue.splice(at, 1);

@@ -123,6 +123,17 @@ describe('ECMS polling and pickup queues', function () {
     expect(nodeServer.refused, 'xmlsec1 verified every request B signed').to.have.length(0);
   });
 
+  it("reads the node's queue of each of our organisations: a letter kept for the Chiang Mai office's own ECMS id lands", async () => {
+    const doc = await governmentDocument({ letterNumber: 'ทส 0001/92', subject: 'ECMS คิวของจังหวัด', sender: node.ecmsOrganisationId, receiver: ECMS_B_CM, main: samplePdf, attachment: samplePdf }, node);
+    // A node keeps one queue per organisation and serves it only when asked as that organisation.
+    nodeServer.queue.push({ processId: 'cm-1', payload: doc, for: ECMS_B_CM });
+    await eventually('the letter lands', async () => ((await inTray('ECMS คิวของจังหวัด')).length ? true : undefined));
+    await eventually("the node's queue is empty", async () => (nodeServer.queue.length === 0 ? true : undefined));
+    const askedAs = nodeServer.received.filter((r) => r.operation === 'CorrespondenceLetterInboundRequest').map((r) => /urn:th:gov:ecms:org:(\d+)/.exec(textOf(r.xml, 'Address') ?? '')?.[1]);
+    expect(askedAs).to.include.members([ECMS_B, ECMS_B_CM]);
+    expect(await inTray('ECMS คิวของจังหวัด')).to.have.length(1);
+  });
+
   it('queues a letter for a peer that polls us: sent, not delivered; xmlsec1 verifies what it collects; deleted when it says so', async () => {
     const sent = await b.as('clerk', 'POST', `/documents/${await b.numberedLetter('ECMS รอมารับ')}/send`, { recipients: [{ agencyId: pollerAtB }] });
     expect(sent.status, JSON.stringify(sent.body)).to.equal(201);

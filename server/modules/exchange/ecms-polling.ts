@@ -12,7 +12,7 @@
 // the item on the node for the next poll; an item already stored (its deletion failed) is only
 // deleted again.
 import { Op } from 'sequelize';
-import { EcmsSetAsideItem, ExchangePeer } from '../../db/models';
+import { EcmsSetAsideItem, ExchangePeer, Organisation } from '../../db/models';
 import { conflict, notFound, unprocessable } from '../../lib/errors';
 import type { AppContext } from '../../context';
 import { rounds } from '../notify/rounds';
@@ -78,10 +78,10 @@ async function store(h: EcmsHandlers, node: ExchangePeer, item: Fetched): Promis
   await h.onLetterArrived({ letter: item.payload.letter, signedDocument: item.payload.signedDocument }, { ...origin, peer });
 }
 
-function nodeClient(settings: EcmsSettings, node: ExchangePeer): Promise<EcmsClient> {
+function nodeClient(settings: EcmsSettings, node: ExchangePeer, as = settings.organisationId!): Promise<EcmsClient> {
   const target = asEcmsPeer(node);
   if (!target) throw new Error('the directory entry has no ECMS organisation id, endpoint or certificate');
-  return identityAs(settings.organisationId!).then((identity) => clientFor(identity, node, target, {
+  return identityAs(as).then((identity) => clientFor(identity, node, target, {
     use: 'poll', receives: receivesHere,
     resolveSender: async (id) => {
       const p = await directoryEntry(id);
@@ -90,9 +90,34 @@ function nodeClient(settings: EcmsSettings, node: ExchangePeer): Promise<EcmsCli
   }));
 }
 
-/** Takes up to `settings.pollBatch` items from one node's queue; returns how many were stored, set aside or found stored. */
-async function drain(ctx: AppContext, settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer): Promise<number> {
-  const client = await nodeClient(settings, node);
+/**
+ * The ECMS ids a node keeps queues for here: ECMS_ORGANISATION_ID and every active organisation's
+ * interchange id (a ministry's central and provincial offices each have their own; a node serves
+ * each its own queue, asked as that organisation).
+ */
+async function ourEcmsIds(settings: EcmsSettings): Promise<string[]> {
+  const orgs = await Organisation.findAll({ where: { active: true, interchangeId: { [Op.ne]: null } }, attributes: ['interchangeId'], order: [['id', 'ASC']] });
+  return [...new Set([settings.organisationId!, ...orgs.map((o) => String(o.interchangeId)).filter((id) => /^\d{1,10}$/.test(id))])];
+}
+
+/**
+ * Takes up to `settings.pollBatch` items from one node's queue for each of our ECMS ids; returns the
+ * most taken from one queue. A queue that fails (the node refuses that id, an item stays) does not
+ * keep the others from being read.
+ */
+async function drain(settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer, log: (line: string) => void): Promise<number> {
+  let taken = 0;
+  for (const as of await ourEcmsIds(settings)) {
+    try {
+      taken = Math.max(taken, await drainAs(settings, h, node, await nodeClient(settings, node, as)));
+    } catch (err) {
+      log(`ecms: polling ${node.nameTh} (${node.ecmsOrganisationId}) as ${as} stopped, the item stays queued there for the next poll: ${errorText(err)}`);
+    }
+  }
+  return taken;
+}
+
+async function drainAs(settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer, client: EcmsClient): Promise<number> {
   const queueOf = node.ecmsOrganisationId!;
   for (let taken = 0; taken < settings.pollBatch; taken++) {
     let item: Fetched | null;
@@ -193,9 +218,9 @@ export async function pollNodes(ctx: AppContext, settings: EcmsSettings, log: (l
     });
     if (leased !== 1) continue; // another process reads this node now
     try {
-      taken += await drain(ctx, settings, h, node);
+      taken += await drain(settings, h, node, log);
     } catch (err) {
-      log(`ecms: polling ${node.nameTh} (${node.ecmsOrganisationId}) stopped, the item stays queued there for the next poll: ${errorText(err)}`);
+      log(`ecms: polling ${node.nameTh} (${node.ecmsOrganisationId}) stopped: ${errorText(err)}`);
     } finally {
       await ExchangePeer.update({ pollLockedUntil: null }, { where: { id: node.id }, silent: true });
     }
