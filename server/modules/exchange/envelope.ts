@@ -19,12 +19,27 @@ export class Refusal extends Error {
   }
 }
 
-const der = (pem: string) => Buffer.from(new x509.X509Certificate(pem).rawData);
+/**
+ * Certificates parsed once: every message carries a chain and names a pinned certificate, and parsing
+ * them (ASN.1) was a good part of a message's CPU on both sides. Keyed by their text, so a replaced
+ * certificate is simply another entry; a bounded memo, emptied when full.
+ */
+const parsed = new Map<string, x509.X509Certificate>();
+function parseOnce(key: string, parse: () => x509.X509Certificate): x509.X509Certificate {
+  let cert = parsed.get(key);
+  if (!cert) {
+    if (parsed.size >= 500) parsed.clear();
+    cert = parse();
+    parsed.set(key, cert);
+  }
+  return cert;
+}
+const certificateOfPem = (pem: string) => parseOnce(pem, () => new x509.X509Certificate(pem));
 
 export async function signMessage(typ: EnvelopeTyp, payload: object): Promise<FlattenedJWS> {
   const id = await getExchangeIdentity();
   return new FlattenedSign(Buffer.from(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: id.alg, typ, x5c: [id.certificatePem, ...id.chainPem].map((p) => der(p).toString('base64')) })
+    .setProtectedHeader({ alg: id.alg, typ, x5c: [id.certificatePem, ...id.chainPem].map((p) => Buffer.from(certificateOfPem(p).rawData).toString('base64')) })
     .sign(id.privateKey);
 }
 
@@ -52,7 +67,7 @@ export function parseJws(text: string): { jws: FlattenedJWS; header: Record<stri
 function certificateAt(b64: unknown): x509.X509Certificate {
   if (typeof b64 !== 'string') throw new Refusal(401, 'bad_certificate', 'x5c holds a non-string.');
   try {
-    return new x509.X509Certificate(Buffer.from(b64, 'base64'));
+    return parseOnce(b64, () => new x509.X509Certificate(Buffer.from(b64, 'base64')));
   } catch {
     throw new Refusal(401, 'bad_certificate', 'x5c holds something that is not a certificate.');
   }
@@ -68,7 +83,7 @@ export async function trustedSigner(header: Record<string, unknown>, pinnedPem: 
   const x5c = header.x5c;
   if (!Array.isArray(x5c) || !x5c.length || x5c.length > 5) throw new Refusal(401, 'bad_certificate', 'The JWS has no certificate chain (x5c).');
   const chain = x5c.map(certificateAt);
-  const pinned = new x509.X509Certificate(pinnedPem);
+  const pinned = certificateOfPem(pinnedPem);
   const pinnedSha = sha256Hex(pinned.rawData);
   const leaf = chain[0];
   if (!inDate(leaf, now)) throw new Refusal(401, 'certificate_expired', 'The signing certificate is not valid now.');
@@ -85,9 +100,16 @@ export async function trustedSigner(header: Record<string, unknown>, pinnedPem: 
   return leaf;
 }
 
+const publicKeys = new WeakMap<x509.X509Certificate, crypto.KeyObject>();
+const publicKeyOf = (c: x509.X509Certificate) => {
+  let key = publicKeys.get(c);
+  if (!key) publicKeys.set(c, (key = crypto.createPublicKey(c.publicKey.toString('pem'))));
+  return key;
+};
+
 /** Verifies the signature with the trusted signer's key; the payload as parsed JSON. */
 export async function verifyWith(jws: FlattenedJWS, signer: x509.X509Certificate, typ: EnvelopeTyp): Promise<Record<string, unknown>> {
-  const key = crypto.createPublicKey(signer.publicKey.toString('pem'));
+  const key = publicKeyOf(signer);
   try {
     const { payload, protectedHeader } = await flattenedVerify(jws, key, { algorithms: ['ES256', 'RS256', 'PS256'] });
     if (protectedHeader?.typ !== typ) throw new Refusal(400, 'wrong_type', `Expected a ${typ}, got ${String(protectedHeader?.typ)}.`);
