@@ -156,6 +156,8 @@ describe('the inbox extras in a real browser', function () {
       expect(await assign.getByRole('button', { name: 'โอนงานให้ผู้อื่น' }).count()).to.equal(0);
       await assign.getByRole('button', { name: 'มอบหมายให้ผู้อื่นทำแทน' }).click();
       const dialog = page.getByRole('dialog', { name: 'มอบหมายให้ผู้อื่นทำแทน' });
+      // The candidates load after the dialog opens: wait for them, then read the whole list once.
+      await dialog.getByLabel('ผู้รับงาน').locator('option', { hasText: 'นายธนพล มั่นคง' }).waitFor({ state: 'attached' });
       expect(await dialog.getByLabel('ผู้รับงาน').locator('option').allTextContents()).to.include.members(['นายธนพล มั่นคง']);
       await dialog.getByRole('button', { name: 'ยกเลิก' }).click();
       await screenshot(page, '24-inbox-task-letter');
