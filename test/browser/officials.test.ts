@@ -149,6 +149,7 @@ describe('the web app as Thai officials need it', function () {
       await decision.selectOption({ label: 'มอบหมาย' });
       const unit = panel.getByLabel('มอบหมายให้หน่วยงาน');
       expect(await unit.evaluate((el) => el.tagName)).to.equal('SELECT');
+      await unit.locator('option', { hasText: 'กลุ่มงานสารบรรณ' }).waitFor({ state: 'attached' }); // the units may load after the field appears
       expect(await unit.locator('option').allTextContents()).to.include('กลุ่มงานสารบรรณ');
       await panel.getByLabel('ข้อความเกษียน').fill('มอบกลุ่มงานสารบรรณดำเนินการ');
       await panel.getByRole('button', { name: 'บันทึกและส่งต่อ' }).click();
