@@ -57,7 +57,7 @@ describe('exchange admin page in a real browser', function () {
     // Set aside as the poll loop does (ecms-polling.test.ts drives that against a node); here only the page is under test.
     const db = new Sequelize({ dialect: 'sqlite', storage: path.join(h.dataDir, 'saraban.sqlite'), logging: false });
     const now = new Date();
-    await db.query("INSERT INTO ecms_set_aside_items (nodeId, processId, kind, claimedSender, reason, detail, contentXml, status, createdAt, updatedAt) VALUES (1, 'node-item-7', 'letter', '12007', 'unknown_peer', 'The letter''s sender 12007 is not in the directory.', '<x/>', 'held', ?, ?)", { replacements: [now, now] });
+    await db.query("INSERT INTO ecms_set_aside_items (nodeId, processId, kind, claimedSender, reason, detail, contentXml, bytes, status, createdAt, updatedAt) VALUES (1, 'node-item-7', 'letter', '12007', 'unknown_peer', 'The letter''s sender 12007 is not in the directory.', '<x/>', 4, 'held', ?, ?)", { replacements: [now, now] });
     await db.close();
     await h.withPage(async (page) => {
       await signIn(page, 'admin');

@@ -18,6 +18,8 @@ export async function up(qi: QueryInterface): Promise<void> {
       detail: { type: DataTypes.STRING(1000), allowNull: true },
       // The item as the node served it (a letter with its files in base64): LONGTEXT on MariaDB.
       contentXml: { type: DataTypes.TEXT('long'), allowNull: false },
+      // Its size, so the list need not read the content.
+      bytes: { type: DataTypes.INTEGER, allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },

@@ -29,6 +29,7 @@ export class EcmsSetAsideItem extends Model {
   declare reason: string;
   declare detail: string | null;
   declare contentXml: string;
+  declare bytes: number;
   /** held: waiting for an administrator; stored: tried again and now an arrival. */
   declare status: 'held' | 'stored';
   declare createdAt: CreationOptional<Date>;
@@ -55,7 +56,7 @@ export function initEcmsModels(sequelize: Sequelize): void {
       id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }, nodeId: { type: DataTypes.INTEGER, allowNull: false },
       processId: { type: DataTypes.STRING(255), allowNull: false }, kind: { type: DataTypes.STRING(16), allowNull: false }, claimedSender: { type: DataTypes.STRING(64), allowNull: true },
       reason: { type: DataTypes.STRING(64), allowNull: false }, detail: { type: DataTypes.STRING(1000), allowNull: true }, contentXml: { type: DataTypes.TEXT('long'), allowNull: false },
-      status: { type: DataTypes.STRING(16), allowNull: false }, createdAt: { type: DataTypes.DATE(3), allowNull: false }, updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+      bytes: { type: DataTypes.INTEGER, allowNull: false }, status: { type: DataTypes.STRING(16), allowNull: false }, createdAt: { type: DataTypes.DATE(3), allowNull: false }, updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { sequelize, tableName: 'ecms_set_aside_items' },
   );

@@ -57,7 +57,7 @@ async function setAside(node: ExchangePeer, item: { processId: string; kind: 'le
   const [, code] = refusalOf(err);
   const [kept] = await EcmsSetAsideItem.findOrCreate({
     where: { nodeId: node.id, processId: item.processId.slice(0, 255) },
-    defaults: { nodeId: node.id, processId: item.processId.slice(0, 255), kind: item.kind, claimedSender: item.claimedSender?.slice(0, 64) ?? null, reason: code || 'refused', detail: errorText(err), contentXml: item.content, status: 'held' },
+    defaults: { nodeId: node.id, processId: item.processId.slice(0, 255), kind: item.kind, claimedSender: item.claimedSender?.slice(0, 64) ?? null, reason: code || 'refused', detail: errorText(err), contentXml: item.content, bytes: Buffer.byteLength(item.content), status: 'held' },
   });
   await refused(node, err, item.processId, ` — กันไว้ที่นี่ (set aside here as item ${kept.id}) and removed from the node's queue`);
 }
@@ -105,9 +105,9 @@ async function ourEcmsIds(settings: EcmsSettings): Promise<string[]> {
  * most taken from one queue. A queue that fails (the node refuses that id, an item stays) does not
  * keep the others from being read.
  */
-async function drain(settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer, log: (line: string) => void): Promise<number> {
+async function drain(settings: EcmsSettings, h: EcmsHandlers, node: ExchangePeer, ids: string[], log: (line: string) => void): Promise<number> {
   let taken = 0;
-  for (const as of await ourEcmsIds(settings)) {
+  for (const as of ids) {
     try {
       taken = Math.max(taken, await drainAs(settings, h, node, await nodeClient(settings, node, as)));
     } catch (err) {
@@ -160,10 +160,11 @@ async function drainAs(settings: EcmsSettings, h: EcmsHandlers, node: ExchangePe
   return settings.pollBatch;
 }
 
-export function presentSetAside(x: EcmsSetAsideItem) {
+/** An item as administrators see it (never its content). */
+export function presentSetAside(x: Omit<EcmsSetAsideItem, 'contentXml'>) {
   return {
     id: Number(x.id), nodeId: Number(x.nodeId), processId: x.processId, kind: x.kind, claimedSender: x.claimedSender ?? null, reason: x.reason, detail: x.detail ?? null,
-    status: x.status, bytes: Buffer.byteLength(x.contentXml), at: new Date(x.createdAt).toISOString(), updatedAt: new Date(x.updatedAt).toISOString(),
+    status: x.status, bytes: x.bytes, at: new Date(x.createdAt).toISOString(), updatedAt: new Date(x.updatedAt).toISOString(),
   };
 }
 
@@ -210,6 +211,8 @@ export async function retrySetAside(ctx: AppContext, settings: EcmsSettings, id:
 /** One round over the nodes this process can lease; returns the items taken. */
 export async function pollNodes(ctx: AppContext, settings: EcmsSettings, log: (line: string) => void, h = handlers(ctx)): Promise<number> {
   const nodes = await ExchangePeer.findAll({ where: { transport: 'ecms', ecmsMode: 'poll', active: true }, order: [['id', 'ASC']] });
+  if (!nodes.length) return 0;
+  const ids = await ourEcmsIds(settings);
   let taken = 0;
   for (const node of nodes) {
     const now = new Date();
@@ -218,7 +221,7 @@ export async function pollNodes(ctx: AppContext, settings: EcmsSettings, log: (l
     });
     if (leased !== 1) continue; // another process reads this node now
     try {
-      taken += await drain(settings, h, node, log);
+      taken += await drain(settings, h, node, ids, log);
     } catch (err) {
       log(`ecms: polling ${node.nameTh} (${node.ecmsOrganisationId}) stopped: ${errorText(err)}`);
     } finally {

@@ -227,7 +227,8 @@ async function letterOf(ctx: AppContext, d: Delivery, doc: Document, me: { depar
 
 const pickupQueue = new DbPickupQueue();
 /** One queue item per outbox row, whatever the retries: a retry after a lost outcome finds it. */
-const pickupId = (outboxId: number) => `saraban-out-${outboxId}`;
+const PICKUP_PREFIX = 'saraban-out-';
+const pickupId = (outboxId: number) => `${PICKUP_PREFIX}${outboxId}`;
 
 /**
  * A peer that polls us (pickup): the letter (signed on its own, as a node would relay it) or the
@@ -265,7 +266,12 @@ export async function giveUpUncollected(ctx: AppContext, giveUpMs: number, log: 
   const peers = await ExchangePeer.findAll({ where: { transport: 'ecms', ecmsMode: 'pickup' }, attributes: ['id', 'ecmsOrganisationId', 'nameTh'] });
   if (!peers.length) return 0;
   const byId = new Map(peers.map((p) => [Number(p.id), p]));
-  const stale = await ExchangeOutbox.findAll({ where: { kind: 'letter', status: 'sent', peerId: { [Op.in]: [...byId.keys()] }, queuedAt: { [Op.lt]: new Date(Date.now() - giveUpMs) } }, order: [['id', 'ASC']], limit: 100 });
+  // From what still waits in the queue (collected letters are gone from it), so letters collected
+  // but not yet receipted are not read again at every round.
+  const waiting = await EcmsPickupItem.findAll({ where: { peerOrganisationId: { [Op.in]: peers.map((p) => p.ecmsOrganisationId!) }, processId: { [Op.like]: `${PICKUP_PREFIX}%` } }, attributes: ['processId'], order: [['id', 'ASC']], limit: 1000 });
+  const outboxIds = waiting.map((w) => Number(w.processId.slice(PICKUP_PREFIX.length))).filter(Number.isSafeInteger);
+  if (!outboxIds.length) return 0;
+  const stale = await ExchangeOutbox.findAll({ where: { id: { [Op.in]: outboxIds }, kind: 'letter', status: 'sent', peerId: { [Op.in]: [...byId.keys()] }, queuedAt: { [Op.lt]: new Date(Date.now() - giveUpMs) } }, order: [['id', 'ASC']] });
   let given = 0;
   for (const row of stale) {
     const peer = byId.get(Number(row.peerId))!;

@@ -114,7 +114,7 @@ export function registerExchangeRoutes(api: Api<Actor>, ctx: AppContext): void {
     description: 'A letter whose signature fails, whose sender is not in the directory, or that is for an organisation not here; a malformed item. Its refusal is also in /exchange/refusals (ecms_poll_<reason>).',
     handler: async ({ query, actor }) => {
       await admin(actor);
-      const rows = await EcmsSetAsideItem.findAll({ where: query.status ? { status: query.status } : {}, order: [['id', 'DESC']], limit: query.limit, offset: query.offset });
+      const rows = await EcmsSetAsideItem.findAll({ where: query.status ? { status: query.status } : {}, attributes: { exclude: ['contentXml'] }, order: [['id', 'DESC']], limit: query.limit, offset: query.offset });
       return { items: rows.map(presentSetAside) };
     },
   });
