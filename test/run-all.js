@@ -37,7 +37,10 @@ function runMocha({ dialect, part = '', quiet = false }) {
       // eslint-disable-next-line no-control-regex
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
       const count = (word) => Number((plain.match(new RegExp(`(\\d+) ${word}`)) || [0, 0])[1]);
-      resolve({ dialect: label, code, passed: count('passing'), failed: count('failing'), pending: count('pending'), seconds: Math.round((Date.now() - started) / 1000) });
+      // The failures' titles and first lines, repeated in the summary: a CI log is often read from its tail,
+      // and a quiet pass's output is printed far above it.
+      const failures = plain.includes(' failing') ? plain.slice(plain.search(/\d+ failing/)).split('slowest test files:')[0].split('\n').slice(0, 80) : [];
+      resolve({ dialect: label, code, passed: count('passing'), failed: count('failing'), pending: count('pending'), seconds: Math.round((Date.now() - started) / 1000), failures });
     });
   });
 }
@@ -151,6 +154,9 @@ function ensureBrowserDeps() {
   }
 
   console.log('\n=== summary ===');
+  for (const r of results) {
+    if (r.failures && r.failures.length) console.log(`\n--- what failed in the ${r.dialect} pass (first lines; the whole output is above) ---\n${r.failures.join('\n')}`);
+  }
   for (const r of results) console.log(`${r.dialect}: ${r.notRun ? 'NOT RUN' : `${r.passed} passing, ${r.failed} failing (exit ${r.code}) in ${r.seconds} s`}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failedCount = results.reduce((n, r) => n + r.failed, 0) + (failed && results.every((r) => r.failed === 0) ? 1 : 0);
