@@ -1,5 +1,8 @@
 // Root hooks: build a fresh database (SQLite or MariaDB, by TEST_DB) with the demo organisation,
 // and the app on it; drop the database at the end.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../server/config';
 import { prepare } from '../server/bootstrap';
 import { createApp } from '../server/app';
@@ -12,6 +15,13 @@ process.env.PASSWORD_HASH_COST ??= 'test';
 // One master key for signing keys in the whole run (the signature suites set this same one): an organisation
 // CA made by an earlier suite under DATA_DIR's key file could not be opened under theirs.
 process.env.SIGNING_KEY_SECRET ??= 'test-master-key-for-signatures-0123456789';
+
+// Each mocha process its own DATA_DIR (and so do the server processes it starts without one): the SQLite
+// and MariaDB passes run side by side, and sharing ./data let one pass's destruction test delete a stored
+// file (blobs are named by their content's hash) that the other pass's database still held, and let both
+// race to create the exchange key's secret file on a fresh checkout.
+const ownDataDir = process.env.DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), `saraban-test-data-${testDialect()}-`));
+if (ownDataDir) process.env.DATA_DIR = ownDataDir;
 
 let database: ThrowawayDatabase | undefined;
 
@@ -38,4 +48,5 @@ after(async function () {
   }
   setTestEnv(undefined);
   await database?.drop();
+  if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
 });
