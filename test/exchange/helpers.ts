@@ -29,9 +29,7 @@ export class Deployment {
   static async create(name: string, dialect: TestDialect, env: Record<string, string> = {}): Promise<Deployment> {
     const db = await createThrowawayDatabase(dialect, `exchange${name}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `saraban-exchange-${name}-`));
-    const d = new Deployment(name, db, dir, env);
-    d.port = await freePort();
-    return d;
+    return new Deployment(name, db, dir, env);
   }
 
   get url() { return `http://127.0.0.1:${this.port}`; }
@@ -39,6 +37,9 @@ export class Deployment {
   get inbox() { return `${this.base}/exchange/inbox`; }
 
   async start(): Promise<void> {
+    // Chosen at the first start, not at create: a port found free is bound only when the server starts,
+    // and the other pass's tests, running beside this one, look for free ports meanwhile. Kept for restarts.
+    if (!this.port) this.port = await freePort();
     this.server = await startServer({
       DATABASE_URL: this.db.url, DATA_DIR: this.dir, JWT_SECRET: `exchange-test-secret-${this.name}-0123456789abcdef`, PUBLIC_URL: this.url,
       EXCHANGE_KEY_SECRET: `exchange-key-secret-${this.name}-0123456789abcdef`, ...FAST_EXCHANGE, ...this.env,
