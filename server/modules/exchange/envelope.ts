@@ -22,10 +22,14 @@ export class Refusal extends Error {
 /**
  * Certificates parsed once: every message carries a chain and names a pinned certificate, and parsing
  * them (ASN.1) was a good part of a message's CPU on both sides. Keyed by their text, so a replaced
- * certificate is simply another entry; a bounded memo, emptied when full.
+ * certificate is simply another entry; a bounded memo, emptied when full. The x5c comes from a sender
+ * not yet verified: only certificate-sized texts are kept (real ones are 1–3 KB), so hostile messages
+ * with huge ones cannot make the memo hold hundreds of megabytes; those are parsed each time.
  */
 const parsed = new Map<string, x509.X509Certificate>();
+const MEMO_MAX_TEXT = 16 * 1024;
 function parseOnce(key: string, parse: () => x509.X509Certificate): x509.X509Certificate {
+  if (key.length > MEMO_MAX_TEXT) return parse();
   let cert = parsed.get(key);
   if (!cert) {
     if (parsed.size >= 500) parsed.clear();
