@@ -39,7 +39,8 @@ function runMocha({ dialect, part = '', quiet = false }) {
       const count = (word) => Number((plain.match(new RegExp(`(\\d+) ${word}`)) || [0, 0])[1]);
       // The failures' titles and first lines, repeated in the summary: a CI log is often read from its tail,
       // and a quiet pass's output is printed far above it.
-      const failures = plain.includes(' failing') ? plain.slice(plain.search(/\d+ failing/)).split('slowest test files:')[0].split('\n').slice(0, 80) : [];
+      const at = plain.search(/^\s*[1-9]\d* failing/m); // not a test whose title says "failing"
+      const failures = at >= 0 ? plain.slice(at).split('slowest test files:')[0].split('\n').slice(0, 80) : [];
       resolve({ dialect: label, code, passed: count('passing'), failed: count('failing'), pending: count('pending'), seconds: Math.round((Date.now() - started) / 1000), failures });
     });
   });
