@@ -2,7 +2,8 @@
 // live), and เรื่องที่ดำเนินการแล้ว (what I completed). Filters and sort live in the address (?tab=group&scope=group:3&q=&urgency=&overdue=1&sort=),
 // so a filtered inbox can be bookmarked or saved by name; /inbox/:taskId is the task's own page (TaskPage).
 import { useCallback } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
+import { useAddressState } from '../../lib/addressState';
 import { useQueryClient } from '@tanstack/react-query';
 import { Checkbox, Group, NativeSelect, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -13,13 +14,13 @@ import { MyInbox } from './MyInbox';
 import { GroupInbox } from './GroupInbox';
 import { SavedFilters } from './SavedFilters';
 import { DoneFolder } from './DoneFolder';
-import { FILTER_PARAMS, SORTS, type InboxFilters } from './types';
+import { SORTS, type InboxFilters } from './types';
 
 export function InboxPage() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressState();
   const tab = params.get('tab') === 'group' ? 'group' : params.get('tab') === 'done' ? 'done' : 'mine';
   const q = params.get('q') ?? '';
   const urgency = params.get('urgency') ?? '';
@@ -28,23 +29,11 @@ export function InboxPage() {
   const scope = params.get('scope') ?? '';
   const [query] = useDebouncedValue(q.trim(), 300);
 
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
-  const applyFilters = (f: InboxFilters) => {
-    const next = new URLSearchParams(params);
-    for (const name of FILTER_PARAMS) next.delete(name);
-    if (f.tab === 'group') next.set('tab', 'group');
-    if (f.q) next.set('q', f.q);
-    if (f.urgency) next.set('urgency', String(f.urgency));
-    if (f.overdue) next.set('overdue', '1');
-    if (f.sort && f.sort !== 'urgency') next.set('sort', f.sort);
-    if (f.scope) next.set('scope', f.scope);
-    setParams(next, { replace: true });
-  };
+  const setParam = (name: string, value: string) => set({ [name]: value });
+  const applyFilters = (f: InboxFilters) => set({
+    tab: f.tab === 'group' ? 'group' : '', q: f.q ?? '', urgency: f.urgency ? String(f.urgency) : '', overdue: f.overdue ? '1' : '',
+    sort: f.sort && f.sort !== 'urgency' ? f.sort : '', scope: f.scope ?? '',
+  });
   const current: InboxFilters = {
     tab: tab === 'group' ? 'group' : 'mine', ...(q.trim() ? { q: q.trim() } : {}), ...(urgency ? { urgency: Number(urgency) } : {}), ...(overdue ? { overdue: true } : {}),
     ...(sort !== 'urgency' ? { sort } : {}), ...(tab === 'group' && scope ? { scope } : {}),

@@ -22,8 +22,6 @@ export interface HistoryItem {
   detail: { variables?: Record<string, unknown>; comment?: string } | null; at: string;
 }
 export const SORTS = ['urgency', 'priority', 'due', 'created'] as const;
-/** The address parameters a saved filter sets (and clears when applied). */
-export const FILTER_PARAMS = ['tab', 'q', 'urgency', 'overdue', 'sort', 'scope'] as const;
 /** A filter and sort set as saved on the server (server/modules/preferences/schemas.ts). */
 export interface InboxFilters {
   tab: 'mine' | 'group'; q?: string; urgency?: number; overdue?: boolean; sort?: (typeof SORTS)[number]; scope?: string;

@@ -9,14 +9,14 @@ import type { MessageKey } from '../../i18n/messages';
 import { StatusBadge } from '../../components/StatusBadge';
 import { monitorApi } from './monitorApi';
 import { FigureTable } from './FigureTable';
-import { useSearchState } from './searchState';
+import { useAddressState } from '../../lib/addressState';
 
 const PAGE = 20;
 const STATUSES = ['running', 'ended', 'incident'] as const;
 
 export function InstanceList({ processKey, organisationId }: { processKey: string; organisationId?: number }) {
   const { t, date } = useI18n();
-  const [params, set] = useSearchState();
+  const [params, set] = useAddressState();
   const q = params.get('q') ?? '';
   const status = STATUSES.find((s) => s === params.get('status')) ?? '';
   const page = Math.max(1, Number(params.get('page')) || 1);

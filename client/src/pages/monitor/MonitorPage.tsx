@@ -15,7 +15,7 @@ import { ProcessDiagram, type Badge } from './ProcessDiagram';
 import { InstanceList } from './InstanceList';
 import { FigureTable } from './FigureTable';
 import { CitizensFigures } from './CitizensFigures';
-import { useSearchState } from './searchState';
+import { useAddressState } from '../../lib/addressState';
 import { formatDuration } from './format';
 
 /** Heat levels by the average waiting time of a step's open work: under 1 hour, 4 hours, 1 day, 3 days, and longer. */
@@ -30,7 +30,7 @@ function heatOf(load: ActivityLoad | undefined): Record<string, number> {
 export function MonitorPage() {
   const { t, date } = useI18n();
   const queryClient = useQueryClient();
-  const [params, set] = useSearchState();
+  const [params, set] = useAddressState();
   const processes = useQuery({ queryKey: ['monitor', 'processes'], queryFn: monitorApi.processes, retry: false });
   const items = processes.data?.items ?? [];
   const key = params.get('key') ?? (items.find((p) => p.key === 'incoming_letter') ?? items[0])?.key;

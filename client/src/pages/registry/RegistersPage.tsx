@@ -3,7 +3,8 @@
 // the server's export (fetched with the token), and the page itself prints. The secret register
 // (listed for the secrets custodian only) adds รับ/ส่ง and ชั้นความลับ columns.
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useAddressState } from '../../lib/addressState';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../../lib/api';
@@ -23,17 +24,12 @@ export function RegistersPage() {
   const { t } = useI18n();
   const registers = useRegisters();
   const clerk = useIsClerk();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressState();
   const [failed, setFailed] = useState(false);
   const books = registers.data ?? [];
   const registerId = Number(params.get('register')) || books[0]?.id || null;
   const year = Number(params.get('year')) || recentYears()[0];
   const offset = Number(params.get('offset')) || 0;
-  const set = (changes: Record<string, string | number>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) next.set(k, String(v));
-    setParams(next, { replace: true });
-  };
   const entries = useQuery({
     queryKey: ['registers', registerId, 'entries', year, offset],
     queryFn: () => api.get<{ year: number; items: RegisterEntry[] }>(`/registers/${registerId}/entries?year=${year}&limit=${PAGE + 1}&offset=${offset}`),

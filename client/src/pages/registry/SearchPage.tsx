@@ -1,7 +1,8 @@
 // ค้นหาหนังสือ: Thai words (the server segments them as it indexed the letters) with filters and
 // paging; the filters live in the address, so a search can be bookmarked.
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useAddressState } from '../../lib/addressState';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../../lib/api';
@@ -20,7 +21,7 @@ const FILTERS = ['q', 'letterNumber', 'type', 'registerId', 'year', 'urgency', '
 export function SearchPage() {
   const { t, date, locale } = useI18n();
   const { me } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const [params, setAddress] = useAddressState();
   const [q, setQ] = useState(params.get('q') ?? '');
   const registers = useRegisters();
   const units = useQuery({ queryKey: ['units', me?.organisation.id], queryFn: () => api.get<List<Unit>>(`/organisations/${me!.organisation.id}/units`), enabled: !!me, retry: false });
@@ -34,13 +35,7 @@ export function SearchPage() {
     enabled: searched,
     placeholderData: keepPreviousData,
   });
-  const set = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    next.delete('offset');
-    setParams(next, { replace: true });
-  };
+  const set = (name: string, value: string) => setAddress({ [name]: value, offset: '' });
   const select = (name: string, label: MessageKey, options: Array<{ value: string; label: string }>) => (
     <NativeSelect label={t(label)} value={params.get(name) ?? ''} onChange={(e) => set(name, e.currentTarget.value)} data={[{ value: '', label: t('registry.all') }, ...options]} w={200} />
   );
@@ -104,10 +99,10 @@ export function SearchPage() {
       )}
       {searched && (
         <Group>
-          <Button variant="default" disabled={offset === 0} onClick={() => setParams((p) => (p.set('offset', String(Math.max(0, offset - PAGE))), p), { replace: true })}>
+          <Button variant="default" disabled={offset === 0} onClick={() => setAddress({ offset: Math.max(0, offset - PAGE) })}>
             {t('registry.prev')}
           </Button>
-          <Button variant="default" disabled={!results.data?.hasMore} onClick={() => setParams((p) => (p.set('offset', String(offset + PAGE)), p), { replace: true })}>
+          <Button variant="default" disabled={!results.data?.hasMore} onClick={() => setAddress({ offset: offset + PAGE })}>
             {t('registry.next')}
           </Button>
         </Group>
