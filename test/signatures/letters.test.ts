@@ -12,6 +12,7 @@ import { Attachment, AuditRecord, RegisterCounter, Task } from '../../server/db/
 import { buddhistYear, thaiDateOnlyFull } from '../../server/lib/thai-date';
 import { setAppearanceRenderer } from '../../server/modules/signatures/appearance';
 import { stampsSettled } from '../../server/modules/signatures/letters';
+import { signingSteps } from '../../server/modules/signatures/service';
 import { closeRenderer, renderHtmlToPdf } from '../../server/modules/letters/render';
 import { api, buildPosition, buildUser, login, Session } from '../helpers/factories';
 import { complete, taskOf } from '../helpers/workflow';
@@ -129,6 +130,40 @@ describe('signatures: the outgoing letter\'s ลงนาม step', function () 
     await taskOf(await as('clerk'), instanceId, 'dispatch');
     // Signing again is refused: it is numbered.
     expect((await sign(documentId, { pin: PIN, signingGrant: await freshGrant(signer.session) })).status).to.equal(409);
+  });
+
+  it('draws the letter ahead, outside the transaction that numbers it; when another letter takes that number meanwhile, draws it again with the number it gets', async () => {
+    const saved = { ...signingSteps };
+    const drawings: string[] = [];
+    signingSteps.drawing = (where) => drawings.push(where);
+    try {
+      const first = await atSigningStep('ขอเชิญประชุมคณะทำงาน (วาดไว้ก่อนออกเลข)');
+      const one = await sign(first.documentId, { pin: PIN, signingGrant: await freshGrant(signer.session) });
+      expect(one.status, JSON.stringify(one.body)).to.equal(200);
+      expect(drawings, 'drawn once, ahead: the numbering transaction does not wait for Chromium').to.deep.equal(['ahead']);
+
+      drawings.length = 0;
+      const second = await atSigningStep('ขอเชิญประชุมคณะทำงาน (เลขถูกใช้ไปก่อน)');
+      const clerk = await as('clerk');
+      let reserved = 0;
+      signingSteps.beforeNumbering = async () => {
+        // Between the drawing and the numbering, the clerk reserves the number the letter was drawn with.
+        const r = await api().post(`/api/registers/${outgoingBook}/entries`).set(clerk.auth).send({ note: 'สำรองเลขระหว่างลงนาม' });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+        reserved = r.body.entry.number;
+      };
+      const two = await sign(second.documentId, { pin: PIN, signingGrant: await freshGrant(signer.session) });
+      expect(two.status, JSON.stringify(two.body)).to.equal(200);
+      expect(drawings, 'drawn again inside, with the number it got').to.deep.equal(['ahead', 'inside']);
+      expect(two.body.registerNumber).to.equal(reserved + 1);
+      const pdf = (await api().get(`/api/documents/${second.documentId}/letter`).set(author.auth).buffer(true).parse(binary)).body as Buffer;
+      const text = pageTexts(pdf).join('');
+      expect(text, 'the number it got is printed').to.include(String(two.body.letterNumber).replace(/\s+/g, ''));
+      const check = await pdfsig(pdf, [caPem]);
+      expect(check.signatures[0]?.valid, check.output).to.equal(true);
+    } finally {
+      Object.assign(signingSteps, saved);
+    }
   });
 
   it('refuses a wrong PIN, a missing sign-in check, a malformed request and someone not at the step — in Thai, and no number is taken', async () => {

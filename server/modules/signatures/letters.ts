@@ -104,8 +104,8 @@ export interface SignDocumentInput {
 /**
  * The outgoing process's ลงนาม step, signed digitally: the PIN, the fresh sign-in check and the
  * certificate are checked first (a refusal takes no number); then, in one transaction, the letter
- * takes its number and date from its register, is drawn with them and its verification QR, signed,
- * and kept as its main file. The step is then completed with the signer's name and position, so
+ * takes its number and date from its register, is signed as drawn with them and its verification QR
+ * (drawn ahead of the transaction, see signLetter), and kept as its main file. The step is then completed with the signer's name and position, so
  * the letter goes on to the registry to be sent, as with a typed name.
  */
 export async function signDocument(ctx: AppContext, actor: Actor, documentId: number, input: SignDocumentInput) {
@@ -132,9 +132,11 @@ export async function signDocument(ctx: AppContext, actor: Actor, documentId: nu
       if (!locked || locked.status !== 'draft') throw conflict('หนังสือฉบับนี้ออกเลขแล้ว (The letter was numbered meanwhile.)');
       await locked.update({ signerName: doc.signerName, signerPosition: doc.signerPosition }, { transaction: t });
       const { entry, document } = await registerWithin(t, actor, book, { documentId: doc.id }, undefined, prepared);
-      return { t, entry, document: document! };
+      return { entry, document: document! };
     },
-    render: async ({ t, document }, verification) => {
+    // The letter as drawn: every field but the moments it was written at.
+    drawnFrom: ({ document }) => JSON.stringify({ ...document.get({ plain: true }), updatedAt: undefined, registeredAt: undefined }),
+    render: async ({ document }, verification, t) => {
       const { pdf, signatureSpace } = await renderDocumentPdf(document, { signature: { mode: 'digital', capacity: kind, principalPosition: principal?.titleTh ?? null }, verification, dataDir: ctx.config.dataDir, transaction: t });
       // The signature goes in the space the letter leaves for it, above the name it prints.
       return { pdf, space: signatureSpace };
