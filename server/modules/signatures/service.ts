@@ -101,7 +101,7 @@ export async function prepareSigner(ctx: AppContext, actor: Actor, pin: string, 
 export async function signPdf(ctx: AppContext, actor: Actor, options: SignOptions): Promise<SignResult> {
   await guarded(async () => assertLooksLikePdf(options.pdf));
   const prepared = await prepareSigner(ctx, actor, options.pin, options.signingGrant);
-  return signPrepared(ctx, actor, prepared, options);
+  return recordSignature(actor, options.documentId, await makeSignature(actor, prepared, options));
 }
 
 const MM = 72 / 25.4;
@@ -119,9 +119,12 @@ function fittingSpace(space: SignatureSpace | null | undefined): { box: Signatur
   return { box: space, sizeMm: { widthMm: Math.floor(widthMm * 10) / 10, heightMm: Math.floor(heightMm * 10) / 10 } };
 }
 
-/** The signature itself; its record is written in `transaction` when given. */
-export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prepared, options: Omit<SignOptions, 'pin' | 'signingGrant'>, transaction?: Transaction): Promise<SignResult> {
-  const existing = options.documentId ? await SignatureRecord.findOne({ where: { documentId: options.documentId }, transaction }) : null;
+/** A signature made, not yet recorded. */
+interface MadeSignature { signed: { pdf: Buffer; timestampAt: string | null }; signer: RecordedSigner; code: string; level: SignResult['level'] }
+
+/** The signature itself (block, CMS, time-stamp), no database write: `recordSignature` keeps it. */
+async function makeSignature(actor: Actor, prepared: Prepared, options: Omit<SignOptions, 'pin' | 'signingGrant'>): Promise<MadeSignature> {
+  const existing = options.code || !options.documentId ? null : await SignatureRecord.findOne({ where: { documentId: options.documentId } });
   const code = options.code ?? existing?.code ?? newCode();
   const signedAt = new Date();
   const { tsaUrl } = signingSettings();
@@ -146,11 +149,17 @@ export async function signPrepared(ctx: AppContext, actor: Actor, prepared: Prep
     dss: tsaUrl && crl ? { certs: chain, crls: [crl] } : undefined,
   }));
   const signer: RecordedSigner = { name: actor.user.displayName, position: prepared.position, organisation: prepared.organisation, fingerprint: prepared.cred.fingerprint, signedAt: signedAt.toISOString(), timestampAt: signed.timestampAt };
-  const sha256 = crypto.createHash('sha256').update(signed.pdf).digest('hex');
+  return { signed, signer, code, level: !signed.timestampAt ? 'B-B' : crl ? 'B-LT' : 'B-T' };
+}
+
+/** Records a signature made under its verification code (later signatures of the same letter join its record), in `transaction` when given. */
+async function recordSignature(actor: Actor, documentId: number | null | undefined, made: MadeSignature, transaction?: Transaction): Promise<SignResult> {
+  const existing = documentId ? await SignatureRecord.findOne({ where: { documentId }, transaction }) : null;
+  const sha256 = crypto.createHash('sha256').update(made.signed.pdf).digest('hex');
   const record = existing
-    ? await existing.update({ sha256, signers: JSON.stringify([...JSON.parse(existing.signers), signer]) }, { transaction })
-    : await SignatureRecord.create({ code, organisationId: actor.organisationId, documentId: options.documentId ?? null, sha256, signers: JSON.stringify([signer]), createdById: actor.userId }, { transaction });
-  return { pdf: signed.pdf, code, record, timestampAt: signed.timestampAt, level: !signed.timestampAt ? 'B-B' : crl ? 'B-LT' : 'B-T' };
+    ? await existing.update({ sha256, signers: JSON.stringify([...JSON.parse(existing.signers), made.signer]) }, { transaction })
+    : await SignatureRecord.create({ code: made.code, organisationId: actor.organisationId, documentId: documentId ?? null, sha256, signers: JSON.stringify([made.signer]), createdById: actor.userId }, { transaction });
+  return { pdf: made.signed.pdf, code: made.code, record, timestampAt: made.signed.timestampAt, level: made.level };
 }
 
 /**
@@ -186,11 +195,12 @@ async function rehearse<N>(ctx: AppContext, takeNumber: (t: Transaction) => Prom
  * sign the letter drawn with them and its verification QR, and record the signature, so the signed
  * PDF and the register agree or neither exists. `render` gets the code and the QR SVG.
  *
- * The drawing (Chromium: 0.4 s warm, 2.7 s cold) is made ahead, outside any transaction, with the
- * number a rolled-back rehearsal of `takeNumber` gave: inside, it held SQLite's one writer (every
- * other write of the process waited) or, on MariaDB, the register's counter row. The transaction
- * uses it only if the letter it numbers draws the same (`drawnFrom` unchanged); when another letter
- * took that number meanwhile, the letter is drawn again inside, as before.
+ * The drawing and the signature (Chromium: 0.4 s warm, 2.7 s cold; the CMS, the TSA's answer) are
+ * made ahead, outside any transaction, with the number a rolled-back rehearsal of `takeNumber` gave:
+ * inside, they held SQLite's one writer (every other write of the process waited) or, on MariaDB,
+ * the register's counter row. The transaction uses them only if the letter it numbers draws the
+ * same (`drawnFrom` unchanged); when another letter took that number meanwhile, the letter is drawn
+ * and signed again inside, as before.
  */
 export async function signLetter<N>(
   ctx: AppContext,
@@ -217,20 +227,17 @@ export async function signLetter<N>(
   const code = existing?.code ?? newCode();
   const verification = { code, url: verificationUrl(ctx, code), qrSvg: await verificationQrSvg(ctx, code) };
   const rehearsed = await rehearse(ctx, input.takeNumber);
-  let ahead: { from: string; rendered: Awaited<ReturnType<typeof input.render>> } | undefined;
-  if (rehearsed !== undefined) {
-    signingSteps.drawing('ahead');
-    ahead = { from: input.drawnFrom(rehearsed), rendered: await input.render(rehearsed, verification) };
-  }
+  const made = async (numbered: N, t?: Transaction) => {
+    signingSteps.drawing(t ? 'inside' : 'ahead');
+    const rendered = await input.render(numbered, verification, t);
+    return makeSignature(actor, prepared, { pdf: rendered.pdf, capacity: input.capacity, documentId: input.documentId, placement: rendered.placement, space: rendered.space, code });
+  };
+  const ahead = rehearsed === undefined ? undefined : { from: input.drawnFrom(rehearsed), signature: await made(rehearsed) };
   await signingSteps.beforeNumbering();
   return writeTransaction(ctx.db.sequelize, async (t) => {
     const numbered = await input.takeNumber(t);
-    let rendered = ahead?.from === input.drawnFrom(numbered) ? ahead.rendered : undefined;
-    if (!rendered) {
-      signingSteps.drawing('inside');
-      rendered = await input.render(numbered, verification, t);
-    }
-    const result = await signPrepared(ctx, actor, prepared, { pdf: rendered.pdf, capacity: input.capacity, documentId: input.documentId, placement: rendered.placement, space: rendered.space, code }, t);
+    const signature = ahead?.from === input.drawnFrom(numbered) ? ahead.signature : await made(numbered, t);
+    const result = await recordSignature(actor, input.documentId, signature, t);
     await input.store(result, numbered, t);
     return { ...result, numbered };
   }, { attempts: 1 });
